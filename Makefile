@@ -1,0 +1,60 @@
+# Everything bootstraps from a bare python3, so `make run` / `make test` work on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ARGS ?=
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint bench pg-stop
+
+help:
+	@echo "make run [ARGS=...]    start the app (creates .venv on first use)"
+	@echo "make test [ARGS=...]   pytest against SQLite and a private PostgreSQL (ARGS replace 'tests')"
+	@echo "make lint              ruff + import-linter layer contracts"
+	@echo "make bench [ARGS=...]  python -m bench"
+	@echo "make pg-stop           stop the test PostgreSQL server"
+
+# Target is bin/pip, not bin/python: without Debian's python3-venv, venv fails halfway and
+# leaves a pip-less .venv that must not count as done.
+$(BIN)/pip:
+	$(PYTHON) -m venv $(VENV) || { \
+		echo "venv failed; installing python3-venv (Debian ships ensurepip separately)" >&2; \
+		rm -rf $(VENV); \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv </dev/null; \
+		$(PYTHON) -m venv $(VENV); }
+
+# Stamps: reinstall only when the dependency list changes; the editable install picks up code.
+$(VENV)/.installed: pyproject.toml | $(BIN)/pip
+	$(BIN)/python -m pip install -e .
+	touch $@
+
+# The dev install includes the runtime one, so it refreshes both stamps.
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/pip
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/station run $(ARGS)
+
+# The URL is captured before export so a failing script stops make (export would mask it).
+# STATION_REQUIRE_PG turns "PostgreSQL not configured" from a skip into a failure.
+test: $(VENV)/.installed-dev
+	url=$$(scripts/test-postgres.sh | tail -1); \
+	test -n "$$url"; \
+	export STATION_TEST_PG_URL="$$url" STATION_REQUIRE_PG=1; \
+	echo "STATION_TEST_PG_URL=$$url"; \
+	$(BIN)/python -m pytest -n 2 $(or $(ARGS),tests)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+bench: $(VENV)/.installed
+	@test -f bench/__main__.py || { echo "bench/__main__.py is missing: nothing to run" >&2; exit 1; }
+	$(BIN)/python -m bench $(ARGS)
+
+pg-stop:
+	scripts/test-postgres.sh stop

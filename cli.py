@@ -1,0 +1,281 @@
+"""Admin command line (typer): the composition root that turns settings into a database and services.
+
+Screens are imported only inside `run`, so `station backup` and friends stay light.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from station.actor import SYSTEM, Actor
+from station.errors import StationError
+
+app = typer.Typer(help="社区服务站 station:住户台账、重点人群、走访与诉求", no_args_is_help=False,
+                  add_completion=False, pretty_exceptions_enable=False)
+user_app = typer.Typer(help="用户管理")
+app.add_typer(user_app, name="user")
+secret_app = typer.Typer(help="数据库密码(存入系统密钥环)")
+app.add_typer(secret_app, name="secret")
+out = Console()
+err = Console(stderr=True)
+STATE: dict[str, object] = {"config": None}
+
+
+def cli_actor() -> Actor:
+    """The system actor, named after the OS account so the audit log says who ran the command."""
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - some service accounts have no name
+        who = "unknown"
+    return replace(SYSTEM, username=f"cli:{who}")
+
+
+def settings():
+    from station.config import load_settings
+
+    return load_settings(STATE["config"])  # type: ignore[arg-type]
+
+
+def database():
+    from station.bootstrap import open_database
+
+    return open_database(settings())
+
+
+@contextmanager
+def unit_of_work(actor: Actor | None = None) -> Iterator:
+    from station.uow import UnitOfWork
+
+    db = database()
+    try:
+        with UnitOfWork(db, actor or cli_actor()) as uow:
+            yield uow
+    finally:
+        db.dispose()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="配置文件 station.toml 的路径")] = None,
+) -> None:
+    STATE["config"] = config
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run)
+
+
+@app.command()
+def init() -> None:
+    """创建或升级数据库(不会询问任何问题)。"""
+    from station.migrate import current_revision
+
+    db = database()
+    out.print(f"[green]数据库已就绪[/green] 版本 {current_revision(db.engine)}:{_safe_url(db)}")
+    out.print("下一步:station user add 用户名 --name 姓名 --role admin 创建管理员")
+    db.dispose()
+
+
+@app.command()
+def run() -> None:
+    """启动柜台界面(默认命令)。"""
+    db = database()
+    try:
+        from screens.app import run_app  # noqa: PLC0415 - the TUI loads only for this command
+    except ImportError:
+        _print_overview(db)
+        out.print("[yellow]柜台界面尚未安装;可使用以下管理命令:[/yellow]")
+        out.print("  station user add / list / disable / passwd,station demo,station stats,station doctor")
+        db.dispose()
+        return
+    run_app(db)
+
+
+@app.command()
+def doctor() -> None:
+    """检查配置、数据库、密钥环和中文字体。"""
+    from station.doctor import run_checks
+
+    ok = True
+    for check in run_checks(STATE["config"]):  # type: ignore[arg-type]
+        colour = {"ok": "green", "warn": "yellow", "fail": "red"}[check.status]
+        out.print(f"[{colour}]{check.status.upper():4}[/{colour}] {check.name}: {check.detail}")
+        ok = ok and check.status != "fail"
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def demo(
+    households: Annotated[int, typer.Option("--households", "-n", min=1, help="户数")] = 500,
+    seed: Annotated[int, typer.Option("--seed", help="随机种子(相同种子生成相同数据)")] = 1,
+) -> None:
+    """生成演示社区:网格、楼栋、住户、重点人群、十二个月的走访与诉求。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from station.demo import generate
+
+    db = database()
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task("生成演示数据", total=households)
+        summary = generate(db, households=households, seed=seed,
+                           progress=lambda done, total: progress.update(task, completed=done, total=total))
+    out.print(f"[green]完成[/green]:{summary}")
+    db.dispose()
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
+    """统计:网格、楼栋、住户、人员、重点人群、走访、诉求的数量。"""
+    from station.statistics import overview
+
+    with unit_of_work() as uow:
+        figures = overview(uow).as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    table = Table("项目", "数量")
+    for key, value in _flatten(figures):
+        table.add_row(key, str(value))
+    out.print(table)
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    name: Annotated[str, typer.Option("--name", help="姓名")],
+    role: Annotated[str, typer.Option("--role", help="admin/street/director/staff/clerk/grid_worker")],
+    community: Annotated[str | None, typer.Option("--community", help="社区编号(默认本站社区)")] = None,
+    grid: Annotated[list[str] | None, typer.Option("--grid", help="网格编号(网格员可多次指定)")] = None,
+    phone: Annotated[str, typer.Option("--phone", help="联系电话")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+) -> None:
+    """添加用户(密码从提示输入,或 --password-stdin)。"""
+    from station import places, users
+
+    password = _read_password(password_stdin)
+    with unit_of_work() as uow:
+        community_id = _community_id(uow, community, role)
+        grid_ids = [places.find_grid(uow, code, community_id).id for code in grid or []]
+        record = users.add_user(uow, username, name, role, password, community_id=community_id,
+                                grid_ids=grid_ids, phone=phone)
+    out.print(f"[green]已添加用户[/green] {record.username}({record.role_name})")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """列出用户。"""
+    from station import users
+
+    with unit_of_work() as uow:
+        records = users.list_users(uow)
+    table = Table("用户名", "姓名", "角色", "状态")
+    for record in records:
+        table.add_row(record.username, record.display_name, record.role_name,
+                      "停用" if record.disabled else "正常")
+    out.print(table)
+
+
+@user_app.command("disable")
+def user_disable(
+    username: str,
+    enable: Annotated[bool, typer.Option("--enable", help="重新启用")] = False,
+) -> None:
+    """停用(或 --enable 启用)用户。"""
+    from station import users
+
+    with unit_of_work() as uow:
+        users.disable_user(uow, username, disabled=not enable)
+    out.print(f"[green]用户 {username} 已{'启用' if enable else '停用'}[/green]")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: str,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+) -> None:
+    """重设用户密码。"""
+    from station import users
+
+    password = _read_password(password_stdin)
+    with unit_of_work() as uow:
+        users.set_password(uow, username, password)
+    out.print(f"[green]已重设 {username} 的密码[/green]")
+
+
+@secret_app.command("set")
+def secret_set(
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+) -> None:
+    """把 PostgreSQL 密码存入系统密钥环(服务名 station)。"""
+    from sqlalchemy.engine import make_url
+
+    from station.secrets import account_for, store_database_password
+
+    url = make_url(settings().database.url)
+    if url.get_backend_name() != "postgresql":
+        raise StationError("SQLite 数据库不需要密码")
+    password = _read_password(password_stdin, confirm=False)
+    source = store_database_password(account_for(url.username or "", url.host or ""), password)
+    out.print(f"[green]已存入密钥环[/green]({source.detail})")
+
+
+def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("密码", hide_input=True, confirmation_prompt=confirm)
+
+
+def _community_id(uow, code: str | None, role: str) -> int | None:
+    from station import places
+    from station.permissions import STREET_ROLES
+
+    if role in STREET_ROLES:
+        return None
+    return places.community_by_code(uow, code or uow.settings.station.community_code).id
+
+
+def _print_overview(db) -> None:
+    from station.statistics import overview
+
+    from station.uow import UnitOfWork
+
+    with UnitOfWork(db, cli_actor()) as uow:
+        figures = overview(uow).as_dict()
+    out.print(f"[bold]{db.settings.station.name}[/bold] 数据库:{_safe_url(db)}")
+    for key, value in _flatten(figures):
+        out.print(f"  {key}: {value}")
+
+
+def _flatten(figures: dict, prefix: str = "") -> Iterator[tuple[str, object]]:
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _safe_url(db) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def main() -> None:
+    """Entry point: expected problems print a Chinese message on stderr and exit non-zero."""
+    try:
+        app()
+    except StationError as error:
+        err.print(f"[red]{error.title}:[/red]{error.message}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""The append-only audit log; the database itself refuses UPDATE and DELETE (see the migration)."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(64), default="")
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    entity: Mapped[str] = mapped_column(String(32), default="")
+    entity_id: Mapped[int | None]
+    old_values: Mapped[dict | None]
+    new_values: Mapped[dict | None]
+    detail: Mapped[str] = mapped_column(String(1000), default="")

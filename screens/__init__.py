@@ -1,0 +1,1 @@
+"""The counter TUI (Textual). Never imports models or SQLAlchemy: it calls station services in workers."""

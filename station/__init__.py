@@ -1,0 +1,1 @@
+"""station: the headless core (config, database, services)."""

@@ -1,0 +1,164 @@
+"""Find, read and validate station.toml; refuse unknown keys and bad values, naming file and key."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .settings import Settings
+
+ENV_VAR = "STATION_CONFIG"
+LANGUAGES = ("zh", "en")
+URGENCIES = ("urgent", "normal", "enquiry")
+_NOT_FILE_KEYS = {"base_dir", "source"}
+
+
+def find_config(explicit: str | Path | None = None) -> Path | None:
+    """--config first, then $STATION_CONFIG, then ./station.toml; None means built-in defaults."""
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"找不到配置文件 {path}")
+        return path
+    if os.environ.get(ENV_VAR):
+        path = Path(os.environ[ENV_VAR])
+        if not path.is_file():
+            raise ConfigError(f"找不到配置文件 {path}(来自环境变量 {ENV_VAR})")
+        return path
+    local = Path.cwd() / "station.toml"
+    return local if local.is_file() else None
+
+
+def load_settings(explicit: str | Path | None = None) -> Settings:
+    """Load and validate the settings from the config file that applies."""
+    path = find_config(explicit)
+    if path is None:
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: 无法读取配置文件({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: TOML 格式错误:{exc}") from exc
+    return settings_from_dict(raw, source=str(path), base_dir=path.resolve().parent)
+
+
+def settings_from_dict(raw: dict[str, Any], *, source: str, base_dir: Path) -> Settings:
+    """Build validated Settings from parsed TOML."""
+    values = _build(Settings, raw, source, prefix="")
+    settings = Settings(**values, base_dir=base_dir, source=source)
+    _check_rules(settings)
+    return settings
+
+
+def _build(cls: type, raw: Any, source: str, prefix: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: [{prefix.rstrip('.')}] 应为表(table)")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in _NOT_FILE_KEYS}
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in fields:
+            raise ConfigError(f"{source}: 未知配置项 {prefix}{key}")
+        values[key] = _coerce(hints[key], value, source, f"{prefix}{key}")
+        default = _default(fields[key])
+        if isinstance(default, dict) and isinstance(values[key], dict):
+            # Tables of codes extend the built-in ones: a station adds a category, it does not
+            # have to repeat all the others.
+            values[key] = {**default, **values[key]}
+    return values
+
+
+def _default(spec: dataclasses.Field) -> Any:
+    if spec.default_factory is not dataclasses.MISSING:
+        return spec.default_factory()
+    return None if spec.default is dataclasses.MISSING else spec.default
+
+
+def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return hint(**_build(hint, value, source, prefix=f"{key}."))
+    origin = typing.get_origin(hint)
+    if origin is dict:
+        value_type = typing.get_args(hint)[1]
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: {key} 应为表(table)")
+        return {k: _coerce(value_type, v, source, f"{key}.{k}") for k, v in value.items()}
+    if isinstance(hint, types.UnionType) or origin is typing.Union:
+        hint = typing.get_args(hint)[0]
+    return _scalar(hint, value, source, key)
+
+
+def _scalar(hint: type, value: Any, source: str, key: str) -> Any:
+    names = {str: "文本", int: "整数", float: "数字", bool: "true/false"}
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, bool):
+        raise ConfigError(f"{source}: {key} 应为整数,不能是 {value!r}")
+    if not isinstance(value, hint):
+        raise ConfigError(f"{source}: {key} 应为{names.get(hint, hint.__name__)},而不是 {value!r}")
+    return value
+
+
+def _check_rules(settings: Settings) -> None:
+    src = settings.source
+    if settings.station.language not in LANGUAGES:
+        raise ConfigError(f"{src}: station.language 只能是 zh 或 en,而不是 {settings.station.language!r}")
+    _positive(src, "station.idle_lock_minutes", settings.station.idle_lock_minutes)
+    _positive(src, "backup.keep", settings.backup.keep)
+    _check_database_url(src, settings.database.url)
+    _check_deadlines(settings)
+    if not 0 < settings.requests.at_risk_ratio < 1:
+        raise ConfigError(f"{src}: requests.at_risk_ratio 应在 0 与 1 之间")
+    if settings.registers.dibao_edge_multiplier < 1:
+        raise ConfigError(f"{src}: registers.dibao_edge_multiplier 不能小于 1")
+    for code, days in settings.registers.visit_every_days.items():
+        if code not in settings.registers.categories:
+            raise ConfigError(f"{src}: registers.visit_every_days.{code} 不是已定义的重点人群类别")
+        _positive(src, f"registers.visit_every_days.{code}", days)
+
+
+def _check_deadlines(settings: Settings) -> None:
+    src, req = settings.source, settings.requests
+    for urgency in URGENCIES:
+        if urgency not in req.deadline_hours:
+            raise ConfigError(f"{src}: requests.deadline_hours 缺少 {urgency}")
+    for urgency, hours in req.deadline_hours.items():
+        if urgency not in URGENCIES:
+            raise ConfigError(f"{src}: requests.deadline_hours.{urgency} 不是紧急程度(urgent/normal/enquiry)")
+        _positive(src, f"requests.deadline_hours.{urgency}", hours)
+    for category, overrides in req.category_deadline_hours.items():
+        if category not in req.categories:
+            raise ConfigError(f"{src}: requests.category_deadline_hours.{category} 不是已定义的诉求类别")
+        for urgency, hours in overrides.items():
+            if urgency not in URGENCIES:
+                raise ConfigError(f"{src}: requests.category_deadline_hours.{category}.{urgency} 不是紧急程度")
+            _positive(src, f"requests.category_deadline_hours.{category}.{urgency}", hours)
+
+
+def _check_database_url(src: str, url: str) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"{src}: database.url 不是有效的数据库地址:{url!r}") from exc
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError(f"{src}: database.url 只支持 sqlite 或 postgresql")
+    if parsed.password:
+        raise ConfigError(
+            f"{src}: database.url 不能包含密码;请用 `station secret set` 存入系统密钥环,"
+            " 或设置环境变量 STATION_DATABASE_PASSWORD"
+        )
+
+
+def _positive(src: str, key: str, value: int | float) -> None:
+    if value <= 0:
+        raise ConfigError(f"{src}: {key} 必须大于 0,而不是 {value}")

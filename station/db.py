@@ -1,0 +1,68 @@
+"""Engine and sessions: SQLite with WAL, foreign keys and synchronous=FULL; PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .secrets import SecretSource, account_for, database_password
+from .settings import Settings
+
+
+def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:
+    """The configured URL with SQLite paths resolved and the password filled from the keyring."""
+    url = make_url(settings.database.url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            url = url.set(database=str(settings.resolve(url.database)))
+        return url, None
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    password, source = database_password(account_for(url.username or "", url.host or ""))
+    return (url.set(password=password) if password else url), source
+
+
+def make_engine(url: URL | str) -> Engine:
+    """Create an engine with the pragmas and pool settings this app relies on."""
+    url = make_url(url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Database:
+    """The engine, a session factory and the settings: what services need to open a unit of work."""
+
+    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], datetime] = datetime.now):
+        self.engine = engine
+        self.settings = settings
+        self.clock = clock
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self) -> Session:
+        return self.sessions()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,79 @@
+"""`station doctor`: check config, database, keyring and fonts, each with a plain verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import StationError
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: str  # ok | warn | fail
+    detail: str
+
+
+def run_checks(config_path: str | Path | None) -> list[Check]:
+    """Run every check; a failing one does not stop the others."""
+    from .config import load_settings
+
+    try:
+        settings = load_settings(config_path)
+    except StationError as error:
+        return [Check("配置", "fail", error.message)]
+    checks = [Check("配置", "ok", settings.source)]
+    checks.append(_keyring_check())
+    checks.extend(_database_checks(settings))
+    checks.append(_font_check(settings))
+    return checks
+
+
+def _keyring_check() -> Check:
+    from .secrets import ENV_VAR, keyring_backend
+
+    source = keyring_backend()
+    if source.kind == "keyring":
+        return Check("密钥环", "ok", source.detail)
+    return Check("密钥环", "warn", f"{source.detail};数据库密码将使用环境变量 {ENV_VAR}")
+
+
+def _database_checks(settings) -> list[Check]:
+    from sqlalchemy import text
+
+    from .db import database_url, make_engine
+    from .migrate import current_revision, head_revision
+
+    url, source = database_url(settings)
+    checks = []
+    if source is not None:
+        where = {"keyring": "系统密钥环", "environment": "环境变量", "none": "未找到"}[source.kind]
+        checks.append(Check("数据库密码", "ok" if source.kind != "none" else "warn", f"{where}({source.detail})"))
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        revision, head = current_revision(engine), head_revision()
+    except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
+        return [*checks, Check("数据库", "fail", f"{url.render_as_string(hide_password=True)}: {error}")]
+    finally:
+        engine.dispose()
+    shown = url.render_as_string(hide_password=True)
+    checks.append(Check("数据库", "ok", shown))
+    state = "ok" if revision == head else "warn"
+    note = "最新" if revision == head else f"需要升级到 {head}(运行 station init)"
+    checks.append(Check("数据库版本", state, f"{revision or '空库'},{note}"))
+    return checks
+
+
+def _font_check(settings) -> Check:
+    from .fonts import find_cjk_font
+
+    font = find_cjk_font(settings.reports.font)
+    if font is not None:
+        return Check("中文字体", "ok", str(font))
+    hint = "在 station.toml 的 [reports] font 指定字体文件,或安装 fonts-wqy-microhei(Debian)"
+    if settings.reports.font:
+        return Check("中文字体", "fail", f"找不到配置的字体 {settings.reports.font};{hint}")
+    return Check("中文字体", "warn", f"未找到中文 TrueType 字体,打印将无法显示中文;{hint}")

@@ -1,0 +1,65 @@
+"""Schema migrations with Alembic: create on first run, upgrade older databases after a backup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from .errors import DatabaseError
+
+
+def _alembic_config(connection=None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("station") / "migrations"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stamped in the database, None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision` in one transaction."""
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def ensure_schema(engine: Engine, backup: Callable[[], Path | None] | None = None) -> str:
+    """Create or upgrade the schema; back up first when upgrading a database that holds data.
+
+    Returns "created", "upgraded" or "current".
+    """
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return "current"
+    if current is None and _has_tables(engine):
+        raise DatabaseError("数据库中已有数据表但没有版本信息,不是本系统的数据库,已停止以免损坏数据")
+    known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseError(f"数据库版本 {current} 比本程序新,请升级 station 后再打开")
+    if current is not None and backup is not None:
+        backup()
+    upgrade(engine)
+    return "created" if current is None else "upgraded"
+
+
+def _has_tables(engine: Engine) -> bool:
+    return bool(inspect(engine).get_table_names())

@@ -1,0 +1,91 @@
+"""Who may do what: a role → permission table that denies anything not listed."""
+
+from __future__ import annotations
+
+from .actor import Actor
+from .errors import PermissionDenied
+
+ROLES = {
+    "admin": "系统管理员",
+    "street": "街道管理员",
+    "director": "站长",
+    "staff": "工作人员",
+    "clerk": "窗口人员",
+    "grid_worker": "网格员",
+}
+
+PERMISSION_NAMES = {
+    "ledger.read": "查看住户台账",
+    "ledger.write": "登记和修改住户",
+    "reveal.id": "查看完整身份证号",
+    "reveal.phone": "查看完整电话号码",
+    "registers.read": "查看重点人群",
+    "registers.write": "登记重点人群",
+    "visits.read": "查看走访记录",
+    "visits.write": "登记走访记录",
+    "requests.read": "查看居民诉求",
+    "requests.receive": "受理居民诉求",
+    "requests.assign": "分派居民诉求",
+    "requests.handle": "处置居民诉求",
+    "requests.feedback": "回访评价",
+    "requests.reopen": "重新打开诉求",
+    "places.write": "维护网格和楼栋",
+    "users.manage": "管理用户",
+    "audit.read": "查看审计日志",
+    "stats.read": "查看统计",
+    "reports.print": "打印表单和报表",
+    "data.export": "导出数据(脱敏)",
+    "data.export_unmasked": "导出未脱敏数据",
+    "data.import": "导入数据",
+    "backup.run": "备份数据库",
+    "backup.restore": "恢复数据库",
+    "month.unlock": "解锁已锁定月份",
+}
+
+_READ = {"ledger.read", "registers.read", "visits.read", "requests.read", "stats.read"}
+_REQUESTS = {f"requests.{verb}" for verb in ("read", "receive", "assign", "handle", "feedback", "reopen")}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(PERMISSION_NAMES),
+    "street": frozenset(_READ | {"reports.print", "data.export", "audit.read"}),
+    "director": frozenset(
+        _READ | _REQUESTS | {
+            "ledger.write", "reveal.id", "reveal.phone", "registers.write", "visits.write",
+            "places.write", "audit.read", "reports.print", "data.export",
+            "data.export_unmasked", "data.import", "backup.run",
+        }
+    ),
+    "staff": frozenset(
+        _READ | _REQUESTS | {
+            "ledger.write", "reveal.id", "reveal.phone", "registers.write", "visits.write",
+            "reports.print", "data.export",
+        }
+    ),
+    "clerk": frozenset(
+        _READ | {"ledger.write", "visits.write", "requests.receive", "requests.feedback", "reports.print"}
+    ),
+    "grid_worker": frozenset(
+        _READ | {
+            "ledger.write", "reveal.phone", "visits.write", "requests.receive",
+            "requests.handle", "reports.print",
+        }
+    ),
+}
+
+# Roles whose accounts are tied to grids (their data scope is those grids only).
+GRID_SCOPED_ROLES = frozenset({"grid_worker"})
+# Roles that see every community in a shared database.
+STREET_ROLES = frozenset({"street"})
+
+
+def allowed(actor: Actor, permission: str) -> bool:
+    """True if the actor's role grants the permission; unknown roles and permissions are denied."""
+    return permission in ROLE_PERMISSIONS.get(actor.role, frozenset())
+
+
+def require(actor: Actor, permission: str) -> None:
+    """Raise PermissionDenied unless the actor may do this."""
+    if not allowed(actor, permission):
+        what = PERMISSION_NAMES.get(permission, permission)
+        role = ROLES.get(actor.role, actor.role)
+        raise PermissionDenied(f"{role}无权{what}")

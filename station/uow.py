@@ -1,0 +1,62 @@
+"""Unit of work: one session and one transaction per user action, with the actor and the clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from types import TracebackType
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from .actor import Actor
+from .db import Database
+from .errors import ConflictError
+from .settings import Settings
+
+STALE_MESSAGE = "该记录已被其他人修改,请重新打开后再保存(您的修改未保存)"
+
+
+class UnitOfWork:
+    """`with UnitOfWork(db, actor) as uow: ...; uow.commit()`; leaving without commit rolls back."""
+
+    def __init__(self, database: Database, actor: Actor):
+        self.database = database
+        self.actor = actor
+        self.session: Session
+
+    @property
+    def settings(self) -> Settings:
+        return self.database.settings
+
+    def now(self) -> datetime:
+        return self.database.clock()
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self.database.session()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def flush(self) -> None:
+        """Flush pending changes, turning a stale version into a ConflictError."""
+        try:
+            self.session.flush()
+        except StaleDataError as error:
+            raise ConflictError(STALE_MESSAGE) from error
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except StaleDataError as error:
+            self.session.rollback()
+            raise ConflictError(STALE_MESSAGE) from error

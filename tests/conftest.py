@@ -1,0 +1,143 @@
+"""Fixtures: every service test body runs against a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from station.actor import SYSTEM, Actor
+from station.db import Database, make_engine
+from station.migrate import upgrade
+from station.places import ensure_community
+from station.settings import Settings, StationSettings
+from station.uow import UnitOfWork
+
+PG_URL = os.environ.get("STATION_TEST_PG_URL", "")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+class FakeClock:
+    """A clock the tests move by hand."""
+
+    def __init__(self, start: datetime):
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    if not PG_URL:
+        if os.environ.get("STATION_REQUIRE_PG"):
+            pytest.fail("STATION_TEST_PG_URL is not set but PostgreSQL tests are required")
+        pytest.skip("PostgreSQL not configured (STATION_TEST_PG_URL); `make test` starts one")
+    name = f"station_tpl_{_worker()}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(make_url(PG_URL).set(database=name))
+    upgrade(engine)
+    engine.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db_url(backend, request, tmp_path) -> str:
+    """A fresh, migrated, empty database of the backend under test."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "station.db"
+        shutil.copyfile(template, target)
+        yield f"sqlite:///{target}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"t_{_worker()}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 23, 9, 0, 0))
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return replace(
+        Settings(),
+        station=StationSettings(name="幸福里社区服务站", community="幸福里社区", community_code="XFL"),
+        base_dir=tmp_path,
+        source="(tests)",
+    )
+
+
+@pytest.fixture
+def db(db_url, settings, clock) -> Database:
+    database = Database(make_engine(db_url), settings, clock)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def community_id(db, settings) -> int:
+    with UnitOfWork(db, SYSTEM) as uow:
+        community = ensure_community(uow, settings)
+        uow.commit()
+        return community.id
+
+
+@pytest.fixture
+def admin(community_id) -> Actor:
+    return Actor(user_id=None, username="admin", role="admin", community_id=community_id)
+
+
+def actor_for(role: str, community_id: int | None, grid_ids=None, user_id=None) -> Actor:
+    """An actor of a role in a community (helper for permission tests)."""
+    return Actor(user_id=user_id, username=role, role=role, community_id=community_id,
+                 grid_ids=frozenset(grid_ids) if grid_ids is not None else None)
+
+
+@pytest.fixture
+def uow(db, admin):
+    """A unit of work acting as the community's administrator."""
+    with UnitOfWork(db, admin) as unit:
+        yield unit

@@ -1,0 +1,39 @@
+"""Layer rules: dependencies point one way, and the core never loads UI or printing libraries."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE_MODULES = sorted(
+    f"station.{path.stem}" for path in (ROOT / "station").glob("*.py") if path.stem != "__init__"
+)
+
+
+def test_import_linter_contracts_hold():
+    lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    result = subprocess.run([lint_imports], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 3 kept, 0 broken" in result.stdout
+
+
+def test_core_and_models_load_no_ui_printing_or_pinyin_libraries():
+    code = (
+        "import importlib, sys\n"
+        f"for name in {CORE_MODULES + ['models']!r}: importlib.import_module(name)\n"
+        "banned = [m for m in ('textual', 'rich', 'typer', 'reportlab', 'openpyxl', 'pypinyin')"
+        " if m in sys.modules]\n"
+        "print(','.join(banned))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
+
+
+def test_every_core_module_is_checked():
+    assert "station.households" in CORE_MODULES and len(CORE_MODULES) > 20
