@@ -121,6 +121,7 @@ def demo(
 ) -> None:
     """生成演示社区:网格、楼栋、住户、重点人群、十二个月的走访与诉求。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
     from station.demo import generate
 
     db = database()
@@ -129,7 +130,7 @@ def demo(
         task = progress.add_task("生成演示数据", total=households)
         summary = generate(db, households=households, seed=seed,
                            progress=lambda done, total: progress.update(task, completed=done, total=total))
-    out.print(f"[green]完成[/green]:{summary}")
+    out.print(f"[green]完成[/green]:{summary.describe()}")
     db.dispose()
 
 
@@ -246,7 +247,6 @@ def _community_id(uow, code: str | None, role: str) -> int | None:
 
 def _print_overview(db) -> None:
     from station.statistics import overview
-
     from station.uow import UnitOfWork
 
     with UnitOfWork(db, cli_actor()) as uow:

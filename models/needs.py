@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -10,7 +10,18 @@ from .base import Base
 
 class RegisterEntry(Base):
     __tablename__ = "register_entries"
-    __table_args__ = (Index("ix_register_entries_category_end", "category", "end_on"),)
+    __table_args__ = (
+        Index("ix_register_entries_category_end", "category", "end_on"),
+        # One open entry per person per category, held by the database under concurrent writers.
+        Index(
+            "uq_register_entries_open",
+            "person_id",
+            "category",
+            unique=True,
+            sqlite_where=text("end_on IS NULL"),
+            postgresql_where=text("end_on IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)

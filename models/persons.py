@@ -24,6 +24,8 @@ class Person(Base):
     population_type: Mapped[str] = mapped_column(String(16), default="registered")
     residence_state: Mapped[str] = mapped_column(String(16), default="both")
     registered_address: Mapped[str] = mapped_column(String(200), default="")
+    # 人户分离: the 户籍 household when the person lives (is a member) somewhere else.
+    registered_household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     political_status: Mapped[str] = mapped_column(String(16), default="")
     marital_status: Mapped[str] = mapped_column(String(2), default="")
     education: Mapped[str] = mapped_column(String(16), default="")

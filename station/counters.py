@@ -22,11 +22,10 @@ def next_value(uow: UnitOfWork, community_id: int, name: str) -> int:
 
 
 def _ensure_row(uow: UnitOfWork, community_id: int, name: str) -> None:
-    dialect = uow.session.get_bind().dialect.name
-    if dialect == "postgresql":
+    values = {"community_id": community_id, "name": name, "value": 0}
+    if uow.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        statement = pg_insert(Counter).on_conflict_do_nothing()
+        uow.session.execute(pg_insert(Counter).values(**values).on_conflict_do_nothing())
     else:
-        statement = insert(Counter).prefix_with("OR IGNORE")
-    uow.session.execute(statement.values(community_id=community_id, name=name, value=0))
+        uow.session.execute(insert(Counter).prefix_with("OR IGNORE").values(**values))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,3 +66,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Update the planner's statistics after a bulk load; without them search plans go wrong."""
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))

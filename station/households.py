@@ -27,6 +27,7 @@ from .ledger_common import (
     touch,
 )
 from .ledger_queries import household_record
+from .needs import close_entries_for_person
 from .permissions import require
 from .person_rules import clean_person
 from .phone import parse_phone
@@ -108,8 +109,8 @@ def move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
     members = current_members(uow, household.id)
     for membership in members:
         leave(membership, on, reason)
-        person = membership_person(uow, membership)
-        person.moved_out_on = on
+        membership_person(uow, membership).moved_out_on = on
+        close_entries_for_person(uow, membership.person_id, on, reason)
     household.status, household.moved_out_on = "moved_out", on
     uow.flush()
     search.reindex_persons(uow, [m.person_id for m in members])

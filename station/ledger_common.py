@@ -33,7 +33,8 @@ def load_person(uow: UnitOfWork, person_id: int, expected_version: int | None = 
     if person is None:
         raise NotFound("未找到该人员", field="person")
     membership = current_membership(uow, person_id)
-    grid_id = uow.session.get(Household, membership.household_id).grid_id if membership else None
+    household = uow.session.get(Household, membership.household_id) if membership else None
+    grid_id = household.grid_id if household else None
     check_visible(uow.actor, person.community_id, grid_id, "人员")
     check_version(person.version, expected_version)
     return person

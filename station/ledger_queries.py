@@ -75,4 +75,5 @@ def person_record(uow: UnitOfWork, person: Person, membership: Membership | None
         version=person.version,
         household_id=membership.household_id if membership else None,
         relation=membership.relation if membership else "",
+        registered_household_id=person.registered_household_id,
     )

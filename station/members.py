@@ -24,6 +24,7 @@ from .ledger_common import (
     touch,
 )
 from .ledger_queries import get_person, household_record
+from .needs import close_entries_for_person
 from .permissions import require
 from .person_rules import clean_person
 from .records import PersonDraft, PersonRecord, SaveResult
@@ -64,6 +65,7 @@ def remove_member(uow: UnitOfWork, household_id: int, expected_version: int, per
     on = check_on_date(on, uow, "迁出日期")
     leave(membership, on, reason)
     membership_person(uow, membership).moved_out_on = on
+    close_entries_for_person(uow, person_id, on, reason)
     touch(uow, household)
     uow.flush()
     search.reindex_persons(uow, [person_id])
@@ -145,6 +147,7 @@ def record_death(uow: UnitOfWork, person_id: int, expected_version: int, on: dat
     if membership and household:
         _leave_by_death(uow, household, membership, on, new_head_id, relations or {})
     person.deceased_on = on
+    close_entries_for_person(uow, person_id, on, "死亡")
     uow.flush()
     search.reindex_persons(uow, [person_id])
     audit.record(uow, "death", "person", person_id, new={"deceased_on": on},
@@ -167,6 +170,26 @@ def update_person(uow: UnitOfWork, person_id: int, expected_version: int, draft:
     old, new = audit.changes(before, audit.snapshot(person))
     search.reindex_persons(uow, [person.id])
     audit.record(uow, "update", "person", person.id, old=old, new=new, community_id=person.community_id)
+    uow.commit()
+    return get_person(uow, person.id)
+
+
+def set_registered_household(uow: UnitOfWork, person_id: int, expected_version: int,
+                             household_id: int | None) -> PersonRecord:
+    """Record where a person's 户籍 is when they live elsewhere (人户分离); None clears it."""
+    require(uow.actor, "ledger.write")
+    person = load_person(uow, person_id, expected_version)
+    if household_id is not None:
+        load_household(uow, household_id)
+        membership = current_membership(uow, person_id)
+        if membership is not None and membership.household_id == household_id:
+            raise ValidationError("户籍户与现居住户相同,无需登记人户分离", field="registered_household_id")
+    old = person.registered_household_id
+    person.registered_household_id = household_id
+    person.residence_state = "both" if household_id is None else "person_only"
+    uow.flush()
+    audit.record(uow, "update", "person", person.id, old={"registered_household_id": old},
+                 new={"registered_household_id": household_id}, community_id=person.community_id)
     uow.commit()
     return get_person(uow, person.id)
 

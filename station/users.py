@@ -120,6 +120,14 @@ def actor_for_user(uow: UnitOfWork, user_id: int) -> Actor:
     return actor_from_user(user, grid_ids_of(uow.session, user.id))
 
 
+def load_worker(uow: UnitOfWork, user_id: int, community_id: int, *, field: str = "worker_id") -> User:
+    """An enabled account of the community (or a street-level one) to give work to."""
+    user = uow.session.get(User, user_id)
+    if user is None or user.disabled or user.community_id not in (None, community_id):
+        raise ValidationError("未找到该工作人员(或账户已停用)", field=field)
+    return user
+
+
 # --- passwords ------------------------------------------------------------------------------
 
 

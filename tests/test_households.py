@@ -277,3 +277,53 @@ def test_fifteen_digit_id_is_converted(db, admin, grid_id, building_id):
     head = register(db, admin, draft).household.head
     assert head.id_number == "11010519491231002X" and head.sex == "2"
     assert head.id_number == make_id(date(1949, 12, 31), male=False, seq=1) or len(head.id_number) == 18
+
+
+def test_registered_household_for_person_living_elsewhere(db, admin, grid_id, building_id):
+    home = register(db, admin, family(grid_id, building_id=building_id, seq=1)).household
+    origin = register(db, admin, family(grid_id, building_id=building_id, seq=2, room="808")).household
+    child = next(m for m in home.members if m.relation == "20")
+    with UnitOfWork(db, admin) as uow, pytest.raises(ValidationError, match="相同"):
+        members.set_registered_household(uow, child.id, child.version, home.id)
+    with UnitOfWork(db, admin) as uow:
+        updated = members.set_registered_household(uow, child.id, child.version, origin.id)
+    assert updated.registered_household_id == origin.id and updated.residence_state == "person_only"
+    assert updated.household_id == home.id
+
+
+def test_interleaved_writers_the_database_version_check_refuses_the_late_one(db, admin, grid_id, building_id):
+    """Both read version 1; the first commits; the second's UPDATE ... WHERE version = 1 matches nothing."""
+    from station.ledger_common import load_household
+
+    record = register(db, admin, family(grid_id, building_id=building_id)).household
+    with UnitOfWork(db, admin) as late:
+        stale = load_household(late, record.id, record.version)
+        with UnitOfWork(db, admin) as early:
+            households.update_household(early, record.id, record.version, phone="13900139000")
+        stale.notes = "late writer"
+        with pytest.raises(ConflictError):
+            late.commit()
+    with UnitOfWork(db, admin) as uow:
+        after = get_household(uow, record.id)
+    assert (after.phone, after.notes) == ("13900139000", "")
+
+
+def test_death_and_moving_out_end_register_entries(db, admin, grid_id, building_id):
+    from station import needs
+
+    record = register(db, admin, family(grid_id, building_id=building_id)).household
+    spouse = next(m for m in record.members if m.relation == "10")
+    child = next(m for m in record.members if m.relation == "20")
+    with UnitOfWork(db, admin) as uow:
+        needs.add_entry(uow, spouse.id, "disabled", date(2025, 1, 1),
+                        attributes={"disability_category": "4", "disability_grade": "2"})
+    with UnitOfWork(db, admin) as uow:
+        needs.add_entry(uow, child.id, "left_behind_child", date(2025, 1, 1), attributes={"guardian": "李四"})
+    with UnitOfWork(db, admin) as uow:
+        members.record_death(uow, spouse.id, spouse.version, date(2026, 9, 1))
+    with UnitOfWork(db, admin) as uow:
+        household = get_household(uow, record.id)
+        households.move_out(uow, record.id, household.version, on=date(2026, 10, 1))
+    with UnitOfWork(db, admin) as uow:
+        entries = needs.entries_for_person(uow, spouse.id) + needs.entries_for_person(uow, child.id)
+    assert [(e.end_on, e.end_reason) for e in entries] == [(date(2026, 9, 1), "死亡"), (date(2026, 10, 1), "迁出")]

@@ -72,6 +72,7 @@ class PersonRecord:
     version: int
     household_id: int | None = None
     relation: str = ""
+    registered_household_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Benchmarks for station (`python -m bench`, `make bench`); results go to stdout, databases to bench/out/."""
