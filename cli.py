@@ -145,8 +145,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
         sys.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     table = Table("项目", "数量")
+    labels = _stat_labels()
     for key, value in _flatten(figures):
-        table.add_row(key, str(value))
+        table.add_row(labels.get(key, key), str(value))
     out.print(table)
 
 
@@ -161,12 +162,12 @@ def user_add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
 ) -> None:
     """添加用户(密码从提示输入,或 --password-stdin)。"""
-    from station import places, users
+    from station import users
 
     password = _read_password(password_stdin)
     with unit_of_work() as uow:
         community_id = _community_id(uow, community, role)
-        grid_ids = [places.find_grid(uow, code, community_id).id for code in grid or []]
+        grid_ids = _grid_ids(uow, grid or [], community_id)
         record = users.add_user(uow, username, name, role, password, community_id=community_id,
                                 grid_ids=grid_ids, phone=phone)
     out.print(f"[green]已添加用户[/green] {record.username}({record.role_name})")
@@ -233,7 +234,19 @@ def secret_set(
 def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("密码", hide_input=True, confirmation_prompt=confirm)
+    while True:
+        password = typer.prompt("密码", hide_input=True)
+        if not confirm or password == typer.prompt("再次输入密码", hide_input=True):
+            return password
+        err.print("[red]两次输入的密码不一致,请重新输入[/red]")
+
+
+def _grid_ids(uow, codes: list[str], community_id: int | None) -> list[int]:
+    from station import places
+
+    if codes and community_id is None:
+        raise StationError("街道账户不属于任何网格,不能指定 --grid")
+    return [places.find_grid(uow, code, community_id).id for code in codes] if community_id else []
 
 
 def _community_id(uow, code: str | None, role: str) -> int | None:
@@ -252,8 +265,21 @@ def _print_overview(db) -> None:
     with UnitOfWork(db, cli_actor()) as uow:
         figures = overview(uow).as_dict()
     out.print(f"[bold]{db.settings.station.name}[/bold] 数据库:{_safe_url(db)}")
+    labels = _stat_labels()
     for key, value in _flatten(figures):
-        out.print(f"  {key}: {value}")
+        out.print(f"  {labels.get(key, key)}: {value}")
+
+
+def _stat_labels() -> dict[str, str]:
+    """Chinese names for the overview's keys (the JSON keeps the stable English keys)."""
+    from station.request_rules import STATES
+
+    labels = {"grids": "网格", "buildings": "楼栋", "households": "在住户数", "persons": "现住人员",
+              "visits_done": "已完成走访"}
+    labels |= {f"registers.{code}": f"重点人群·{name}"
+               for code, name in settings().registers.categories.items()}
+    labels |= {f"requests.{code}": f"诉求·{name}" for code, name in STATES.items()}
+    return labels
 
 
 def _flatten(figures: dict, prefix: str = "") -> Iterator[tuple[str, object]]:

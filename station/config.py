@@ -82,7 +82,7 @@ def _default(spec: dataclasses.Field) -> Any:
 
 
 def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return hint(**_build(hint, value, source, prefix=f"{key}."))
     origin = typing.get_origin(hint)
     if origin is dict:

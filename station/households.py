@@ -177,7 +177,7 @@ def merge_households(uow: UnitOfWork, source_id: int, source_version: int, targe
 
 
 def membership_person(uow: UnitOfWork, membership: Membership) -> Person:
-    return uow.session.get(Person, membership.person_id)
+    return uow.session.get_one(Person, membership.person_id)
 
 
 def _clean_member(draft: HouseholdDraft, index: int, today: date):
