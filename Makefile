@@ -8,7 +8,7 @@ ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench pg-stop
+.PHONY: help run test lint bench pg-stop tools
 
 help:
 	@echo "make run [ARGS=...]    start the app (creates .venv on first use)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint              ruff + import-linter layer contracts"
 	@echo "make bench [ARGS=...]  python -m bench"
 	@echo "make pg-stop           stop the test PostgreSQL server"
+	@echo "make tools             install poppler-utils and a CJK font (printing tests; Debian)"
 
 # Target is bin/pip, not bin/python: without Debian's python3-venv, venv fails halfway and
 # leaves a pip-less .venv that must not count as done.
@@ -39,9 +40,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/pip
 run: $(VENV)/.installed
 	$(BIN)/station run $(ARGS)
 
+# The printing tests read PDFs back with poppler (pdftotext, pdffonts, pdftoppm) and embed a CJK
+# TrueType font found by station's own discovery; Debian ships both as packages.
+tools: $(VENV)/.installed-dev
+	@if ! command -v pdftotext >/dev/null || \
+		! $(BIN)/python -c 'from station.fonts import find_cjk_font; raise SystemExit(find_cjk_font() is None)'; then \
+		echo "installing poppler-utils and fonts-wqy-microhei (PDF checks, Chinese font)" >&2; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils fonts-wqy-microhei </dev/null; \
+	fi
+
 # The URL is captured before export so a failing script stops make (export would mask it).
 # STATION_REQUIRE_PG turns "PostgreSQL not configured" from a skip into a failure.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev tools
 	url=$$(scripts/test-postgres.sh | tail -1); \
 	test -n "$$url"; \
 	export STATION_TEST_PG_URL="$$url" STATION_REQUIRE_PG=1; \

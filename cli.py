@@ -89,16 +89,10 @@ def init() -> None:
 @app.command()
 def run() -> None:
     """启动柜台界面(默认命令)。"""
-    db = database()
-    try:
-        from screens.app import run_app  # noqa: PLC0415 - the TUI loads only for this command
-    except ImportError:
-        _print_overview(db)
-        out.print("[yellow]柜台界面尚未安装;可使用以下管理命令:[/yellow]")
-        out.print("  station user add / list / disable / passwd,station demo,station stats,station doctor")
-        db.dispose()
-        return
-    run_app(db)
+    from screens.app import run_app  # noqa: PLC0415 - the TUI loads only for this command
+
+    # The login screen shows at once; the database opens (and migrates) behind it.
+    run_app(settings=settings(), open_db=database)
 
 
 @app.command()
@@ -303,5 +297,20 @@ def main() -> None:
         sys.exit(1)
 
 
+def _register_command_groups() -> None:
+    """Command groups live in their own modules so this file stays the composition root."""
+    import cli_data
+    import cli_reports
+
+    cli_data.register(app)
+    cli_reports.register(app)
+
+
+_register_command_groups()
+
 if __name__ == "__main__":
-    main()
+    # Run the importable `cli` module (not this __main__ copy), so command-group modules that
+    # `import cli` share one STATE (e.g. --config) with the command line that was parsed.
+    import cli as importable
+
+    importable.main()

@@ -50,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     _figure("bench_persons", _count_persons(db), "persons")
     _search(db, args.seed, sizes["repeats"])
     _statistics(db)
+    from bench import backup_bench, report_bench, tui_bench
+
+    for module in (report_bench, backup_bench, tui_bench):
+        for name, value, unit in module.run(out, args.quick):
+            _figure(name, value, unit)
     seconds = _timed_generation(out, sizes["timed_households"], args.seed)
     label = "50k" if sizes["timed_households"] == 50_000 else str(sizes["timed_households"])
     _figure(f"demo_generate_{label}_households", round(seconds, 1), "s")
@@ -92,7 +97,7 @@ def _cached_database(out: Path, households: int, seed: int) -> Database:
     path = out / f"demo-{households}-seed{seed}-rev{head_revision()}-{_generator_fingerprint()}.db"
     if path.exists():
         return _database(path)
-    for stale in out.glob("demo-*.db*"):
+    for stale in out.glob(f"demo-{households}-*.db*"):
         stale.unlink()
     building = out / f"{path.name}.building"
     db = _fresh(building)

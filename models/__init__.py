@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .base import Base
 from .households import Household, Membership
+from .month_locks import MonthLock
 from .needs import RegisterEntry
 from .persons import Person, SearchEntry
 from .places import Building, Community, Counter, Grid, Unit
@@ -12,6 +13,6 @@ from .visits import Visit
 
 __all__ = [
     "AuditEntry", "Base", "Building", "Community", "Counter", "Grid", "Household",
-    "LoginFailure", "Membership", "Person", "RegisterEntry", "RequestEvent",
+    "LoginFailure", "Membership", "MonthLock", "Person", "RegisterEntry", "RequestEvent",
     "ResidentRequest", "SearchEntry", "Unit", "User", "UserGrid", "Visit",
 ]

@@ -1,40 +1,68 @@
-"""Open the configured database: connect, back up and migrate when needed, seed the community."""
+"""Open the configured database: connect, back up and migrate when needed, seed the community.
+
+Backups happen here too: before every migration of a database that holds data (a failed backup
+stops the upgrade), and on the first start of each day (a failed one is logged, not fatal: the
+counter must still open).
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
 from .actor import SYSTEM
-from .backup import backup_sqlite
+from .backup import create_backup, record_backup, run_backup
+from .backup_files import BackupFile, backup_folder, made_on, prune_backups
 from .db import Database, database_url, make_engine
-from .errors import DatabaseError
+from .errors import DatabaseError, StationError
 from .migrate import ensure_schema
 from .places import ensure_community
 from .settings import Settings
 from .uow import UnitOfWork
 
+log = logging.getLogger(__name__)
 
-def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetime.now) -> Database:
+
+def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetime.now,
+                  daily_backup: bool = True) -> Database:
     """Connect and bring the schema to the newest version; the community row exists afterwards."""
     url, _source = database_url(settings)
     engine = make_engine(url)
-    backup_folder = settings.resolve(settings.backup.folder)
+    folder = backup_folder(settings)
+    made: list[BackupFile] = []
 
-    def backup_before_upgrade():
-        if engine.dialect.name == "sqlite":
-            return backup_sqlite(engine, backup_folder, label="pre-migration")
-        return None
+    def backup_before_upgrade() -> Path:
+        made.append(create_backup(engine, folder, label="pre-migration", now=clock()))
+        prune_backups(folder, settings.backup.keep)
+        return made[-1].path
 
     try:
-        ensure_schema(engine, backup=backup_before_upgrade)
+        outcome = ensure_schema(engine, backup=backup_before_upgrade)
     except OperationalError as error:
         engine.dispose()
         raise DatabaseError(f"无法打开数据库:{error.orig}") from error
     database = Database(engine, settings, clock)
     with UnitOfWork(database, SYSTEM) as uow:
         ensure_community(uow, settings)
+        for backup in made:  # audited now: the audit table has the newest shape only after upgrading
+            record_backup(uow, backup)
         uow.commit()
+    if daily_backup and outcome != "created":
+        back_up_once_a_day(database)
     return database
+
+
+def back_up_once_a_day(database: Database) -> BackupFile | None:
+    """Take the day's automatic backup unless the backups folder already has one from today."""
+    if made_on(backup_folder(database.settings), database.clock().date()):
+        return None
+    try:
+        with UnitOfWork(database, SYSTEM) as uow:
+            return run_backup(uow, label="daily")
+    except (StationError, OSError) as error:
+        log.warning("每日自动备份失败(程序照常运行,请检查备份目录和磁盘空间):%s", error)
+        return None

@@ -51,10 +51,23 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
 
 def settings_from_dict(raw: dict[str, Any], *, source: str, base_dir: Path) -> Settings:
     """Build validated Settings from parsed TOML."""
+    if isinstance(raw.get("keymap"), dict):
+        raw = {**raw, "keymap": _dotted(raw["keymap"])}
     values = _build(Settings, raw, source, prefix="")
     settings = Settings(**values, base_dir=base_dir, source=source)
     _check_rules(settings)
     return settings
+
+
+def _dotted(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Binding ids contain dots: `app.lock = "f9"` parses as a nested table, so join it back."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat |= _dotted(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
 
 
 def _build(cls: type, raw: Any, source: str, prefix: str) -> dict[str, Any]:

@@ -68,12 +68,14 @@ def _database_checks(settings) -> list[Check]:
 
 
 def _font_check(settings) -> Check:
-    from .fonts import find_cjk_font
+    from .fonts import find_cjk_font, has_truetype_outlines
 
     font = find_cjk_font(settings.reports.font)
-    if font is not None:
-        return Check("中文字体", "ok", str(font))
     hint = "在 station.toml 的 [reports] font 指定字体文件,或安装 fonts-wqy-microhei(Debian)"
+    if font is not None and not has_truetype_outlines(font):
+        return Check("中文字体", "fail", f"{font} 不是 TrueType 字体(CFF/OpenType 无法嵌入打印文件);{hint}")
+    if font is not None:
+        return Check("中文字体", "ok", f"{font}(打印时嵌入子集)")
     if settings.reports.font:
         return Check("中文字体", "fail", f"找不到配置的字体 {settings.reports.font};{hint}")
     return Check("中文字体", "warn", f"未找到中文 TrueType 字体,打印将无法显示中文;{hint}")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Household, Membership, Person
 
-from . import audit, search
+from . import audit, month_locks, search
 from .codes import HEAD, HOUSEHOLD_KINDS, relation_code
 from .counters import next_value
 from .errors import ValidationError
@@ -57,6 +57,7 @@ def register_household(uow: UnitOfWork, draft: HouseholdDraft) -> SaveResult:
     location = Location(draft.grid_id, draft.building_id, draft.unit, draft.room, draft.address)
     household = _new_household(uow, draft, location)
     on = check_on_date(draft.registered_on, uow, "登记日期")
+    month_locks.refuse_if_locked(uow, household.community_id, on, field="registered_on")
     warnings = []
     for clean in cleaned:
         warning = same_name_warning(uow, clean)
@@ -106,6 +107,7 @@ def move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
     if household.status != "active":
         raise ValidationError("该户已不在住", field="status")
     on = check_on_date(on, uow, "迁出日期")
+    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     members = current_members(uow, household.id)
     for membership in members:
         leave(membership, on, reason)
@@ -127,6 +129,7 @@ def split_household(uow: UnitOfWork, household_id: int, expected_version: int, *
     require(uow.actor, "ledger.write")
     source = load_household(uow, household_id, expected_version)
     on = check_on_date(on, uow, "分户日期")
+    month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
     memberships = {m.person_id: m for m in current_members(uow, source.id)}
     _check_split(memberships, relations)
     new_relations = {pid: _relation(code) for pid, code in relations.items()}
@@ -157,6 +160,7 @@ def merge_households(uow: UnitOfWork, source_id: int, source_version: int, targe
     source = load_household(uow, source_id, source_version)
     target = load_household(uow, target_id, target_version)
     on = check_on_date(on, uow, "合户日期")
+    month_locks.refuse_if_locked(uow, target.community_id, on, field="on")
     moving = current_members(uow, source.id)
     if set(relations) != {m.person_id for m in moving}:
         raise ValidationError("请为被合并户的每名成员填写与新户主的关系", field="relation")

@@ -9,48 +9,35 @@ from sqlalchemy import select
 from models import Building, Grid, Household, Membership, Person
 
 from .codes import HEAD
-from .errors import ConflictError, DuplicateError, NotFound, ValidationError
+from .errors import DuplicateError, ValidationError
 from .idcard import mask_id
 from .person_rules import CleanPerson
 from .records import Warning
-from .scope import check_visible
-from .uow import STALE_MESSAGE, UnitOfWork
+from .scope import load_visible
+from .uow import UnitOfWork
 
 
 def load_household(uow: UnitOfWork, household_id: int, expected_version: int | None = None) -> Household:
     """The household if the actor may see it, refusing a stale version."""
-    household = uow.session.get(Household, household_id)
-    if household is None:
-        raise NotFound("未找到该户", field="household")
-    check_visible(uow.actor, household.community_id, household.grid_id, "户")
-    check_version(household.version, expected_version)
-    return household
+    return load_visible(uow, Household, household_id, "户", field="household",
+                        expected_version=expected_version)
 
 
 def load_person(uow: UnitOfWork, person_id: int, expected_version: int | None = None) -> Person:
     """The person if the actor may see them (through their current household's grid)."""
-    person = uow.session.get(Person, person_id)
-    if person is None:
-        raise NotFound("未找到该人员", field="person")
+    return load_visible(uow, Person, person_id, "人员", field="person", expected_version=expected_version,
+                        grid_of=lambda person: home_grid(uow, person.id))
+
+
+def home_grid(uow: UnitOfWork, person_id: int) -> int | None:
+    """The grid of the person's current household (None: not living in one)."""
     membership = current_membership(uow, person_id)
     household = uow.session.get(Household, membership.household_id) if membership else None
-    grid_id = household.grid_id if household else None
-    check_visible(uow.actor, person.community_id, grid_id, "人员")
-    check_version(person.version, expected_version)
-    return person
-
-
-def check_version(current: int, expected: int | None) -> None:
-    if expected is not None and expected != current:
-        raise ConflictError(STALE_MESSAGE)
+    return household.grid_id if household else None
 
 
 def load_grid(uow: UnitOfWork, grid_id: int) -> Grid:
-    grid = uow.session.get(Grid, grid_id)
-    if grid is None:
-        raise NotFound("未找到该网格", field="grid_id")
-    check_visible(uow.actor, grid.community_id, grid.id, "网格")
-    return grid
+    return load_visible(uow, Grid, grid_id, "网格", field="grid_id", grid_of=lambda grid: grid.id)
 
 
 def check_building(uow: UnitOfWork, building_id: int | None, grid_id: int) -> Building | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from . import audit, search
+from . import audit, month_locks, search
 from .codes import HEAD, relation_code
 from .errors import ValidationError
 from .households import membership_person
@@ -41,6 +41,7 @@ def add_member(uow: UnitOfWork, household_id: int, expected_version: int, draft:
     if clean.relation == HEAD:
         raise ValidationError("该户已有户主;如需更换请使用“变更户主”", field="relation")
     on = check_on_date(on or draft.moved_in_on, uow, "入户日期")
+    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     warning = same_name_warning(uow, clean)
     person = insert_person(uow, clean, household.community_id)
     join(uow, household, person, clean.relation, on)
@@ -63,6 +64,7 @@ def remove_member(uow: UnitOfWork, household_id: int, expected_version: int, per
     if membership.relation == HEAD:
         raise ValidationError("户主不能直接移出;请先变更户主或办理整户迁出", field="person")
     on = check_on_date(on, uow, "迁出日期")
+    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     leave(membership, on, reason)
     membership_person(uow, membership).moved_out_on = on
     close_entries_for_person(uow, person_id, on, reason)
@@ -93,6 +95,7 @@ def transfer_member(uow: UnitOfWork, source_id: int, source_version: int, person
     if code == HEAD:
         raise ValidationError("目标户已有户主", field="relation")
     on = check_on_date(on, uow, "转户日期")
+    month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
     leave(membership, on, "转户")
     join(uow, target, membership_person(uow, membership), code, on)
     touch(uow, source)
@@ -140,6 +143,7 @@ def record_death(uow: UnitOfWork, person_id: int, expected_version: int, on: dat
     if person.deceased_on is not None:
         raise ValidationError("已登记死亡", field="deceased_on")
     on = check_on_date(on, uow, "死亡日期")
+    month_locks.refuse_if_locked(uow, person.community_id, on, field="deceased_on")
     if on < person.birth_date:
         raise ValidationError("死亡日期早于出生日期", field="deceased_on")
     membership = current_membership(uow, person_id)

@@ -10,23 +10,18 @@ from models import Grid, Household, Membership, Person, RegisterEntry, User, Vis
 
 from .errors import NotFound
 from .idcard import age_on
-from .ledger_common import check_version, current_membership
+from .ledger_common import home_grid
 from .records.needs import RegisterEntryRecord
-from .scope import check_visible, community_clause, grid_clause
+from .scope import community_clause, grid_clause, load_visible
 from .uow import UnitOfWork
 from .visit_schedule import visit_schedule
 
 
 def load_entry(uow: UnitOfWork, entry_id: int, expected_version: int | None = None) -> RegisterEntry:
     """An entry whose person the actor may see, at the version the caller expects."""
-    entry = uow.session.get(RegisterEntry, entry_id)
-    if entry is None:
-        raise NotFound("未找到该登记", field="entry_id")
-    membership = current_membership(uow, entry.person_id)
-    grid_id = uow.session.get_one(Household, membership.household_id).grid_id if membership else None
-    check_visible(uow.actor, entry.community_id, grid_id, "登记")
-    check_version(entry.version, expected_version)
-    return entry
+    return load_visible(uow, RegisterEntry, entry_id, "登记", field="entry_id",
+                        expected_version=expected_version,
+                        grid_of=lambda entry: home_grid(uow, entry.person_id))
 
 
 def current_membership_of(person_id_column):

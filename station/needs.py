@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from models import Household, Person, RegisterEntry
 
-from . import audit
+from . import audit, month_locks
 from .errors import ValidationError
 from .ledger_common import load_person
 from .need_attributes import clean_attributes, clean_text
@@ -54,6 +54,7 @@ def add_entry(uow: UnitOfWork, person_id: int, category: str, start_on: date, *,
     category = valid_category(uow, category)
     person = load_person(uow, person_id)
     check_can_register(uow, person, start_on)
+    month_locks.refuse_if_locked(uow, person.community_id, start_on, field="start_on")
     every = visit_every_days if visit_every_days is not None else uow.settings.visit_every_days(category)
     entry = RegisterEntry(
         community_id=person.community_id, person_id=person.id, category=category,
@@ -99,6 +100,7 @@ def end_entry(uow: UnitOfWork, entry_id: int, end_on: date, reason: str,
     """Close an entry (the person left the register); the entry stays as history."""
     require(uow.actor, "registers.write")
     entry = _load_open_entry(uow, entry_id, expected_version)
+    month_locks.refuse_if_locked(uow, entry.community_id, end_on, field="end_on")
     reason = clean_text(reason, "reason")
     if not reason:
         raise ValidationError("请填写结束原因", field="reason")

@@ -39,6 +39,7 @@ PERMISSION_NAMES = {
     "data.import": "导入数据",
     "backup.run": "备份数据库",
     "backup.restore": "恢复数据库",
+    "month.lock": "锁定已打印月份",
     "month.unlock": "解锁已锁定月份",
 }
 
@@ -52,13 +53,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _READ | _REQUESTS | {
             "ledger.write", "reveal.id", "reveal.phone", "registers.write", "visits.write",
             "places.write", "audit.read", "reports.print", "data.export",
-            "data.export_unmasked", "data.import", "backup.run",
+            "data.export_unmasked", "data.import", "backup.run", "month.lock",
         }
     ),
     "staff": frozenset(
         _READ | _REQUESTS | {
             "ledger.write", "reveal.id", "reveal.phone", "registers.write", "visits.write",
-            "reports.print", "data.export",
+            "reports.print", "data.export", "month.lock",
         }
     ),
     "clerk": frozenset(

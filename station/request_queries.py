@@ -12,7 +12,7 @@ from .errors import NotFound
 from .permissions import require
 from .records.requests import RequestDetail, RequestEventRecord, RequestRecord
 from .request_rules import CHANNELS, OPEN_STATES, SATISFACTIONS, STATES, URGENCIES, choice
-from .scope import check_visible, community_clause, grid_clause
+from .scope import community_clause, grid_clause, load_visible
 from .uow import UnitOfWork
 
 
@@ -85,11 +85,7 @@ def request_timing(received_at: datetime, deadline_at: datetime, closed_at: date
 
 def load_request(uow: UnitOfWork, request_id: int) -> ResidentRequest:
     """A request the actor may see."""
-    request = uow.session.get(ResidentRequest, request_id)
-    if request is None:
-        raise NotFound("未找到该诉求", field="request_id")
-    check_visible(uow.actor, request.community_id, request.grid_id, "诉求")
-    return request
+    return load_visible(uow, ResidentRequest, request_id, "诉求", field="request_id")
 
 
 def request_record_by_id(uow: UnitOfWork, request_id: int) -> RequestRecord:

@@ -6,9 +6,8 @@ from datetime import datetime, timedelta
 
 from models import RequestEvent, ResidentRequest
 
-from . import audit
+from . import audit, month_locks
 from .counters import next_value
-from .ledger_common import check_version
 from .permissions import require
 from .phone import parse_phone
 from .records.requests import RequestRecord
@@ -37,7 +36,7 @@ from .request_rules import (
     optional_text,
     required_text,
 )
-from .uow import UnitOfWork
+from .uow import UnitOfWork, check_version
 
 __all__ = [
     "CHANNELS", "MAX_DESCRIPTION", "MAX_NOTE", "OPEN_STATES", "SATISFACTIONS", "STATES", "TIMINGS",
@@ -141,6 +140,7 @@ def _begin(uow: UnitOfWork, action: str, request_id: int,
     """
     require(uow.actor, TRANSITIONS[action][1])
     request = load_request(uow, request_id)
+    month_locks.refuse_if_locked(uow, request.community_id, request.closed_at, field="closed_at")
     check_version(request.version, expected_version)
     check_transition(request.state, action)
     return request, audit.snapshot(request)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, true
 
 from .actor import Actor
 from .errors import NotFound
+from .uow import UnitOfWork, check_version
+
+Row = TypeVar("Row")
 
 
 def community_clause(actor: Actor, column: Any) -> ColumnElement[bool]:
@@ -26,3 +30,16 @@ def check_visible(actor: Actor, community_id: int | None, grid_id: int | None, w
         raise NotFound(f"未找到该{what}")
     if not actor.sees_grid(grid_id):
         raise NotFound(f"未找到该{what}")
+
+
+def load_visible(uow: UnitOfWork, model: type[Row], row_id: int, what: str, *, field: str,
+                 expected_version: int | None = None,
+                 grid_of: Callable[[Any], int | None] = lambda row: row.grid_id) -> Row:
+    """A row the actor may see (else NotFound, as if absent), at the version the caller expects."""
+    row: Any = uow.session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"未找到该{what}", field=field)
+    check_visible(uow.actor, row.community_id, grid_of(row), what)
+    if expected_version is not None:
+        check_version(row.version, expected_version)
+    return row

@@ -8,14 +8,14 @@ from sqlalchemy import func, select
 
 from models import Grid, Household, Person, User, Visit
 
-from . import audit
-from .errors import NotFound, ValidationError
-from .ledger_common import check_version, current_membership, load_household, load_person
+from . import audit, month_locks
+from .errors import ValidationError
+from .ledger_common import current_membership, load_household, load_person
 from .needs import list_entries
 from .permissions import require
 from .records.needs import RegisterEntryRecord
 from .records.visits import DueVisitRecord, VisitRecord
-from .scope import check_visible, community_clause, grid_clause
+from .scope import community_clause, grid_clause, load_visible
 from .uow import UnitOfWork
 from .users import load_worker
 
@@ -45,6 +45,7 @@ def log_visit(uow: UnitOfWork, *, kind: str, worker_id: int, household_id: int |
     if done_on is None and planned_on is None:
         done_on = uow.today()
     household, person = _visited(uow, household_id, person_id)
+    month_locks.refuse_if_locked(uow, household.community_id, done_on, field="done_on")
     content = _check_dates(uow, planned_on, done_on, content, follow_up_on)
     visit = Visit(
         community_id=household.community_id, grid_id=household.grid_id, household_id=household.id,
@@ -75,6 +76,7 @@ def complete_visit(uow: UnitOfWork, visit_id: int, done_on: date, content: str,
     """Record a planned visit as done."""
     require(uow.actor, "visits.write")
     visit = _load_visit(uow, visit_id, expected_version)
+    month_locks.refuse_if_locked(uow, visit.community_id, done_on, field="done_on")
     if visit.done_on is not None:
         raise ValidationError("该走访已完成", field="done_on")
     if done_on is None:
@@ -223,12 +225,8 @@ def _check_dates(uow: UnitOfWork, planned_on: date | None, done_on: date | None,
 
 
 def _load_visit(uow: UnitOfWork, visit_id: int, expected_version: int | None = None) -> Visit:
-    visit = uow.session.get(Visit, visit_id)
-    if visit is None:
-        raise NotFound("未找到该走访记录", field="visit_id")
-    check_visible(uow.actor, visit.community_id, visit.grid_id, "走访记录")
-    check_version(visit.version, expected_version)
-    return visit
+    return load_visible(uow, Visit, visit_id, "走访记录", field="visit_id",
+                        expected_version=expected_version)
 
 
 # --- records --------------------------------------------------------------------------------

@@ -66,15 +66,15 @@ def overview(uow: UnitOfWork) -> Overview:
     """Counts within the actor's scope as they stand now."""
     require(uow.actor, "stats.read")
     return Overview(
-        grids=_count(uow, select(func.count(Grid.id)).where(*_scope(uow, Grid.community_id, Grid.id))),
+        grids=_count(uow, select(func.count(Grid.id)).where(*scope_conditions(uow, Grid.community_id, Grid.id))),
         buildings=_count(uow, select(func.count(Building.id)).join(Grid, Grid.id == Building.grid_id)
-                         .where(*_scope(uow, Grid.community_id, Grid.id))),
+                         .where(*scope_conditions(uow, Grid.community_id, Grid.id))),
         households=_count(uow, select(func.count(Household.id)).where(
-            Household.status == "active", *_scope(uow, Household.community_id, Household.grid_id))),
+            Household.status == "active", *scope_conditions(uow, Household.community_id, Household.grid_id))),
         persons=_count(uow, _current_residents(uow)),
         registers=_open_registers(uow),
         visits_done=_count(uow, select(func.count(Visit.id)).where(
-            Visit.done_on.is_not(None), *_scope(uow, Visit.community_id, Visit.grid_id))),
+            Visit.done_on.is_not(None), *scope_conditions(uow, Visit.community_id, Visit.grid_id))),
         requests=_requests_by_state(uow),
     )
 
@@ -86,7 +86,7 @@ def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = 
         raise ValidationError("请输入有效的年份和月份", field="month")
     if grid_id is not None:
         _check_grid(uow, grid_id)
-    period = _Period(year, month)
+    period = Period(year, month)
     visits_by_kind = _visits_by_kind(uow, period, grid_id)
     return MonthFigures(
         year=year, month=month, first_day=period.first, last_day=period.last, grid_id=grid_id,
@@ -98,7 +98,7 @@ def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = 
     )
 
 
-class _Period:
+class Period:
     """A calendar month as dates (inclusive) and datetimes (half-open)."""
 
     def __init__(self, year: int, month: int):
@@ -112,7 +112,7 @@ class _Period:
 # --- scope ----------------------------------------------------------------------------------
 
 
-def _scope(uow: UnitOfWork, community_column: Any, grid_column: Any,
+def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,
            grid_id: int | None = None) -> list[Any]:
     """The actor's community and grids, narrowed to one grid when asked."""
     conditions = [community_clause(uow.actor, community_column), grid_clause(uow.actor, grid_column)]
@@ -152,7 +152,7 @@ def _current_residents(uow: UnitOfWork) -> Any:
         .join(Household, Household.id == Membership.household_id)
         .join(Person, Person.id == Membership.person_id)
         .where(Membership.left_on.is_(None), Household.status == "active",
-               Person.deceased_on.is_(None), *_scope(uow, Household.community_id, Household.grid_id))
+               Person.deceased_on.is_(None), *scope_conditions(uow, Household.community_id, Household.grid_id))
     )
 
 
@@ -176,7 +176,7 @@ def _open_registers(uow: UnitOfWork) -> dict[str, int]:
 def _requests_by_state(uow: UnitOfWork) -> dict[str, int]:
     statement = (
         select(ResidentRequest.state, func.count(ResidentRequest.id))
-        .where(*_scope(uow, ResidentRequest.community_id, ResidentRequest.grid_id))
+        .where(*scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id))
         .group_by(ResidentRequest.state)
     )
     counts = dict.fromkeys(STATES, 0)
@@ -187,10 +187,10 @@ def _requests_by_state(uow: UnitOfWork) -> dict[str, int]:
 # --- population -----------------------------------------------------------------------------
 
 
-def _population(uow: UnitOfWork, period: _Period, grid_id: int | None) -> PopulationFigures:
+def _population(uow: UnitOfWork, period: Period, grid_id: int | None) -> PopulationFigures:
     """Residents at the end of the month by population type and age band, and their households."""
     band = _age_band(Person.birth_date, period.last)
-    counts = _residents_at_end(
+    counts = residents_at_end(
         uow, period, grid_id,
         Person.population_type, band, func.count(Membership.id),
         func.sum(case((Membership.relation == HEAD, 1), else_=0)),
@@ -200,14 +200,14 @@ def _population(uow: UnitOfWork, period: _Period, grid_id: int | None) -> Popula
     for kind, age_band, persons, head_count in uow.session.execute(counts):
         by_type_age.setdefault(kind, dict.fromkeys(AGE_BANDS, 0))[age_band] = int(persons)
         heads[kind] = heads.get(kind, 0) + int(head_count or 0)
-    households = _count(uow, _residents_at_end(uow, period, grid_id,
+    households = _count(uow, residents_at_end(uow, period, grid_id,
                                                func.count(distinct(Membership.household_id))))
     by_type = {kind: sum(ages.values()) for kind, ages in by_type_age.items()}
     by_age = {age: sum(ages[age] for ages in by_type_age.values()) for age in AGE_BANDS}
     return PopulationFigures(households, heads, sum(by_type.values()), by_type, by_age, by_type_age)
 
 
-def _residents_at_end(uow: UnitOfWork, period: _Period, grid_id: int | None, *columns: Any) -> Any:
+def residents_at_end(uow: UnitOfWork, period: Period, grid_id: int | None, *columns: Any) -> Any:
     """SELECT columns over the memberships of residents on the month's last day, in scope."""
     end = period.last
     return (
@@ -219,7 +219,7 @@ def _residents_at_end(uow: UnitOfWork, period: _Period, grid_id: int | None, *co
             Membership.joined_on <= end,
             or_(Membership.left_on.is_(None), Membership.left_on > end),
             or_(Person.deceased_on.is_(None), Person.deceased_on > end),
-            *_scope(uow, Household.community_id, Household.grid_id, grid_id),
+            *scope_conditions(uow, Household.community_id, Household.grid_id, grid_id),
         )
     )
 
@@ -245,7 +245,7 @@ def _years_before(day: date, years: int) -> date:
 # --- registers ------------------------------------------------------------------------------
 
 
-def _registers(uow: UnitOfWork, period: _Period, grid_id: int | None) -> tuple[RegisterFigures, ...]:
+def _registers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[RegisterFigures, ...]:
     first, last = period.first, period.last
     open_at_end = and_(RegisterEntry.start_on <= last,
                        or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > last))
@@ -255,7 +255,7 @@ def _registers(uow: UnitOfWork, period: _Period, grid_id: int | None) -> tuple[R
             func.sum(case((open_at_end, 1), else_=0)),
             func.sum(case((RegisterEntry.start_on.between(first, last), 1), else_=0)),
             func.sum(case((RegisterEntry.end_on.between(first, last), 1), else_=0)),
-            func.sum(case((and_(open_at_end, _covered(uow, period)), 1), else_=0)),
+            func.sum(case((and_(open_at_end, covered(uow, period)), 1), else_=0)),
         )
         .where(community_clause(uow.actor, RegisterEntry.community_id),
                RegisterEntry.start_on <= last,
@@ -263,7 +263,7 @@ def _registers(uow: UnitOfWork, period: _Period, grid_id: int | None) -> tuple[R
         .group_by(RegisterEntry.category)
     )
     if _grid_scoped(uow, grid_id):
-        statement = statement.where(*_scope(uow, RegisterEntry.community_id, _home_grid(period), grid_id))
+        statement = statement.where(*scope_conditions(uow, RegisterEntry.community_id, home_grid(period), grid_id))
     found: dict[str, list[int]] = {
         row[0]: [int(value or 0) for value in row[1:]] for row in uow.session.execute(statement)
     }
@@ -273,7 +273,7 @@ def _registers(uow: UnitOfWork, period: _Period, grid_id: int | None) -> tuple[R
                  for category in categories)
 
 
-def _covered(uow: UnitOfWork, period: _Period) -> Any:
+def covered(uow: UnitOfWork, period: Period) -> Any:
     """SQL: the entry's person got the visits its frequency asks for (see the module doc)."""
     every = RegisterEntry.visit_every_days
     monthly_or_more = every <= period.days
@@ -296,7 +296,7 @@ def _days_before(uow: UnitOfWork, day: date, days: Any) -> Any:
     return literal(day, Date) - days
 
 
-def _home_grid(period: _Period) -> Any:
+def home_grid(period: Period) -> Any:
     """SQL, per entry: the grid of the person's home for the month (their latest membership
     begun by its last day), looked up through the index on memberships.person_id."""
     return (
@@ -313,19 +313,19 @@ def _home_grid(period: _Period) -> Any:
 # --- visits and requests --------------------------------------------------------------------
 
 
-def _visits_by_kind(uow: UnitOfWork, period: _Period, grid_id: int | None) -> dict[str, int]:
+def _visits_by_kind(uow: UnitOfWork, period: Period, grid_id: int | None) -> dict[str, int]:
     statement = (
         select(Visit.kind, func.count(Visit.id))
         .where(Visit.done_on.between(period.first, period.last),
-               *_scope(uow, Visit.community_id, Visit.grid_id, grid_id))
+               *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .group_by(Visit.kind)
         .order_by(Visit.kind)
     )
     return _pairs(uow, statement)
 
 
-def _request_figures(uow: UnitOfWork, period: _Period, grid_id: int | None) -> RequestFigures:
-    scope = _scope(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id)
+def _request_figures(uow: UnitOfWork, period: Period, grid_id: int | None) -> RequestFigures:
+    scope = scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id)
     received = _count(uow, select(func.count(ResidentRequest.id)).where(
         ResidentRequest.received_at >= period.start, ResidentRequest.received_at < period.stop, *scope))
     closed_in_month = [ResidentRequest.closed_at >= period.start, ResidentRequest.closed_at < period.stop,
@@ -354,14 +354,14 @@ def _hours_between(uow: UnitOfWork, earlier: Any, later: Any) -> Any:
 # --- workers --------------------------------------------------------------------------------
 
 
-def _workers(uow: UnitOfWork, period: _Period, grid_id: int | None) -> tuple[WorkerFigures, ...]:
+def _workers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[WorkerFigures, ...]:
     """Visits done and requests closed in the month per person who did them."""
     # Every grid worker in scope is listed, with zeros if they did nothing this month.
     work: dict[int, list[int]] = {user_id: [0, 0] for user_id in _grid_workers(uow, grid_id)}
     visits = (
         select(Visit.worker_id, func.count(Visit.id))
         .where(Visit.done_on.between(period.first, period.last),
-               *_scope(uow, Visit.community_id, Visit.grid_id, grid_id))
+               *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .group_by(Visit.worker_id)
     )
     for user_id, done in uow.session.execute(visits):
@@ -370,7 +370,7 @@ def _workers(uow: UnitOfWork, period: _Period, grid_id: int | None) -> tuple[Wor
         select(ResidentRequest.assignee_id, func.count(ResidentRequest.id))
         .where(ResidentRequest.closed_at >= period.start, ResidentRequest.closed_at < period.stop,
                ResidentRequest.assignee_id.is_not(None),
-               *_scope(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id))
+               *scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id))
         .group_by(ResidentRequest.assignee_id)
     )
     for assignee_id, done in uow.session.execute(closed):
@@ -386,6 +386,6 @@ def _grid_workers(uow: UnitOfWork, grid_id: int | None) -> list[int]:
         select(UserGrid.user_id).distinct()
         .join(Grid, Grid.id == UserGrid.grid_id)
         .join(User, User.id == UserGrid.user_id)
-        .where(User.disabled.is_(False), *_scope(uow, Grid.community_id, Grid.id, grid_id))
+        .where(User.disabled.is_(False), *scope_conditions(uow, Grid.community_id, Grid.id, grid_id))
     )
     return list(uow.session.scalars(statement))

@@ -16,6 +16,12 @@ from .settings import Settings
 STALE_MESSAGE = "该记录已被其他人修改,请重新打开后再保存(您的修改未保存)"
 
 
+def check_version(current: int, expected: int | None) -> None:
+    """Refuse a save based on a version other than the row's current one."""
+    if expected is not None and expected != current:
+        raise ConflictError(STALE_MESSAGE)
+
+
 class UnitOfWork:
     """`with UnitOfWork(db, actor) as uow: ...; uow.commit()`; leaving without commit rolls back."""
 

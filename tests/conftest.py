@@ -38,7 +38,9 @@ class FakeClock:
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The pid keeps concurrent runs on one server (two checkouts, two terminals) apart.
+    return f'{os.environ.get("PYTEST_XDIST_WORKER", "main")}_{os.getpid()}'
+
 
 
 @pytest.fixture(scope="session")

@@ -104,3 +104,10 @@ def test_missing_explicit_file(tmp_path):
 def test_shipped_station_toml_is_valid():
     settings = load_settings(Path(__file__).parent.parent / "station.toml")
     assert settings.database.url.startswith("sqlite")
+
+
+def test_keymap_ids_may_be_written_with_or_without_quotes(tmp_path):
+    settings = load_settings(write(tmp_path, '[keymap]\napp.lock = "f9"\n"nav.dashboard" = "f11"\n'))
+    assert settings.keymap == {"app.lock": "f9", "nav.dashboard": "f11"}
+    with pytest.raises(ConfigError, match="keymap.app.lock"):
+        load_settings(write(tmp_path, "[keymap]\napp.lock = 9\n"))

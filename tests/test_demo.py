@@ -290,7 +290,7 @@ def test_bench_quick_prints_figures(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert all(re.fullmatch(r"[a-z0-9_]+: \S+( [a-z%]+)?", line) for line in lines), lines
+    assert all(re.fullmatch(r"[a-z0-9_]+: \S+( [A-Za-z%]+)?", line) for line in lines), lines
     names = {line.split(":")[0] for line in lines}
     assert {"search_query_p50", "search_query_p95", "search_query_max", "stats_overview",
             "month_figures", "target_search_le_20ms"} <= names

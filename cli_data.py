@@ -1,0 +1,128 @@
+"""`station export`, `station backup` and `station restore`: data leaving and coming back.
+
+Wired into cli.py with `register(app)`. Exports act for this station's own community (the
+system actor narrowed to it). `restore` opens the database without migrating or backing it up
+first, so it also works when the live database no longer opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+KINDS_HELP = "households(住户)|persons(人员台账)|registers(重点人群)|visits(走访)|requests(诉求)"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `export`, `backup` and `restore` to the main app."""
+    app.command("export")(export)
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+
+
+def export(
+    kind: Annotated[str, typer.Argument(help=KINDS_HELP)],
+    out: Annotated[Path, typer.Argument(help="输出文件,如 persons.xlsx")],
+    grid: Annotated[str | None, typer.Option("--grid", help="只导出一个网格(网格编号)")] = None,
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="不脱敏(需相应权限和原因)")] = False,
+    reason: Annotated[str, typer.Option("--reason", help="导出原因(不脱敏时必填)")] = "",
+) -> None:
+    """导出数据到 Excel:默认身份证号、电话脱敏;每次导出都记入审计日志。"""
+    from cli import out as console
+    from reports.xlsx_export import write_table
+    from station.exporting import export_table
+
+    if unmasked and not reason.strip():
+        reason = typer.prompt("导出未脱敏数据的原因")
+    with _community_uow() as uow:
+        table = export_table(uow, kind, grid_code=grid, unmasked=unmasked, reason=reason,
+                             destination=str(out.resolve()))
+        with _progress(f"导出{table.title}", table.count) as advance:
+            written = write_table(out, table, progress=advance)
+    masking = "未脱敏" if unmasked else "已脱敏"
+    console.print(f"[green]已导出[/green] {table.title} {written} 行({masking})→ {out}")
+
+
+def backup(
+    folder: Annotated[Path | None, typer.Option("--out", help="备份到此目录(默认配置的备份目录)")] = None,
+) -> None:
+    """备份数据库:在线一致性副本,校验后写入清单(行数、版本、sha256);保留配置的份数。"""
+    from cli import cli_actor, out, settings
+    from station.backup import run_backup
+    from station.bootstrap import open_database
+    from station.uow import UnitOfWork
+
+    db = open_database(settings(), daily_backup=False)
+    try:
+        with UnitOfWork(db, cli_actor()) as uow:
+            made = run_backup(uow, folder=folder.resolve() if folder else None)
+    finally:
+        db.dispose()
+    manifest = made.manifest
+    out.print(f"[green]备份完成[/green] {made.path}")
+    out.print(f"  {manifest.size / 1048576:.1f} MB,{manifest.total_rows()} 行,"
+              f"数据库版本 {manifest.schema_revision},sha256 {manifest.sha256[:16]}…")
+
+
+def restore(
+    file: Annotated[Path, typer.Argument(help="备份文件(.db / .dump,或其 .manifest.json)")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问确认")] = False,
+) -> None:
+    """从备份恢复数据库:先校验备份,再备份当前数据库,然后整体替换(旧版本备份会自动升级)。"""
+    from cli import cli_actor, out, settings
+    from station.db import Database, database_url, make_engine
+    from station.restore import restore_backup
+
+    config = settings()
+    db = Database(make_engine(database_url(config)[0]), config)
+    try:
+        result = restore_backup(db, cli_actor(), file.resolve(), confirm=lambda m: yes or _confirm(m))
+    finally:
+        db.dispose()
+    if result is None:
+        out.print("已取消,数据库未改动")
+        return
+    out.print(f"[green]已恢复[/green] {result.backup.name}(备份于 {result.manifest.created_at})")
+    if result.safety_backup:
+        out.print(f"  恢复前的数据库已备份到 {result.safety_backup}")
+    if result.upgraded:
+        out.print("  备份来自旧版本,已升级到当前数据库版本")
+
+
+def _confirm(manifest) -> bool:
+    from cli import out
+
+    out.print(f"备份时间 {manifest.created_at},{manifest.counts.get('persons', 0)} 人,"
+              f"{manifest.counts.get('households', 0)} 户,数据库版本 {manifest.schema_revision}")
+    return typer.confirm("当前数据库将被替换(替换前会先自动备份),确定恢复吗?", default=False)
+
+
+@contextmanager
+def _community_uow() -> Iterator:
+    """A unit of work for the system actor narrowed to this station's community."""
+    from cli import unit_of_work
+    from station.places import community_by_code
+
+    with unit_of_work() as uow:
+        community = community_by_code(uow, uow.settings.station.community_code)
+        uow.actor = replace(uow.actor, community_id=community.id)
+        yield uow
+
+
+@contextmanager
+def _progress(description: str, total: int) -> Iterator:
+    """A progress bar on stderr; yields the (done, total) callback the writer calls."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from cli import err
+
+    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda done, of: progress.update(task, completed=done, total=of)

@@ -1,0 +1,105 @@
+"""`station import` and `station template`: bring Excel ledgers in, all or nothing.
+
+The commands compose the layers: reports checks and reads the workbook into plain rows, station
+validates and writes them, reports writes the errors workbook back. `register(app)` adds them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+SHOWN_ERRORS = 20
+
+
+def register(app: typer.Typer) -> None:
+    """Add the import and template commands to the main app."""
+    app.command("import")(import_ledger)
+    app.command("template")(template)
+
+
+def import_ledger(
+    file: Annotated[Path, typer.Argument(help="要导入的 .xlsx 台账")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入任何数据")] = False,
+    mode: Annotated[str, typer.Option("--mode", help="insert 仅新增；upsert 已有人员则更新")] = "insert",
+    errors: Annotated[Path | None, typer.Option("--errors", help="把带“错误原因”列的工作簿写到此文件")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个含表头的表）")] = None,
+) -> None:
+    """导入 Excel 人口台账（任何一行有误则整批不写入）。"""
+    from cli import err, out, unit_of_work
+    from reports.ledger_reader import read_ledger
+    from reports.workbook_safety import check_workbook
+    from station.importing import run_import
+
+    check_workbook(file)
+    with err.status("读取工作簿…"):
+        source = read_ledger(file, sheet)
+    with _progress(err) as progress, unit_of_work() as uow:
+        report = run_import(uow, source, mode=mode, dry_run=dry_run, source_name=file.name,
+                            progress=progress)
+    _print_report(out, report)
+    if report.errors and errors is not None:
+        _write_errors(out, file, errors, source, report)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def template(
+    out_file: Annotated[Path, typer.Argument(help="模板文件名，如 导入模板.xlsx")],
+    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+) -> None:
+    """生成人口台账导入模板（身份证号码列为文本格式，关系、民族、人口类型带下拉列表）。"""
+    from cli import out
+    from reports.import_template import write_template
+    from station.errors import StationError
+
+    if out_file.exists() and not force:
+        raise StationError(f"文件 {out_file} 已存在；如要覆盖请加 --force")
+    write_template(out_file)
+    out.print(f"[green]已生成导入模板[/green] {out_file}")
+
+
+class _progress:
+    """A rich progress bar on stderr fed by the import's (stage, done, total) callback."""
+
+    def __init__(self, console):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())
+        self.bar = Progress(*columns, console=console, transient=False)
+        self.tasks: dict[str, object] = {}
+
+    def __enter__(self):
+        self.bar.start()
+        return self.update
+
+    def __exit__(self, *exc_info) -> None:
+        self.bar.stop()
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+
+def _print_report(out, report) -> None:
+    if report.written:
+        out.print(f"[green]导入完成[/green]（{report.seconds} 秒）：{report.describe()}")
+    elif report.errors:
+        out.print(f"[red]未导入任何数据[/red]：{report.describe()}")
+    else:
+        out.print(f"[yellow]试运行，未写入[/yellow]：{report.describe()}")
+    for error in report.errors[:SHOWN_ERRORS]:
+        out.print(f"  {error.describe()}", markup=False)
+    if len(report.errors) > SHOWN_ERRORS:
+        out.print(f"  ……共 {len(report.errors)} 条问题；用 --errors 文件.xlsx 查看全部")
+
+
+def _write_errors(out, file: Path, target: Path, source, report) -> None:
+    from reports.import_errors import write_errors_workbook
+
+    marked = write_errors_workbook(file, target, source.sheet, source.header_row, report.errors)
+    out.print(f"已写出错误工作簿 {target}（标出 {marked} 行）")

@@ -1,0 +1,254 @@
+"""`station report ...` (printed forms and the monthly report) and `station month lock/unlock`.
+
+Wired into cli.py with `register(app)`. Commands act for the station's own community (the
+system actor narrowed to it), so figures and letterheads are that community's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from station.errors import ValidationError
+
+report_app = typer.Typer(help="打印表单和报表(PDF;月报另有 Excel),每次打印都记入审计日志")
+month_app = typer.Typer(help="月份锁定:月报打印后锁定该月,改动该月日期的数据需管理员解锁")
+
+PdfOption = Annotated[Path | None, typer.Option("--pdf", help="输出 PDF 路径(默认写入 [reports] folder)")]
+PrintOption = Annotated[bool, typer.Option("--print", help="生成后用 lp 送往默认打印机")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `report` and `month` command groups to the main app."""
+    app.add_typer(report_app, name="report")
+    app.add_typer(month_app, name="month")
+
+
+@report_app.command("monthly")
+def monthly(
+    month: Annotated[str, typer.Option("--month", help="月份,如 2026-10")],
+    grid: Annotated[str | None, typer.Option("--grid", help="只统计一个网格(网格编号)")] = None,
+    pdf: PdfOption = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="输出 Excel 路径")] = None,
+    send: PrintOption = False,
+    lock: Annotated[bool, typer.Option("--lock", help="生成后锁定该月(仅全社区月报)")] = False,
+) -> None:
+    """月度统计报表(PDF + Excel):人口、重点人群、走访、诉求、工作量、分网格、图表、数据核查。"""
+    year, number = parse_month(month)
+    if lock and grid:
+        raise ValidationError("锁定针对全社区,请不要同时指定 --grid", field="grid")
+    with community_uow() as uow:
+        _show(print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send))
+        if lock:
+            _lock(uow, year, number)
+
+
+@report_app.command("household")
+def household(
+    number: Annotated[str | None, typer.Argument(help="户号;省略并加 --blank 打印空白表")] = None,
+    blank: Annotated[bool, typer.Option("--blank", help="空白登记表(现场填写)")] = False,
+    pdf: PdfOption = None,
+    send: PrintOption = False,
+) -> None:
+    """住户信息登记表(身份证号、电话已脱敏)。"""
+    if not number and not blank:
+        raise ValidationError("请输入户号,或用 --blank 打印空白表", field="number")
+    with community_uow() as uow:
+        _show(print_household(uow, None if blank else number, out=pdf, send=send))
+
+
+@report_app.command("person")
+def person(
+    who: Annotated[str, typer.Argument(help="身份证号或姓名")],
+    household_number: Annotated[str | None, typer.Option("--household", help="同名时指定户号")] = None,
+    pdf: PdfOption = None,
+    send: PrintOption = False,
+) -> None:
+    """重点人群档案卡(一人一档):个人信息、家庭、登记情况、最近走访。"""
+    from station.printing import find_person
+
+    with community_uow() as uow:
+        person_id = find_person(uow, who, household_number)
+        _show(print_person(uow, person_id, out=pdf, send=send))
+
+
+@report_app.command("visits")
+def visits(
+    worker: Annotated[str | None, typer.Option("--worker", help="走访人账号或姓名")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="开始日期 2026-11-01")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="结束日期 2026-11-30")] = None,
+    blank: Annotated[bool, typer.Option("--blank", help="空白走访记录表")] = False,
+    pdf: PdfOption = None,
+    send: PrintOption = False,
+) -> None:
+    """走访记录表:走访人一段时间内的走访(已完成的填好内容),或空白表。"""
+    if not blank and not (worker and date_from and date_to):
+        raise ValidationError("请指定 --worker、--from 和 --to,或用 --blank 打印空白表", field="worker")
+    period = None if blank else (worker or "", parse_day(date_from, "from"), parse_day(date_to, "to"))
+    with community_uow() as uow:
+        _show(print_visits(uow, period, out=pdf, send=send))
+
+
+@report_app.command("receipt")
+def receipt(
+    number: Annotated[str, typer.Argument(help="诉求编号,如 S20261123-0001")],
+    pdf: PdfOption = None,
+    send: PrintOption = False,
+) -> None:
+    """居民诉求受理回执(含撕口线和存根)。"""
+    with community_uow() as uow:
+        _show(print_receipt(uow, number, out=pdf, send=send))
+
+
+@month_app.command("lock")
+def month_lock(month: Annotated[str, typer.Argument(help="月份,如 2026-10")]) -> None:
+    """锁定已结束的月份:此后改动该月日期的数据会被拒绝。"""
+    year, number = parse_month(month)
+    with community_uow() as uow:
+        _lock(uow, year, number)
+
+
+@month_app.command("unlock")
+def month_unlock(
+    month: Annotated[str, typer.Argument(help="月份,如 2026-10")],
+    reason: Annotated[str, typer.Option("--reason", help="解锁原因(记入审计日志)")],
+) -> None:
+    """解锁月份(仅管理员,记入审计日志)。"""
+    from cli import out
+    from station.month_locks import unlock_month
+
+    year, number = parse_month(month)
+    with community_uow() as uow:
+        unlock_month(uow, uow.actor.community_id, year, number, reason)
+    out.print(f"[green]已解锁[/green] {year}年{number}月")
+
+
+@month_app.command("list")
+def month_list() -> None:
+    """列出已锁定的月份。"""
+    from cli import out
+    from station.month_locks import list_locks
+
+    with community_uow() as uow:
+        locks = list_locks(uow, uow.actor.community_id)
+    for lock in locks:
+        out.print(f"{lock.year}-{lock.month:02d}  {lock.locked_at:%Y-%m-%d %H:%M}  {lock.locked_by}")
+    if not locks:
+        out.print("没有锁定的月份")
+
+
+# --- print jobs: gather (masked records) → write the file(s), maybe print → audit -------------
+
+
+def print_household(uow, number: str | None, *, out: Path | None = None, send: bool = False):
+    """住户信息登记表 of a household by number, or the blank form when number is None."""
+    from reports import printouts
+    from station import printing
+
+    form = printing.household_form(uow, number) if number else printing.blank_household_form(uow)
+    return _audited(uow, printouts.household(form, uow.settings, out=out, send=send))
+
+
+def print_person(uow, person_id: int, *, out: Path | None = None, send: bool = False):
+    """重点人群档案卡 of a person."""
+    from reports import printouts
+    from station import printing
+
+    return _audited(uow, printouts.person(printing.person_file(uow, person_id), uow.settings, out=out, send=send))
+
+
+def print_visits(uow, period: tuple[str, date, date] | None, *, out: Path | None = None, send: bool = False):
+    """走访记录表 of (worker, from, to), or the blank sheet when period is None."""
+    from reports import printouts
+    from station import printing
+
+    sheet = printing.visit_sheet(uow, *period) if period else printing.blank_visit_sheet(uow)
+    return _audited(uow, printouts.visits(sheet, uow.settings, out=out, send=send))
+
+
+def print_receipt(uow, number: str, *, out: Path | None = None, send: bool = False):
+    """居民诉求受理回执 of a request by number."""
+    from reports import printouts
+    from station import printing
+
+    return _audited(uow, printouts.receipt(printing.request_receipt(uow, number), uow.settings, out=out,
+                                           send=send))
+
+
+def print_monthly(uow, year: int, month: int, *, grid_code: str | None = None, pdf: Path | None = None,
+                  xlsx: Path | None = None, send: bool = False):
+    """月度统计报表 (PDF and/or .xlsx) of the community or one grid."""
+    from reports import printouts
+    from station.printing_month import month_report
+
+    report = month_report(uow, year, month, grid_code)
+    return _audited(uow, printouts.monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send))
+
+
+def _audited(uow, printout):
+    """Audit the printout (committed), then raise a printer failure if there was one."""
+    from station.printing import record_print
+
+    record_print(uow, printout.document, printout.entity, printout.entity_id, printout.files,
+                 printer=printout.printed, community_id=printout.community_id)
+    if printout.error is not None:
+        raise printout.error
+    return printout
+
+
+@contextmanager
+def community_uow() -> Iterator:
+    """A unit of work for the system actor narrowed to this station's community."""
+    from cli import unit_of_work
+    from station.places import community_by_code
+
+    with unit_of_work() as uow:
+        community = community_by_code(uow, uow.settings.station.community_code)
+        # The CLI's actor sees every community; printing is for this station's own.
+        uow.actor = replace(uow.actor, community_id=community.id)
+        yield uow
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-10' (or 2026/10, 202610) as (year, month)."""
+    digits = text.strip().replace("/", "-").replace(".", "-")
+    parts = digits.split("-") if "-" in digits else [digits[:4], digits[4:]]
+    try:
+        year, month = int(parts[0]), int(parts[1])
+    except (ValueError, IndexError):
+        raise ValidationError(f"月份格式应为 2026-10:{text}", field="month") from None
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise ValidationError(f"月份格式应为 2026-10:{text}", field="month")
+    return year, month
+
+
+def parse_day(text: str | None, field: str) -> date:
+    try:
+        return date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise ValidationError(f"日期格式应为 2026-11-01:{text}", field=field) from None
+
+
+def _lock(uow, year: int, month: int) -> None:
+    from cli import out
+    from station.month_locks import lock_month
+
+    lock = lock_month(uow, uow.actor.community_id, year, month)
+    out.print(f"[green]已锁定[/green] {lock.year}年{lock.month}月(此后改动该月日期的数据需管理员解锁)")
+
+
+def _show(printout) -> None:
+    from cli import out
+
+    for path in printout.files:
+        out.print(f"[green]已生成[/green] {path}")
+    if printout.printed:
+        out.print(f"[green]已送打印机[/green] {printout.printed}")
+    if printout.note:
+        out.print(f"[yellow]{printout.note}[/yellow]")

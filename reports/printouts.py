@@ -1,0 +1,120 @@
+"""Write a printout's file(s) from its records and send the PDF to the printer when asked.
+
+The caller gathers the records with station.printing (which masks them) and afterwards audits
+the returned Printout with station.printing.record_print; reports never reads the database.
+Files go to `out` when given, else under [reports] folder of station.toml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from station.records.month_report import MonthReport
+from station.records.printing import (
+    HouseholdForm,
+    Letterhead,
+    PersonFile,
+    RequestReceipt,
+    VisitSheet,
+)
+from station.settings import Settings
+
+from . import (
+    month_workbook,
+    pdf_household,
+    pdf_monthly,
+    pdf_person,
+    pdf_receipt,
+    pdf_visits,
+    printer,
+)
+from .fonts import cjk_font
+
+
+@dataclass(frozen=True)
+class Printout:
+    """What was written and printed, and what the audit entry points at."""
+
+    document: str
+    entity: str
+    entity_id: int | None
+    community_id: int
+    files: tuple[Path, ...]
+    printed: str = ""  # lp's answer when sent to the printer
+    note: str = ""  # why it was not sent, when printing was asked
+    error: printer.PrintError | None = None  # lp failed: raise it once the print is audited
+
+
+def household(form: HouseholdForm, settings: Settings, *, out: Path | None = None,
+              send: bool = False) -> Printout:
+    """住户信息登记表, filled or blank."""
+    path = pdf_household.render(form, out or _default(settings, f"household-{form.number or 'blank'}.pdf"),
+                                cjk_font(settings))
+    what = f"住户信息登记表 {form.number}" if not form.blank else "住户信息登记表(空白)"
+    return _finish(what, "household", form.household_id, form.letterhead, [path], send)
+
+
+def person(card: PersonFile, settings: Settings, *, out: Path | None = None, send: bool = False) -> Printout:
+    """重点人群档案卡."""
+    path = pdf_person.render(card, out or _default(settings, f"person-{card.person_id}.pdf"), cjk_font(settings))
+    return _finish("重点人群档案卡", "person", card.person_id, card.letterhead, [path], send)
+
+
+def visits(sheet: VisitSheet, settings: Settings, *, out: Path | None = None, send: bool = False) -> Printout:
+    """走访记录表, filled or blank."""
+    if sheet.blank:
+        name, what = "visits-blank.pdf", "走访记录表(空白)"
+    else:
+        name = f"visits-{sheet.worker_id}-{sheet.date_from:%Y%m%d}-{sheet.date_to:%Y%m%d}.pdf"
+        what = f"走访记录表 {sheet.worker_name} {sheet.date_from}~{sheet.date_to}"
+    path = pdf_visits.render(sheet, out or _default(settings, name), cjk_font(settings))
+    return _finish(what, "user", sheet.worker_id, sheet.letterhead, [path], send)
+
+
+def receipt(record: RequestReceipt, settings: Settings, *, out: Path | None = None,
+            send: bool = False) -> Printout:
+    """居民诉求受理回执."""
+    path = pdf_receipt.render(record, out or _default(settings, f"receipt-{record.number}.pdf"),
+                              cjk_font(settings))
+    return _finish(f"居民诉求受理回执 {record.number}", "request", record.request_id, record.letterhead, [path],
+                   send)
+
+
+def monthly(report: MonthReport, settings: Settings, *, pdf: Path | None = None, xlsx: Path | None = None,
+            send: bool = False) -> Printout:
+    """月度统计报表 as PDF and .xlsx; with neither path given, both go to the reports folder."""
+    figures = report.figures
+    stem = f"monthly-{figures.year:04d}-{figures.month:02d}" + (f"-{report.grid_code}" if report.grid_code else "")
+    if pdf is None and xlsx is None:
+        pdf, xlsx = _default(settings, f"{stem}.pdf"), _default(settings, f"{stem}.xlsx")
+    files = []
+    if pdf is not None:
+        files.append(pdf_monthly.render(report, pdf, cjk_font(settings)))
+    if xlsx is not None:
+        files.append(month_workbook.write(report, xlsx))
+    what = f"月度统计报表 {figures.year}-{figures.month:02d} {report.scope_name}"
+    return _finish(what, "month", None, report.letterhead, files, send and pdf is not None)
+
+
+def _finish(document: str, entity: str, entity_id: int | None, head: Letterhead, files: list[Path],
+            send: bool) -> Printout:
+    """Send the first file (the PDF) to lp when asked and the machine has it."""
+    answer, note, error = "", "", None
+    if send and printer.has_printer():
+        try:
+            answer = printer.send(files[0]) or "lp"
+        except printer.PrintError as failure:
+            error = failure
+    elif send:
+        note = "本机没有打印命令 lp,未发送到打印机"
+    return Printout(document, entity, entity_id, head.community_id, tuple(files), answer, note, error)
+
+
+def _default(settings: Settings, name: str) -> Path:
+    return settings.resolve(settings.reports.folder) / _safe(name)
+
+
+def _safe(name: str) -> str:
+    """A file name without path separators or characters Windows refuses."""
+    return "".join("_" if char in '\\/:*?"<>|' else char for char in name)

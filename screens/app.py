@@ -1,0 +1,210 @@
+"""The counter TUI's application: the database, who is logged in, the catalogue, the idle lock.
+
+Thin on purpose: each screen owns its handlers; the app only moves between first run, login,
+dashboard and lock, and offers the station's commands in the Ctrl+P palette.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from station.actor import Actor
+from station.errors import StationError
+from station.records.users import LoginResult, UserRecord
+from station.settings import Settings
+
+from .commands import station_commands
+from .database_handle import DatabaseHandle
+from .dialogs import MessageDialog
+from .gateway import Gateway
+from .i18n import Catalogue
+from .idle import IdleWatch
+from .keys import bindings, key_display, translate_bindings, unknown_keymap_ids
+from .login import LoginScreen
+from .no_screenshots import NoScreenshots
+
+if TYPE_CHECKING:
+    from station.db import Database
+
+# Before login nobody is acting: no role, so no service that checks a permission will run.
+ANONYMOUS = Actor(user_id=None, username="counter", role="", community_id=None)
+SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "command_palette"})
+IDLE_CHECK_SECONDS = 1.0
+
+
+class StationApp(NoScreenshots, App[None]):
+    CSS_PATH = "app.tcss"
+    BINDINGS = bindings("app.help", "app.palette", "nav.dashboard", "app.lock", "app.quit")
+
+    def __init__(self, database: DatabaseHandle, *, clock: Callable[[], float] = time.monotonic):
+        super().__init__()
+        self.database = database
+        self.settings: Settings = database.settings
+        self.catalogue = Catalogue(self.settings.station.language)
+        self.login: LoginResult | None = None
+        self.locked = False
+        self.idle = IdleWatch(self.settings.station.idle_lock_minutes * 60, clock)
+        self.gateway = Gateway(database, self.show_error, self.show_failure)
+        self.title = self.settings.station.name
+        translate_bindings(self, self.catalogue)
+        self.set_keymap(self.settings.keymap)
+
+    @property
+    def actor(self) -> Actor:
+        return self.login.actor if self.login else ANONYMOUS
+
+    @property
+    def user(self) -> UserRecord | None:
+        return self.login.user if self.login else None
+
+    # --- start, sign in, lock, sign out ------------------------------------------------------
+
+    def on_mount(self) -> None:
+        # The login screen shows at once; the database opens meanwhile, and an empty one turns
+        # it into the first-run screen.
+        self.push_screen(LoginScreen())
+        self.gateway.run(self, self._any_user, on_done=self._first_run_if_empty, name="open database")
+        self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        unknown = unknown_keymap_ids(self.settings.keymap)
+        if unknown:
+            self.notify(self.catalogue("app.unknown_keymap", ids=", ".join(unknown)), severity="warning")
+
+    def _any_user(self) -> bool:
+        from station.users import has_users
+
+        return has_users(self.database.get())
+
+    def _first_run_if_empty(self, any_user: bool) -> None:
+        from .first_run import FirstRunScreen
+
+        if not any_user and self.login is None:
+            self.call_next(self._show_only, FirstRunScreen())
+
+    def show_login(self, username: str = "") -> None:
+        """Forget who was logged in and show the login screen alone."""
+        self.login, self.locked = None, False
+        self.call_next(self._show_only, LoginScreen(username))
+
+    def sign_in(self, result: LoginResult) -> None:
+        self.login, self.locked = result, False
+        self.idle.touch()
+        self.action_go_dashboard()
+
+    def action_go_dashboard(self) -> None:
+        # Imported here: the dashboard (and its queries) are not needed to show the login screen.
+        from .dashboard import DashboardScreen
+
+        self.call_next(self._show_only, DashboardScreen())
+
+    async def _show_only(self, screen: Screen[Any]) -> None:
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) == 2:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    def action_lock(self) -> None:
+        from .lock import LockScreen
+
+        if self.login is None or self.locked:
+            return
+        self.locked = True
+        self.clear_notifications()  # they may name residents
+        self.push_screen(LockScreen(), callback=self._after_lock)
+
+    def _after_lock(self, unlocked: bool | None) -> None:
+        self.locked = False
+        self.idle.touch()
+        if not unlocked:
+            self.show_login(self.user.username if self.user else "")
+
+    def action_logout(self) -> None:
+        self.show_login()
+
+    def lock_if_idle(self) -> None:
+        if self.login is not None and not self.locked and self.idle.expired():
+            self.action_lock()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.idle.touch()
+        await super().on_event(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in SIGNED_IN_ACTIONS:
+            return self.login is not None and not self.locked
+        return True
+
+    # --- language, help, palette -------------------------------------------------------------
+
+    def switch_language(self, language: str) -> None:
+        """Show the app in another language from now on (this session only)."""
+        self.catalogue = Catalogue(language)
+        translate_bindings(self, self.catalogue)
+        if self.login is not None:
+            self.action_go_dashboard()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        if not isinstance(self.screen, CommandPalette):
+            self.push_screen(CommandPalette(placeholder=self.catalogue("palette.placeholder"),
+                                            id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Only the station's commands: Textual's own include a screenshot that would write
+        # unmasked ID and phone numbers to disk.
+        return station_commands(self)
+
+    def get_key_display(self, binding: Binding) -> str:
+        return key_display(binding)
+
+    # --- messages ----------------------------------------------------------------------------
+
+    def show_error(self, error: StationError) -> None:
+        self.push_screen(MessageDialog(error.title, error.message, kind="error"))
+
+    def show_failure(self) -> None:
+        self.push_screen(MessageDialog(self.catalogue("errors.unexpected_title"),
+                                       self.catalogue("errors.unexpected"), kind="error"))
+
+
+
+def create_app(db: Database | None = None, *, settings: Settings | None = None,
+               open_db: Callable[[], Database] | None = None,
+               clock: Callable[[], float] = time.monotonic) -> StationApp:
+    """The app over an open database (tests), or over settings and a way to open the database."""
+    if db is not None:
+        return StationApp(DatabaseHandle(db.settings, db=db), clock=clock)
+    if settings is None or open_db is None:
+        raise ValueError("create_app needs a database, or settings and open_db")
+    return StationApp(DatabaseHandle(settings, opener=open_db), clock=clock)
+
+
+def run_app(db: Database | None = None, *, settings: Settings | None = None,
+            open_db: Callable[[], Database] | None = None) -> None:
+    """Start the counter TUI (`station run`); the database is closed on exit.
+
+    `run_app(settings=..., open_db=...)` shows the login screen before the database is open.
+    """
+    from .logging_setup import setup_logging
+
+    setup_logging()
+    app = create_app(db, settings=settings, open_db=open_db)
+    try:
+        app.run()
+    finally:
+        app.database.dispose()

@@ -1,0 +1,52 @@
+"""What every screen shares: catalogue texts, translated key bindings and the gateway."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
+
+from station.errors import StationError
+
+from .keys import translate_bindings
+
+if TYPE_CHECKING:
+    from .app import StationApp
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Localized:
+    """Mixin for screens and widgets: `self.t(key)`, bindings in the app's language, `self.call`."""
+
+    # The F1 help topic: catalogue keys help.<topic>.text and help.<topic>.<focused widget id>.
+    HELP_TOPIC: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        translate_bindings(self, self.station.catalogue)  # type: ignore[arg-type]
+
+    @property
+    def station(self) -> StationApp:
+        return self.app  # type: ignore[attr-defined, no-any-return]
+
+    def t(self, key: str, **values: Any) -> str:
+        return self.station.catalogue(key, **values)
+
+    def call(self, service: Callable[..., T], *args: Any, on_done: Callable[[T], None],
+             on_error: Callable[[StationError], None] | None = None, **kwargs: Any) -> Worker[None]:
+        """Run a service as the logged-in user in a thread worker (see screens.gateway)."""
+        station = self.station
+        return station.gateway.call(self, station.actor, service, *args, on_done=on_done,  # type: ignore[arg-type]
+                                    on_error=on_error, **kwargs)
+
+
+class StationScreen(Localized, Screen[None]):
+    """A full screen of the counter."""
+
+
+class StationModal(Localized, ModalScreen[R]):
+    """A screen over another (dialogs, help, lock)."""

@@ -1,0 +1,78 @@
+"""Run one service call per user action in its own unit of work, in a thread worker.
+
+The UI thread never touches the database: a screen hands the gateway a service and callbacks;
+the service runs in a thread with a fresh UnitOfWork (sessions are never shared between threads)
+and the plain record it returns comes back to `on_done` on the UI thread. Expected problems
+(StationError) go to `on_error` (by default a dialog with the Chinese message); anything else is
+logged with its traceback and shown as a generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual.dom import DOMNode
+from textual.worker import Worker
+
+from station.actor import Actor
+from station.errors import StationError
+
+from .database_handle import DatabaseHandle
+from .logging_setup import LOGGER_NAME
+
+T = TypeVar("T")
+log = logging.getLogger(LOGGER_NAME)
+
+
+class Gateway:
+    """The screens' only way to the database."""
+
+    def __init__(self, database: DatabaseHandle, show_error: Callable[[StationError], None],
+                 show_failure: Callable[[], None]):
+        self.database = database
+        self._show_error = show_error
+        self._show_failure = show_failure
+
+    def call(self, owner: DOMNode, actor: Actor, service: Callable[..., T], *args: Any,
+             on_done: Callable[[T], None], on_error: Callable[[StationError], None] | None = None,
+             **kwargs: Any) -> Worker[None]:
+        """Run `service(uow, *args, **kwargs)` as `actor`; `on_done(result)` on the UI thread."""
+
+        def job() -> T:
+            from station.uow import UnitOfWork  # imported late: see screens.database_handle
+
+            with UnitOfWork(self.database.get(), actor) as uow:
+                return service(uow, *args, **kwargs)
+
+        return self.run(owner, job, on_done=on_done, on_error=on_error, name=_name(service))
+
+    def run(self, owner: DOMNode, job: Callable[[], T], *, on_done: Callable[[T], None],
+            on_error: Callable[[StationError], None] | None = None, name: str = "") -> Worker[None]:
+        """Run `job()` (which opens its own units of work) in a thread worker owned by `owner`."""
+        app = owner.app
+
+        def work() -> None:
+            try:
+                result = job()
+            except StationError as error:
+                app.call_from_thread(_if_attached, owner, on_error or self._show_error, error)
+            except Exception:  # noqa: BLE001 - the one place unexpected errors are caught
+                log.exception("后台操作失败:%s", name or "job")
+                app.call_from_thread(self._show_failure)
+            else:
+                app.call_from_thread(_if_attached, owner, on_done, result)
+
+        return owner.run_worker(work, name=name or "job", group="gateway", thread=True,
+                                exit_on_error=False)
+
+
+def _if_attached(owner: DOMNode, callback: Callable[[Any], None], value: Any) -> None:
+    """Deliver a result unless its screen was closed meanwhile (nobody is waiting for it)."""
+    if getattr(owner, "is_attached", True):
+        callback(value)
+
+
+def _name(service: Callable[..., Any]) -> str:
+    return f"{getattr(service, '__module__', '')}.{getattr(service, '__qualname__', 'service')}"

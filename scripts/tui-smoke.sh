@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Drive the real counter app in tmux, as a clerk would on a fresh machine:
+# first run → create the administrator → log in → dashboard → lock → unlock → quit.
+# Usage: scripts/tui-smoke.sh [station-binary]   (exit 0 = every step showed what it should)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STATION=${1:-$ROOT/.venv/bin/station}
+WORK=$(mktemp -d)
+SESSION="station-smoke-$$"
+PASSWORD="Smoke-Test-2026"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_STATE_HOME="$WORK/state" TERM=xterm-256color
+
+cleanup() {
+    tmux kill-session -t "$SESSION" 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+cat >"$WORK/station.toml" <<EOF
+[station]
+name = "烟雾测试服务站"
+community = "测试社区"
+community_code = "SMOKE"
+
+[database]
+url = "sqlite:///$WORK/station.db"
+EOF
+
+screen_text() { tmux capture-pane -p -t "$SESSION"; }
+
+# Wait until the pane shows $1 (a fixed string), or fail after $2 seconds (default 20).
+wait_for() {
+    local deadline=$((SECONDS + ${2:-20}))
+    until screen_text | grep -qF -- "$1"; do
+        if ((SECONDS > deadline)); then
+            echo "FAIL: did not see '$1'. The screen was:" >&2
+            screen_text >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+    echo "ok: $1"
+}
+
+# A pause after each key, as a person makes: Textual handles Enter's "submit" after the keys
+# already waiting, so a burst like "admin⏎王管理⏎" would all land in the first field.
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
+type_text() { tmux send-keys -t "$SESSION" -l "$1"; sleep 0.2; }
+
+tmux new-session -d -s "$SESSION" -x 100 -y 32 \
+    "cd '$WORK' && '$STATION' --config '$WORK/station.toml' run; echo STATION-EXITED-\$?; sleep 30"
+
+wait_for "首次使用:创建系统管理员"
+type_text "admin"; keys Enter
+type_text "王管理"; keys Enter
+type_text "$PASSWORD"; keys Enter
+type_text "${PASSWORD}x"; keys Enter
+wait_for "两次输入的密码不一致"
+type_text "$PASSWORD"; keys Enter  # the second field was cleared for another try
+wait_for "─ 登录 ─"
+type_text "wrong-password"; keys Enter
+wait_for "用户名或密码错误"
+type_text "$PASSWORD"; keys Enter
+wait_for "在住户数"
+wait_for "王管理(系统管理员)"
+screen_text >"${SMOKE_DASHBOARD_DUMP:-/dev/null}"
+keys F1
+wait_for "重新读取首页数据"
+keys Escape
+keys C-l
+wait_for "已锁屏"
+if screen_text | grep -qF "在住户数"; then
+    echo "FAIL: the dashboard shows through the lock screen" >&2
+    exit 1
+fi
+type_text "$PASSWORD"; keys Enter
+wait_for "在住户数"
+keys C-q
+wait_for "STATION-EXITED-0"
+if grep -rqE '[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}' "$WORK/state" 2>/dev/null; then
+    echo "FAIL: the log holds an ID or phone number" >&2
+    exit 1
+fi
+echo "tui-smoke: all steps passed"

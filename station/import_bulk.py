@@ -1,0 +1,129 @@
+"""Bulk-load help for imports: executemany of plain tuples, and indexes built once after a load.
+
+Inserting a million search keys into two B-tree indexes costs far more than sorting them once.
+SQLite's DDL is transactional, so the indexes are dropped and re-created inside the import's
+own transaction: a failed or killed import rolls back to the intact indexes, and other
+connections keep reading their snapshot meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+CHUNK_ROWS = 10_000
+# Below this many new rows the incremental index updates are cheap enough.
+MIN_REBUILD_ROWS = 50_000
+
+
+def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """executemany `rows` (tuples in `columns` order, values needing no conversion) into the table."""
+    if not rows:
+        return 0
+    table = model.__table__
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        if compiled.positional and list(compiled.positiontup or ()) == list(columns):
+            connection.exec_driver_sql(compiled.string, chunk)
+        else:
+            connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in chunk])
+    return len(rows)
+
+
+@contextmanager
+def indexes_built_after(connection: Connection, model: Any, new_rows: int) -> Iterator[None]:
+    """Drop the model's non-unique indexes for a load larger than the table, re-create them after."""
+    if not _rebuild_worth_it(connection, model, new_rows):
+        yield
+        return
+    indexes = [index for index in model.__table__.indexes if not index.unique]
+    for index in indexes:
+        index.drop(connection)
+    yield
+    for index in indexes:
+        index.create(connection)
+
+
+def _rebuild_worth_it(connection: Connection, model: Any, new_rows: int) -> bool:
+    if connection.dialect.name != "sqlite" or new_rows < MIN_REBUILD_ROWS:
+        return False
+    existing = connection.scalar(select(func.count()).select_from(model.__table__)) or 0
+    return new_rows > existing
+
+
+@contextmanager
+def background_inserts(connection: Connection, model: Any,
+                       columns: tuple[str, ...]) -> Iterator[Callable[[list[tuple]], object]]:
+    """An `add(rows)` that inserts tuples into the table, on SQLite from a worker thread.
+
+    The worker runs one INSERT … SELECT FROM json_each(?) per batch: a single statement, during
+    which sqlite3 releases the GIL, so SQLite writes one batch while Python builds the next.
+    The caller must not use the connection until the block ends (it waits for the worker).
+    Values must be JSON types (int, str, None). Elsewhere, `add` is a plain executemany.
+    """
+    if connection.dialect.name != "sqlite" or sqlite3.sqlite_version_info < (3, 38):
+        yield partial(insert_tuples, connection, model, columns)
+        return
+    worker = _InsertWorker(connection.connection.driver_connection, _json_insert(model, columns))
+    try:
+        yield worker.add
+    except BaseException:
+        worker.abort()
+        raise
+    worker.finish()
+
+
+class _InsertWorker:
+    def __init__(self, driver_connection: Any, statement: str):
+        self.connection, self.statement = driver_connection, statement
+        self.batches: queue.Queue[str | None] = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.aborted = False
+        self.thread = threading.Thread(target=self._run, name="import-inserts", daemon=True)
+        self.thread.start()
+
+    def add(self, rows: list[tuple]) -> None:
+        self._raise_error()
+        if rows:
+            self.batches.put(json.dumps(rows, ensure_ascii=False))
+
+    def finish(self) -> None:
+        self.batches.put(None)
+        self.thread.join()
+        self._raise_error()
+
+    def abort(self) -> None:
+        self.aborted = True
+        self.batches.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        while (payload := self.batches.get()) is not None:
+            if self.aborted or self.error is not None:
+                continue
+            try:
+                self.connection.execute(self.statement, (payload,))
+            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+                self.error = error
+
+    def _raise_error(self) -> None:
+        if isinstance(self.error, sqlite3.IntegrityError):
+            raise IntegrityError(self.statement, None, self.error) from self.error
+        if self.error is not None:
+            raise self.error
+
+
+def _json_insert(model: Any, columns: tuple[str, ...]) -> str:
+    values = ", ".join(f"value ->> {index}" for index in range(len(columns)))
+    names = ", ".join(f'"{name}"' for name in columns)
+    return f"INSERT INTO {model.__table__.name} ({names}) SELECT {values} FROM json_each(?)"

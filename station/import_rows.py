@@ -1,0 +1,138 @@
+"""Check each imported row on its own: cell noise removed, then the same rules as the person form.
+
+`clean_person` (person_rules) decides what a valid person is; this module only turns cells into
+a PersonDraft and collects every problem of a row, each tied to its column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .errors import ValidationError
+from .idcard import normalize_id
+from .import_cells import (
+    date_value,
+    ethnicity_of,
+    id_text,
+    is_blank,
+    population_type_of,
+    relation_of,
+    sex_code,
+    text,
+)
+from .person_rules import clean_person
+from .records import PersonDraft
+from .records.imports import LedgerSource, RowError, SourceRow
+
+# Person fields an upsert may overwrite: only those whose cell is filled in.
+PERSON_FIELDS = ("name", "ethnicity", "phone", "population_type", "notes")
+PLACE_FIELDS = ("grid", "building", "unit", "room", "address")
+MAX_NOTES = 1000
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
+# clean_person's field names that live in another column of the sheet.
+_FIELD_COLUMNS = {"id_type": "id_number"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a row says its household lives, as written (grid and building by name)."""
+
+    grid: str = ""
+    building: str = ""
+    unit: str = ""
+    room: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanRow:
+    """A valid row: person column values, relation code, household number and the raw cells."""
+
+    number: int
+    values: dict[str, Any]
+    relation: str
+    household_no: str
+    cells: dict[str, Any]
+
+    @property
+    def given(self) -> frozenset[str]:
+        """PERSON_FIELDS whose cell is filled in (an upsert overwrites only those)."""
+        return frozenset(name for name in PERSON_FIELDS if not is_blank(self.cells.get(name)))
+
+    def place_part(self, name: str) -> str:
+        return text(self.cells.get(name))
+
+
+class RowCleaner:
+    """Turns SourceRows into CleanRows or RowErrors (every problem of a row, not just the first)."""
+
+    def __init__(self, source: LedgerSource, today: date):
+        self.source = source
+        self.today = today
+        self.has_ethnicity = "ethnicity" in source.columns
+
+    def clean(self, row: SourceRow) -> CleanRow | list[RowError]:
+        cells = row.cells
+        try:
+            values, relation = self._person(cells, _strict)
+        except ValidationError:
+            # Check again column by column, so the clerk sees every problem of the row at once.
+            problems: list[ValidationError] = []
+            self._person(cells, _collecting(problems))
+            return [self._error(row.number, problem) for problem in problems]
+        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells)
+
+    def _person(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
+        sex = check("", sex_code, cells.get("sex"))
+        birth = check(None, date_value, cells.get("birth_date"), "birth_date", "出生日期")
+        relation = check("", relation_of, text(cells.get("relation")))
+        ethnicity = check("01", ethnicity_of, text(cells.get("ethnicity"))) if self.has_ethnicity else "01"
+        population = check("registered", population_type_of, text(cells.get("population_type")))
+        number = check(None, id_text, cells.get("id_number"))
+        notes = check("", _notes, cells.get("notes"))
+        if number is None:
+            return {}, relation
+        draft = PersonDraft(
+            name=text(cells.get("name")), id_number=number, relation=relation, ethnicity=ethnicity,
+            phone=text(cells.get("phone")), sex=sex, birth_date=birth,
+            id_type=_id_type(number, population), population_type=population, notes=notes,
+        )
+        clean = check(None, clean_person, draft, self.today, needs_relation=False)
+        return (clean.values if clean else {}), relation
+
+    def _error(self, row_number: int, problem: ValidationError) -> RowError:
+        field = _FIELD_COLUMNS.get(problem.field or "", problem.field or "")
+        return RowError(row_number, self.source.label(field) if field else "", problem.message, field)
+
+
+def _strict(_fallback: Any, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return check(*args, **kwargs)
+
+
+def _collecting(problems: list[ValidationError]) -> Callable[..., Any]:
+    """A checker that notes a problem and carries on with `fallback`, so later columns are checked."""
+    def attempt(fallback: Any, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as problem:
+            problems.append(problem)
+            return fallback
+    return attempt
+
+
+def _notes(value: Any) -> str:
+    notes = text(value)
+    if len(notes) > MAX_NOTES:
+        raise ValidationError(f"备注过长（最多 {MAX_NOTES} 个字）", field="notes")
+    return notes
+
+
+def _id_type(number: str, population_type: str) -> str:
+    """A 境外人员's number that is not shaped like a resident ID is a passport number."""
+    if population_type == "overseas" and not _RESIDENT_ID.fullmatch(normalize_id(number)):
+        return "passport"
+    return "resident"

@@ -1,0 +1,121 @@
+"""Plain records for importing a ledger workbook: the rows read, the problems found, the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# The fields an import understands, with the header the template and messages use for each.
+IMPORT_COLUMNS: dict[str, str] = {
+    "household_no": "户号",
+    "grid": "网格",
+    "building": "楼栋",
+    "unit": "单元",
+    "room": "房号",
+    "address": "地址",
+    "name": "姓名",
+    "id_number": "公民身份号码",
+    "relation": "与户主关系",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "ethnicity": "民族",
+    "phone": "联系电话",
+    "population_type": "人口类型",
+    "notes": "备注",
+}
+REQUIRED_COLUMNS = ("name", "id_number", "relation")
+IMPORT_MODES = {"insert": "仅新增", "upsert": "新增或更新"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One data row as read: its row number in the sheet and raw cell values by field.
+
+    Values keep the type the workbook stored (str, int, float, date, datetime, bool), so an ID
+    number stored as a number can be told from one stored as text.
+    """
+
+    number: int
+    cells: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LedgerSource:
+    """The rows of one sheet, and the header text the file uses for each field it has."""
+
+    rows: tuple[SourceRow, ...]
+    columns: dict[str, str]  # field → header as written in the file
+    sheet: str = ""
+    header_row: int = 1
+
+    def label(self, field_name: str) -> str:
+        """The column's header in the file (or the standard one when the file lacks it)."""
+        return self.columns.get(field_name) or IMPORT_COLUMNS.get(field_name, field_name)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one row is refused: its row number, the column's header and a reason in Chinese."""
+
+    row: int
+    column: str
+    reason: str
+    field: str = ""
+
+    def describe(self) -> str:
+        where = f"第 {self.row} 行" + (f"「{self.column}」" if self.column else "")
+        return f"{where}：{self.reason}"
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    """Rows read, and what the import creates or updates (or would, before it is written)."""
+
+    rows_read: int = 0
+    persons_created: int = 0
+    persons_updated: int = 0
+    persons_unchanged: int = 0  # upsert: already in the database exactly as the file says
+    rows_refused: int = 0
+    households_created: int = 0
+    households_joined: int = 0  # existing households that gain or change members (upsert)
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of an import: written or not, counts, refusals, and places created."""
+
+    mode: str
+    dry_run: bool
+    written: bool
+    counts: ImportCounts
+    errors: tuple[RowError, ...] = ()
+    new_grids: tuple[str, ...] = ()
+    new_buildings: tuple[str, ...] = ()  # "网格 / 楼栋"
+    seconds: float = 0.0
+    source_name: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self) -> str:
+        """One paragraph in Chinese, as the CLI prints it and the audit log keeps it."""
+        c = self.counts
+        verb = "已" if self.written else "将"
+        text = f"读取 {c.rows_read} 行：{verb}新增 {c.persons_created} 人、更新 {c.persons_updated} 人"
+        if c.persons_unchanged:
+            text += f"（另有 {c.persons_unchanged} 人与库中一致）"
+        text += f"，新建 {c.households_created} 户"
+        if c.households_joined:
+            text += f"、调整已有住户 {c.households_joined} 户"
+        text += f"；拒绝 {c.rows_refused} 行"
+        if self.new_grids:
+            text += f"；新建网格 {len(self.new_grids)} 个：{_listing(self.new_grids)}"
+        if self.new_buildings:
+            text += f"；新建楼栋 {len(self.new_buildings)} 栋：{_listing(self.new_buildings)}"
+        return text
+
+
+def _listing(names: tuple[str, ...], shown: int = 8) -> str:
+    """The first few names, then 等 (the audit entry keeps the full lists)."""
+    return "、".join(names[:shown]) + ("等" if len(names) > shown else "")

@@ -1,0 +1,175 @@
+"""Importing a ledger: typing noise normalised, households and places created, keys, audit, dry run."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from factories import make_id
+from import_books import families, person, read, write_openpyxl, write_xlsxwriter
+from sqlalchemy import func, select
+
+from models import AuditEntry, Building, Grid, Household, Membership, Person, SearchEntry, Unit
+from station import search
+from station.errors import ValidationError
+from station.importing import run_import
+from station.places import add_grid
+from station.uow import UnitOfWork
+
+TABLES = (Person, Household, Membership, SearchEntry, Grid, Building, Unit, AuditEntry)
+
+
+def counts(db) -> dict[str, int]:
+    with db.session() as session:
+        return {model.__tablename__: session.scalar(select(func.count()).select_from(model)) for model in TABLES}
+
+
+def import_rows(db, actor, path, **options):
+    with UnitOfWork(db, actor) as uow:
+        return run_import(uow, read(path), source_name=path.name, **options)
+
+
+def test_typing_noise_is_normalised(db, admin, tmp_path):
+    born = date(2020, 1, 5)
+    rows = [
+        person("Ｈ１", "张 三", make_id(date(1949, 12, 31), male=False).lower(), "户主", 性别="女",
+               出生日期="1949/12/31", 联系电话="138 0013 8000", 民族="毛难族"),
+        person("Ｈ１", "张一", " ".join(["110105", "20200105", make_id(born, seq=3)[-4:]]), "儿子",
+               出生日期="2020.01.05", 民族="崩龙族", 联系电话=13900139000),
+        person("Ｈ１", "张二", _full_width(make_id(born, male=False, seq=4)), "女儿", 出生日期="20200105"),
+        person("Ｈ１", "张四", make_id(born, seq=5), "子", 出生日期=43835),
+        person("Ｈ１", "张五", make_id(born, male=False, seq=6), "女", 出生日期=born, 人口类型="流动"),
+        person("Ｈ１", "李六", make_id(date(1950, 2, 2), seq=7), "老伴"),
+    ]
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "noise.xlsx", rows))
+    assert report.written, [e.describe() for e in report.errors]
+    with db.session() as session:
+        people = {p.name: p for p in session.scalars(select(Person))}
+        relations = dict(session.execute(select(Person.name, Membership.relation).join(
+            Membership, Membership.person_id == Person.id)).all())
+        number = session.scalar(select(Household.number))
+    assert people["张 三"].id_number.endswith("X") and people["张 三"].phone == "13800138000"
+    assert people["张 三"].ethnicity == "36" and people["张一"].ethnicity == "46"
+    assert people["张一"].id_number == make_id(born, seq=3) and people["张一"].phone == "13900139000"
+    assert people["张二"].id_number == make_id(born, male=False, seq=4)
+    assert {people[n].birth_date for n in ("张一", "张二", "张四", "张五")} == {born}
+    assert people["张五"].population_type == "floating"
+    assert relations == {"张 三": "02", "张一": "20", "张二": "30", "张四": "20", "张五": "30", "李六": "10"}
+    assert number == "H1"
+
+
+def test_households_places_and_counts(db, admin, tmp_path):
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", families(10)))
+    assert report.written and report.counts.persons_created == 30 and report.counts.households_created == 10
+    assert report.new_grids == ("第一网格",) and len(report.new_buildings) == 7
+    assert counts(db)["households"] == 10 and counts(db)["units"] == 7
+    with db.session() as session:
+        heads = session.scalar(select(func.count()).where(Membership.relation == "02"))
+        assert heads == 10
+        assert session.scalar(select(Household.kind).limit(1)) == "registered"
+
+
+def test_existing_places_are_reused_by_name_or_code(db, admin, community_id, tmp_path):
+    with UnitOfWork(db, admin) as uow:
+        add_grid(uow, community_id, "G1", "第一网格")
+        add_grid(uow, community_id, "G2", "第二网格")
+    rows = families(2)
+    rows[3]["网格"] = rows[4]["网格"] = rows[5]["网格"] = "G2"
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", rows))
+    assert report.written and report.new_grids == ()
+    assert counts(db)["grids"] == 2
+    again = import_rows(db, admin, write_openpyxl(tmp_path / "more.xlsx", families(1, start=7)))
+    assert again.written and again.new_buildings == () and counts(db)["buildings"] == 2
+
+
+def test_search_keys_match_a_reindex(db, admin, tmp_path):
+    import_rows(db, admin, write_xlsxwriter(tmp_path / "ledger.xlsx", families(20)))
+    imported = _keys(db)
+    with UnitOfWork(db, admin) as uow:
+        search.reindex_persons(uow, uow.session.scalars(select(Person.id)))
+        uow.commit()
+    assert imported == _keys(db) and len(imported) > 20 * 3 * 8
+    with UnitOfWork(db, admin) as uow:
+        assert [hit.name for hit in search.search(uow, families(20)[0]["公民身份号码"])] == [families(20)[0]["姓名"]]
+
+
+def test_the_import_is_audited(db, admin, tmp_path):
+    import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", families(3)))
+    with db.session() as session:
+        entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "import"))
+    assert entry.new_values["persons_created"] == 9 and entry.new_values["file"] == "ledger.xlsx"
+    assert entry.username == "admin" and "新增 9 人" in entry.detail
+
+
+def test_dry_run_writes_nothing(db, admin, community_id, tmp_path):
+    before = counts(db)
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", families(5)), dry_run=True)
+    assert not report.written and report.dry_run and report.counts.persons_created == 15
+    assert report.new_grids == ("第一网格",)
+    assert counts(db) == before
+
+
+def test_numbers_are_generated_without_a_household_column(db, admin, tmp_path):
+    header = ["姓名", "证件号码", "与户主关系", "所属网格", "楼号", "室号"]
+    rows = [{"姓名": r["姓名"], "证件号码": r["公民身份号码"], "与户主关系": r["与户主关系"],
+             "所属网格": "一网格", "楼号": "5号楼", "室号": r["房号"]} for r in families(3)]
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", rows, header=header))
+    assert report.written and report.counts.households_created == 3
+    with db.session() as session:
+        assert sorted(session.scalars(select(Household.number))) == ["H000001", "H000002", "H000003"]
+
+
+def test_without_a_grid_column_the_only_grid_is_used(db, admin, community_id, tmp_path):
+    header = ["户号", "姓名", "身份证号码", "关系", "地址"]
+    rows = [{"户号": "1", "姓名": "独居者", "身份证号码": make_id(date(1940, 1, 1)), "关系": "本人",
+             "地址": "平房3排5号"}]
+    path = write_openpyxl(tmp_path / "ledger.xlsx", rows, header=header)
+    with UnitOfWork(db, admin) as uow:
+        grid = add_grid(uow, community_id, "G1", "第一网格")
+    assert import_rows(db, admin, path).written
+    with db.session() as session:
+        assert session.scalar(select(Household.grid_id)) == grid.id
+    with UnitOfWork(db, admin) as uow:
+        add_grid(uow, community_id, "G2", "第二网格")
+    with pytest.raises(ValidationError, match="没有“网格”列"):
+        import_rows(db, admin, path)
+
+
+def test_a_missing_required_column_is_refused(db, admin, tmp_path):
+    path = write_openpyxl(tmp_path / "l.xlsx", families(1), header=["户号", "姓名", "公民身份号码"])
+    with pytest.raises(ValidationError, match="与户主关系"):
+        import_rows(db, admin, path)
+
+
+def test_overseas_residents_with_passports(db, admin, tmp_path):
+    rows = [person("F1", "金敏俊", "M12345678", "户主", 性别="男", 出生日期="1990-03-04", 人口类型="境外人员",
+                   民族="")]
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "l.xlsx", rows))
+    assert not report.written and report.errors[0].column == "民族"
+    rows[0]["民族"] = "汉族"
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "l.xlsx", rows))
+    assert report.written, report.errors
+    with db.session() as session:
+        assert session.scalar(select(Person.id_type)) == "passport"
+
+
+def _keys(db) -> set[tuple]:
+    with db.session() as session:
+        return set(session.execute(select(SearchEntry.person_id, SearchEntry.grid_id, SearchEntry.key)).all())
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch for ch in text)
+
+
+def test_members_below_a_numbered_head_join_its_household(db, admin, tmp_path):
+    rows = families(2)
+    for row in (rows[1], rows[2], rows[4]):
+        row["户号"] = ""
+    rows[3]["户号"] = ""  # a head without a number starts nothing
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", rows))
+    assert [(e.row, e.reason) for e in report.errors] == [
+        (7, "请填写户号"), (8, "请填写户号"), (9, "户号 H000001 没有户主")]
+    rows[3]["户号"] = "H000001"
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", rows))
+    assert report.written and report.counts.households_created == 2

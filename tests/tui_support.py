@@ -1,0 +1,128 @@
+"""Helpers for the TUI tests: accounts, running the app under Pilot, waiting for workers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from screens.app import StationApp, create_app
+from station.actor import Actor
+from station.db import Database
+from station.places import ensure_community
+from station.uow import UnitOfWork
+from station.users import add_user
+
+PASSWORD = "Counter-2026"
+SIZE = (100, 32)
+
+
+class FakeMonotonic:
+    """The idle timer's clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def with_settings(db: Database, **station_values) -> Database:
+    """Change [station] settings (language, idle minutes) of a test database; returns it."""
+    db.settings = replace(db.settings, station=replace(db.settings.station, **station_values))
+    return db
+
+
+def make_admin(db: Database, username: str = "admin", name: str = "王管理") -> int:
+    """An administrator of the station's community (created from the settings if new)."""
+    with UnitOfWork(db, _system()) as uow:
+        community_id = ensure_community(uow, db.settings).id
+        uow.commit()
+    return make_user(db, username, "admin", community_id, name=name)
+
+
+def make_user(db: Database, username: str, role: str, community_id: int, grid_ids=(),
+              name: str = "李网格") -> int:
+    with UnitOfWork(db, _system()) as uow:
+        return add_user(uow, username, name, role, PASSWORD, community_id=community_id,
+                        grid_ids=grid_ids).id
+
+
+def _system() -> Actor:
+    return Actor(user_id=None, username="tests", role="admin", community_id=None)
+
+
+def drive(app: StationApp, scenario: Callable[[Pilot], Awaitable[None]], size=SIZE) -> None:
+    """Run the app headless and play `scenario` once the first screen is up."""
+
+    async def main() -> None:
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await settle(pilot)
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until no worker runs and the screens stop changing (results reach the UI)."""
+    app = pilot.app
+    stable = 0
+    last = None
+    for _ in range(400):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        state = (tuple(id(screen) for screen in app.screen_stack),
+                 any(worker.is_running for worker in app.workers))
+        stable = stable + 1 if state == last and not state[1] else 0
+        if stable >= 2:
+            return
+        last = state
+        await asyncio.sleep(0.01)
+    raise AssertionError("the app did not settle")
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Focus an input and type into it key by key, as a clerk would."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def log_in(pilot: Pilot, username: str = "admin", password: str = PASSWORD) -> None:
+    screen = pilot.app.screen
+    screen.query_one("#username", Input).value = username
+    screen.query_one("#password", Input).value = password
+    screen.query_one("#password", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def screen_name(pilot: Pilot) -> str:
+    return type(pilot.app.screen).__name__
+
+
+def text_of(pilot: Pilot, selector: str = "") -> str:
+    """What the terminal shows in a widget's region (the whole screen by default), line by line."""
+    screen = pilot.app.screen
+    region = screen.query_one(selector).region if selector else screen.region
+    strips = screen._compositor.render_strips()
+    return "\n".join(strip.crop(region.x, region.right).text for strip in strips[region.y:region.bottom])
+
+
+def squeeze(text: str) -> str:
+    """The text without spaces, box-drawing borders and empty lines (for checking figures)."""
+    lines = ("".join(ch for ch in line if not ch.isspace() and not 0x2500 <= ord(ch) <= 0x257F)
+             for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def app_for(db: Database, clock=None) -> StationApp:
+    return create_app(db, clock=clock) if clock is not None else create_app(db)
