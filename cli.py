@@ -300,9 +300,11 @@ def main() -> None:
 def _register_command_groups() -> None:
     """Command groups live in their own modules so this file stays the composition root."""
     import cli_data
+    import cli_import
     import cli_reports
 
     cli_data.register(app)
+    cli_import.register(app)
     cli_reports.register(app)
 
 

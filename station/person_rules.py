@@ -47,9 +47,9 @@ def clean_person(draft: PersonDraft, today: date, *, needs_relation: bool = True
         "moved_in_on": _not_future(draft.moved_in_on, today, "moved_in_on", "迁入日期"),
         "notes": draft.notes.strip(),
     }
-    relation = codes.relation_code(draft.relation) if needs_relation else ""
     if needs_relation and not draft.relation.strip():
         raise ValidationError("请填写与户主关系", field="relation")
+    relation = codes.relation_code(draft.relation) if needs_relation else ""
     return CleanPerson(values, relation)
 
 

@@ -76,6 +76,7 @@ def test_second_household_gets_next_number(db, admin, grid_id, building_id):
         ({"ethnicity": "火星族"}, "ethnicity", "民族"),
         ({"phone": "12345"}, "phone", ""),
         ({"relation": "邻居的猫"}, "relation", "关系"),
+        ({"relation": " "}, "relation", "请填写与户主关系"),
     ],
 )
 def test_bad_member_refuses_whole_household(db, admin, grid_id, building_id, change, field, words):
