@@ -65,6 +65,21 @@ def unit_of_work(actor: Actor | None = None) -> Iterator:
         db.dispose()
 
 
+@contextmanager
+def community_unit_of_work() -> Iterator:
+    """A unit of work for the CLI's actor narrowed to this station's own community.
+
+    The CLI acts as the system, which sees every community of a shared database; exports and
+    printouts are for the station's own.
+    """
+    from station.places import community_by_code
+
+    with unit_of_work() as uow:
+        community = community_by_code(uow, uow.settings.station.community_code)
+        uow.actor = replace(uow.actor, community_id=community.id)
+        yield uow
+
+
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -39,7 +38,7 @@ def export(
 
     if unmasked and not reason.strip():
         reason = typer.prompt("导出未脱敏数据的原因")
-    with _community_uow() as uow:
+    with community_unit_of_work() as uow:
         table = export_table(uow, kind, grid_code=grid, unmasked=unmasked, reason=reason,
                              destination=str(out.resolve()))
         with _progress(f"导出{table.title}", table.count) as advance:
@@ -103,18 +102,6 @@ def _confirm(manifest) -> bool:
 
 
 @contextmanager
-def _community_uow() -> Iterator:
-    """A unit of work for the system actor narrowed to this station's community."""
-    from cli import unit_of_work
-    from station.places import community_by_code
-
-    with unit_of_work() as uow:
-        community = community_by_code(uow, uow.settings.station.community_code)
-        uow.actor = replace(uow.actor, community_id=community.id)
-        yield uow
-
-
-@contextmanager
 def _progress(description: str, total: int) -> Iterator:
     """A progress bar on stderr; yields the (done, total) callback the writer calls."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -126,3 +113,10 @@ def _progress(description: str, total: int) -> Iterator:
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task(description, total=total)
         yield lambda done, of: progress.update(task, completed=done, total=of)
+
+
+def community_unit_of_work():
+    """cli's community unit of work, imported late: cli imports this module while it loads."""
+    from cli import community_unit_of_work as open_unit
+
+    return open_unit()

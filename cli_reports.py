@@ -6,9 +6,6 @@ system actor narrowed to it), so figures and letterheads are that community's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -43,7 +40,7 @@ def monthly(
     year, number = parse_month(month)
     if lock and grid:
         raise ValidationError("锁定针对全社区,请不要同时指定 --grid", field="grid")
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         _show(print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send))
         if lock:
             _lock(uow, year, number)
@@ -59,7 +56,7 @@ def household(
     """住户信息登记表(身份证号、电话已脱敏)。"""
     if not number and not blank:
         raise ValidationError("请输入户号,或用 --blank 打印空白表", field="number")
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         _show(print_household(uow, None if blank else number, out=pdf, send=send))
 
 
@@ -73,7 +70,7 @@ def person(
     """重点人群档案卡(一人一档):个人信息、家庭、登记情况、最近走访。"""
     from station.printing import find_person
 
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         person_id = find_person(uow, who, household_number)
         _show(print_person(uow, person_id, out=pdf, send=send))
 
@@ -91,7 +88,7 @@ def visits(
     if not blank and not (worker and date_from and date_to):
         raise ValidationError("请指定 --worker、--from 和 --to,或用 --blank 打印空白表", field="worker")
     period = None if blank else (worker or "", parse_day(date_from, "from"), parse_day(date_to, "to"))
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         _show(print_visits(uow, period, out=pdf, send=send))
 
 
@@ -102,7 +99,7 @@ def receipt(
     send: PrintOption = False,
 ) -> None:
     """居民诉求受理回执(含撕口线和存根)。"""
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         _show(print_receipt(uow, number, out=pdf, send=send))
 
 
@@ -110,7 +107,7 @@ def receipt(
 def month_lock(month: Annotated[str, typer.Argument(help="月份,如 2026-10")]) -> None:
     """锁定已结束的月份:此后改动该月日期的数据会被拒绝。"""
     year, number = parse_month(month)
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         _lock(uow, year, number)
 
 
@@ -124,7 +121,7 @@ def month_unlock(
     from station.month_locks import unlock_month
 
     year, number = parse_month(month)
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         unlock_month(uow, uow.actor.community_id, year, number, reason)
     out.print(f"[green]已解锁[/green] {year}年{number}月")
 
@@ -135,7 +132,7 @@ def month_list() -> None:
     from cli import out
     from station.month_locks import list_locks
 
-    with community_uow() as uow:
+    with community_unit_of_work() as uow:
         locks = list_locks(uow, uow.actor.community_id)
     for lock in locks:
         out.print(f"{lock.year}-{lock.month:02d}  {lock.locked_at:%Y-%m-%d %H:%M}  {lock.locked_by}")
@@ -202,19 +199,6 @@ def _audited(uow, printout):
     return printout
 
 
-@contextmanager
-def community_uow() -> Iterator:
-    """A unit of work for the system actor narrowed to this station's community."""
-    from cli import unit_of_work
-    from station.places import community_by_code
-
-    with unit_of_work() as uow:
-        community = community_by_code(uow, uow.settings.station.community_code)
-        # The CLI's actor sees every community; printing is for this station's own.
-        uow.actor = replace(uow.actor, community_id=community.id)
-        yield uow
-
-
 def parse_month(text: str) -> tuple[int, int]:
     """'2026-10' (or 2026/10, 202610) as (year, month)."""
     digits = text.strip().replace("/", "-").replace(".", "-")
@@ -252,3 +236,10 @@ def _show(printout) -> None:
         out.print(f"[green]已送打印机[/green] {printout.printed}")
     if printout.note:
         out.print(f"[yellow]{printout.note}[/yellow]")
+
+
+def community_unit_of_work():
+    """cli's community unit of work, imported late: cli imports this module while it loads."""
+    from cli import community_unit_of_work as open_unit
+
+    return open_unit()
