@@ -36,13 +36,13 @@ if TYPE_CHECKING:
 
 # Before login nobody is acting: no role, so no service that checks a permission will run.
 ANONYMOUS = Actor(user_id=None, username="counter", role="", community_id=None)
-SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "command_palette"})
+SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "go_ledger", "command_palette"})
 IDLE_CHECK_SECONDS = 1.0
 
 
 class StationApp(NoScreenshots, App[None]):
     CSS_PATH = "app.tcss"
-    BINDINGS = bindings("app.help", "app.palette", "nav.dashboard", "app.lock", "app.quit")
+    BINDINGS = bindings("app.help", "app.palette", "nav.dashboard", "nav.ledger", "app.lock", "app.quit")
 
     def __init__(self, database: DatabaseHandle, *, clock: Callable[[], float] = time.monotonic):
         super().__init__()
@@ -103,6 +103,11 @@ class StationApp(NoScreenshots, App[None]):
         from .dashboard import DashboardScreen
 
         self.call_next(self._show_only, DashboardScreen())
+
+    def action_go_ledger(self) -> None:
+        from .ledger import LedgerScreen
+
+        self.call_next(self._show_only, LedgerScreen())
 
     async def _show_only(self, screen: Screen[Any]) -> None:
         while len(self.screen_stack) > 2:

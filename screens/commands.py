@@ -17,6 +17,7 @@ def station_commands(app: StationApp) -> Iterator[SystemCommand]:
     t = app.catalogue
     other_language = "en" if t.language == "zh" else "zh"
     yield SystemCommand(t("commands.dashboard"), t("commands.dashboard_help"), app.action_go_dashboard)
+    yield SystemCommand(t("commands.ledger"), t("commands.ledger_help"), app.action_go_ledger)
     yield SystemCommand(t("commands.lock"), t("commands.lock_help"), app.action_lock)
     yield SystemCommand(t("commands.logout"), t("commands.logout_help"), app.action_logout)
     yield SystemCommand(t("commands.language"), t("commands.language_help"),

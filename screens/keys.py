@@ -32,6 +32,14 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("dialog.close", "escape", "close"),
     KeySpec("help.close", "escape,f1", "close"),
     KeySpec("reveal.show", "ctrl+t", "reveal"),
+    KeySpec("nav.ledger", "f2", "go_ledger"),
+    KeySpec("ledger.search", "ctrl+f", "focus_search"),
+    KeySpec("ledger.open", "enter", "open_selected", show=True),
+    KeySpec("ledger.new", "ctrl+n", "new_household"),
+    KeySpec("household.back", "escape", "back"),
+    KeySpec("form.save", "ctrl+s", "save", priority=True),
+    KeySpec("form.back", "escape", "back"),
+    KeySpec("form.next_member", "ctrl+down", "next_member"),
 )}
 
 

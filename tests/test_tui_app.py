@@ -16,7 +16,7 @@ from tui_support import (
     with_settings,
 )
 
-STATION_COMMANDS = {"首页", "锁屏", "退出登录", "切换语言:English", "帮助", "退出程序"}
+STATION_COMMANDS = {"首页", "住户台账", "锁屏", "退出登录", "切换语言:English", "帮助", "退出程序"}
 
 
 def _keymap(db, **keymap):

@@ -1,0 +1,40 @@
+"""One household's file (一户一档) read in one unit of work: the household, its members' register
+entries, its visits and its requests, each part only when the actor may read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from station.ledger_queries import get_household
+from station.needs import entries_for_person
+from station.permissions import allowed
+from station.records.ledger import HouseholdRecord
+from station.records.needs import RegisterEntryRecord
+from station.records.requests import RequestRecord
+from station.records.visits import VisitRecord
+from station.request_queries import list_requests
+from station.servicelog import visits_for_household
+from station.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class HouseholdFile:
+    household: HouseholdRecord
+    registers: tuple[RegisterEntryRecord, ...] = ()
+    visits: tuple[VisitRecord, ...] = ()
+    requests: tuple[RequestRecord, ...] = ()
+
+
+def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
+    """Everything the household view shows, as plain records."""
+    household = get_household(uow, household_id)
+    actor = uow.actor
+    registers: list[RegisterEntryRecord] = []
+    if allowed(actor, "registers.read"):
+        for member in household.members:
+            registers.extend(entries_for_person(uow, member.id))
+    visits = visits_for_household(uow, household_id) if allowed(actor, "visits.read") else []
+    # No request query filters by household yet: the actor's requests are read and filtered here.
+    requests = ([r for r in list_requests(uow) if r.household_id == household_id]
+                if allowed(actor, "requests.read") else [])
+    return HouseholdFile(household, tuple(registers), tuple(visits), tuple(requests))
