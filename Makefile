@@ -43,11 +43,11 @@ run: $(VENV)/.installed
 # The printing tests read PDFs back with poppler (pdftotext, pdffonts, pdftoppm) and embed a CJK
 # TrueType font found by station's own discovery; Debian ships both as packages.
 tools: $(VENV)/.installed-dev
-	@if ! command -v pdftotext >/dev/null || \
+	@if ! command -v pdftotext >/dev/null || ! command -v tmux >/dev/null || \
 		! $(BIN)/python -c 'from station.fonts import find_cjk_font; raise SystemExit(find_cjk_font() is None)'; then \
-		echo "installing poppler-utils and fonts-wqy-microhei (PDF checks, Chinese font)" >&2; \
+		echo "installing poppler-utils, fonts-wqy-microhei and tmux (PDF checks, Chinese font, TUI smoke test)" >&2; \
 		$(SUDO) apt-get update && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils fonts-wqy-microhei </dev/null; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils fonts-wqy-microhei tmux </dev/null; \
 	fi
 
 # The URL is captured before export so a failing script stops make (export would mask it).

@@ -45,8 +45,8 @@ wait_for() {
 
 # A pause after each key, as a person makes: Textual handles Enter's "submit" after the keys
 # already waiting, so a burst like "admin⏎王管理⏎" would all land in the first field.
-keys() { tmux send-keys -t "$SESSION" "$@"; sleep 0.4; }
-type_text() { tmux send-keys -t "$SESSION" -l "$1"; sleep 0.2; }
+keys() { tmux send-keys -t "$SESSION" "$@"; sleep "${SMOKE_KEY_PAUSE:-0.8}"; }
+type_text() { tmux send-keys -t "$SESSION" -l "$1"; sleep 0.3; }
 
 tmux new-session -d -s "$SESSION" -x 100 -y 32 \
     "cd '$WORK' && '$STATION' --config '$WORK/station.toml' run; echo STATION-EXITED-\$?; sleep 30"
