@@ -34,7 +34,6 @@ def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
         for member in household.members:
             registers.extend(entries_for_person(uow, member.id))
     visits = visits_for_household(uow, household_id) if allowed(actor, "visits.read") else []
-    # No request query filters by household yet: the actor's requests are read and filtered here.
-    requests = ([r for r in list_requests(uow) if r.household_id == household_id]
+    requests = (list_requests(uow, household_id=household_id)
                 if allowed(actor, "requests.read") else [])
     return HouseholdFile(household, tuple(registers), tuple(visits), tuple(requests))

@@ -17,7 +17,8 @@ from .uow import UnitOfWork
 
 
 def list_requests(uow: UnitOfWork, *, state: str | None = None, open_only: bool = False,
-                  grid_id: int | None = None, assignee_id: int | None = None) -> list[RequestRecord]:
+                  grid_id: int | None = None, assignee_id: int | None = None,
+                  household_id: int | None = None) -> list[RequestRecord]:
     """Requests the actor may see, urgent first, then by deadline."""
     require(uow.actor, "requests.read")
     conditions = []
@@ -29,6 +30,8 @@ def list_requests(uow: UnitOfWork, *, state: str | None = None, open_only: bool 
         conditions.append(ResidentRequest.grid_id == grid_id)
     if assignee_id is not None:
         conditions.append(ResidentRequest.assignee_id == assignee_id)
+    if household_id is not None:
+        conditions.append(ResidentRequest.household_id == household_id)
     return _records(uow, *conditions)
 
 

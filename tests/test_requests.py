@@ -416,3 +416,11 @@ def _audit_actions(db, request_id):
     with db.session() as session:
         return session.scalars(select(AuditEntry.action).where(
             AuditEntry.entity == "request", AuditEntry.entity_id == request_id).order_by(AuditEntry.id)).all()
+
+
+def test_list_filters_by_household(db, uow, community_id, place):
+    home = make_home(db, community_id, place.grid2, Resident("孙先生", date(1968, 3, 3)))
+    mine = _receive(uow, person_id=home.head_id)
+    _receive(uow, grid_id=place.grid2)
+    listed = requests.list_requests(uow, household_id=home.household_id)
+    assert [r.id for r in listed] == [mine.id]
