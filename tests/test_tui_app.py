@@ -9,6 +9,7 @@ from tui_support import (
     drive,
     log_in,
     make_admin,
+    run_palette_command,
     screen_name,
     settle,
     squeeze,
@@ -46,12 +47,7 @@ def test_a_palette_command_runs(db):
 
     async def scenario(pilot):
         await log_in(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"锁屏")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_palette_command(pilot, "锁屏")
         assert screen_name(pilot) == "LockScreen"
 
     drive(app_for(db), scenario)
@@ -164,12 +160,7 @@ def test_switching_language_from_the_palette(db):
 
     async def scenario(pilot):
         await log_in(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"English")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await settle(pilot)
+        await run_palette_command(pilot, "English")
         assert screen_name(pilot) == "DashboardScreen"
         assert "Households" in text_of(pilot, "#tile-households")
         assert "Ctrl+L Lock" in text_of(pilot, "Footer")

@@ -105,6 +105,16 @@ async def log_in(pilot: Pilot, username: str = "admin", password: str = PASSWORD
     await settle(pilot)
 
 
+async def run_palette_command(pilot: Pilot, name: str) -> None:
+    """Open Ctrl+P, type a command's name and run the first match."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*name)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def screen_name(pilot: Pilot) -> str:
     return type(pilot.app.screen).__name__
 
