@@ -29,19 +29,15 @@ def import_ledger(
 ) -> None:
     """导入 Excel 人口台账（任何一行有误则整批不写入）。"""
     from cli import err, out, unit_of_work
-    from reports.ledger_reader import read_ledger
-    from reports.workbook_safety import check_workbook
-    from station.importing import run_import
+    from reports.import_session import import_file, write_errors
 
-    check_workbook(file)
-    with err.status("读取工作簿…"):
-        source = read_ledger(file, sheet)
     with _progress(err) as progress, unit_of_work() as uow:
-        report = run_import(uow, source, mode=mode, dry_run=dry_run, source_name=file.name,
-                            progress=progress)
+        outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=progress)
+    report = outcome.report
     _print_report(out, report)
     if report.errors and errors is not None:
-        _write_errors(out, file, errors, source, report)
+        target, marked = write_errors(outcome, errors)
+        out.print(f"已写出错误工作簿 {target}（标出 {marked} 行）")
     if report.errors:
         raise typer.Exit(1)
 
@@ -96,10 +92,3 @@ def _print_report(out, report) -> None:
         out.print(f"  {error.describe()}", markup=False)
     if len(report.errors) > SHOWN_ERRORS:
         out.print(f"  ……共 {len(report.errors)} 条问题；用 --errors 文件.xlsx 查看全部")
-
-
-def _write_errors(out, file: Path, target: Path, source, report) -> None:
-    from reports.import_errors import write_errors_workbook
-
-    marked = write_errors_workbook(file, target, source.sheet, source.header_row, report.errors)
-    out.print(f"已写出错误工作簿 {target}（标出 {marked} 行）")

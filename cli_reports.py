@@ -37,11 +37,12 @@ def monthly(
     lock: Annotated[bool, typer.Option("--lock", help="生成后锁定该月(仅全社区月报)")] = False,
 ) -> None:
     """月度统计报表(PDF + Excel):人口、重点人群、走访、诉求、工作量、分网格、图表、数据核查。"""
+    from reports import print_jobs  # reportlab loads only when printing
     year, number = parse_month(month)
     if lock and grid:
         raise ValidationError("锁定针对全社区,请不要同时指定 --grid", field="grid")
     with community_unit_of_work() as uow:
-        _show(print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send))
+        _show(print_jobs.print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send))
         if lock:
             _lock(uow, year, number)
 
@@ -54,10 +55,11 @@ def household(
     send: PrintOption = False,
 ) -> None:
     """住户信息登记表(身份证号、电话已脱敏)。"""
+    from reports import print_jobs  # reportlab loads only when printing
     if not number and not blank:
         raise ValidationError("请输入户号,或用 --blank 打印空白表", field="number")
     with community_unit_of_work() as uow:
-        _show(print_household(uow, None if blank else number, out=pdf, send=send))
+        _show(print_jobs.print_household(uow, None if blank else number, out=pdf, send=send))
 
 
 @report_app.command("person")
@@ -68,11 +70,12 @@ def person(
     send: PrintOption = False,
 ) -> None:
     """重点人群档案卡(一人一档):个人信息、家庭、登记情况、最近走访。"""
+    from reports import print_jobs
     from station.printing import find_person
 
     with community_unit_of_work() as uow:
         person_id = find_person(uow, who, household_number)
-        _show(print_person(uow, person_id, out=pdf, send=send))
+        _show(print_jobs.print_person(uow, person_id, out=pdf, send=send))
 
 
 @report_app.command("visits")
@@ -85,11 +88,12 @@ def visits(
     send: PrintOption = False,
 ) -> None:
     """走访记录表:走访人一段时间内的走访(已完成的填好内容),或空白表。"""
+    from reports import print_jobs  # reportlab loads only when printing
     if not blank and not (worker and date_from and date_to):
         raise ValidationError("请指定 --worker、--from 和 --to,或用 --blank 打印空白表", field="worker")
     period = None if blank else (worker or "", parse_day(date_from, "from"), parse_day(date_to, "to"))
     with community_unit_of_work() as uow:
-        _show(print_visits(uow, period, out=pdf, send=send))
+        _show(print_jobs.print_visits(uow, period, out=pdf, send=send))
 
 
 @report_app.command("receipt")
@@ -99,8 +103,9 @@ def receipt(
     send: PrintOption = False,
 ) -> None:
     """居民诉求受理回执(含撕口线和存根)。"""
+    from reports import print_jobs  # reportlab loads only when printing
     with community_unit_of_work() as uow:
-        _show(print_receipt(uow, number, out=pdf, send=send))
+        _show(print_jobs.print_receipt(uow, number, out=pdf, send=send))
 
 
 @month_app.command("lock")
@@ -138,65 +143,6 @@ def month_list() -> None:
         out.print(f"{lock.year}-{lock.month:02d}  {lock.locked_at:%Y-%m-%d %H:%M}  {lock.locked_by}")
     if not locks:
         out.print("没有锁定的月份")
-
-
-# --- print jobs: gather (masked records) → write the file(s), maybe print → audit -------------
-
-
-def print_household(uow, number: str | None, *, out: Path | None = None, send: bool = False):
-    """住户信息登记表 of a household by number, or the blank form when number is None."""
-    from reports import printouts
-    from station import printing
-
-    form = printing.household_form(uow, number) if number else printing.blank_household_form(uow)
-    return _audited(uow, printouts.household(form, uow.settings, out=out, send=send))
-
-
-def print_person(uow, person_id: int, *, out: Path | None = None, send: bool = False):
-    """重点人群档案卡 of a person."""
-    from reports import printouts
-    from station import printing
-
-    return _audited(uow, printouts.person(printing.person_file(uow, person_id), uow.settings, out=out, send=send))
-
-
-def print_visits(uow, period: tuple[str, date, date] | None, *, out: Path | None = None, send: bool = False):
-    """走访记录表 of (worker, from, to), or the blank sheet when period is None."""
-    from reports import printouts
-    from station import printing
-
-    sheet = printing.visit_sheet(uow, *period) if period else printing.blank_visit_sheet(uow)
-    return _audited(uow, printouts.visits(sheet, uow.settings, out=out, send=send))
-
-
-def print_receipt(uow, number: str, *, out: Path | None = None, send: bool = False):
-    """居民诉求受理回执 of a request by number."""
-    from reports import printouts
-    from station import printing
-
-    return _audited(uow, printouts.receipt(printing.request_receipt(uow, number), uow.settings, out=out,
-                                           send=send))
-
-
-def print_monthly(uow, year: int, month: int, *, grid_code: str | None = None, pdf: Path | None = None,
-                  xlsx: Path | None = None, send: bool = False):
-    """月度统计报表 (PDF and/or .xlsx) of the community or one grid."""
-    from reports import printouts
-    from station.printing_month import month_report
-
-    report = month_report(uow, year, month, grid_code)
-    return _audited(uow, printouts.monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send))
-
-
-def _audited(uow, printout):
-    """Audit the printout (committed), then raise a printer failure if there was one."""
-    from station.printing import record_print
-
-    record_print(uow, printout.document, printout.entity, printout.entity_id, printout.files,
-                 printer=printout.printed, community_id=printout.community_id)
-    if printout.error is not None:
-        raise printout.error
-    return printout
 
 
 def parse_month(text: str) -> tuple[int, int]:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cli_reports import print_household, print_monthly
 from models import Household, Membership
 from reports import month_workbook, pdf_monthly
 from reports.fonts import cjk_font
+from reports.print_jobs import print_household, print_monthly
 from station.actor import Actor
 from station.db import Database
 from station.printing_month import month_report

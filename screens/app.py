@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from station.actor import Actor
 from station.errors import StationError
+from station.permissions import allowed
 from station.records.users import LoginResult, UserRecord
 from station.settings import Settings
 
@@ -36,13 +37,15 @@ if TYPE_CHECKING:
 
 # Before login nobody is acting: no role, so no service that checks a permission will run.
 ANONYMOUS = Actor(user_id=None, username="counter", role="", community_id=None)
-SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "go_ledger", "command_palette"})
+SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "go_ledger", "go_registers", "go_visits",
+                               "go_requests", "go_reports", "go_import", "command_palette"})
 IDLE_CHECK_SECONDS = 1.0
 
 
 class StationApp(NoScreenshots, App[None]):
     CSS_PATH = "app.tcss"
-    BINDINGS = bindings("app.help", "app.palette", "nav.dashboard", "nav.ledger", "app.lock", "app.quit")
+    BINDINGS = bindings("app.help", "app.palette", "nav.dashboard", "nav.ledger", "nav.registers", "nav.visits",
+                        "nav.requests", "nav.reports", "nav.import", "app.lock", "app.quit")
 
     def __init__(self, database: DatabaseHandle, *, clock: Callable[[], float] = time.monotonic):
         super().__init__()
@@ -109,6 +112,31 @@ class StationApp(NoScreenshots, App[None]):
 
         self.call_next(self._show_only, LedgerScreen())
 
+    def action_go_registers(self) -> None:
+        from .registers import RegistersScreen
+
+        self.call_next(self._show_only, RegistersScreen())
+
+    def action_go_visits(self) -> None:
+        from .visits import VisitsScreen
+
+        self.call_next(self._show_only, VisitsScreen())
+
+    def action_go_requests(self) -> None:
+        from .requests import RequestsScreen
+
+        self.call_next(self._show_only, RequestsScreen())
+
+    def action_go_reports(self) -> None:
+        from .reports import ReportsScreen
+
+        self.call_next(self._show_only, ReportsScreen())
+
+    def action_go_import(self) -> None:
+        from .import_screen import ImportScreen
+
+        self.call_next(self._show_only, ImportScreen())
+
     async def _show_only(self, screen: Screen[Any]) -> None:
         while len(self.screen_stack) > 2:
             await self.pop_screen()
@@ -146,7 +174,11 @@ class StationApp(NoScreenshots, App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SIGNED_IN_ACTIONS:
-            return self.login is not None and not self.locked
+            signed_in = self.login is not None and not self.locked
+            # The import key exists only for roles that may import (False hides it).
+            if action == "go_import" and signed_in:
+                return allowed(self.actor, "data.import")
+            return signed_in
         return True
 
     # --- language, help, palette -------------------------------------------------------------
@@ -212,4 +244,5 @@ def run_app(db: Database | None = None, *, settings: Settings | None = None,
     try:
         app.run()
     finally:
+        app.gateway.shutdown()
         app.database.dispose()

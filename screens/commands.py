@@ -1,26 +1,91 @@
-"""The station's commands in the Ctrl+P palette (only commands that work; no screenshot)."""
+"""The station's commands in the Ctrl+P palette (only commands that work; no screenshot).
+
+Each command is offered only to a role that may use it; typing a few letters of its Chinese
+name (or the English one) finds it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from station.permissions import allowed
+
 if TYPE_CHECKING:
+    from station.records.search import SearchHit
+
     from .app import StationApp
 
 
 def station_commands(app: StationApp) -> Iterator[SystemCommand]:
     """Commands for a logged-in user (the palette only opens then)."""
+    yield from _work_commands(app)
+    yield from _section_commands(app)
+    yield from _session_commands(app)
+
+
+def _work_commands(app: StationApp) -> Iterator[SystemCommand]:
+    may = partial(allowed, app.actor)
+    if may("ledger.read"):
+        yield _command(app, "open_household", partial(open_household, app))
+    if may("visits.write"):
+        yield _command(app, "new_visit", partial(_push, app, "visit_form", "NewVisitScreen"))
+    if may("requests.receive"):
+        yield _command(app, "receive_request", partial(_push, app, "request_form", "ReceiveRequestScreen"))
+    if may("reports.print") and callable(getattr(app.screen, "action_print", None)):
+        yield _command(app, "print", app.screen.action_print)  # type: ignore[attr-defined]
+
+
+def _section_commands(app: StationApp) -> Iterator[SystemCommand]:
+    yield _command(app, "dashboard", app.action_go_dashboard)
+    yield _command(app, "ledger", app.action_go_ledger)
+    yield _command(app, "registers", app.action_go_registers)
+    yield _command(app, "visits", app.action_go_visits)
+    yield _command(app, "requests", app.action_go_requests)
+    if allowed(app.actor, "reports.print"):
+        yield _command(app, "reports", app.action_go_reports)
+    if allowed(app.actor, "data.import"):
+        yield _command(app, "import", app.action_go_import)
+
+
+def _session_commands(app: StationApp) -> Iterator[SystemCommand]:
+    other_language = "en" if app.catalogue.language == "zh" else "zh"
+    yield _command(app, "lock", app.action_lock)
+    yield _command(app, "logout", app.action_logout)
+    yield _command(app, "language", partial(app.switch_language, other_language))
+    yield _command(app, "help", app.action_help)
+    yield _command(app, "quit", app.exit)
+
+
+def _command(app: StationApp, name: str, run: Callable[[], object]) -> SystemCommand:
     t = app.catalogue
-    other_language = "en" if t.language == "zh" else "zh"
-    yield SystemCommand(t("commands.dashboard"), t("commands.dashboard_help"), app.action_go_dashboard)
-    yield SystemCommand(t("commands.ledger"), t("commands.ledger_help"), app.action_go_ledger)
-    yield SystemCommand(t("commands.lock"), t("commands.lock_help"), app.action_lock)
-    yield SystemCommand(t("commands.logout"), t("commands.logout_help"), app.action_logout)
-    yield SystemCommand(t("commands.language"), t("commands.language_help"),
-                        partial(app.switch_language, other_language))
-    yield SystemCommand(t("commands.help"), t("commands.help_help"), app.action_help)
-    yield SystemCommand(t("commands.quit"), t("commands.quit_help"), app.exit)
+    return SystemCommand(t(f"commands.{name}"), t(f"commands.{name}_help"), run)
+
+
+def _push(app: StationApp, module: str, screen: str) -> None:
+    """Open a form screen by name (imported only when asked for: start-up stays light)."""
+    from importlib import import_module
+
+    app.push_screen(getattr(import_module(f"screens.{module}"), screen)())
+
+
+def open_household(app: StationApp) -> None:
+    """Find a resident by name, pinyin, ID or phone and open their household."""
+    from .person_picker import PickPersonDialog
+
+    app.push_screen(PickPersonDialog(app.catalogue("commands.open_household"), active_only=False),
+                    callback=partial(_open_hit, app))
+
+
+def _open_hit(app: StationApp, hit: SearchHit | None) -> None:
+    from .household_view import HouseholdScreen
+
+    if hit is None:
+        return
+    if hit.household_id is None:
+        app.notify(app.catalogue("ledger.no_household", name=hit.name), severity="warning")
+        return
+    app.push_screen(HouseholdScreen(hit.household_id))

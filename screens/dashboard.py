@@ -36,7 +36,7 @@ class DashboardScreen(StationScreen):
     BINDINGS = bindings("dashboard.refresh")
 
     def compose(self) -> ComposeResult:
-        yield TopBar()
+        yield TopBar("nav.dashboard")
         with Vertical(id="dashboard"):
             yield Static("", id="scope-note", markup=False)
             with Horizontal(id="tiles"):

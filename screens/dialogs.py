@@ -85,6 +85,8 @@ class ReasonDialog(Dialog[str | None]):
         self._submit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        # Textual also runs Dialog's handler unless told not to: it would close with None.
+        event.prevent_default()
         event.stop()
         if event.button.id == "ok":
             self._submit()

@@ -40,7 +40,7 @@ class RegisterHouseholdScreen(StationScreen):
     BINDINGS = bindings("form.save", "form.next_member", "form.back")
 
     def compose(self) -> ComposeResult:
-        yield TopBar()
+        yield TopBar("nav.ledger")
         with VerticalScroll(id="household-form") as form:
             form.border_title = self.t("household_form.title")
             with Horizontal(id="place-row"):

@@ -1,4 +1,8 @@
-"""One household's file (一户一档): address, members with masked numbers, registers, visits, requests."""
+"""One household's file (一户一档): address, members with masked numbers, registers, visits, requests.
+
+The members are focusable lines (↑/↓ between them); the operations on them and on the household
+live in screens.household_ops (F8 lists them all).
+"""
 
 from __future__ import annotations
 
@@ -10,30 +14,44 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
+from reports.print_jobs import print_household
 from station.codes import relations, sexes
+from station.errors import StationError
+from station.permissions import allowed
 from station.records.ledger import HouseholdRecord, PersonRecord
 
-from .base import StationScreen
 from .household_file import HouseholdFile, household_file
+from .household_ops import MENU, HouseholdOperations
 from .keys import bindings
+from .printing import start_print
 from .reveal import PersonNumbers
 from .widgets import TopBar, station_footer
 
 SECTIONS = ("members", "registers", "visits", "requests")
+# The operation keys the line under the members names (the footer has room for F8 only).
+MEMBER_KEYS = ("household.edit_member", "household.remove_member", "household.add_member", "household.edit",
+               "household.operations")
 
 
-class HouseholdScreen(StationScreen):
+class MemberLine(PersonNumbers):
+    """A member's name and masked numbers; ↑/↓ move to the neighbouring member."""
+
+    BINDINGS = bindings("household.next_member", "household.previous_member")
+
+    def action_next_member(self) -> None:
+        self.screen.focus_next(MemberLine)
+
+    def action_previous_member(self) -> None:
+        self.screen.focus_previous(MemberLine)
+
+
+class HouseholdScreen(HouseholdOperations):
     CSS_PATH = "household_view.tcss"
     HELP_TOPIC: ClassVar[str] = "household"
-    BINDINGS = bindings("household.back")
-
-    def __init__(self, household_id: int):
-        super().__init__()
-        self.household_id = household_id
-        self.file: HouseholdFile | None = None
+    BINDINGS = bindings("household.back", "household.operations", "screen.print", *MENU.values())
 
     def compose(self) -> ComposeResult:
-        yield TopBar()
+        yield TopBar("nav.ledger")
         with VerticalScroll(id="household"):
             yield Static("…", id="household-head")
             for section in SECTIONS:
@@ -41,25 +59,51 @@ class HouseholdScreen(StationScreen):
                 box.border_title = self.t(f"household.{section}_title")
                 with box:
                     yield Static(self.t("household.none"), id=f"{section}-list")
+                    if section == "members":
+                        yield Vertical(id="member-lines")
+                        yield Static("", id="member-keys", markup=False)
         yield station_footer()
 
     def on_mount(self) -> None:
-        self.call(household_file, self.household_id, on_done=self.show_file)
+        self.call(household_file, self.household_id, on_done=self._loaded, on_error=self._not_opened)
 
-    def show_file(self, file: HouseholdFile) -> None:
+    def reload(self) -> None:
+        self.call(household_file, self.household_id, on_done=self._loaded)
+
+    def _loaded(self, file: HouseholdFile) -> None:
+        self.call_next(self.show_file, file)
+
+    def _not_opened(self, error: StationError) -> None:
+        """Outside the user's grids (or gone): go back and say why."""
+        if self.is_current:
+            self.dismiss()
+        self.station.show_error(error)
+
+    async def show_file(self, file: HouseholdFile) -> None:
         """Fill the sections from the file (also what the tests compare with the services)."""
+        focused = self.focused_member()
         self.file = file
         self.query_one("#household-head", Static).update(self._head(file.household))
-        self._show_members(file.household.members)
+        await self._show_members(file.household.members)
         self.query_one("#registers-list", Static).update(self._registers(file))
         self.query_one("#visits-list", Static).update(self._visits(file))
         self.query_one("#requests-list", Static).update(self._requests(file))
-        self.call_after_refresh(self._focus_first_member)
+        self.query_one("#member-keys", Static).update(self._member_keys())
+        self._focus_member(focused.id if focused else None)
 
-    def _focus_first_member(self) -> None:
-        members = self.query(PersonNumbers)
-        if members:
-            members.first().focus()
+    def _focus_member(self, person_id: int | None) -> None:
+        """The member who had the focus before a reload, else the first (the head)."""
+        lines = list(self.query(MemberLine))
+        line = next((line for line in lines if line.person_id == person_id), lines[0] if lines else None)
+        if line is not None:
+            line.focus()
+
+    def _member_keys(self) -> str:
+        if not allowed(self.station.actor, "ledger.write"):
+            return ""
+        active = {binding.id: binding for _node, binding, _on, _tip in self.active_bindings.values()}
+        return "  ".join(f"{self.app.get_key_display(active[key])} {active[key].description}"
+                         for key in MEMBER_KEYS if key in active)
 
     def _head(self, household: HouseholdRecord) -> Text:
         place = " ".join(part for part in (household.building_name, household.unit, household.room) if part)
@@ -71,18 +115,20 @@ class HouseholdScreen(StationScreen):
             self.t(f"household.status_{household.status}"), "\n",
             self.t("household.address", address=address or "—"))
 
-    def _show_members(self, members: tuple[PersonRecord, ...]) -> None:
-        box = self.query_one("#members-box", Vertical)
+    async def _show_members(self, members: tuple[PersonRecord, ...]) -> None:
+        lines = self.query_one("#member-lines", Vertical)
         self.query_one("#members-list", Static).display = not members
-        box.remove_children(".member")
+        await lines.remove_children()
+        rows = []
         for member in members:
             age = member.age if member.deceased_on is None else "—"
             label = f"{relations().get(member.relation, '')} · {sexes().get(member.sex, '')} · " \
                     f"{self.t('household.age', age=age)}"
-            box.mount(Horizontal(Static(label, classes="member-label", markup=False),
-                                 PersonNumbers(member.id, member.name, member.id_number, member.phone,
-                                               id=f"member-{member.id}"),
-                                 classes="member"))
+            rows.append(Horizontal(Static(label, classes="member-label", markup=False),
+                                   MemberLine(member.id, member.name, member.id_number, member.phone,
+                                              id=f"member-{member.id}"),
+                                   classes="member"))
+        await lines.mount_all(rows)
 
     def _registers(self, file: HouseholdFile) -> Table | str:
         if not file.registers:
@@ -118,6 +164,10 @@ class HouseholdScreen(StationScreen):
         for column in columns:
             table.add_column(self.t(f"household.col_{column}"))
         return table
+
+    def action_print(self) -> None:
+        if self.household is not None:
+            start_print(self, print_household, self.household.number)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Footer, Static
 
 WEEKDAYS = "weekdays"
 
 
+SECTIONS = ("nav.dashboard", "nav.ledger", "nav.registers", "nav.visits", "nav.requests", "nav.reports",
+            "nav.import")
+
+
 class TopBar(Static):
-    """The first line: station name, who is logged in, and today's date from the station clock."""
+    """The first lines: station name, who is logged in, today's date from the station clock, and once
+    logged in the section keys (F2 台账 F3 重点人群 ...) with the current section highlighted.
+
+    The section keys live here rather than in the footer, which keeps room for the screen's own keys.
+    """
 
     DEFAULT_CSS = """
     TopBar {
         dock: top;
-        height: 1;
+        height: auto;
+        max-height: 2;
         padding: 0 1;
         background: $panel;
         color: $text;
-        text-style: bold;
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, section: str = "") -> None:
         super().__init__(markup=False)
+        self.section = section
 
     def on_mount(self) -> None:
         self.refresh_text()
@@ -37,7 +47,24 @@ class TopBar(Static):
         if user is not None:
             parts.append(catalogue("top.user", name=user.display_name, role=catalogue(f"roles.{user.role}")))
         parts.append(catalogue("top.date", date=today.isoformat(), weekday=weekday))
-        self.update("  ·  ".join(parts))
+        text = Text("  ·  ".join(parts), style="bold")
+        if user is not None:
+            text.append("\n").append_text(self._sections())
+        self.update(text)
+
+    def _sections(self) -> Text:
+        """The section keys the user may use, as the screen's active bindings show them ([keymap] applied)."""
+        active = {binding.id: (binding, enabled) for _node, binding, enabled, _tip
+                  in self.screen.active_bindings.values()}
+        line = Text()
+        for binding_id in SECTIONS:
+            binding, enabled = active.get(binding_id, (None, False))
+            if binding is None or not enabled:
+                continue
+            label = f" {self.app.get_key_display(binding)} {binding.description} "
+            line.append(label, style="reverse" if binding_id == self.section else "")
+            line.append(" ")
+        return line
 
 
 class FormError(Static):

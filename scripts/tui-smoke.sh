@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Drive the real counter app in tmux, as a clerk would on a fresh machine:
-# first run → create the administrator → log in → dashboard → lock → unlock → quit.
+# first run → create the administrator (+ demo community) → log in → dashboard → help → lock →
+# unlock → search the ledger → register a household → log a visit → receive a request (first
+# without a category: refused) → print its receipt → quit.
 # Usage: scripts/tui-smoke.sh [station-binary]   (exit 0 = every step showed what it should)
 set -euo pipefail
 
@@ -57,8 +59,10 @@ type_text "王管理"; keys Enter
 type_text "$PASSWORD"; keys Enter
 type_text "${PASSWORD}x"; keys Enter
 wait_for "两次输入的密码不一致"
-type_text "$PASSWORD"; keys Enter  # the second field was cleared for another try
-wait_for "─ 登录 ─"
+type_text "$PASSWORD"  # the second field was cleared for another try
+keys Tab; keys Space  # load the demo community too
+keys C-s
+wait_for "─ 登录 ─" 90
 type_text "wrong-password"; keys Enter
 wait_for "用户名或密码错误"
 type_text "$PASSWORD"; keys Enter
@@ -76,6 +80,51 @@ if screen_text | grep -qF "在住户数"; then
 fi
 type_text "$PASSWORD"; keys Enter
 wait_for "在住户数"
+
+# The ledger: the whole list first, then a search that follows the keys.
+keys F2
+wait_for "全部在住居民"
+type_text "王"
+wait_for "找到"
+# Register a two-person household (valid GB 11643 numbers); the new household's file opens.
+keys C-n
+wait_for "登记新户"
+type_text "101"; keys Tab; type_text "幸福路8号"; keys Enter
+type_text "张烟测"; keys Tab; type_text "11010519800501863X"; keys Tab; keys Tab
+type_text "13812345678"; keys Enter
+type_text "李烟测"; keys Tab; type_text "11010519820709864X"; keys Tab; type_text "妻"
+keys C-s
+wait_for "已登记 H"
+wait_for "138****5678"
+
+# A visit to the new household, found by name.
+keys F4
+wait_for "本周应访"
+keys C-n
+type_text "张烟测"; sleep 1; keys Enter
+wait_for "走访对象:张烟测"
+keys C-s
+wait_for "请填写走访内容"
+type_text "了解家庭情况,已登记入户"; keys C-s
+wait_for "已登记走访:张烟测"
+
+# A request at the counter: refused without a category, then received and its receipt printed.
+keys F5
+keys C-n
+wait_for "受理居民诉求"
+keys C-s
+wait_for "请选择诉求类别"
+keys Enter; keys Down; keys Enter  # the first category
+keys C-f; type_text "张烟测"; sleep 1; keys Enter
+keys Tab; keys Tab; keys Tab; keys Tab; type_text "楼道灯坏了,请尽快修理"
+keys C-s
+wait_for "现在打印受理回执"
+keys Enter
+wait_for "文件已生成"
+if ! ls "$WORK"/data/reports/receipt-*.pdf >/dev/null 2>&1; then
+    echo "FAIL: no receipt PDF under data/reports" >&2
+    exit 1
+fi
 keys C-q
 wait_for "STATION-EXITED-0"
 if grep -rqE '[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}' "$WORK/state" 2>/dev/null; then

@@ -33,7 +33,9 @@ def make_engine(url: URL | str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 10})
+        # LIFO: the counter's few threads keep reusing the same warm connection (and its page
+        # cache) instead of rotating through the pool and warming every connection's cache.
+        engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)

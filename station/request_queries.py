@@ -120,10 +120,10 @@ def _records(uow: UnitOfWork, *conditions) -> list[RequestRecord]:
         .where(*_scope(uow), *conditions)
         .order_by(urgency_order, ResidentRequest.deadline_at, ResidentRequest.id)
     )
-    return [_record(uow, *row) for row in rows]
+    return [request_record(uow, *row) for row in rows]
 
 
-def _record(uow: UnitOfWork, request: ResidentRequest, grid_name: str | None,
+def request_record(uow: UnitOfWork, request: ResidentRequest, grid_name: str | None,
             assignee_name: str | None) -> RequestRecord:
     categories = uow.settings.requests.categories
     timing = request_timing(request.received_at, request.deadline_at, request.closed_at, uow.now(),

@@ -74,7 +74,7 @@ def search(uow: UnitOfWork, query: str, *, limit: int = 50, include_inactive: bo
     )
     chosen = [person_id for _tier, _key, person_id in ranked[:limit]]
     # Only the shown persons are joined to their homes: that join is the costly read.
-    hits = {hit.person_id: hit for hit in _hits(uow, chosen)}
+    hits = {hit.person_id: hit for hit in hits_for(uow, chosen)}
     return [hits[person_id] for person_id in chosen if person_id in hits]
 
 
@@ -192,7 +192,7 @@ def _rank(name: str, needle: str, key: str) -> int:
     return 2 if key == needle else 3
 
 
-def _hits(uow: UnitOfWork, person_ids: list[int]) -> list[SearchHit]:
+def hits_for(uow: UnitOfWork, person_ids: list[int]) -> list[SearchHit]:
     """The hit records of these persons, with their current homes."""
     if not person_ids:
         return []

@@ -15,9 +15,9 @@ from ledger_fixtures import Neighbourhood, neighbourhood
 from reports_support import assert_fonts_embedded, pdf_text, squeeze, unmasked_numbers
 from sqlalchemy import select
 
-from cli_reports import print_household, print_person, print_receipt, print_visits
 from models import AuditEntry
 from reports.fonts import FontMissing
+from reports.print_jobs import print_household, print_person, print_receipt, print_visits
 from station import needs, resident_requests, servicelog
 from station.errors import NotFound, PermissionDenied
 from station.households import register_household

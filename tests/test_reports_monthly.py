@@ -16,8 +16,8 @@ from reports_month_oracle import BANDS, GRID_FIGURES, count
 from reports_support import assert_fonts_embedded, pdf_text, squeeze, unmasked_numbers
 from sqlalchemy import delete, select
 
-from cli_reports import print_monthly
 from models import Grid, Household, Membership, Person, RegisterEntry, ResidentRequest, Visit
+from reports.print_jobs import print_monthly
 from station import codes, demo
 from station.month_checks import months_before
 from station.month_locks import lock_month

@@ -9,6 +9,7 @@ from tui_support import (
     drive,
     log_in,
     make_admin,
+    make_user,
     run_palette_command,
     screen_name,
     settle,
@@ -17,7 +18,10 @@ from tui_support import (
     with_settings,
 )
 
-STATION_COMMANDS = {"首页", "住户台账", "锁屏", "退出登录", "切换语言:English", "帮助", "退出程序"}
+STATION_COMMANDS = {"首页", "住户台账", "锁屏", "退出登录", "切换语言:English", "帮助", "退出程序",
+                    "打开住户", "新建走访", "受理诉求", "重点人群", "走访记录", "居民诉求", "报表", "导入台账"}
+# A clerk logs visits and receives requests but imports nothing.
+NOT_FOR_CLERK = {"导入台账"}
 
 
 def _keymap(db, **keymap):
@@ -38,6 +42,17 @@ def test_the_palette_offers_the_station_commands_and_no_screenshot(db):
         await pilot.press(*"截图")
         await pilot.pause(0.3)
         assert "截图" not in text_of(pilot, "#--results") and "Screenshot" not in text_of(pilot)
+
+    drive(app_for(db), scenario)
+
+
+def test_the_palette_offers_only_what_the_role_may_do(db, community_id):
+    make_user(db, "clerk1", "clerk", community_id)
+
+    async def scenario(pilot):
+        await log_in(pilot, username="clerk1")
+        names = {command.title for command in pilot.app.get_system_commands(pilot.app.screen)}
+        assert names == STATION_COMMANDS - NOT_FOR_CLERK
 
     drive(app_for(db), scenario)
 
@@ -81,16 +96,18 @@ def test_screenshots_write_nothing(db, tmp_path, monkeypatch):
 
 def test_keys_are_remapped_from_the_keymap(db):
     make_admin(db)
-    _keymap(db, **{"app.lock": "f9", "dashboard.refresh": "f5"})
+    _keymap(db, **{"app.lock": "f11", "dashboard.refresh": "f8", "nav.ledger": "f10"})
 
     async def scenario(pilot):
         await log_in(pilot)
         footer = text_of(pilot, "Footer")
-        assert "F9 锁屏" in footer and "F5 刷新" in footer and "Ctrl+L" not in footer
+        assert "F11 锁屏" in footer and "F8 刷新" in footer and "Ctrl+L" not in footer
+        # The section keys at the top follow the keymap too.
+        assert "F10 台账" in text_of(pilot, "TopBar") and "F2 台账" not in text_of(pilot, "TopBar")
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert screen_name(pilot) == "DashboardScreen"
-        await pilot.press("f9")
+        await pilot.press("f11")
         await settle(pilot)
         assert screen_name(pilot) == "LockScreen"
 

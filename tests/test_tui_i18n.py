@@ -11,6 +11,8 @@ from screens.dashboard import TILES
 from screens.first_run import FIELDS
 from screens.i18n import LANGUAGES, Catalogue, load_strings
 from screens.keys import KEYS
+from screens.visit_form import FIELDS as VISIT_FIELDS
+from screens.visit_tables import DUE_COLUMNS, VISIT_COLUMNS
 from station.permissions import ROLES
 
 SCREENS = Path(__file__).resolve().parent.parent / "screens"
@@ -32,7 +34,12 @@ def _used_computed_keys() -> set[str]:
     keys |= {f"dashboard.month_{name}" for name in ("visits_done", "requests_received",
                                                      "requests_closed", "on_time")}
     keys |= {f"help.{place}.text" for place in ("general", "help", "dialog", "login", "first_run",
-                                                 "lock", "dashboard")}
+                                                 "lock", "dashboard", "picker", "registers", "register_form",
+                                                 "register_end", "reports", "import", "visits", "visit_form",
+                                                 "visit_complete", "requests", "request_detail",
+                                                 "request_form", "household_ops")}
+    keys |= {f"visits.col_{column}" for column in (*VISIT_COLUMNS, *DUE_COLUMNS)}
+    keys |= {f"visit_form.{field}" for field in VISIT_FIELDS}
     return keys
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import id_number_of, neighbourhood
-from textual.widgets import DataTable
-from tui_support import PASSWORD, app_for, drive, log_in, make_admin, screen_name, settle, text_of
+from tui_support import (
+    PASSWORD,
+    app_for,
+    drive,
+    log_in,
+    make_admin,
+    run_palette_command,
+    screen_name,
+    settle,
+    text_of,
+)
 
 from screens.household_file import household_file
 from screens.household_form import PLACE_FIELDS
@@ -15,6 +24,7 @@ from screens.i18n import LANGUAGES, Catalogue
 from screens.ledger import COLUMNS
 from screens.member_rows import FIELDS
 from screens.reveal import PersonNumbers
+from screens.virtual_table import VirtualTable
 from station import resident_requests
 from station.actor import Actor
 from station.idcard import mask_id
@@ -45,7 +55,10 @@ async def _search(pilot, text):
 
 
 def _names(pilot):
-    return [hit.name for hit in pilot.app.screen.hits]
+    """The names the list holds for the shown search (all of them have arrived)."""
+    table = pilot.app.screen.query_one(VirtualTable)
+    assert pilot.app.screen.shown_query
+    return [table.row(index).name for index in range(table.size_rows)]
 
 
 def test_results_follow_each_key_and_enter_opens_the_household(db, town):
@@ -115,7 +128,7 @@ def test_the_household_file_shows_members_registers_visits_requests(db, town):
     async def scenario(pilot):
         await log_in(pilot)
         await _search(pilot, "王大妈")
-        pilot.app.screen.query_one(DataTable).focus()
+        pilot.app.screen.query_one(VirtualTable).focus()
         await pilot.press("enter")
         await settle(pilot)
         screen = pilot.app.screen
@@ -140,7 +153,7 @@ def test_the_household_file_shows_members_registers_visits_requests(db, town):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_ledger_keys_built_from_names_exist(language):
     """Keys the ledger screens build with f-strings (the i18n test only sees literal ones)."""
-    keys = {f"ledger.col_{column}" for column in COLUMNS}
+    keys = {f"ledger.col_{column}" for column, _width in COLUMNS}
     keys |= {f"ledger.status_{status}" for status in ("active", "moved_out", "deceased")}
     keys |= {f"household.{section}_title" for section in SECTIONS}
     keys |= {f"household.kind_{kind}" for kind in ("registered", "dwelling")}
@@ -151,3 +164,34 @@ def test_the_ledger_keys_built_from_names_exist(language):
     keys |= {f"household_form.{field}" for field in (*FIELDS, *PLACE_FIELDS)}
     keys |= {f"help.{place}.text" for place in ("ledger", "household", "household_form")}
     assert sorted(key for key in keys if not Catalogue(language).has(key)) == []
+
+
+def test_the_palette_opens_a_household_by_name(db, town):
+    _place, home1, _home2 = town
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await run_palette_command(pilot, "打开住户")
+        assert screen_name(pilot) == "PickPersonDialog"
+        await pilot.press(*"王大爷")
+        await settle(pilot)
+        await pilot.press("enter")  # the only hit is picked at once
+        await settle(pilot)
+        assert screen_name(pilot) == "HouseholdScreen"
+        assert pilot.app.screen.household_id == home1.household_id
+
+    drive(app_for(db), scenario)
+
+
+def test_the_person_picker_cancels_with_escape(db, town):
+    async def scenario(pilot):
+        await log_in(pilot)
+        await run_palette_command(pilot, "打开住户")
+        await pilot.press(*"王")
+        await settle(pilot)
+        assert "找到 2 人" in text_of(pilot, "#pick-note")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(pilot) == "DashboardScreen"
+
+    drive(app_for(db), scenario)

@@ -8,8 +8,10 @@ import ledger_fixtures
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import neighbourhood
-from textual.widgets import DataTable, Input
 from tui_support import SIZE, app_for, log_in, make_admin, settle, with_settings
+from tui_support import still as _still
+
+from screens.virtual_table import VirtualTable
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 LANGUAGES = ["zh", "en"]
@@ -24,13 +26,6 @@ def town(db, community_id, clock, monkeypatch):
     return db
 
 
-async def _still(pilot) -> None:
-    await settle(pilot)
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
-
-
 async def _searched(pilot) -> None:
     await settle(pilot)
     await log_in(pilot)
@@ -42,7 +37,7 @@ async def _searched(pilot) -> None:
 
 async def _opened(pilot) -> None:
     await _searched(pilot)
-    pilot.app.screen.query_one(DataTable).focus()
+    pilot.app.screen.query_one(VirtualTable).focus()
     await pilot.press("enter")
     await _still(pilot)
 

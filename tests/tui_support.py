@@ -88,6 +88,14 @@ async def settle(pilot: Pilot) -> None:
     raise AssertionError("the app did not settle")
 
 
+async def still(pilot: Pilot) -> None:
+    """Settle, and stop the cursors blinking, so a snapshot shows the same picture every run."""
+    await settle(pilot)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     """Focus an input and type into it key by key, as a clerk would."""
     field = pilot.app.screen.query_one(selector, Input)

@@ -1,0 +1,77 @@
+"""One import of a ledger file, as `station import` and the counter's import screen run it.
+
+The file is checked to be a plain, safe .xlsx, read into rows, and handed to
+station.importing.run_import (all or nothing); the errors workbook (the file again, with an
+错误原因 column) is written beside it on request. The outcome keeps the sheet and header row the
+rows came from, which the errors workbook needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from station.import_plan import Progress
+from station.importing import run_import
+from station.permissions import require
+from station.records.imports import ImportReport, LedgerSource
+from station.uow import UnitOfWork
+
+from .ledger_reader import read_ledger
+from .workbook_safety import check_workbook
+
+READ_STAGE = "读取"
+ERRORS_SUFFIX = "-错误"
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """The import's report, and where its rows came from."""
+
+    report: ImportReport
+    path: Path
+    sheet: str
+    header_row: int
+
+
+def read_source(path: Path, sheet: str | None = None) -> LedgerSource:
+    """The rows of a ledger file, once it is known to be a plain, safe .xlsx."""
+    check_workbook(path)
+    return read_ledger(path, sheet)
+
+
+def import_file(uow: UnitOfWork, path: Path, *, mode: str = "insert", dry_run: bool = False,
+                sheet: str | None = None, progress: Progress | None = None) -> ImportOutcome:
+    """Check, read and import (or with dry_run only check) a ledger file."""
+    require(uow.actor, "data.import")  # before reading a file its user may not import
+    report_progress = progress or _silent
+    path = Path(path)
+    report_progress(READ_STAGE, 0, 1)
+    source = read_source(path, sheet)
+    report_progress(READ_STAGE, 1, 1)
+    report = run_import(uow, source, mode=mode, dry_run=dry_run, source_name=path.name, progress=progress)
+    return ImportOutcome(report, path, source.sheet, source.header_row)
+
+
+def errors_path(source: Path) -> Path:
+    """A free name beside the source for its errors workbook: 台账-错误.xlsx, then 台账-错误-2.xlsx …"""
+    candidate = source.with_name(f"{source.stem}{ERRORS_SUFFIX}.xlsx")
+    number = 2
+    while candidate.exists():
+        candidate = source.with_name(f"{source.stem}{ERRORS_SUFFIX}-{number}.xlsx")
+        number += 1
+    return candidate
+
+
+def write_errors(outcome: ImportOutcome, target: Path | None = None) -> tuple[Path, int]:
+    """Write the errors workbook (to `target`, else beside the source); the path and rows marked."""
+    from .import_errors import write_errors_workbook  # openpyxl: only when asked
+
+    target = target or errors_path(outcome.path)
+    marked = write_errors_workbook(outcome.path, target, outcome.sheet, outcome.header_row,
+                                   outcome.report.errors)
+    return target, marked
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    return None
