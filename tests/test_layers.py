@@ -37,3 +37,19 @@ def test_core_and_models_load_no_ui_printing_or_pinyin_libraries():
 
 def test_every_core_module_is_checked():
     assert "station.households" in CORE_MODULES and len(CORE_MODULES) > 20
+
+
+def test_opening_a_screen_loads_no_pdf_or_excel_library():
+    """reportlab and openpyxl load with the first print or import, never when a screen opens
+    (they cost the counter ~20 MB and a pause on every first open)."""
+    screens = sorted(f"screens.{path.stem}" for path in (ROOT / "screens").glob("*.py")
+                     if path.stem != "__init__")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {screens!r}: importlib.import_module(name)\n"
+        "print(','.join(m for m in ('reportlab', 'openpyxl', 'xlsxwriter') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(screens) > 30 and result.stdout.strip() == ""
