@@ -42,7 +42,15 @@ class Dialog(StationModal[R]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.dismiss(self.result_for(event.button.id or ""))
+        self.button_pressed(event.button.id or "")
+
+    def button_pressed(self, button_id: str) -> None:
+        """What a button does: by default close with result_for(button).
+
+        Dialogs that check before closing override this, not on_button_pressed: Textual runs the
+        handler of every class in the chain, so Dialog's would close them as well.
+        """
+        self.dismiss(self.result_for(button_id))
 
     def result_for(self, button_id: str) -> R | None:
         return None
@@ -84,11 +92,8 @@ class ReasonDialog(Dialog[str | None]):
         event.stop()
         self._submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        # Textual also runs Dialog's handler unless told not to: it would close with None.
-        event.prevent_default()
-        event.stop()
-        if event.button.id == "ok":
+    def button_pressed(self, button_id: str) -> None:
+        if button_id == "ok":
             self._submit()
         else:
             self.dismiss(None)

@@ -88,10 +88,8 @@ class OperationDialog(Dialog[Outcome | None]):
         event.stop()
         self.focus_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        event.prevent_default()  # Dialog's handler would close the form on any button
-        if event.button.id == "save":
+    def button_pressed(self, button_id: str) -> None:
+        if button_id == "save":
             self.action_save()
         else:
             self.dismiss(None)

@@ -56,9 +56,8 @@ class EndEntryDialog(Dialog[RegisterEntryRecord | None]):
         else:
             self._submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
+    def button_pressed(self, button_id: str) -> None:
+        if button_id == "ok":
             self._submit()
         else:
             self.dismiss(None)

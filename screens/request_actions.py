@@ -71,9 +71,8 @@ class RequestActionDialog(Dialog[ActionResult]):
         event.stop()
         self.submit()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
+    def button_pressed(self, button_id: str) -> None:
+        if button_id == "ok":
             self.submit()
         else:
             self.dismiss(None)

@@ -68,9 +68,8 @@ class CompleteVisitDialog(Dialog[VisitRecord | None]):
         else:
             self.focus_next()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
+    def button_pressed(self, button_id: str) -> None:
+        if button_id == "save":
             self.action_save()
         else:
             self.dismiss(None)

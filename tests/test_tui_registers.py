@@ -230,6 +230,20 @@ def test_end_the_selected_entry(db, town):
     assert (entry.end_on, entry.end_reason) == (TODAY, "已入住养老院")
 
 
+def test_the_end_buttons_refuse_a_missing_reason_and_keep_the_dialog(db, town):
+    async def scenario(pilot):
+        await _registers(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.click("#ok")  # the mouse, or Enter on the button: no reason yet
+        await settle(pilot)
+        assert screen_name(pilot) == "EndEntryDialog"
+        assert "请填写结束原因" in text_of(pilot, "#dialog-error")
+
+    drive(app_for(db), scenario)
+    assert _entries(db, town.place.director.actor, town.li.head_id)[0].is_open
+
+
 def test_ending_an_entry_changed_meanwhile_shows_the_conflict(db, town):
     async def scenario(pilot):
         await _registers(pilot)
