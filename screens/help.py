@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from .base import StationModal
-from .keys import KEYS, bindings
+from .keys import KEYS, active_by_id, bindings
 
 
 class HelpScreen(StationModal[None]):
@@ -56,9 +56,6 @@ def _place_text(help_screen: HelpScreen, under: Screen[Any]) -> str:
 
 def _key_rows(help_screen: HelpScreen, under: Screen[Any]) -> list[tuple[str, str, str]]:
     """(key, what it does, more) for each active binding of the station's own, once per id."""
-    rows: dict[str, tuple[str, str, str]] = {}
-    for _node, binding, enabled, _tooltip in under.active_bindings.values():
-        if binding.id in KEYS and enabled and binding.id not in rows:
-            rows[binding.id] = (help_screen.app.get_key_display(binding), binding.description,
-                                binding.tooltip)
-    return list(rows.values())
+    return [(help_screen.app.get_key_display(binding), binding.description, binding.tooltip)
+            for binding_id, (binding, enabled) in active_by_id(under).items()
+            if binding_id in KEYS and enabled]

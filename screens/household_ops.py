@@ -19,6 +19,7 @@ from .base import StationScreen
 from .household_edit import EditHouseholdDialog, MoveOutDialog
 from .household_file import HouseholdFile
 from .household_split import MergeDialog, SplitDialog
+from .keys import active_by_id
 from .member_dialogs import AddMemberDialog, EditMemberDialog
 from .member_moves import (
     ChangeHeadDialog,
@@ -77,10 +78,8 @@ class HouseholdOperations(StationScreen):
 
     def key_text(self, binding_id: str) -> str:
         """A binding's key as the clerk presses it ([keymap] applied)."""
-        for _node, binding, _enabled, _tip in self.active_bindings.values():
-            if binding.id == binding_id:
-                return self.app.get_key_display(binding)
-        return ""
+        found = active_by_id(self).get(binding_id)
+        return self.app.get_key_display(found[0]) if found else ""
 
     # --- the menu ----------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from station.records.ledger import HouseholdRecord, PersonRecord
 
 from .household_file import HouseholdFile, household_file
 from .household_ops import MENU, HouseholdOperations
-from .keys import bindings
+from .keys import active_by_id, bindings
 from .printing import start_print
 from .reveal import PersonNumbers
 from .widgets import TopBar, station_footer
@@ -101,8 +101,8 @@ class HouseholdScreen(HouseholdOperations):
     def _member_keys(self) -> str:
         if not allowed(self.station.actor, "ledger.write"):
             return ""
-        active = {binding.id: binding for _node, binding, _on, _tip in self.active_bindings.values()}
-        return "  ".join(f"{self.app.get_key_display(active[key])} {active[key].description}"
+        active = active_by_id(self)
+        return "  ".join(f"{self.app.get_key_display(active[key][0])} {active[key][0].description}"
                          for key in MEMBER_KEYS if key in active)
 
     def _head(self, household: HouseholdRecord) -> Text:

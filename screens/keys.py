@@ -4,9 +4,11 @@ the action, and its text in the catalogue (`keys.<id>` in the footer, `tips.<id>
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.screen import Screen
 
 from .i18n import Catalogue
 
@@ -132,6 +134,18 @@ def _translated(binding: Binding, catalogue: Catalogue) -> Binding:
         return binding
     return replace(binding, description=catalogue(f"keys.{binding.id}"),
                    tooltip=catalogue(f"tips.{binding.id}"))
+
+
+def active_by_id(screen: Screen[Any]) -> dict[str, tuple[Binding, bool]]:
+    """The screen's active bindings ([keymap] applied) by id, with whether each is enabled now.
+
+    A binding under two keys (Esc, F1) appears once: the first enabled occurrence.
+    """
+    found: dict[str, tuple[Binding, bool]] = {}
+    for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+        if binding.id and (binding.id not in found or (enabled and not found[binding.id][1])):
+            found[binding.id] = (binding, enabled)
+    return found
 
 
 def unknown_keymap_ids(keymap: dict[str, str]) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Footer, Static
 
+from .keys import active_by_id
+
 WEEKDAYS = "weekdays"
 
 
@@ -54,8 +56,7 @@ class TopBar(Static):
 
     def _sections(self) -> Text:
         """The section keys the user may use, as the screen's active bindings show them ([keymap] applied)."""
-        active = {binding.id: (binding, enabled) for _node, binding, enabled, _tip
-                  in self.screen.active_bindings.values()}
+        active = active_by_id(self.screen)
         line = Text()
         for binding_id in SECTIONS:
             binding, enabled = active.get(binding_id, (None, False))
