@@ -29,6 +29,7 @@ from .import_files import FileList, FileStamp, file_stamp, ledger_files, typed_p
 from .import_progress import ImportProgress
 from .import_summary import summary_text
 from .keys import bindings
+from .tables import FittedTable
 from .widgets import FormError, TopBar, station_footer
 
 REFUSALS_SHOWN = 500
@@ -62,7 +63,7 @@ class ImportScreen(StationScreen):
             yield files
             yield ImportProgress(id="progress-row")
             yield Static(self.t("import.intro"), id="summary", markup=False)
-            yield DataTable(id="refusals", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="refusals", cursor_type="row", zebra_stripes=True)
         yield station_footer()
 
     def on_mount(self) -> None:

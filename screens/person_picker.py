@@ -16,6 +16,7 @@ from station.search import search
 
 from .base import StationModal
 from .keys import bindings
+from .tables import FittedTable
 
 PICK_LIMIT = 30
 DEBOUNCE_SECONDS = 0.03
@@ -45,7 +46,7 @@ class PickPersonDialog(StationModal[SearchHit | None]):
             box.border_title = self.title_text or self.t("picker.title")
             yield Input(self.initial, placeholder=self.t("picker.placeholder"), id="pick-search")
             yield Static(self.t("picker.hint"), id="pick-note", markup=False)
-            yield DataTable(id="pick-hits", cursor_type="row", zebra_stripes=True)
+            yield FittedTable(id="pick-hits", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import DataTable
 
 from station.idcard import mask_id
 from station.records.needs import RegisterEntryRecord
 
 from .base import Localized
 from .keys import bindings
+from .tables import FittedTable
 
 COLUMNS = ("name", "age", "id_number", "household", "grid", "start_on", "worker", "last_visit",
            "next_visit")
@@ -20,7 +20,7 @@ COLUMNS = ("name", "age", "id_number", "household", "grid", "start_on", "worker"
 STATE_STYLES = {"overdue": "bold red", "due_soon": "yellow"}
 
 
-class EntryTable(Localized, DataTable[str | Text]):
+class EntryTable(Localized, FittedTable[str | Text]):
     """The entries; Enter opens the household, ←/→ change the category (the screen decides)."""
 
     BINDINGS = bindings("registers.open", "registers.next_category", "registers.previous_category")

@@ -11,7 +11,7 @@ from functools import partial
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from station.month_locks import list_locks, lock_month, unlock_month
 from station.records.month_report import MonthLockRecord
@@ -20,11 +20,12 @@ from .base import Localized
 from .dialogs import ConfirmDialog, ReasonDialog
 from .keys import bindings
 from .report_month import month_text
+from .tables import FittedTable
 
 Month = tuple[int, int]
 
 
-class LockTable(DataTable[str]):
+class LockTable(FittedTable[str]):
     """The locked months, newest first; Enter takes the highlighted month into the month field."""
 
     BINDINGS = bindings("reports.pick_month")

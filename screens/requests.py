@@ -25,6 +25,7 @@ from .base import Localized, StationScreen
 from .keys import bindings
 from .printing import start_print
 from .request_text import LIST_COLUMNS, code_name, list_cells
+from .tables import FittedTable
 from .widgets import TopBar, station_footer
 
 ANY = "any"
@@ -158,7 +159,7 @@ class RequestsScreen(StationScreen):
         start_print(self, print_receipt, request.number)
 
 
-class RequestTable(Localized, DataTable[Text]):
+class RequestTable(Localized, FittedTable[Text]):
     """The requests; Enter opens the highlighted one."""
 
     BINDINGS = bindings("requests.open")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from station.records.visits import DueVisitRecord, VisitRecord
 
 from .base import Localized
 from .keys import bindings
+from .tables import FittedTable
 from .visit_complete import PlannedVisit
 
 VISIT_COLUMNS = ("date", "state", "kind", "worker", "household", "person", "grid", "content", "follow_up")
@@ -19,7 +19,7 @@ CONTENT_CHARS = 10
 PLANNED_STYLE, OVERDUE_STYLE = "bold dark_orange", "bold red"
 
 
-class VisitTable(Localized, DataTable[str | Text]):
+class VisitTable(Localized, FittedTable[str | Text]):
     """Visits newest first; planned ones are marked (overdue plans in red). Enter shows one in full."""
 
     BINDINGS = bindings("visits.detail")
@@ -60,7 +60,7 @@ class VisitTable(Localized, DataTable[str | Text]):
         self.action_select_cursor()
 
 
-class DueTable(Localized, DataTable[str | Text]):
+class DueTable(Localized, FittedTable[str | Text]):
     """Visits to make by Sunday, overdue first for each worker. Enter visits (or completes a plan)."""
 
     BINDINGS = bindings("visits.start")
