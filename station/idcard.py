@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 
 from station.errors import ValidationError
 
@@ -45,7 +46,10 @@ class IdInfo:
 
 def normalize_id(raw: str) -> str:
     """Remove typing noise: spaces of any width, full-width characters, a lower-case x."""
-    text = unicodedata.normalize("NFKC", raw or "")
+    raw = raw or ""
+    if raw.isascii() and raw.isalnum():
+        return raw.upper()  # the usual case: nothing to remove
+    text = unicodedata.normalize("NFKC", raw)
     return "".join(text.split()).upper()
 
 
@@ -53,7 +57,7 @@ def check_char(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
     if len(first17) != 17 or not _is_digits(first17):
         raise ValueError("check_char needs exactly 17 ASCII digits")
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

@@ -97,12 +97,12 @@ class _Writer:
 
     def write_keys(self, key_sources: list[_KeySource], progress: Progress) -> None:
         """Search keys of every written person (a worker inserts while the next batch is built)."""
-        maker = KeyMaker(self.community_id)
+        maker = KeyMaker()
         progress("建立检索", 0, len(key_sources))
-        with background_inserts(self.connection, SearchEntry, KEY_COLUMNS) as add:
+        constants = {"community_id": self.community_id}
+        with background_inserts(self.connection, SearchEntry, KEY_COLUMNS, constants=constants) as add:
             for start, batch in _batches(key_sources, KEY_BATCH_PERSONS):
-                add([row for source in batch
-                     for row in maker.rows(source.person_id, source.values, source.grid_id, source.home)])
+                add([maker.row(source.person_id, source.values, source.grid_id, source.home) for source in batch])
                 progress("建立检索", start + len(batch), len(key_sources))
 
     def _household_ids(self, groups: list[HouseholdGroup]) -> dict[int, tuple[int, str]]:

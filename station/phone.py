@@ -18,14 +18,15 @@ _COUNTRY_PREFIXES = ("+86", "0086", "86")
 
 def normalize_phone(raw: str) -> str:
     """Remove typing noise; keep a dash only between a landline's area code and number."""
+    if raw and raw.isascii() and raw.isdigit():
+        return _without_country_prefix(raw)  # the usual case: digits only
     text = "".join(unicodedata.normalize("NFKC", raw or "").split())
     for dash in _DASHES:
         text = text.replace(dash, "-")
     text = _area_in_brackets(text)
     digits = text.replace("-", "")
-    for prefix in _COUNTRY_PREFIXES:
-        if digits.startswith(prefix) and MOBILE.fullmatch(digits[len(prefix) :]):
-            return digits[len(prefix) :]
+    if (mobile := _without_country_prefix(digits)) != digits:
+        return mobile
     area, dash, rest = text.partition("-")
     # Keep a dash after anything that looks like an area code, so a bad one is reported as such.
     if dash and area.startswith("0") and area.isdigit():
@@ -69,6 +70,14 @@ def mask_phone(phone: str) -> str:
     # Short or odd values still hide at least half, so nothing leaks whole.
     keep = 4 if len(number) >= 7 else len(number) // 2
     return f"{area}{dash}" + "*" * (len(number) - keep) + number[len(number) - keep :]
+
+
+def _without_country_prefix(digits: str) -> str:
+    """A mobile written with +86 / 0086 / 86 in front, without it; any other text as it is."""
+    for prefix in _COUNTRY_PREFIXES:
+        if digits.startswith(prefix) and MOBILE.fullmatch(digits[len(prefix) :]):
+            return digits[len(prefix) :]
+    return digits
 
 
 def _area_in_brackets(text: str) -> str:

@@ -15,6 +15,7 @@ from station.errors import PermissionDenied
 from station.search import (
     KEY_LENGTH,
     address_keys,
+    normalize,
     person_keys,
     reindex_household,
     reindex_persons,
@@ -53,6 +54,18 @@ def test_keys_are_short_and_never_a_single_ascii_letter():
     keys = person_keys("王" * 80, "A1", "", {"x" * 100})
     assert all(len(key) <= KEY_LENGTH for key in keys)
     assert "w" not in keys and "a1" in keys
+
+
+@pytest.mark.parametrize(("typed", "key"), [
+    ("11010520100315002X", "11010520100315002x"),  # plain ASCII: lower case only
+    ("１３８\u3000１２３４\u2003５６７８", "13812345678"),  # full-width digits, ideographic and em spaces
+    ("阿卜杜·热依木", "阿卜杜热依木"),  # the middle dot of transliterated names
+    ("Li\tMing.", "liming"),
+    ("010—1234", "010-1234"),  # any dash is "-"
+    ("", ""),
+])
+def test_normalize_removes_typing_noise(typed, key):
+    assert normalize(typed) == key
 
 
 def test_address_keys_are_what_a_clerk_types():
