@@ -59,6 +59,24 @@ class Dialog(StationModal[R]):
         self.dismiss(self.result_for("cancel"))
 
 
+class FormDialog(Dialog[R]):
+    """A dialog with fields: its submit button checks them and closes only when they are fine.
+
+    Subclasses implement submit(); any other button cancels (closes with None).
+    """
+
+    SUBMIT_BUTTON: ClassVar[str] = "ok"
+
+    def button_pressed(self, button_id: str) -> None:
+        if button_id == self.SUBMIT_BUTTON:
+            self.submit()
+        else:
+            self.dismiss(None)
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
 class MessageDialog(Dialog[None]):
     """An error or information message; Enter or Esc closes it."""
 
@@ -77,7 +95,7 @@ class ConfirmDialog(Dialog[bool]):
         return button_id == "yes"
 
 
-class ReasonDialog(Dialog[str | None]):
+class ReasonDialog(FormDialog[str | None]):
     """Asks why (e.g. before revealing an ID number); None when cancelled."""
 
     def compose_body(self) -> ComposeResult:
@@ -90,15 +108,9 @@ class ReasonDialog(Dialog[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._submit()
+        self.submit()
 
-    def button_pressed(self, button_id: str) -> None:
-        if button_id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         if len(reason) < 2:
             self.query_one("#dialog-error", Label).update(self.t("dialog.reason_required"))

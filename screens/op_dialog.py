@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label
 
 from station.errors import ConflictError, DuplicateError, StationError, ValidationError
 
-from .dialogs import ConfirmDialog, Dialog
+from .dialogs import ConfirmDialog, FormDialog
 from .keys import bindings
 from .widgets import FormError
 
@@ -47,8 +47,10 @@ class Outcome:
     stale: StationError | None = None  # someone saved first: show the message and reload
 
 
-class OperationDialog(Dialog[Outcome | None]):
+class OperationDialog(FormDialog[Outcome | None]):
     """Subclasses compose their fields in `compose_form` and build the `operation()` from them."""
+
+    SUBMIT_BUTTON = "save"
 
     # The dialog look plus the forms' (a subclass's CSS_PATH replaces its base's).
     CSS_PATH = ["dialogs.tcss", "household_ops.tcss"]  # type: ignore[assignment]
@@ -88,13 +90,10 @@ class OperationDialog(Dialog[Outcome | None]):
         event.stop()
         self.focus_next()
 
-    def button_pressed(self, button_id: str) -> None:
-        if button_id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
+    def action_save(self) -> None:  # Ctrl+S
+        self.submit()
 
-    def action_save(self) -> None:
+    def submit(self) -> None:
         self.query_one(FormError).clear()
         try:
             self.pending = self.operation()

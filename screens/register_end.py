@@ -13,12 +13,12 @@ from station.errors import StationError
 from station.needs import end_entry
 from station.records.needs import RegisterEntryRecord
 
-from .dialogs import Dialog
+from .dialogs import FormDialog
 from .register_dates import parse_date
 from .widgets import FormError
 
 
-class EndEntryDialog(Dialog[RegisterEntryRecord | None]):
+class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
     """Answers the ended entry, or None when cancelled; refusals stay in the dialog."""
 
     # Both files: a screen loads only its own CSS_PATH, and this may be the first dialog shown.
@@ -54,15 +54,9 @@ class EndEntryDialog(Dialog[RegisterEntryRecord | None]):
         if event.input.id == "end_on":
             self.query_one("#reason", Input).focus()
         else:
-            self._submit()
+            self.submit()
 
-    def button_pressed(self, button_id: str) -> None:
-        if button_id == "ok":
-            self._submit()
-        else:
-            self.dismiss(None)
-
-    def _submit(self) -> None:
+    def submit(self) -> None:
         if self.saving:
             return
         error = self.query_one(FormError)

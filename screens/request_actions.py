@@ -15,7 +15,7 @@ from station.errors import StationError, ValidationError
 from station.records.requests import RequestRecord
 from station.request_rules import MAX_DESCRIPTION, MAX_NOTE
 
-from .dialogs import Dialog
+from .dialogs import FormDialog
 from .widgets import FormError
 
 # The result a detail screen gets: the saved request, a refusal it must show itself, or None.
@@ -37,7 +37,7 @@ def transition_call(action: str, request: RequestRecord, choice: Any,
     return calls[action]
 
 
-class RequestActionDialog(Dialog[ActionResult]):
+class RequestActionDialog(FormDialog[ActionResult]):
     DEFAULT_CSS = """
     RequestActionDialog {
         #dialog-box { width: 72; }
@@ -70,12 +70,6 @@ class RequestActionDialog(Dialog[ActionResult]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit()
-
-    def button_pressed(self, button_id: str) -> None:
-        if button_id == "ok":
-            self.submit()
-        else:
-            self.dismiss(None)
 
     def submit(self) -> None:
         if self.busy:

@@ -14,7 +14,7 @@ from station.errors import StationError
 from station.records.visits import VisitRecord
 from station.servicelog import complete_visit
 
-from .dialogs import Dialog
+from .dialogs import FormDialog
 from .keys import bindings
 from .visit_dates import parse_day
 from .widgets import FormError
@@ -31,8 +31,10 @@ class PlannedVisit:
     planned_on: date
 
 
-class CompleteVisitDialog(Dialog[VisitRecord | None]):
+class CompleteVisitDialog(FormDialog[VisitRecord | None]):
     """Date (today) and content; Enter moves on, Enter on the content or Ctrl+S saves."""
+
+    SUBMIT_BUTTON = "save"
 
     BINDINGS = bindings("form.save", "dialog.close")
     HELP_TOPIC: ClassVar[str] = "visit_complete"
@@ -68,13 +70,10 @@ class CompleteVisitDialog(Dialog[VisitRecord | None]):
         else:
             self.focus_next()
 
-    def button_pressed(self, button_id: str) -> None:
-        if button_id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
+    def action_save(self) -> None:  # Ctrl+S
+        self.submit()
 
-    def action_save(self) -> None:
+    def submit(self) -> None:
         if self.saving:
             return
         error = self.query_one(FormError)
