@@ -6,9 +6,11 @@ against the floor measured in the same run on the same file.
   `station import` does after start-up;
 - floor: python-calamine reading the same sheet plus sqlite3 `executemany` of its rows into one
   plain table of a fresh database (WAL, synchronous=FULL like the app), committed;
-- schema floor (for context): the same read plus sqlite3 `executemany` of the rows the import
-  wrote (places, households, persons, memberships and ~12 search keys per person) into a fresh
-  database with the app's schema and indexes: what storing the result costs, with no checking.
+- store-only bound (for context): the same read plus the best case for storing exactly the rows
+  the import wrote (places, households, persons, memberships and ~11 search keys per person) in
+  the app's schema: sqlite3 `executemany` with foreign keys off, indexes built once after the
+  load, committed and ANALYZEd. No checking, no Python beyond the driver: no import that writes
+  these rows can beat it on this machine.
 
 Target: import ≤ 3 × floor. The ledger is generated once and kept in bench/out/.
 """
@@ -50,7 +52,7 @@ def run(out: Path, quick: bool) -> list[Figure]:
     floors = [_floor(ledger, out / "import-floor.db")]
     seconds, stages = _timed_import(ledger, out / "import-bench.db")
     floors += [_floor(ledger, out / "import-floor.db") for _ in range(2)]
-    schema_floor = _schema_floor(ledger, out / "import-bench.db", out / "import-schema-floor.db")
+    store_bound = _store_only_bound(ledger, out / "import-bench.db", out / "import-store-bound.db")
     _remove(out / "import-bench.db")
     floor = statistics.median(floors)
     ratio = seconds / floor
@@ -59,9 +61,9 @@ def run(out: Path, quick: bool) -> list[Figure]:
         (f"import_{label}_persons", round(seconds, 2), "s"),
         *[(f"import_{label}_{stage}", round(value, 2), "s") for stage, value in stages.items()],
         (f"import_floor_{label}_calamine_executemany", round(floor, 2), "s"),
-        (f"import_schema_floor_{label}_rows_written", round(schema_floor, 2), "s"),
+        (f"import_store_only_bound_{label}", round(store_bound, 2), "s"),
         ("import_ratio_to_floor", round(ratio, 2), "x"),
-        ("import_schema_floor_ratio_to_floor", round(schema_floor / floor, 2), "x"),
+        ("import_store_only_bound_ratio_to_floor", round(store_bound / floor, 2), "x"),
         ("target_import_le_3x_floor", "skipped" if quick else ("ok" if ratio <= TARGET_RATIO else "FAIL"), ""),
     ]
 
@@ -120,21 +122,29 @@ def _floor(ledger: Path, path: Path) -> float:
     return seconds
 
 
-def _schema_floor(ledger: Path, imported: Path, path: Path) -> float:
-    """Read the ledger, then executemany the imported database's rows into a fresh schema."""
+def _store_only_bound(ledger: Path, imported: Path, path: Path) -> float:
+    """Read the ledger, then store the imported database's rows in a fresh schema as fast as sqlite3 can."""
     with sqlite3.connect(imported) as source:
         tables = [(table, source.execute(f"SELECT * FROM {table}").fetchall()) for table in COPIED_TABLES]
     _fresh_database(path).dispose()
     started = time.perf_counter()
     CalamineWorkbook.from_path(str(ledger)).get_sheet_by_index(0).to_python()
     connection = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
+    for pragma in ("journal_mode=WAL", "foreign_keys=OFF", "synchronous=FULL", "cache_size=-262144"):
         connection.execute(f"PRAGMA {pragma}")
+    indexes = connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' * len(COPIED_TABLES))})", COPIED_TABLES).fetchall()
     connection.execute("BEGIN IMMEDIATE")
+    for name, _sql in indexes:
+        connection.execute(f'DROP INDEX "{name}"')
     for table, rows in tables:
         if rows:
             connection.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    for _name, sql in indexes:
+        connection.execute(sql)
     connection.execute("COMMIT")
+    connection.execute("ANALYZE")
     connection.close()
     seconds = time.perf_counter() - started
     _remove(path)
