@@ -41,6 +41,7 @@ def run(out: Path, quick: bool) -> list[tuple[str, float | str, str]]:
         ("ledger_rss_ledger_open", round(figures["rss_ledger_open_mb"], 1), "MB"),
         ("ledger_rss_after_scrolling_all", round(rss, 1), "MB"),
         ("ledger_rss_at_end", round(figures["rss_at_end_mb"], 1), "MB"),
+        ("ledger_rss_growth_per_household_opened", round(figures["rss_growth_per_open_kb"]), "KB"),
         ("target_keystroke_p95_le_50ms", "ok" if key_p95 <= KEYSTROKE_TARGET_MS else "FAIL", ""),
         ("target_open_household_median_le_100ms", "ok" if open_median <= OPEN_TARGET_MS else "FAIL", ""),
         ("target_rss_after_scrolling_le_120mb", "ok" if rss <= RSS_TARGET_MB else "FAIL", ""),

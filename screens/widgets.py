@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Footer, Static
 
+from .footer import StationFooter
 from .keys import active_by_id
 
 WEEKDAYS = "weekdays"
@@ -91,4 +92,4 @@ class FormError(Static):
 
 def station_footer() -> Footer:
     """The footer with the keys that apply; the palette key is one of them, not a second copy."""
-    return Footer(show_command_palette=False)
+    return StationFooter(show_command_palette=False)
