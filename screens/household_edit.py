@@ -9,6 +9,7 @@ from textual.widgets import Input, Label, Select
 from station.codes import HOUSEHOLD_KINDS
 from station.errors import ValidationError
 from station.households import Location, move_out, update_household
+from station.phone import mask_phone
 from station.places import list_buildings, list_grids
 from station.records.ledger import HouseholdRecord
 from station.records.places import BuildingRecord, GridRecord
@@ -87,20 +88,31 @@ class EditHouseholdDialog(OperationDialog):
                      self.t("household_ops.edit_message", number=household.number))
 
     def compose_form(self) -> ComposeResult:
-        yield PlaceFields(self.household)
+        household = self.household
+        yield PlaceFields(household)
         kinds = [(self.t(f"household.kind_{kind}"), kind) for kind in HOUSEHOLD_KINDS]
-        yield form_grid((self.t("household_ops.kind"), Select[str](
-            kinds, value=self.household.kind, allow_blank=False, id="kind", compact=True)))
+        yield form_grid(
+            (self.t("household_ops.kind"),
+             Select[str](kinds, value=household.kind, allow_blank=False, id="kind", compact=True)),
+            # Like a member's: the number on file is never put on screen; empty keeps it.
+            (self.t("household_form.phone"), field_input("phone", placeholder=mask_phone(household.phone) or "—")),
+            (self.t("household_ops.notes"), field_input("notes", household.notes)),
+        )
 
     def operation(self) -> Operation:
         place = self.query_one(PlaceFields)
         location = place.location()
         kind = str(self.query_one("#kind", Select).value)
+        phone, notes = self.text("phone"), self.text("notes")
         household = self.household
         summary = self.t("household_ops.edit_summary", number=household.number,
                          place=place.describe(location) or "—", kind=self.t(f"household.kind_{kind}"))
-        return Operation(summary, update_household, (household.id, household.version),
-                         {"location": location, "kind": kind},
+        if phone:
+            summary += self.t("household_ops.edit_phone", phone=mask_phone(phone))
+        if notes != household.notes:
+            summary += self.t("household_ops.edit_notes", notes=notes or "—")
+        changes = {"location": location, "kind": kind, "notes": notes} | ({"phone": phone} if phone else {})
+        return Operation(summary, update_household, (household.id, household.version), changes,
                          notice=self.t("household_ops.edit_done", number=household.number))
 
 

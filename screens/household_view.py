@@ -18,6 +18,7 @@ from reports.print_jobs import print_household
 from station.codes import relations, sexes
 from station.errors import StationError
 from station.permissions import allowed
+from station.phone import mask_phone
 from station.records.ledger import HouseholdRecord, PersonRecord
 
 from .household_file import HouseholdFile, household_file
@@ -113,7 +114,9 @@ class HouseholdScreen(HouseholdOperations):
             self.t("household.grid", grid=household.grid_name), "  ",
             self.t(f"household.kind_{household.kind}"), "  ",
             self.t(f"household.status_{household.status}"), "\n",
-            self.t("household.address", address=address or "—"))
+            self.t("household.address", address=address or "—"), "  ",
+            self.t("household.phone", phone=mask_phone(household.phone) or "—"),
+            *(("\n", self.t("household.notes", notes=household.notes)) if household.notes else ()))
 
     async def _show_members(self, members: tuple[PersonRecord, ...]) -> None:
         lines = self.query_one("#member-lines", Vertical)

@@ -33,6 +33,7 @@ from screens.member_dialogs import PERSON_CHOICES
 from station.actor import Actor
 from station.households import update_household
 from station.idcard import mask_id
+from station.phone import mask_phone
 from station.records.search import SearchHit
 from station.uow import STALE_MESSAGE, UnitOfWork
 from station.users import set_password
@@ -64,6 +65,42 @@ def test_edit_household_changes_the_address_and_kind(db, town):
     drive(app_for(db), scenario)
     saved = household(db, home.household_id)
     assert (saved.room, saved.address, saved.kind) == ("302", "幸福路8号", "dwelling")
+
+
+def test_edit_household_phone_and_notes_never_show_the_number_on_file(db, town):
+    home = town.home1
+    on_file = "13800001234"
+    version = household(db, home.household_id).version
+    with UnitOfWork(db, Actor(None, "tests", "admin", None)) as uow:
+        update_household(uow, home.household_id, version, phone=on_file)
+
+    async def change(pilot):
+        await open_file(pilot, home.household_id)
+        head = text_of(pilot, "#household-head")
+        assert on_file not in head and mask_phone(on_file) in head
+        await press(pilot, "ctrl+e")
+        assert on_file not in text_of(pilot) and mask_phone(on_file) in text_of(pilot)
+        await fill(pilot, phone="13912345678", notes="独居老人,子女在外地")
+        summary = await save_and_confirm(pilot)
+        assert mask_phone("13912345678") in summary and "13912345678" not in summary
+        assert "独居老人" in summary
+        head = text_of(pilot, "#household-head")
+        assert "独居老人" in head and "13912345678" not in head and mask_phone("13912345678") in head
+
+    drive(app_for(db), change)
+    saved = household(db, home.household_id)
+    assert (saved.phone, saved.notes) == ("13912345678", "独居老人,子女在外地")
+
+    async def keep_phone(pilot):
+        await open_file(pilot, home.household_id)
+        await press(pilot, "ctrl+e")
+        await fill(pilot, room="502")
+        summary = await save_and_confirm(pilot)
+        assert "电话" not in summary and "备注" not in summary  # neither changed
+
+    drive(app_for(db), keep_phone)
+    kept = household(db, home.household_id)
+    assert (kept.room, kept.phone, kept.notes) == ("502", "13912345678", "独居老人,子女在外地")
 
 
 def test_edit_member_keeps_the_numbers_left_empty(db, town):
