@@ -28,6 +28,7 @@ from .ledger_common import (
 )
 from .ledger_queries import household_record
 from .needs import close_entries_for_person
+from .notes import valid_notes
 from .permissions import require
 from .person_rules import clean_person
 from .phone import parse_phone
@@ -86,7 +87,7 @@ def update_household(uow: UnitOfWork, household_id: int, expected_version: int, 
     if phone is not None:
         household.phone = parse_phone(phone)
     if notes is not None:
-        household.notes = notes.strip()
+        household.notes = valid_notes(notes)
     if kind is not None:
         household.kind = _kind(kind)
     uow.flush()
@@ -207,7 +208,7 @@ def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -
         raise ValidationError(f"户号 {number} 已存在", field="number")
     household = Household(community_id=grid.community_id, grid_id=grid.id, number=number,
                           kind=_kind(draft.kind), phone=parse_phone(draft.phone),
-                          notes=draft.notes.strip())
+                          notes=valid_notes(draft.notes))
     _place(uow, household, location)
     uow.session.add(household)
     uow.flush()

@@ -24,6 +24,7 @@ from .import_cells import (
     sex_code,
     text,
 )
+from .notes import valid_notes
 from .person_rules import clean_person
 from .records import PersonDraft
 from .records.imports import LedgerSource, RowError, SourceRow
@@ -31,7 +32,6 @@ from .records.imports import LedgerSource, RowError, SourceRow
 # Person fields an upsert may overwrite: only those whose cell is filled in.
 PERSON_FIELDS = ("name", "ethnicity", "phone", "population_type", "notes")
 PLACE_FIELDS = ("grid", "building", "unit", "room", "address")
-MAX_NOTES = 1000
 _RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 # clean_person's field names that live in another column of the sheet.
 _FIELD_COLUMNS = {"id_type": "id_number"}
@@ -125,10 +125,7 @@ def _collecting(problems: list[ValidationError]) -> Callable[..., Any]:
 
 
 def _notes(value: Any) -> str:
-    notes = text(value)
-    if len(notes) > MAX_NOTES:
-        raise ValidationError(f"备注过长（最多 {MAX_NOTES} 个字）", field="notes")
-    return notes
+    return valid_notes(text(value))
 
 
 def _id_type(number: str, population_type: str) -> str:

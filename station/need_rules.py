@@ -12,7 +12,6 @@ from .errors import DuplicateError, ValidationError
 from .uow import UnitOfWork
 
 MAX_VISIT_EVERY_DAYS = 366
-MAX_NOTES = 1000
 
 
 def valid_category(uow: UnitOfWork, category: str) -> str:
@@ -30,14 +29,6 @@ def valid_visit_every(days: int) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_VISIT_EVERY_DAYS:
         raise ValidationError(f"走访周期应为1-{MAX_VISIT_EVERY_DAYS}天", field="visit_every_days")
     return days
-
-
-def valid_notes(notes: str) -> str:
-    """Notes, stripped, at most 1000 characters."""
-    notes = (notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        raise ValidationError(f"备注不能超过{MAX_NOTES}个字", field="notes")
-    return notes
 
 
 def check_can_register(uow: UnitOfWork, person: Person, start_on: date) -> None:

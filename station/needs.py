@@ -19,9 +19,9 @@ from .need_rules import (
     lock_person,
     refuse_open_duplicate,
     valid_category,
-    valid_notes,
     valid_visit_every,
 )
+from .notes import valid_notes
 from .permissions import require
 from .records.needs import RegisterEntryRecord
 from .tekun import tekun_candidates

@@ -10,6 +10,7 @@ from typing import Any
 from . import codes
 from .errors import ValidationError
 from .idcard import normalize_id, parse_id
+from .notes import valid_notes
 from .phone import parse_phone
 from .records import PersonDraft
 
@@ -45,7 +46,7 @@ def clean_person(draft: PersonDraft, today: date, *, needs_relation: bool = True
         "education": _optional(draft.education, codes.education_code),
         "employment": draft.employment.strip(),
         "moved_in_on": _not_future(draft.moved_in_on, today, "moved_in_on", "迁入日期"),
-        "notes": draft.notes.strip(),
+        "notes": valid_notes(draft.notes),
     }
     if needs_relation and not draft.relation.strip():
         raise ValidationError("请填写与户主关系", field="relation")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -188,6 +189,27 @@ def test_stale_version_is_refused(db, admin, grid_id, building_id):
         households.update_household(uow, record.id, record.version, notes="覆盖?")
     with UnitOfWork(db, admin) as uow:
         assert get_household(uow, record.id).phone == "13800138000"
+
+
+def test_notes_longer_than_the_column_are_refused_and_nothing_changes(db, admin, grid_id, building_id):
+    # VARCHAR(1000): PostgreSQL would fail with a database error, SQLite would store it silently.
+    record = register(db, admin, family(grid_id, building_id=building_id)).household
+    with UnitOfWork(db, admin) as uow:
+        households.update_household(uow, record.id, record.version, notes="备" * 1000)
+    with UnitOfWork(db, admin) as uow:
+        saved = get_household(uow, record.id)
+    with UnitOfWork(db, admin) as uow, pytest.raises(ValidationError, match="备注过长") as refused:
+        households.update_household(uow, saved.id, saved.version, notes="长" * 1001, phone="13900139000")
+    assert refused.value.field == "notes"
+    with UnitOfWork(db, admin) as uow:
+        kept = get_household(uow, record.id)
+    assert (kept.notes, kept.phone, kept.version) == ("备" * 1000, saved.phone, saved.version)
+    with pytest.raises(ValidationError, match="备注过长"):
+        register(db, admin, replace(family(grid_id, seq=2, building_id=building_id, room="102"), notes=" 长" * 600))
+    head = kept.head
+    with UnitOfWork(db, admin) as uow, pytest.raises(ValidationError, match="备注过长"):
+        members.update_person(uow, head.id, head.version, PersonDraft(name=head.name, id_number=head.id_number, notes="长" * 1001))
+    assert count(db, Household) == 1
 
 
 def test_concurrent_edits_second_save_loses_cleanly(db, admin, grid_id, building_id):
