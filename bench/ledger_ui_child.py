@@ -162,38 +162,33 @@ async def _open_households(pilot, screen) -> list[float]:
     await _until(lambda: screen.shown_query == "" and screen.table.size_rows > 0)
     table = screen.table
     table.focus()
-    timings = []
-    for index in range(0, table.size_rows, max(1, table.size_rows // 9))[:9]:
-        table.move_to(index)
-        await _until(lambda index=index: table.row(index) is not None)
-        await pilot.pause()
-        started = time.perf_counter()
-        _send_key(pilot.app, "enter")
-        await _until(lambda: type(pilot.app.screen).__name__ == "HouseholdScreen"
-                     and bool(pilot.app.screen.query("#household-head")))
-        opened = pilot.app.screen
-        painted = _watch_paint(opened.query_one("#household-head"),
-                               lambda opened=opened: opened.file is not None)
-        await _until(lambda painted=painted: any(state for _when, state in painted))
-        timings.append((next(when for when, state in painted if state) - started) * 1000)
-        await pilot.press("escape")
-        await _until(lambda: pilot.app.screen is screen)
-    return timings
+    return [await _open_household(pilot, screen, index)
+            for index in range(0, table.size_rows, max(1, table.size_rows // 9))[:9]]
+
+
+async def _open_household(pilot, screen, index: int) -> float:
+    """Enter on the ledger's row `index`: ms until the household file is painted; then Esc back."""
+    table = screen.table
+    table.move_to(index)
+    await _until(lambda: table.row(index) is not None)
+    await pilot.pause()
+    started = time.perf_counter()
+    _send_key(pilot.app, "enter")
+    await _until(lambda: type(pilot.app.screen).__name__ == "HouseholdScreen"
+                 and bool(pilot.app.screen.query("#household-head")))
+    opened = pilot.app.screen
+    painted = _watch_paint(opened.query_one("#household-head"), lambda: opened.file is not None)
+    await _until(lambda: any(state for _when, state in painted))
+    shown_ms = (next(when for when, state in painted if state) - started) * 1000
+    await pilot.press("escape")
+    await _until(lambda: pilot.app.screen is screen)
+    return shown_ms
 
 
 async def _reopen(pilot, screen, times: int) -> None:
     """Open the first rows' households and close them again, one after another."""
-    table = screen.table
     for turn in range(times):
-        table.move_to(turn % 10)
-        await _until(lambda turn=turn: table.row(turn % 10) is not None)
-        _send_key(pilot.app, "enter")
-        await _until(lambda: type(pilot.app.screen).__name__ == "HouseholdScreen"
-                     and getattr(pilot.app.screen, "file", None) is not None)
-        await pilot.pause()
-        await pilot.press("escape")
-        await _until(lambda: pilot.app.screen is screen)
-        await pilot.pause()
+        await _open_household(pilot, screen, turn % 10)
     gc.collect()
 
 
