@@ -30,21 +30,25 @@ def export(
     grid: Annotated[str | None, typer.Option("--grid", help="只导出一个网格(网格编号)")] = None,
     unmasked: Annotated[bool, typer.Option("--unmasked", help="不脱敏(需相应权限和原因)")] = False,
     reason: Annotated[str, typer.Option("--reason", help="导出原因(不脱敏时必填)")] = "",
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")] = False,
 ) -> None:
     """导出数据到 Excel:默认身份证号、电话脱敏;每次导出都记入审计日志。"""
     from cli import out as console
     from reports.xlsx_export import write_table
     from station.exporting import export_table
+    from station.output_files import check_output, output_file
 
     if unmasked and not reason.strip():
         reason = typer.prompt("导出未脱敏数据的原因")
     with community_unit_of_work() as uow:
+        target = check_output(out, uow.settings, force=force)  # refused before anything is audited
         table = export_table(uow, kind, grid_code=grid, unmasked=unmasked, reason=reason,
-                             destination=str(out.resolve()))
-        with _progress(f"导出{table.title}", table.count) as advance:
-            written = write_table(out, table, progress=advance)
+                             destination=str(target))
+        with _progress(f"导出{table.title}", table.count) as advance, \
+                output_file(target, uow.settings, force=force) as partial:
+            written = write_table(partial, table, progress=advance)
     masking = "未脱敏" if unmasked else "已脱敏"
-    console.print(f"[green]已导出[/green] {table.title} {written} 行({masking})→ {out}")
+    console.print(f"[green]已导出[/green] {table.title} {written} 行({masking})→ {target}")
 
 
 def backup(

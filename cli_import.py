@@ -26,17 +26,21 @@ def import_ledger(
     mode: Annotated[str, typer.Option("--mode", help="insert 仅新增；upsert 已有人员则更新")] = "insert",
     errors: Annotated[Path | None, typer.Option("--errors", help="把带“错误原因”列的工作簿写到此文件")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个含表头的表）")] = None,
+    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的错误工作簿")] = False,
 ) -> None:
     """导入 Excel 人口台账（任何一行有误则整批不写入）。"""
-    from cli import err, out, unit_of_work
+    from cli import err, out, settings, unit_of_work
     from reports.import_session import import_file, write_errors
+    from station.output_files import check_output
 
+    if errors is not None:  # a refused path is said before the file is read, not after
+        check_output(errors, settings(), force=force)
     with _progress(err) as progress, unit_of_work() as uow:
         outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=progress)
     report = outcome.report
     _print_report(out, report)
     if report.errors and errors is not None:
-        target, marked = write_errors(outcome, errors)
+        target, marked = write_errors(outcome, settings(), errors, force=force)
         out.print(f"已写出错误工作簿 {target}（标出 {marked} 行）")
     if report.errors:
         raise typer.Exit(1)
@@ -47,14 +51,12 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
     """生成人口台账导入模板（身份证号码列为文本格式，关系、民族、人口类型带下拉列表）。"""
-    from cli import out
+    from cli import out, settings
     from reports.import_template import write_template
-    from station.errors import StationError
+    from station.output_files import write_output
 
-    if out_file.exists() and not force:
-        raise StationError(f"文件 {out_file} 已存在；如要覆盖请加 --force")
-    write_template(out_file)
-    out.print(f"[green]已生成导入模板[/green] {out_file}")
+    target = write_output(out_file, settings(), write_template, force=force)
+    out.print(f"[green]已生成导入模板[/green] {target}")
 
 
 class _progress:

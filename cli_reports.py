@@ -19,6 +19,7 @@ month_app = typer.Typer(help="月份锁定:月报打印后锁定该月,改动该
 
 PdfOption = Annotated[Path | None, typer.Option("--pdf", help="输出 PDF 路径(默认写入 [reports] folder)")]
 PrintOption = Annotated[bool, typer.Option("--print", help="生成后用 lp 送往默认打印机")]
+ForceOption = Annotated[bool, typer.Option("--force", help="覆盖已存在的输出文件")]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +35,7 @@ def monthly(
     pdf: PdfOption = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="输出 Excel 路径")] = None,
     send: PrintOption = False,
+    force: ForceOption = False,
     lock: Annotated[bool, typer.Option("--lock", help="生成后锁定该月(仅全社区月报)")] = False,
 ) -> None:
     """月度统计报表(PDF + Excel):人口、重点人群、走访、诉求、工作量、分网格、图表、数据核查。"""
@@ -42,7 +44,8 @@ def monthly(
     if lock and grid:
         raise ValidationError("锁定针对全社区,请不要同时指定 --grid", field="grid")
     with community_unit_of_work() as uow:
-        _show(print_jobs.print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send))
+        _show(print_jobs.print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send,
+                                        force=force))
         if lock:
             _lock(uow, year, number)
 
@@ -53,13 +56,14 @@ def household(
     blank: Annotated[bool, typer.Option("--blank", help="空白登记表(现场填写)")] = False,
     pdf: PdfOption = None,
     send: PrintOption = False,
+    force: ForceOption = False,
 ) -> None:
     """住户信息登记表(身份证号、电话已脱敏)。"""
     from reports import print_jobs  # reportlab loads only when printing
     if not number and not blank:
         raise ValidationError("请输入户号,或用 --blank 打印空白表", field="number")
     with community_unit_of_work() as uow:
-        _show(print_jobs.print_household(uow, None if blank else number, out=pdf, send=send))
+        _show(print_jobs.print_household(uow, None if blank else number, out=pdf, send=send, force=force))
 
 
 @report_app.command("person")
@@ -68,6 +72,7 @@ def person(
     household_number: Annotated[str | None, typer.Option("--household", help="同名时指定户号")] = None,
     pdf: PdfOption = None,
     send: PrintOption = False,
+    force: ForceOption = False,
 ) -> None:
     """重点人群档案卡(一人一档):个人信息、家庭、登记情况、最近走访。"""
     from reports import print_jobs
@@ -75,7 +80,7 @@ def person(
 
     with community_unit_of_work() as uow:
         person_id = find_person(uow, who, household_number)
-        _show(print_jobs.print_person(uow, person_id, out=pdf, send=send))
+        _show(print_jobs.print_person(uow, person_id, out=pdf, send=send, force=force))
 
 
 @report_app.command("visits")
@@ -86,6 +91,7 @@ def visits(
     blank: Annotated[bool, typer.Option("--blank", help="空白走访记录表")] = False,
     pdf: PdfOption = None,
     send: PrintOption = False,
+    force: ForceOption = False,
 ) -> None:
     """走访记录表:走访人一段时间内的走访(已完成的填好内容),或空白表。"""
     from reports import print_jobs  # reportlab loads only when printing
@@ -93,7 +99,7 @@ def visits(
         raise ValidationError("请指定 --worker、--from 和 --to,或用 --blank 打印空白表", field="worker")
     period = None if blank else (worker or "", parse_day(date_from, "from"), parse_day(date_to, "to"))
     with community_unit_of_work() as uow:
-        _show(print_jobs.print_visits(uow, period, out=pdf, send=send))
+        _show(print_jobs.print_visits(uow, period, out=pdf, send=send, force=force))
 
 
 @report_app.command("receipt")
@@ -101,11 +107,12 @@ def receipt(
     number: Annotated[str, typer.Argument(help="诉求编号,如 S20261123-0001")],
     pdf: PdfOption = None,
     send: PrintOption = False,
+    force: ForceOption = False,
 ) -> None:
     """居民诉求受理回执(含撕口线和存根)。"""
     from reports import print_jobs  # reportlab loads only when printing
     with community_unit_of_work() as uow:
-        _show(print_jobs.print_receipt(uow, number, out=pdf, send=send))
+        _show(print_jobs.print_receipt(uow, number, out=pdf, send=send, force=force))
 
 
 @month_app.command("lock")

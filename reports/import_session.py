@@ -13,8 +13,10 @@ from pathlib import Path
 
 from station.import_plan import Progress
 from station.importing import run_import
+from station.output_files import free_name, write_output
 from station.permissions import require
 from station.records.imports import ImportReport, LedgerSource
+from station.settings import Settings
 from station.uow import UnitOfWork
 
 from .ledger_reader import read_ledger
@@ -55,22 +57,23 @@ def import_file(uow: UnitOfWork, path: Path, *, mode: str = "insert", dry_run: b
 
 def errors_path(source: Path) -> Path:
     """A free name beside the source for its errors workbook: 台账-错误.xlsx, then 台账-错误-2.xlsx …"""
-    candidate = source.with_name(f"{source.stem}{ERRORS_SUFFIX}.xlsx")
-    number = 2
-    while candidate.exists():
-        candidate = source.with_name(f"{source.stem}{ERRORS_SUFFIX}-{number}.xlsx")
-        number += 1
-    return candidate
+    return free_name(source.parent, f"{source.stem}{ERRORS_SUFFIX}.xlsx")
 
 
-def write_errors(outcome: ImportOutcome, target: Path | None = None) -> tuple[Path, int]:
+def write_errors(outcome: ImportOutcome, settings: Settings, target: Path | None = None, *,
+                 force: bool = False) -> tuple[Path, int]:
     """Write the errors workbook (to `target`, else beside the source); the path and rows marked."""
     from .import_errors import write_errors_workbook  # openpyxl: only when asked
 
-    target = target or errors_path(outcome.path)
-    marked = write_errors_workbook(outcome.path, target, outcome.sheet, outcome.header_row,
-                                   outcome.report.errors)
-    return target, marked
+    marked = 0
+
+    def write(partial: Path) -> None:
+        nonlocal marked
+        marked = write_errors_workbook(outcome.path, partial, outcome.sheet, outcome.header_row,
+                                       outcome.report.errors)
+
+    written = write_output(target or errors_path(outcome.path), settings, write, force=force)
+    return written, marked
 
 
 def _silent(_stage: str, _done: int, _total: int) -> None:

@@ -21,47 +21,50 @@ if TYPE_CHECKING:
 
 
 def print_household(uow: UnitOfWork, number: str | None, *, out: Path | None = None,
-                    send: bool = False) -> Printout:
+                    send: bool = False, force: bool = False) -> Printout:
     """住户信息登记表 of a household by number, or the blank form when number is None."""
     from . import printouts
 
     form = printing.household_form(uow, number) if number else printing.blank_household_form(uow)
-    return _audited(uow, printouts.household(form, uow.settings, out=out, send=send))
+    return _audited(uow, printouts.household(form, uow.settings, out=out, send=send, force=force))
 
 
-def print_person(uow: UnitOfWork, person_id: int, *, out: Path | None = None, send: bool = False) -> Printout:
+def print_person(uow: UnitOfWork, person_id: int, *, out: Path | None = None, send: bool = False,
+                 force: bool = False) -> Printout:
     """重点人群档案卡 of a person."""
     from . import printouts
 
-    return _audited(uow, printouts.person(printing.person_file(uow, person_id), uow.settings, out=out, send=send))
+    return _audited(uow, printouts.person(printing.person_file(uow, person_id), uow.settings, out=out, send=send,
+                                             force=force))
 
 
 def print_visits(uow: UnitOfWork, period: tuple[str, date, date] | None, *, out: Path | None = None,
-                 send: bool = False) -> Printout:
+                 send: bool = False, force: bool = False) -> Printout:
     """走访记录表 of (worker, from, to), or the blank sheet when period is None."""
     from . import printouts
 
     sheet = printing.visit_sheet(uow, *period) if period else printing.blank_visit_sheet(uow)
-    return _audited(uow, printouts.visits(sheet, uow.settings, out=out, send=send))
+    return _audited(uow, printouts.visits(sheet, uow.settings, out=out, send=send, force=force))
 
 
-def print_receipt(uow: UnitOfWork, number: str, *, out: Path | None = None, send: bool = False) -> Printout:
+def print_receipt(uow: UnitOfWork, number: str, *, out: Path | None = None, send: bool = False,
+                  force: bool = False) -> Printout:
     """居民诉求受理回执 of a request by number."""
     from . import printouts
 
     return _audited(uow, printouts.receipt(printing.request_receipt(uow, number), uow.settings, out=out,
-                                           send=send))
+                                           send=send, force=force))
 
 
 def print_monthly(uow: UnitOfWork, year: int, month: int, *, grid_code: str | None = None, pdf: Path | None = None,
-                  xlsx: Path | None = None, send: bool = False) -> Printout:
+                  xlsx: Path | None = None, send: bool = False, force: bool = False) -> Printout:
     """月度统计报表 (PDF and/or .xlsx) of the community or one grid."""
     from station.printing_month import month_report
 
     from . import printouts
 
     report = month_report(uow, year, month, grid_code)
-    return _audited(uow, printouts.monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send))
+    return _audited(uow, printouts.monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send, force=force))
 
 
 def _audited(uow: UnitOfWork, printout: Printout) -> Printout:

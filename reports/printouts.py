@@ -2,14 +2,17 @@
 
 The caller gathers the records with station.printing (which masks them) and afterwards audits
 the returned Printout with station.printing.record_print; reports never reads the database.
-Files go to `out` when given, else under [reports] folder of station.toml.
+Files go to `out` when given (never over an existing file unless forced, never over the
+database or a backup), else to a free name under [reports] folder of station.toml.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from station.output_files import check_output, default_output, write_output
 from station.records.month_report import MonthReport
 from station.records.printing import (
     HouseholdForm,
@@ -47,54 +50,61 @@ class Printout:
 
 
 def household(form: HouseholdForm, settings: Settings, *, out: Path | None = None,
-              send: bool = False) -> Printout:
+              send: bool = False, force: bool = False) -> Printout:
     """住户信息登记表, filled or blank."""
-    path = pdf_household.render(form, out or _default(settings, f"household-{form.number or 'blank'}.pdf"),
-                                cjk_font(settings))
+    path = _write(settings, out, f"household-{form.number or 'blank'}.pdf", force,
+                  lambda target: pdf_household.render(form, target, cjk_font(settings)))
     what = f"住户信息登记表 {form.number}" if not form.blank else "住户信息登记表(空白)"
     return _finish(what, "household", form.household_id, form.letterhead, [path], send)
 
 
-def person(card: PersonFile, settings: Settings, *, out: Path | None = None, send: bool = False) -> Printout:
+def person(card: PersonFile, settings: Settings, *, out: Path | None = None, send: bool = False,
+           force: bool = False) -> Printout:
     """重点人群档案卡."""
-    path = pdf_person.render(card, out or _default(settings, f"person-{card.person_id}.pdf"), cjk_font(settings))
+    path = _write(settings, out, f"person-{card.person_id}.pdf", force,
+                  lambda target: pdf_person.render(card, target, cjk_font(settings)))
     return _finish("重点人群档案卡", "person", card.person_id, card.letterhead, [path], send)
 
 
-def visits(sheet: VisitSheet, settings: Settings, *, out: Path | None = None, send: bool = False) -> Printout:
+def visits(sheet: VisitSheet, settings: Settings, *, out: Path | None = None, send: bool = False,
+           force: bool = False) -> Printout:
     """走访记录表, filled or blank."""
     if sheet.blank:
         name, what = "visits-blank.pdf", "走访记录表(空白)"
     else:
         name = f"visits-{sheet.worker_id}-{sheet.date_from:%Y%m%d}-{sheet.date_to:%Y%m%d}.pdf"
         what = f"走访记录表 {sheet.worker_name} {sheet.date_from}~{sheet.date_to}"
-    path = pdf_visits.render(sheet, out or _default(settings, name), cjk_font(settings))
+    path = _write(settings, out, name, force, lambda target: pdf_visits.render(sheet, target, cjk_font(settings)))
     return _finish(what, "user", sheet.worker_id, sheet.letterhead, [path], send)
 
 
 def receipt(record: RequestReceipt, settings: Settings, *, out: Path | None = None,
-            send: bool = False) -> Printout:
+            send: bool = False, force: bool = False) -> Printout:
     """居民诉求受理回执."""
-    path = pdf_receipt.render(record, out or _default(settings, f"receipt-{record.number}.pdf"),
-                              cjk_font(settings))
+    path = _write(settings, out, f"receipt-{record.number}.pdf", force,
+                  lambda target: pdf_receipt.render(record, target, cjk_font(settings)))
     return _finish(f"居民诉求受理回执 {record.number}", "request", record.request_id, record.letterhead, [path],
                    send)
 
 
 def monthly(report: MonthReport, settings: Settings, *, pdf: Path | None = None, xlsx: Path | None = None,
-            send: bool = False) -> Printout:
+            send: bool = False, force: bool = False) -> Printout:
     """月度统计报表 as PDF and .xlsx; with neither path given, both go to the reports folder."""
     figures = report.figures
     stem = f"monthly-{figures.year:04d}-{figures.month:02d}" + (f"-{report.grid_code}" if report.grid_code else "")
-    if pdf is None and xlsx is None:
-        pdf, xlsx = _default(settings, f"{stem}.pdf"), _default(settings, f"{stem}.xlsx")
+    both = pdf is None and xlsx is None
+    for given in (pdf, xlsx):  # both paths checked before either file is written
+        if given is not None:
+            check_output(given, settings, force=force)
     files = []
-    if pdf is not None:
-        files.append(pdf_monthly.render(report, pdf, cjk_font(settings)))
-    if xlsx is not None:
-        files.append(month_workbook.write(report, xlsx))
+    if both or pdf is not None:
+        files.append(_write(settings, pdf, f"{stem}.pdf", force,
+                            lambda target: pdf_monthly.render(report, target, cjk_font(settings))))
+    if both or xlsx is not None:
+        files.append(_write(settings, xlsx, f"{stem}.xlsx", force,
+                            lambda target: month_workbook.write(report, target)))
     what = f"月度统计报表 {figures.year}-{figures.month:02d} {report.scope_name}"
-    return _finish(what, "month", None, report.letterhead, files, send and pdf is not None)
+    return _finish(what, "month", None, report.letterhead, files, send and (both or pdf is not None))
 
 
 def _finish(document: str, entity: str, entity_id: int | None, head: Letterhead, files: list[Path],
@@ -111,10 +121,8 @@ def _finish(document: str, entity: str, entity_id: int | None, head: Letterhead,
     return Printout(document, entity, entity_id, head.community_id, tuple(files), answer, note, error)
 
 
-def _default(settings: Settings, name: str) -> Path:
-    return settings.resolve(settings.reports.folder) / _safe(name)
-
-
-def _safe(name: str) -> str:
-    """A file name without path separators or characters Windows refuses."""
-    return "".join("_" if char in '\\/:*?"<>|' else char for char in name)
+def _write(settings: Settings, out: Path | None, default_name: str, force: bool,
+           render: Callable[[Path], object]) -> Path:
+    """Render to `out` (checked, never over a file unless `force`), or to a free name in the reports folder."""
+    target = out or default_output(settings, settings.resolve(settings.reports.folder), default_name)
+    return write_output(target, settings, render, force=force)

@@ -1,12 +1,11 @@
 """Write an export table to .xlsx: one sheet, bold frozen header, text that never becomes a formula.
 
-The file is written under a temporary name, fsynced and renamed, so a half-written workbook
-never carries the name the user asked for. See reports.xlsx_stream for the cell rules.
+Callers hand it the temporary file of station.output_files.output_file, which checks the
+target and renames the finished workbook into place. See reports.xlsx_stream for the cell rules.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,18 +20,10 @@ _WIDE = {"公民身份号码": 21, "地址": 32, "诉求内容": 40, "内容": 4
 
 def write_table(path: Path, table: ExportTable, progress: Progress | None = None) -> int:
     """Write the table's header and rows to `path`; returns the number of data rows written."""
-    path = Path(path)
-    partial = path.with_name(path.name + ".partial")
     written = 0
-    try:
-        for written in write_xlsx(partial, table.title, table.headers, _widths(table.headers), table.rows):
-            if progress is not None:
-                progress(written, max(table.count, written))
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
+    for written in write_xlsx(Path(path), table.title, table.headers, _widths(table.headers), table.rows):
+        if progress is not None:
+            progress(written, max(table.count, written))
     return written
 
 

@@ -218,7 +218,7 @@ class ImportScreen(StationScreen):
 
     def action_write_errors(self) -> None:
         if self.outcome is not None and self.outcome.report.errors:
-            self.station.gateway.run(self, partial(write_errors, self.outcome), on_done=self.errors_written,
+            self.station.gateway.run(self, partial(write_errors, self.outcome, self.station.settings), on_done=self.errors_written,
                                      name="errors workbook")
 
     def errors_written(self, written: tuple[Path, int]) -> None:

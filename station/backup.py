@@ -29,12 +29,12 @@ from .backup_manifest import (
     PARTIAL_SUFFIX,
     BackupManifest,
     file_sha256,
-    fsync_folder,
     manifest_path,
     write_manifest,
 )
 from .backup_postgres import dump_postgres
 from .backup_sqlite import dump_sqlite
+from .disk import fsync_folder
 from .errors import DatabaseError
 from .permissions import require
 from .uow import UnitOfWork

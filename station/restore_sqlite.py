@@ -18,8 +18,9 @@ from sqlalchemy import Engine
 
 from .backup import create_backup
 from .backup_files import BackupFile
-from .backup_manifest import PARTIAL_SUFFIX, BackupManifest, fsync_folder
+from .backup_manifest import PARTIAL_SUFFIX, BackupManifest
 from .backup_sqlite import live_sqlite_path
+from .disk import fsync_folder
 from .errors import DatabaseError
 from .sqlite_file_check import check_sqlite_file
 

@@ -1,0 +1,57 @@
+"""Durable, owner-only files on disk: fsync of files and folders, private folders and files.
+
+Residents' data leaves the database only into files and folders that the station's own OS user
+can read (0600/0700 on POSIX); on Windows, the profile folders' ACLs do that job and modes are
+ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a written file to the disk."""
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames inside a folder durable (a no-op where folders cannot be opened, e.g. Windows)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create a folder (and missing parents) owner-only; an existing one keeps its mode."""
+    if not folder.is_dir():
+        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):  # mkdir's mode is filtered by the umask
+            folder.chmod(FOLDER_MODE)
+    return folder
+
+
+def make_private(path: Path) -> None:
+    """Owner-only access to a file the app created."""
+    with contextlib.suppress(OSError):
+        path.chmod(FILE_MODE)
+
+
+def is_private(path: Path) -> bool:
+    """True when neither group nor others may read or enter (always true where modes mean nothing)."""
+    if os.name != "posix":
+        return True
+    return path.stat().st_mode & 0o077 == 0
