@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .actor import SYSTEM
+from .audit_guard import repair_guards
 from .backup import create_backup, record_backup, run_backup
 from .backup_files import BackupFile, backup_folder, made_on, prune_backups
 from .db import Database, database_url, make_engine
@@ -48,12 +49,25 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
     database = Database(engine, settings, clock)
     with UnitOfWork(database, SYSTEM) as uow:
         ensure_community(uow, settings)
+        _repair_audit_guards(uow)
         for backup in made:  # audited now: the audit table has the newest shape only after upgrading
             record_backup(uow, backup)
         uow.commit()
     if daily_backup and outcome != "created":
         back_up_once_a_day(database)
     return database
+
+
+def _repair_audit_guards(uow: UnitOfWork) -> None:
+    """Put back dropped or altered audit-log triggers; a database user who may not is told by doctor."""
+    try:
+        with uow.session.begin_nested():
+            repaired = repair_guards(uow)
+    except SQLAlchemyError as error:
+        log.warning("审计日志保护触发器无法恢复(请以数据库所有者运行 station init):%s", error)
+        return
+    if repaired:
+        log.warning("审计日志保护触发器缺失或被改动,已恢复:%s", "、".join(repaired))
 
 
 def back_up_once_a_day(database: Database) -> BackupFile | None:

@@ -64,7 +64,25 @@ def _database_checks(settings) -> list[Check]:
     state = "ok" if revision == head else "warn"
     note = "最新" if revision == head else f"需要升级到 {head}(运行 station init)"
     checks.append(Check("数据库版本", state, f"{revision or '空库'},{note}"))
+    if revision is not None:
+        checks.append(_audit_guard_check(engine))
     return checks
+
+
+def _audit_guard_check(engine) -> Check:
+    from .audit_guard import broken_guards
+
+    try:
+        with engine.connect() as connection:
+            broken = broken_guards(connection)
+    except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
+        return Check("审计日志保护", "fail", f"无法检查:{error}")
+    finally:
+        engine.dispose()
+    if broken:
+        return Check("审计日志保护", "fail",
+                     f"触发器缺失、被改动或被停用:{'、'.join(broken)};运行 station init 恢复(恢复会记入审计日志)")
+    return Check("审计日志保护", "ok", "数据库拒绝修改、删除或替换审计记录")
 
 
 def _font_check(settings) -> Check:
