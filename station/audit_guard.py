@@ -40,12 +40,12 @@ POSTGRESQL_GUARDS = {
 def broken_guards(connection: Connection) -> list[str]:
     """Names of the audit log's guards that are missing, altered or disabled (empty: all in place)."""
     if connection.dialect.name == "sqlite":
-        found = dict(connection.execute(text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'")).all())
+        found: dict[str, str] = {name: sql for name, sql in connection.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"))}
         return [name for name, sql in SQLITE_GUARDS.items() if _plain(found.get(name)) != _plain(sql)]
-    enabled = dict(connection.execute(text(
+    enabled: dict[str, str] = {name: state for name, state in connection.execute(text(
         "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'audit_log'::regclass "
-        "AND NOT tgisinternal")).all())
+        "AND NOT tgisinternal"))}
     return [name for name in POSTGRESQL_GUARDS if enabled.get(name) not in ("O", "A")]
 
 
