@@ -17,6 +17,7 @@ from textual.widgets import Static
 from reports.print_jobs import print_household
 from station.codes import relations, sexes
 from station.errors import StationError
+from station.masking import mask_text
 from station.permissions import allowed
 from station.phone import mask_phone
 from station.records.ledger import HouseholdRecord, PersonRecord
@@ -116,7 +117,7 @@ class HouseholdScreen(HouseholdOperations):
             self.t(f"household.status_{household.status}"), "\n",
             self.t("household.address", address=address or "—"), "  ",
             self.t("household.phone", phone=mask_phone(household.phone) or "—"),
-            *(("\n", self.t("household.notes", notes=household.notes)) if household.notes else ()))
+            *(("\n", self.t("household.notes", notes=mask_text(household.notes))) if household.notes else ()))
 
     async def _show_members(self, members: tuple[PersonRecord, ...]) -> None:
         lines = self.query_one("#member-lines", Vertical)
@@ -150,7 +151,7 @@ class HouseholdScreen(HouseholdOperations):
         for visit in file.visits:
             when = visit.done_on or visit.planned_on
             planned = "" if visit.is_done else self.t("household.planned")
-            table.add_row(f"{when}{planned}", visit.kind_name, visit.worker_name, visit.content)
+            table.add_row(f"{when}{planned}", visit.kind_name, visit.worker_name, mask_text(visit.content))
         return table
 
     def _requests(self, file: HouseholdFile) -> Table | str:

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import logging
-import re
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from station.masking import mask_text
+
 LOGGER_NAME = "station.tui"
-# 18-digit IDs (last may be X), old 15-digit IDs, mobiles, landlines with an area code: anything
-# that could name a resident is replaced before a record reaches the file.
-_SENSITIVE = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?![0-9A-Za-z])"
-)
 MASK = "[已隐藏]"
 
 logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
 
 
 def scrub(text: str) -> str:
-    """Replace anything that looks like an ID or phone number."""
-    return _SENSITIVE.sub(MASK, text)
+    """Replace anything that looks like an ID or phone number (the rule every masked output uses)."""
+    return mask_text(text, MASK)
 
 
 class ScrubFilter(logging.Filter):

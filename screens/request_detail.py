@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from reports.print_jobs import print_receipt
 from station.errors import ConflictError, StationError
+from station.masking import mask_text
 from station.permissions import allowed
 from station.phone import mask_phone
 from station.records.request_views import AssigneeChoice, RequestFile
@@ -109,8 +110,9 @@ class RequestDetailScreen(StationScreen):
             table.add_column(ratio=1)
         for index in range(0, len(pairs), 2):
             table.add_row(*self._pair(*pairs[index]), *self._pair(*pairs[index + 1]))
-        for name, value in (("description", request.description), ("result", request.result),
-                            ("satisfaction", self._satisfaction(request)), ("feedback", request.feedback)):
+        for name, value in (("description", mask_text(request.description)), ("result", mask_text(request.result)),
+                            ("satisfaction", self._satisfaction(request)),
+                            ("feedback", mask_text(request.feedback))):
             if value or name == "description":
                 table.add_row(*self._pair(name, value))
         return table
@@ -129,7 +131,7 @@ class RequestDetailScreen(StationScreen):
             step = code_name(self.t, "state", event.to_state)
             if event.from_state:
                 step = f"{code_name(self.t, 'state', event.from_state)} → {step}"
-            table.add_row(f"{event.at:%Y-%m-%d %H:%M}", step, event.user_name or "—", Text(event.note))
+            table.add_row(f"{event.at:%Y-%m-%d %H:%M}", step, event.user_name or "—", Text(mask_text(event.note)))
         return table
 
     # --- steps -------------------------------------------------------------------------------

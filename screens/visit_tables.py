@@ -6,6 +6,7 @@ from datetime import date
 
 from rich.text import Text
 
+from station.masking import mask_text
 from station.records.visits import DueVisitRecord, VisitRecord
 
 from .base import Localized
@@ -42,7 +43,7 @@ class VisitTable(Localized, FittedTable[str | Text]):
         day = visit.done_on or visit.planned_on
         return (str(day), self._state(visit, today), visit.kind_name, visit.worker_name,
                 visit.household_number or "—", visit.person_name or "—", visit.grid_name,
-                _short(visit.content), str(visit.follow_up_on or ""))
+                _short(mask_text(visit.content)), str(visit.follow_up_on or ""))
 
     def _state(self, visit: VisitRecord, today: date) -> str | Text:
         if visit.is_done:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, TabbedContent, TabPane
 
 from reports.print_jobs import print_visits
 from station.errors import PermissionDenied
+from station.masking import mask_text
 from station.permissions import allowed, require
 from station.records.visit_views import WorkerOption
 from station.records.visits import DueVisitRecord, VisitRecord
@@ -122,7 +123,7 @@ class VisitsScreen(StationScreen):
                         worker=visit.worker_name),
                  self.t("visits.detail_who", person=visit.person_name or "—",
                         number=visit.household_number or "—", grid=visit.grid_name),
-                 "", visit.content or "—"]
+                 "", mask_text(visit.content) or "—"]
         if visit.follow_up_on:
             lines.append(self.t("visits.detail_follow_up", day=str(visit.follow_up_on)))
         if not visit.is_done:

@@ -19,6 +19,7 @@ from .export_common import (
     ExportRows,
     blank,
     count_rows,
+    free_text,
     in_scope,
     mask_id_cell,
     mask_phone_cell,
@@ -64,7 +65,7 @@ def visit_rows(uow: UnitOfWork, grid_id: int | None, masked: bool) -> ExportRows
     def rows() -> Iterator[tuple[Any, ...]]:
         for done_on, planned_on, kind, grid, number, person, worker, content, follow_up in stream(uow, query):
             yield (done_on, planned_on, VISIT_KINDS.get(kind, kind), grid, blank(number),
-                   blank(person), worker, blank(content), follow_up)
+                   blank(person), worker, free_text(content, masked), follow_up)
 
     return ExportRows(VISIT_HEADERS, count_rows(uow, query), rows())
 
@@ -76,20 +77,21 @@ def _register_row(entry: RegisterEntryRecord, sex_names: dict[str, str], masked:
         sex_names.get(entry.sex, entry.sex), entry.age if masked else entry.birth_date,
         mask_phone_cell(entry.phone) if masked else blank(entry.phone),
         blank(entry.household_number), blank(entry.grid_name), blank(entry.address),
-        entry.start_on, entry.end_on, blank(entry.end_reason), blank(entry.worker_name),
+        entry.start_on, entry.end_on, free_text(entry.end_reason, masked), blank(entry.worker_name),
         entry.visit_every_days, entry.last_visit_on, entry.next_visit_due,
-        VISIT_STATES.get(entry.visit_state) or None, blank(entry.notes),
+        VISIT_STATES.get(entry.visit_state) or None, free_text(entry.notes, masked),
     )
 
 
 def _request_row(request: RequestRecord, masked: bool) -> tuple[Any, ...]:
     return (
         request.number, request.received_at, request.channel_name, request.category_name,
-        request.urgency_name, blank(request.grid_name), request.description,
+        request.urgency_name, blank(request.grid_name), free_text(request.description, masked),
         blank(request.contact_name),
         mask_phone_cell(request.contact_phone) if masked else blank(request.contact_phone),
         request.state_name, blank(request.assignee_name), request.deadline_at, request.closed_at,
-        blank(request.result), blank(request.satisfaction_name), blank(request.feedback),
+        free_text(request.result, masked), blank(request.satisfaction_name),
+        free_text(request.feedback, masked),
         request.reopen_count, TIMINGS.get(request.timing, request.timing),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from .idcard import mask_id
+from .masking import mask_optional
 from .phone import mask_phone
 from .scope import community_clause, grid_clause
 from .uow import UnitOfWork
@@ -50,6 +51,11 @@ def stream(uow: UnitOfWork, query: Select) -> Iterator[Any]:
 def blank(value: str | None) -> str | None:
     """Empty text as an empty cell."""
     return value or None
+
+
+def free_text(value: str | None, masked: bool) -> str | None:
+    """Typed text (notes, content, descriptions): numbers in it masked in a masked export."""
+    return mask_optional(value) if masked else blank(value)
 
 
 def mask_id_cell(value: str | None) -> str | None:

@@ -28,6 +28,7 @@ from .export_common import (
     ExportRows,
     blank,
     count_rows,
+    free_text,
     in_scope,
     mask_id_cell,
     mask_phone_cell,
@@ -102,7 +103,7 @@ def _person_row(row: Any, names: _PersonNames, masked: bool, today) -> tuple[Any
         names.sexes.get(sex, sex), age_on(birth, deceased_on or today) if masked else birth,
         names.ethnicities.get(ethnicity, ethnicity),
         mask_phone_cell(phone) if masked else blank(phone),
-        POPULATION_TYPES.get(population, population), blank(notes),
+        POPULATION_TYPES.get(population, population), free_text(notes, masked),
     )
 
 
@@ -133,5 +134,5 @@ def _household_row(row: Any, masked: bool) -> tuple[Any, ...]:
         number, grid, blank(building), blank(unit), blank(room), blank(address),
         HOUSEHOLD_KINDS.get(kind, kind), blank(head), size or 0,
         mask_phone_cell(phone) if masked else blank(phone),
-        HOUSEHOLD_STATUSES.get(status, status), moved_out_on, blank(notes),
+        HOUSEHOLD_STATUSES.get(status, status), moved_out_on, free_text(notes, masked),
     )

@@ -19,11 +19,12 @@ from . import audit, codes
 from .errors import NotFound, ValidationError
 from .idcard import mask_id
 from .ledger_queries import find_household, get_household, get_person
+from .masking import mask_text
 from .need_queries import entry_records
 from .needs import entries_for_person
 from .permissions import require
 from .phone import mask_phone
-from .printing_common import letterhead, mask_text, member_line, place_text, register_line
+from .printing_common import letterhead, member_line, place_text, register_line
 from .printing_visits import find_worker, visit_lines
 from .records.ledger import HouseholdRecord, PersonRecord
 from .records.printing import HouseholdForm, PersonFile, RequestReceipt, VisitSheet

@@ -1,8 +1,7 @@
-"""Shared by the printing services: the letterhead, masking inside free text, names for codes."""
+"""Shared by the printing services: the letterhead, masked member and register lines, names for codes."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import select
@@ -12,16 +11,12 @@ from models import Community
 from . import codes
 from .errors import NotFound
 from .idcard import mask_id
+from .masking import mask_text
 from .phone import mask_phone
 from .records.ledger import PersonRecord
 from .records.needs import RegisterEntryRecord
 from .records.printing import Letterhead, MemberLine, RegisterLine
 from .uow import UnitOfWork
-
-# An ID number (18 characters, or a 20-character disability certificate that starts with one),
-# then any other run of 7+ digits (phones, old 15-digit IDs), with an optional area code.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?:\d{2})?(?![0-9A-Za-z])")
-_DIGITS_IN_TEXT = re.compile(r"(?<![\d*])(?:0\d{2,3}-)?\d{7,}(?!\d)")
 
 ATTRIBUTE_LABELS = {
     "disability_category": "残疾类别",
@@ -32,12 +27,6 @@ ATTRIBUTE_LABELS = {
     "guardian": "监护人",
     "guardian_phone": "监护人电话",
 }
-
-
-def mask_text(text: str) -> str:
-    """Free text with every ID-like and phone-like number in it masked."""
-    text = _ID_IN_TEXT.sub(lambda match: mask_id(match.group()), text or "")
-    return _DIGITS_IN_TEXT.sub(lambda match: mask_phone(match.group()), text)
 
 
 def letterhead(uow: UnitOfWork, community_id: int | None = None) -> Letterhead:

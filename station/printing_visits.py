@@ -9,7 +9,8 @@ from sqlalchemy import or_, select
 from models import Building, Household, Unit, User
 
 from .errors import NotFound
-from .printing_common import mask_text, place_text
+from .masking import mask_text
+from .printing_common import place_text
 from .records.needs import RegisterEntryRecord
 from .records.printing import VisitLine
 from .records.visits import VisitRecord

@@ -232,7 +232,7 @@ def test_without_lp_the_file_is_kept_and_the_reason_given(uow, town, tmp_path, m
 
 
 def test_free_text_masks_ids_and_phones_but_not_dates_or_numbers():
-    from station.printing_common import mask_text
+    from station.masking import mask_text
 
     text = f"身份证{HEAD_ID},残疾证{SPOUSE_ID}42,电话{HEAD_PHONE}或{HOME_PHONE},2026-11-23 送米 25 斤"
     masked = mask_text(text)
