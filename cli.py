@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -305,6 +306,10 @@ def _safe_url(db) -> str:
 
 def main() -> None:
     """Entry point: expected problems print a Chinese message on stderr and exit non-zero."""
+    if hasattr(os, "umask"):
+        # Whatever this process creates (database, -wal, backups, reports, logs, pg_dump's file)
+        # is the station user's alone; Windows profile folders get this from their ACLs.
+        os.umask(0o077)
     try:
         app()
     except StationError as error:

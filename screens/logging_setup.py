@@ -6,6 +6,7 @@ import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from station.disk import private_file, private_folder
 from station.masking import mask_text
 
 LOGGER_NAME = "station.tui"
@@ -43,8 +44,8 @@ def log_folder() -> Path:
 def setup_logging(folder: Path | None = None) -> Path:
     """Attach the rotating file handler to the TUI's logger; returns the log file's path."""
     folder = folder or log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "station.log"
+    path = private_folder(folder) / "station.log"
+    private_file(path)
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.addFilter(ScrubFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -34,7 +34,7 @@ from .backup_manifest import (
 )
 from .backup_postgres import dump_postgres
 from .backup_sqlite import dump_sqlite
-from .disk import fsync_folder
+from .disk import fsync_folder, private_folder
 from .errors import DatabaseError
 from .permissions import require
 from .uow import UnitOfWork
@@ -76,7 +76,7 @@ def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | N
     if backend not in BACKUP_SUFFIXES:
         raise DatabaseError(f"不支持备份 {backend} 数据库")
     now = now or datetime.now()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     with folder_lock(folder):
         remove_leftovers(folder)
         final = free_name(folder, now, label, BACKUP_SUFFIXES[backend])

@@ -8,6 +8,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .disk import private_file
 from .errors import DatabaseError
 
 FORMAT = "station-backup"
@@ -50,7 +51,7 @@ def write_manifest(manifest: BackupManifest, path: Path) -> None:
     """Write a manifest durably: to a partial name, fsynced, then renamed into place."""
     partial = path.with_name(path.name + PARTIAL_SUFFIX)
     text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2, sort_keys=True)
-    with open(partial, "w", encoding="utf-8") as handle:
+    with open(private_file(partial), "w", encoding="utf-8") as handle:
         handle.write(text + "\n")
         handle.flush()
         os.fsync(handle.fileno())

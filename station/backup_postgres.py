@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
+from .disk import private_file
 from .errors import DatabaseError
 
 _TOOL_TIMEOUT_S = 3600
@@ -46,7 +47,7 @@ def dump_postgres(engine: Engine, partial: Path) -> tuple[dict[str, int], str | 
         revision = _revision(connection, counts)
         # pg_dump reads the snapshot this transaction exported, so it sees exactly these rows.
         run_pg_tool("pg_dump", engine.url, "--format=custom", f"--snapshot={snapshot}",
-                    f"--file={partial}")
+                    f"--file={private_file(partial)}")
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
     check_archive(partial)

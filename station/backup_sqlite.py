@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from .disk import private_file
 from .errors import DatabaseError
 from .sqlite_file_check import FileCheck, check_sqlite_file
 
@@ -33,7 +34,7 @@ def dump_sqlite(engine: Engine, partial: Path, source: sqlite3.Connection | None
 
 def copy_into(source: sqlite3.Connection, partial: Path) -> None:
     """One backup step copies every page inside one read transaction: a consistent snapshot."""
-    target = sqlite3.connect(partial)
+    target = sqlite3.connect(private_file(partial))
     try:
         source.backup(target)
         # The copy inherits the WAL flag; a rollback-journal file stands alone without -wal/-shm.

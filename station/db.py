@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .disk import private_file, private_folder
 from .secrets import SecretSource, account_for, database_password
 from .settings import Settings
 
@@ -32,7 +33,8 @@ def make_engine(url: URL | str) -> Engine:
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            # Created owner-only: SQLite gives -wal and -shm the database file's mode.
+            private_file(private_folder(Path(url.database).parent) / Path(url.database).name)
         # LIFO: the counter's few threads keep reusing the same warm connection (and its page
         # cache) instead of rotating through the pool and warming every connection's cache.
         engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True)

@@ -44,6 +44,13 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+def private_file(path: Path) -> Path:
+    """Create an empty owner-only file unless one exists, so whatever writes it next keeps the mode."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+    return path
+
+
 def make_private(path: Path) -> None:
     """Owner-only access to a file the app created."""
     with contextlib.suppress(OSError):

@@ -26,6 +26,7 @@ def run_checks(config_path: str | Path | None) -> list[Check]:
     checks = [Check("配置", "ok", settings.source)]
     checks.append(_keyring_check())
     checks.extend(_database_checks(settings))
+    checks.append(_file_mode_check(settings))
     checks.append(_font_check(settings))
     return checks
 
@@ -83,6 +84,23 @@ def _audit_guard_check(engine) -> Check:
         return Check("审计日志保护", "fail",
                      f"触发器缺失、被改动或被停用:{'、'.join(broken)};运行 station init 恢复(恢复会记入审计日志)")
     return Check("审计日志保护", "ok", "数据库拒绝修改、删除或替换审计记录")
+
+
+def _file_mode_check(settings) -> Check:
+    """Residents' data on disk (database, backups, reports) must be the station user's alone."""
+    from .disk import is_private
+    from .output_files import database_files
+
+    places = [path for path in database_files(settings) if path.exists()]
+    places += [path.parent for path in places[:1]]
+    for folder in (settings.resolve(settings.backup.folder), settings.resolve(settings.reports.folder)):
+        if folder.is_dir():
+            places += [folder, *(path for path in folder.iterdir() if path.is_file())]
+    open_to_others = [str(path) for path in places if not is_private(path)]
+    if not open_to_others:
+        return Check("文件权限", "ok", "数据库、备份和报表仅本用户可读")
+    shown = "、".join(open_to_others[:5]) + (f" 等 {len(open_to_others)} 项" if len(open_to_others) > 5 else "")
+    return Check("文件权限", "warn", f"其他用户可读:{shown};请执行 chmod 600(目录 chmod 700)")
 
 
 def _font_check(settings) -> Check:

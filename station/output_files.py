@@ -27,13 +27,18 @@ from .settings import Settings
 _SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
-def protected_files(settings: Settings) -> list[Path]:
-    """Files no output may replace: the SQLite database with its companions, and the config file."""
-    found = []
+def database_files(settings: Settings) -> list[Path]:
+    """The SQLite database file with its -wal, -shm and -journal companions (none for PostgreSQL)."""
     url = make_url(settings.database.url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        database = settings.resolve(url.database)
-        found += [database.with_name(database.name + suffix) for suffix in _SQLITE_COMPANIONS]
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return []
+    database = settings.resolve(url.database)
+    return [database.with_name(database.name + suffix) for suffix in _SQLITE_COMPANIONS]
+
+
+def protected_files(settings: Settings) -> list[Path]:
+    """Files no output may replace: the database files and the config file."""
+    found = database_files(settings)
     if settings.source not in ("(defaults)", ""):
         found.append(Path(settings.source))
     return found

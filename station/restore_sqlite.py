@@ -20,7 +20,7 @@ from .backup import create_backup
 from .backup_files import BackupFile
 from .backup_manifest import PARTIAL_SUFFIX, BackupManifest
 from .backup_sqlite import live_sqlite_path
-from .disk import fsync_folder
+from .disk import fsync_folder, private_file
 from .errors import DatabaseError
 from .sqlite_file_check import check_sqlite_file
 
@@ -103,7 +103,7 @@ def _replace(staged: Path, live: Path) -> None:
 def _copy_hashing(source: Path, target: Path) -> str:
     """Copy a file, fsync the copy, and return the SHA-256 of what was copied."""
     digest = hashlib.sha256()
-    with open(source, "rb") as reader, open(target, "wb") as writer:
+    with open(source, "rb") as reader, open(private_file(target), "wb") as writer:
         while block := reader.read(1 << 20):
             digest.update(block)
             writer.write(block)
