@@ -8,7 +8,7 @@ ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench pg-stop tools
+.PHONY: help run test lint bench pg-stop tools lock
 
 help:
 	@echo "make run [ARGS=...]    start the app (creates .venv on first use)"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench [ARGS=...]  python -m bench"
 	@echo "make pg-stop           stop the test PostgreSQL server"
 	@echo "make tools             install poppler-utils and a CJK font (printing tests; Debian)"
+	@echo "make lock              re-resolve the newest versions into constraints.txt (then run make test)"
 
 # Target is bin/pip, not bin/python: without Debian's python3-venv, venv fails halfway and
 # leaves a pip-less .venv that must not count as done.
@@ -27,15 +28,29 @@ $(BIN)/pip:
 		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv </dev/null; \
 		$(PYTHON) -m venv $(VENV); }
 
-# Stamps: reinstall only when the dependency list changes; the editable install picks up code.
-$(VENV)/.installed: pyproject.toml | $(BIN)/pip
-	$(BIN)/python -m pip install -e .
+# Stamps: reinstall only when the dependency list or the pins change; the editable install picks
+# up code. Every install goes through constraints.txt: a station installed next year runs the
+# versions the tests passed with, not whatever is newest that day.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/pip
+	$(BIN)/python -m pip install -c constraints.txt -e .
 	touch $@
 
 # The dev install includes the runtime one, so it refreshes both stamps.
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/pip
-	$(BIN)/python -m pip install -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/pip
+	$(BIN)/python -m pip install -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+# A deliberate update: resolve the newest versions in a scratch venv and write them as the pins.
+# Commit constraints.txt only after `make test` (and `make bench`) pass with it.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q -e '.[dev]'
+	{ echo "# Every package at the version the whole test suite last passed with (\`make lock\` rewrites it)."; \
+	  echo "# Both README commands install through it; see README \"Updating the pinned versions\"."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt
+	rm -rf .venv-lock
+	@echo "constraints.txt rewritten: run make test, then commit it"
 
 run: $(VENV)/.installed
 	$(BIN)/station run $(ARGS)
