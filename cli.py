@@ -312,9 +312,23 @@ def main() -> None:
         os.umask(0o077)
     try:
         app()
-    except StationError as error:
-        err.print(f"[red]{error.title}:[/red]{error.message}")
-        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 - no traceback ever reaches the person at the keyboard
+        sys.exit(_report_failure(error))
+
+
+def _report_failure(error: Exception) -> int:
+    """One line on stderr: what went wrong and that nothing was saved; 1 expected, 2 unexpected."""
+    from rich.text import Text
+
+    from station.failures import explain
+    from station.masking import mask_text
+
+    known = explain(error)
+    if known is not None:
+        err.print(Text.assemble((f"{known.title}:", "red"), known.message))
+        return 1
+    err.print(Text.assemble(("系统错误:", "red"), f"{type(error).__name__}: {mask_text(str(error))[:300]}"))
+    return 2
 
 
 def _register_command_groups() -> None:

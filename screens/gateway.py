@@ -69,9 +69,16 @@ class Gateway:
                 _if_attached(owner, on_done, result)
             except StationError as error:
                 _if_attached(owner, on_error or self._show_error, error)
-            except Exception:  # noqa: BLE001 - the one place unexpected errors are caught
-                log.exception("后台操作失败:%s", name or "job")
-                self._show_failure()
+            except Exception as failure:  # noqa: BLE001 - the one place unexpected errors are caught
+                # Imported here: it loads SQLAlchemy (see screens.database_handle).
+                from station.failures import explain
+
+                known = explain(failure)  # locked, disk full, server gone: said as such
+                log.warning("后台操作失败:%s", name or "job", exc_info=failure)
+                if known is None:
+                    self._show_failure()
+                else:
+                    _if_attached(owner, on_error or self._show_error, known)
 
         return owner.run_worker(work(), name=name or "job", group="gateway", exit_on_error=False)
 

@@ -36,6 +36,8 @@ from .backup_postgres import dump_postgres
 from .backup_sqlite import dump_sqlite
 from .disk import fsync_folder, private_folder
 from .errors import DatabaseError
+from .failures import explain
+from .masking import mask_text
 from .permissions import require
 from .uow import UnitOfWork
 
@@ -44,7 +46,11 @@ def run_backup(uow: UnitOfWork, *, label: str = "manual", folder: Path | None = 
     """Back up the database now: into `folder` if given (left as is), else the configured folder (pruned)."""
     require(uow.actor, "backup.run")
     target = folder or backup_folder(uow.settings)
-    made = create_backup(uow.database.engine, target, label=label, now=uow.now())
+    try:
+        made = create_backup(uow.database.engine, target, label=label, now=uow.now())
+    except Exception as error:
+        _record_failure(uow, target, label, error)
+        raise
     if folder is None:
         prune_backups(target, uow.settings.backup.keep)
     record_backup(uow, made)
@@ -59,6 +65,19 @@ def record_backup(uow: UnitOfWork, made: BackupFile) -> None:
         "file": str(made.path), "label": manifest.label, "sha256": manifest.sha256,
         "schema_revision": manifest.schema_revision, "rows": manifest.total_rows(),
     }, detail=f"备份 {made.path.name}")
+
+
+def _record_failure(uow: UnitOfWork, folder: Path, label: str, error: Exception) -> None:
+    """Audit a failed backup (nothing was kept); if even that cannot be written, the error says enough."""
+    known = explain(error)
+    reason = known.message if known is not None else f"{type(error).__name__}: {mask_text(str(error))[:200]}"
+    try:
+        audit.record(uow, "backup_failed", "database", None, new={"folder": str(folder), "label": label,
+                                                                   "reason": reason},
+                     detail=f"备份失败:{reason}")
+        uow.commit()
+    except Exception:  # noqa: BLE001 - the disk may be full or the database locked: keep the first error
+        uow.session.rollback()
 
 
 def backup_sqlite(engine: Engine, folder: Path, *, label: str = "backup") -> Path:

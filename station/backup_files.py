@@ -16,13 +16,9 @@ from .backup_manifest import (
     manifest_path,
     read_manifest,
 )
+from .disk import file_lock
 from .errors import StationError
 from .settings import Settings
-
-try:
-    import fcntl
-except ImportError:  # Windows: one station process at a time is the rule there
-    fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".backup.lock"
 
@@ -90,12 +86,5 @@ def free_name(folder: Path, now: datetime, label: str, suffix: str) -> Path:
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """Serialise backups into one folder (two stations starting at once); freed if killed."""
-    if fcntl is None:
+    with file_lock(folder / LOCK_NAME):
         yield
-        return
-    with open(folder / LOCK_NAME, "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

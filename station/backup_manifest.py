@@ -72,9 +72,26 @@ def read_manifest(backup: Path) -> BackupManifest:
     if raw.get("format_version") != FORMAT_VERSION:
         raise DatabaseError(f"备份清单版本 {raw.get('format_version')} 无法识别,请升级 station")
     try:
-        return BackupManifest(**raw)
+        manifest = BackupManifest(**raw)
     except TypeError as error:
         raise DatabaseError(f"备份清单 {path.name} 内容不完整:{error}") from error
+    _check_types(manifest, path.name)
+    return manifest
+
+
+def _check_types(manifest: BackupManifest, name: str) -> None:
+    """Every field of the type the app wrote (a hand-edited manifest may hold anything)."""
+    texts = ("file", "backend", "schema_revision", "sha256", "created_at", "label")
+    wrong = [field for field in texts if not isinstance(getattr(manifest, field), str)]
+    if not isinstance(manifest.size, int) or isinstance(manifest.size, bool) or manifest.size < 0:
+        wrong.append("size")
+    counts = manifest.counts
+    if not isinstance(counts, dict) or not all(
+            isinstance(key, str) and isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            for key, value in counts.items()):
+        wrong.append("counts")
+    if wrong:
+        raise DatabaseError(f"备份清单 {name} 中 {'、'.join(wrong)} 的内容类型不对(清单被改动或损坏),已拒绝")
 
 
 def file_sha256(path: Path) -> str:

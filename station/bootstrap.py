@@ -18,10 +18,12 @@ from .actor import SYSTEM
 from .audit_guard import repair_guards
 from .backup import create_backup, record_backup, run_backup
 from .backup_files import BackupFile, backup_folder, made_on, prune_backups
+from .backup_sqlite import live_sqlite_path
 from .db import Database, database_url, make_engine
 from .errors import DatabaseError, StationError
 from .migrate import ensure_schema
 from .places import ensure_community
+from .restore_sqlite import remove_stale_staging
 from .settings import Settings
 from .uow import UnitOfWork
 
@@ -33,6 +35,8 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
     """Connect and bring the schema to the newest version; the community row exists afterwards."""
     url, _source = database_url(settings)
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite" and remove_stale_staging(live_sqlite_path(engine)):
+        log.warning("已清理上次中断的恢复留下的临时文件")
     folder = backup_folder(settings)
     made: list[BackupFile] = []
 

@@ -41,7 +41,8 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
     if path is None:
         return Settings()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML itself refuses.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: 无法读取配置文件({exc})") from exc
     except tomllib.TOMLDecodeError as exc:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .disk import private_file, private_folder
+from .errors import ConfigError
 from .secrets import SecretSource, account_for, database_password
 from .settings import Settings
 
@@ -19,9 +20,10 @@ def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:
     """The configured URL with SQLite paths resolved and the password filled from the keyring."""
     url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite":
-        if url.database and url.database != ":memory:":
-            url = url.set(database=str(settings.resolve(url.database)))
-        return url, None
+        if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
+            raise ConfigError("[database] url 指向内存数据库:数据在程序退出时全部丢失,不能使用;"
+                              "请写一个数据库文件,如 sqlite:///data/station.db")
+        return url.set(database=str(settings.resolve(url.database))), None
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     password, source = database_password(account_for(url.username or "", url.host or ""))

@@ -16,7 +16,7 @@ from datetime import date, datetime, time
 from itertools import count
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from models import (
     Building,
@@ -102,6 +102,7 @@ def generate(db: Database, *, households: int, seed: int, progress: Progress | N
     with UnitOfWork(db, SYSTEM) as uow:
         community = ensure_community(uow, db.settings)
         connection = uow.session.connection()
+        _claim(connection, community.id)
         _refuse_non_empty(connection, community.id)
         now = _now(db, today)
         with bulk_pragmas(connection):
@@ -113,6 +114,12 @@ def generate(db: Database, *, households: int, seed: int, progress: Progress | N
         uow.commit()
     refresh_statistics(db.engine)
     return replace(summary, seconds=round(clock.perf_counter() - started, 2))
+
+
+def _claim(connection: Connection, community_id: int) -> None:
+    """Take the community's write lock before looking: of two demos started at once, the second
+    waits and then finds the community filled (PostgreSQL) or is told the database is busy (SQLite)."""
+    connection.execute(update(Community).where(Community.id == community_id).values(id=Community.id))
 
 
 def _refuse_non_empty(connection: Connection, community_id: int) -> None:

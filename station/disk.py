@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: one station process at a time is the rule there
+    fcntl = None  # type: ignore[assignment]
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -62,3 +68,22 @@ def is_private(path: Path) -> bool:
     if os.name != "posix":
         return True
     return path.stat().st_mode & 0o077 == 0
+
+
+@contextlib.contextmanager
+def file_lock(path: Path | None, *, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock on `path` (created owner-only); yields False when `wait` is off and
+    another process holds it. Freed if the process dies; a no-op (always True) without fcntl."""
+    if fcntl is None or path is None:
+        yield True
+        return
+    with open(private_file(path), "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

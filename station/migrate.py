@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -10,9 +11,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
+from .disk import file_lock
 from .errors import DatabaseError
+
+_SCHEMA_LOCK_KEY = 0x57A7_0001  # pg_advisory_lock key: "station schema"
 
 
 def _alembic_config(connection=None) -> Config:
@@ -46,8 +50,15 @@ def ensure_schema(engine: Engine, backup: Callable[[], Path | None] | None = Non
 
     Returns "created", "upgraded" or "current".
     """
-    current = current_revision(engine)
     head = head_revision()
+    if current_revision(engine) == head:
+        return "current"
+    with schema_lock(engine):  # two processes starting on an empty database: one creates it
+        return _bring_to_head(engine, head, backup)
+
+
+def _bring_to_head(engine: Engine, head: str, backup: Callable[[], Path | None] | None) -> str:
+    current = current_revision(engine)
     if current == head:
         return "current"
     if current is None and _has_tables(engine):
@@ -59,6 +70,23 @@ def ensure_schema(engine: Engine, backup: Callable[[], Path | None] | None = Non
         backup()
     upgrade(engine)
     return "created" if current is None else "upgraded"
+
+
+@contextlib.contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Hold the database's schema lock: a file lock beside a SQLite file, an advisory lock on PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+                connection.commit()
+        return
+    database = engine.url.database
+    with file_lock(Path(f"{database}.schema.lock") if database else None):
+        yield
 
 
 def _has_tables(engine: Engine) -> bool:

@@ -26,7 +26,7 @@ from .errors import DatabaseError
 from .migrate import ensure_schema
 from .permissions import require
 from .restore_postgres import swap_postgres, verify_postgres_archive
-from .restore_sqlite import stage_sqlite, swap_sqlite
+from .restore_sqlite import restoring, stage_sqlite, swap_sqlite
 from .uow import UnitOfWork
 
 
@@ -52,13 +52,14 @@ class RestoreResult:
 def restore_backup(database: Database, actor: Actor, path: Path,
                    confirm: Callable[[BackupManifest], bool] = lambda _manifest: True) -> RestoreResult | None:
     """Verify, ask `confirm`, then restore; None when the user declined (nothing changed)."""
-    staged = stage_restore(database, actor, path)
-    try:
-        if not confirm(staged.manifest):
-            return None
-        return apply_restore(database, actor, staged)
-    finally:
-        discard_restore(staged)
+    with restoring(database.engine):
+        staged = stage_restore(database, actor, path)
+        try:
+            if not confirm(staged.manifest):
+                return None
+            return apply_restore(database, actor, staged)
+        finally:
+            discard_restore(staged)
 
 
 def stage_restore(database: Database, actor: Actor, path: Path) -> StagedRestore:

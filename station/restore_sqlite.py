@@ -8,9 +8,11 @@ gone before the new file takes the name, or SQLite would replay the old WAL onto
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from .backup import create_backup
 from .backup_files import BackupFile
 from .backup_manifest import PARTIAL_SUFFIX, BackupManifest
 from .backup_sqlite import live_sqlite_path
-from .disk import fsync_folder, private_file
+from .disk import file_lock, fsync_folder, private_file
 from .errors import DatabaseError
 from .sqlite_file_check import check_sqlite_file
 
@@ -30,11 +32,41 @@ UNSAVED_MESSAGE = ("当前数据库无法完整备份(可能已损坏),为免丢
 _SIDECARS = ("-wal", "-shm", "-journal")
 
 
+def staged_path(live: Path) -> Path:
+    """Where a restore stages its checked copy, beside the live file (the rename stays on one disk)."""
+    return live.with_name(f"{live.name}.restore{PARTIAL_SUFFIX}")
+
+
+@contextlib.contextmanager
+def restoring(engine: Engine) -> Iterator[None]:
+    """Mark a restore in progress (a lock that dies with the process), so no start removes its copy."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with file_lock(_lock_path(live_sqlite_path(engine))):
+        yield
+
+
+def remove_stale_staging(live: Path) -> bool:
+    """Remove the copy a killed restore left behind (never one a running restore still holds)."""
+    staged = staged_path(live)
+    if not staged.exists():
+        return False
+    with file_lock(_lock_path(live), wait=False) as nobody_restoring:
+        if nobody_restoring:
+            staged.unlink(missing_ok=True)
+        return nobody_restoring
+
+
+def _lock_path(live: Path) -> Path:
+    return live.with_name(f"{live.name}.restore.lock")
+
+
 def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest) -> Path:
     """Copy the backup beside the live file and verify the copy: checksum, integrity, contents."""
     live = live_sqlite_path(engine)
     live.parent.mkdir(parents=True, exist_ok=True)
-    staged = live.with_name(f"{live.name}.restore{PARTIAL_SUFFIX}")
+    staged = staged_path(live)
     try:
         if _copy_hashing(backup, staged) != manifest.sha256:
             raise DatabaseError(f"备份文件 {backup.name} 的校验和与清单不符:文件已损坏或被改动,已拒绝恢复")
