@@ -22,6 +22,7 @@ def register(app: typer.Typer) -> None:
     app.command("export")(export)
     app.command("backup")(backup)
     app.command("restore")(restore)
+    app.command("backup-key")(backup_key)
 
 
 def export(
@@ -75,16 +76,19 @@ def backup(
 def restore(
     file: Annotated[Path, typer.Argument(help="备份文件(.db / .dump,或其 .manifest.json)")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="不再询问确认")] = False,
+    key: Annotated[str | None, typer.Option("--key", help="本站备份签名密钥(新电脑上恢复时输入)")] = None,
 ) -> None:
     """从备份恢复数据库:先校验备份,再备份当前数据库,然后整体替换(旧版本备份会自动升级)。"""
     from cli import cli_actor, out, settings
+    from station.backup_seal import parse_key
     from station.db import Database, database_url, make_engine
     from station.restore import restore_backup
 
     config = settings()
     db = Database(make_engine(database_url(config)[0]), config)
     try:
-        result = restore_backup(db, cli_actor(), file.resolve(), confirm=lambda m: yes or _confirm(m))
+        result = restore_backup(db, cli_actor(), file.resolve(), confirm=lambda m: yes or _confirm(m),
+                                key=parse_key(key) if key else None)
     finally:
         db.dispose()
     if result is None:
@@ -95,6 +99,23 @@ def restore(
         out.print(f"  恢复前的数据库已备份到 {result.safety_backup}")
     if result.upgraded:
         out.print("  备份来自旧版本,已升级到当前数据库版本")
+
+
+def backup_key() -> None:
+    """显示本站备份签名密钥:请抄写在纸质档案中;电脑损坏后,在新电脑上恢复备份需要它。"""
+    from cli import cli_actor, out, settings
+    from station.backup_seal import shown_key
+    from station.bootstrap import open_database
+    from station.uow import UnitOfWork
+
+    db = open_database(settings(), daily_backup=False)
+    try:
+        with UnitOfWork(db, cli_actor()) as uow:
+            key = shown_key(uow)
+    finally:
+        db.dispose()
+    out.print(f"本站备份签名密钥:[bold]{key}[/bold]")
+    out.print("请抄写并妥善保管(不要和备份放在一起);新电脑上恢复:station restore 备份文件 --key 密钥")
 
 
 def _confirm(manifest) -> bool:

@@ -33,6 +33,7 @@ from .backup_manifest import (
     write_manifest,
 )
 from .backup_postgres import dump_postgres
+from .backup_seal import seal_key, sealed
 from .backup_sqlite import dump_sqlite
 from .disk import fsync_folder, private_folder
 from .errors import DatabaseError
@@ -101,7 +102,8 @@ def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | N
         final = free_name(folder, now, label, BACKUP_SUFFIXES[backend])
         partial = final.with_name(final.name + PARTIAL_SUFFIX)
         try:
-            manifest = _dump(engine, partial, final.name, label, now, source)
+            manifest = sealed(_dump(engine, partial, final.name, label, now, source),
+                              seal_key(engine, create=True) or b"")
             # Manifest first: a backup file under its final name always has its manifest.
             write_manifest(manifest, manifest_path(final))
             os.replace(partial, final)

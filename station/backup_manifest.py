@@ -32,6 +32,7 @@ class BackupManifest:
     counts: dict[str, int] = field(default_factory=dict)
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
+    seal: str = ""  # HMAC under the station's seal key (station.backup_seal); "" when unsealed
 
     def total_rows(self) -> int:
         return sum(self.counts.values())
@@ -81,7 +82,7 @@ def read_manifest(backup: Path) -> BackupManifest:
 
 def _check_types(manifest: BackupManifest, name: str) -> None:
     """Every field of the type the app wrote (a hand-edited manifest may hold anything)."""
-    texts = ("file", "backend", "schema_revision", "sha256", "created_at", "label")
+    texts = ("file", "backend", "schema_revision", "sha256", "created_at", "label", "seal")
     wrong = [field for field in texts if not isinstance(getattr(manifest, field), str)]
     if not isinstance(manifest.size, int) or isinstance(manifest.size, bool) or manifest.size < 0:
         wrong.append("size")

@@ -20,8 +20,10 @@ from .backup import create_backup, record_backup, run_backup
 from .backup_files import BackupFile, backup_folder, made_on, prune_backups
 from .backup_sqlite import live_sqlite_path
 from .db import Database, database_url, make_engine
+from .disk import make_private
 from .errors import DatabaseError, StationError
 from .migrate import ensure_schema
+from .output_files import database_files
 from .places import ensure_community
 from .restore_sqlite import remove_stale_staging
 from .settings import Settings
@@ -50,6 +52,9 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
     except OperationalError as error:
         engine.dispose()
         raise DatabaseError(f"无法打开数据库:{error.orig}") from error
+    for path in database_files(settings):  # SQLite created them with the umask's mode
+        if path.exists():
+            make_private(path)
     database = Database(engine, settings, clock)
     with UnitOfWork(database, SYSTEM) as uow:
         ensure_community(uow, settings)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .disk import private_file, private_folder
+from .disk import private_folder
 from .errors import ConfigError
 from .secrets import SecretSource, account_for, database_password
 from .settings import Settings
@@ -35,8 +35,7 @@ def make_engine(url: URL | str) -> Engine:
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            # Created owner-only: SQLite gives -wal and -shm the database file's mode.
-            private_file(private_folder(Path(url.database).parent) / Path(url.database).name)
+            private_folder(Path(url.database).parent)  # the file itself: see bootstrap.open_database
         # LIFO: the counter's few threads keep reusing the same warm connection (and its page
         # cache) instead of rotating through the pool and warming every connection's cache.
         engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True)

@@ -21,6 +21,7 @@ from .actor import Actor
 from .backup import record_backup
 from .backup_files import BackupFile, backup_folder
 from .backup_manifest import MANIFEST_SUFFIX, BackupManifest, backup_path_for, read_manifest
+from .backup_seal import check_seal, install_key, key_path, seal_key
 from .db import Database
 from .errors import DatabaseError
 from .migrate import ensure_schema
@@ -50,25 +51,33 @@ class RestoreResult:
 
 
 def restore_backup(database: Database, actor: Actor, path: Path,
-                   confirm: Callable[[BackupManifest], bool] = lambda _manifest: True) -> RestoreResult | None:
-    """Verify, ask `confirm`, then restore; None when the user declined (nothing changed)."""
+                   confirm: Callable[[BackupManifest], bool] = lambda _manifest: True, *,
+                   key: bytes | None = None) -> RestoreResult | None:
+    """Verify, ask `confirm`, then restore; None when the user declined (nothing changed).
+
+    `key` is the station's seal key typed by an administrator (a new PC has none of its own).
+    """
     with restoring(database.engine):
-        staged = stage_restore(database, actor, path)
+        staged = stage_restore(database, actor, path, key=key)
         try:
             if not confirm(staged.manifest):
                 return None
-            return apply_restore(database, actor, staged)
+            result = apply_restore(database, actor, staged)
         finally:
             discard_restore(staged)
+    if key is not None and seal_key(database.engine) is None:
+        install_key(key_path(database.engine), key)  # this PC's backups are sealed with it from now on
+    return result
 
 
-def stage_restore(database: Database, actor: Actor, path: Path) -> StagedRestore:
+def stage_restore(database: Database, actor: Actor, path: Path, *, key: bytes | None = None) -> StagedRestore:
     """Verify a backup (and stage its copy) without touching the live database."""
     require(actor, "backup.restore")
     backup = backup_path_for(path) if path.name.endswith(MANIFEST_SUFFIX) else path
     if not backup.is_file():
         raise DatabaseError(f"找不到备份文件 {backup}")
     manifest = read_manifest(backup)
+    check_seal(manifest, key or seal_key(database.engine), backup.name)
     _check_compatible(database, manifest)
     if database.is_sqlite:
         return StagedRestore(backup, manifest, stage_sqlite(database.engine, backup, manifest))

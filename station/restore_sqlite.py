@@ -24,6 +24,7 @@ from .backup_manifest import PARTIAL_SUFFIX, BackupManifest
 from .backup_sqlite import live_sqlite_path
 from .disk import file_lock, fsync_folder, private_file
 from .errors import DatabaseError
+from .schema_check import check_schema
 from .sqlite_file_check import check_sqlite_file
 
 BUSY_MESSAGE = "数据库正被其他程序使用(例如另一个 station 窗口),请先全部关闭后再恢复;数据库未改动"
@@ -75,6 +76,7 @@ def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest) -> Path
             raise DatabaseError(f"{backup.name} 不是 station 的数据库(没有版本信息),已拒绝恢复")
         if check.revision != manifest.schema_revision or check.counts != manifest.counts:
             raise DatabaseError(f"备份文件 {backup.name} 的内容与清单不符,已拒绝恢复")
+        check_schema(staged, check.revision, backup.name)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise

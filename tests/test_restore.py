@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from dataclasses import asdict
 import sqlite3
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from test_backup import backup_now, person_count, populate
 from models import AuditEntry, Community
 from station.backup import create_backup
 from station.backup_files import backup_folder, list_backups
-from station.backup_manifest import file_sha256, manifest_path, read_manifest
+from station.backup_manifest import BackupManifest, file_sha256, manifest_path, read_manifest
+from station.backup_seal import seal_key, sealed
 from station.db import Database, make_engine
 from station.errors import DatabaseError, PermissionDenied
 from station.migrate import current_revision, head_revision, upgrade
@@ -83,14 +85,14 @@ def test_a_file_without_manifest_is_refused(db, community_id, admin, tmp_path):
 
 def test_a_backup_from_a_newer_program_is_refused(db, community_id, admin):
     made = backup_now(db, admin)
-    rewrite_manifest(made.path, schema_revision="9999")
+    rewrite_manifest(made.path, db, schema_revision="9999")
     with pytest.raises(DatabaseError, match="比本程序新"):
         restore_backup(db, admin, made.path)
 
 
 def test_a_backup_of_the_other_backend_is_refused(db, community_id, admin, backend):
     made = backup_now(db, admin)
-    rewrite_manifest(made.path, backend="postgresql" if backend == "sqlite" else "sqlite")
+    rewrite_manifest(made.path, db, backend="postgresql" if backend == "sqlite" else "sqlite")
     with pytest.raises(DatabaseError, match="不能恢复到当前的"):
         restore_backup(db, admin, made.path)
 
@@ -110,9 +112,16 @@ def test_declining_the_confirmation_changes_nothing(db, community_id, admin):
     assert not list(Path(db.settings.base_dir).rglob("*.partial"))
 
 
-def rewrite_manifest(backup: Path, **changes) -> None:
+def rewrite_manifest(backup: Path, db: Database, **changes) -> None:
+    """Edit a manifest and seal it again as someone holding the station's key could."""
     path = manifest_path(backup)
-    path.write_text(json.dumps({**json.loads(path.read_text()), **changes}), encoding="utf-8")
+    reseal(path, {**json.loads(path.read_text()), **changes}, db)
+
+
+def reseal(path: Path, fields: dict, db: Database) -> None:
+    fields = {name: value for name, value in fields.items() if name != "seal"}
+    manifest = sealed(BackupManifest(**fields), seal_key(db.engine))
+    path.write_text(json.dumps(asdict(manifest)), encoding="utf-8")
 
 
 # --- SQLite specifics ----------------------------------------------------------------------
@@ -125,11 +134,12 @@ def sqlite_db(db, backend):
     return db
 
 
-def forge_manifest(target: Path, like: Path) -> None:
-    """A manifest for `target` copied from a real one, with the target's true checksum and size."""
+def forge_manifest(target: Path, like: Path, db: Database) -> None:
+    """A manifest for `target` copied from a real one, with the target's true checksum and size,
+    sealed with the station's key (an insider's forgery: the checks behind the seal must hold)."""
     manifest = json.loads(manifest_path(like).read_text())
     manifest.update(file=target.name, sha256=file_sha256(target), size=target.stat().st_size)
-    manifest_path(target).write_text(json.dumps(manifest), encoding="utf-8")
+    reseal(manifest_path(target), manifest, db)
 
 
 def test_foreign_files_with_matching_checksums_are_refused(sqlite_db, community_id, admin, tmp_path):
@@ -141,7 +151,7 @@ def test_foreign_files_with_matching_checksums_are_refused(sqlite_db, community_
         connection.execute("CREATE TABLE payroll (id INTEGER PRIMARY KEY, amount INTEGER)")
     before = live_fingerprint(sqlite_db)
     for foreign, message in ((not_sqlite, "不是有效的 SQLite"), (other_app, "不是 station 的数据库")):
-        forge_manifest(foreign, made.path)
+        forge_manifest(foreign, made.path, sqlite_db)
         with pytest.raises(DatabaseError, match=message):
             restore_backup(sqlite_db, admin, foreign)
         assert live_fingerprint(sqlite_db) == before
@@ -160,7 +170,7 @@ def test_a_damaged_database_with_a_matching_checksum_fails_the_integrity_check(s
                        "(id_number, birth_date)' WHERE name = 'ix_persons_name_birth'")
     connection.commit()
     connection.close()
-    forge_manifest(damaged, made.path)
+    forge_manifest(damaged, made.path, sqlite_db)
     before = live_fingerprint(sqlite_db)
     with pytest.raises(DatabaseError, match="完整性检查未通过"):
         restore_backup(sqlite_db, admin, damaged)
