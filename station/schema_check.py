@@ -76,7 +76,9 @@ def _canonical(kind: str, sql: str | None) -> str:
 
 
 def _top_level_parts(body: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in body:
         depth += (char == "(") - (char == ")")
         if char == "," and depth == 0:
