@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import id_number_of, neighbourhood
+from sqlalchemy import text
 from tui_support import (
     PASSWORD,
     app_for,
@@ -14,6 +15,7 @@ from tui_support import (
     run_palette_command,
     screen_name,
     settle,
+    squeeze,
     text_of,
 )
 
@@ -195,3 +197,27 @@ def test_the_person_picker_cancels_with_escape(db, town):
         assert screen_name(pilot) == "DashboardScreen"
 
     drive(app_for(db), scenario)
+
+
+def test_numbers_typed_into_notes_and_visits_are_masked_in_the_household_file(db, town):
+    _place, home1, _home2 = town
+    leak = "其子身份证110105 19840724 8761,手机+8613912345678"
+    with db.engine.begin() as conn:
+        conn.execute(text("update households set notes = :leak where id = :id"),
+                     {"leak": leak, "id": home1.household_id})
+        conn.execute(text("update visits set content = :leak where household_id = :id"),
+                     {"leak": leak, "id": home1.household_id})
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await _search(pilot, "王大妈")
+        pilot.app.screen.query_one(VirtualTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        head, visits = squeeze(text_of(pilot, "#household-head")), squeeze(text_of(pilot, "#visits-box"))
+        assert "110105********8761" in head and "139****5678" in head
+        assert "110105" in visits  # the visit's content is shown, masked
+        for shown in (head, visits):
+            assert "19840724" not in shown and "13912345678" not in shown
+
+    drive(app_for(db), scenario, size=(120, 48))
