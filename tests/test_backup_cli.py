@@ -23,6 +23,19 @@ def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedPr
                           capture_output=True, text=True, env=env, timeout=300)
 
 
+CONFIG = ('[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
+          '[database]\nurl = "sqlite:///data/station.db"\n')
+
+
+def new_station(folder: Path, households: int = 0, config: str = CONFIG) -> Path:
+    """A station folder with its station.toml and, when asked, a demo community."""
+    (folder / "station.toml").write_text(config, encoding="utf-8")
+    if households:
+        created = station(folder, "demo", "-n", str(households))
+        assert created.returncode == 0, created.stderr
+    return folder
+
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     (tmp_path / "station.toml").write_text(

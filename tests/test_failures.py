@@ -12,20 +12,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
-from test_backup_cli import ENTRY, ROOT, station
+from test_backup_cli import CONFIG, ENTRY, ROOT, new_station, station
 
 from station.disk import file_lock
 from station.failures import explain
 
-CONFIG = ('[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-          '[database]\nurl = "sqlite:///data/station.db"\n')
-
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    (tmp_path / "station.toml").write_text(CONFIG, encoding="utf-8")
-    assert station(tmp_path, "demo", "-n", "5").returncode == 0
-    return tmp_path
+    return new_station(tmp_path, households=5)
 
 
 def digest(path: Path) -> str:

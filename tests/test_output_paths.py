@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_backup_cli import station
+from test_backup_cli import new_station, station
 
 from station.config import settings_from_dict
 from station.output_files import check_output, free_name, output_file, write_output
@@ -19,11 +19,7 @@ from station.output_files import check_output, free_name, output_file, write_out
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("outputs")
-    (folder / "station.toml").write_text(
-        '[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-        '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
-    assert station(folder, "demo", "-n", "5").returncode == 0
+    folder = new_station(tmp_path_factory.mktemp("outputs"), households=5)
     made = station(folder, "backup")
     assert made.returncode == 0, made.stderr
     return folder

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from dataclasses import asdict
 import sqlite3
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest

@@ -14,19 +14,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_backup_cli import station
+from test_backup_cli import CONFIG, new_station, station
 from test_restore import reseal
 
 from station.backup_manifest import file_sha256, manifest_path
 
-CONFIG = ('[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-          '[database]\nurl = "sqlite:///data/station.db"\n')
-
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    (tmp_path / "station.toml").write_text(CONFIG, encoding="utf-8")
-    assert station(tmp_path, "demo", "-n", "5").returncode == 0
+    new_station(tmp_path, households=5)
     assert station(tmp_path, "backup").returncode == 0
     return tmp_path
 
