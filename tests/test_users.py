@@ -275,6 +275,32 @@ def test_unknown_names_lock_like_real_ones(db, clerk, clock):
     assert _refused(db, "nobody", "wrong-password") == "用户名或密码错误"
 
 
+def test_a_password_typed_as_the_user_name_is_never_stored(db, clerk, clock):
+    """A clerk who types the password into the name field must not leave it in the audit log."""
+    typed = "Secret-Typed-2026"
+    assert _refused(db, typed, PASSWORD) == "用户名或密码错误"
+    clock.advance(minutes=1)
+    assert _refused(db, typed, PASSWORD) == "用户名或密码错误"
+    with db.session() as session:
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")))
+        failure_names = list(session.scalars(select(LoginFailure.username)))
+    assert len(entries) == 2
+    stored = [str((e.username, e.detail, e.old_values, e.new_values)) for e in entries] + failure_names
+    assert not any(typed.lower() in text.lower() for text in stored)
+    assert {entry.username for entry in entries} == {login.UNKNOWN_USERNAME}
+    assert all("未知用户名" in entry.detail for entry in entries)
+    # The two tries still count as the same name toward the lock-out.
+    assert len(failure_names) == 2 and len(set(failure_names)) == 1
+
+
+def test_stale_failures_of_any_name_are_purged(db, clerk, clock):
+    _refused(db, "typo-name", "wrong-password")
+    clock.advance(minutes=16)
+    _refused(db, "wang.li", "wrong-password")
+    with db.session() as session:
+        assert list(session.scalars(select(LoginFailure.username))) == ["wang.li"]
+
+
 def test_admin_reset_lifts_the_lock(db, uow, clerk):
     for _ in range(5):
         _refused(db, "wang.li", "wrong-password")
