@@ -135,7 +135,7 @@ def set_password(uow: UnitOfWork, username: str, new_password: str) -> UserRecor
     """An administrator's reset: sets a new password and lifts any lock-out."""
     require(uow.actor, "users.manage")
     user = _visible_user(uow, username)
-    check_password_strength(new_password)
+    check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="管理员重置密码")
     uow.commit()
     return user_record(user, grid_ids_of(uow.session, user.id))
@@ -151,7 +151,7 @@ def change_own_password(uow: UnitOfWork, old_password: str, new_password: str) -
         raise ValidationError("原密码不正确", field="old_password")
     if new_password == old_password:
         raise ValidationError("新密码不能与原密码相同", field="password")
-    check_password_strength(new_password)
+    check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="修改本人密码")
     uow.commit()
 
@@ -168,7 +168,7 @@ def _insert_user(
     if community_id is not None and uow.session.get(Community, community_id) is None:
         raise NotFound("未找到该社区", field="community")
     grid_tuple = _valid_grids(uow.session, role, community_id, grid_ids)
-    check_password_strength(password)
+    check_password_strength(password, name)
     user = User(username=name, display_name=display_name, role=role, community_id=community_id,
                 phone=parse_phone(phone), password_hash=hash_password(password), disabled=False,
                 created_at=uow.now())

@@ -59,6 +59,8 @@ def test_user_add_list_disable_passwd(folder):
     weak = station(folder, "user", "add", "clerk1", "--name", "窗口", "--role", "clerk",
                    "--password-stdin", stdin="123\n")
     assert weak.returncode != 0 and "密码" in weak.stderr
+    common = station(folder, "user", "passwd", "admin", "--password-stdin", stdin="Admin@123\n")
+    assert common.returncode == 1 and "过于常见" in common.stderr
     disabled = station(folder, "user", "disable", "admin")
     assert disabled.returncode == 0 and "停用" in station(folder, "user", "list").stdout
     passwd = station(folder, "user", "passwd", "admin", "--password-stdin", stdin="An0ther-Pass\n")
