@@ -19,6 +19,7 @@ from .permissions import GRID_SCOPED_ROLES, ROLES, STREET_ROLES, require
 from .phone import parse_phone
 from .records.users import UserRecord
 from .scope import check_visible, community_clause
+from .text_rules import text_for
 from .uow import UnitOfWork
 
 USERNAME = re.compile(r"[a-z0-9._-]{3,32}")
@@ -198,7 +199,7 @@ def _community_for(uow: UnitOfWork, role: str, community_id: int | None) -> int 
 
 
 def _valid_username(session: Session, username: str) -> str:
-    name = normalise_username(username)
+    name = text_for("users.username", normalise_username(username))
     if not USERNAME.fullmatch(name):
         raise ValidationError("用户名须为 3-32 位字母、数字或 . _ -", field="username")
     if session.scalar(select(User.id).where(User.username == name)) is not None:
@@ -207,11 +208,9 @@ def _valid_username(session: Session, username: str) -> str:
 
 
 def _valid_display_name(display_name: str) -> str:
-    display_name = display_name.strip()
+    display_name = text_for("users.display_name", display_name)
     if not display_name:
         raise ValidationError("姓名不能为空", field="display_name")
-    if len(display_name) > 64:
-        raise ValidationError("姓名不能超过 64 个字", field="display_name")
     return display_name
 
 
