@@ -94,3 +94,12 @@ def test_a_user_disabled_mid_session_is_refused_at_the_next_call(db, place, home
     assert "已停用" in refused.value.message
     with db.session() as session:
         assert len(session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).all()) == 1
+
+
+def test_a_reason_loses_terminal_escapes_before_it_is_audited(db, place, home):
+    with UnitOfWork(db, place.staff.actor) as uow:
+        revealed = reveal_person(uow, home.head_id, "\x1b[2J核对\u202e低保材料")
+    assert revealed.reason == "[2J核对低保材料"
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).one()
+    assert entry.detail.endswith("原因:[2J核对低保材料")
