@@ -17,6 +17,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from station.actor import SYSTEM, Actor
@@ -31,6 +32,17 @@ app.add_typer(secret_app, name="secret")
 out = Console()
 err = Console(stderr=True)
 STATE: dict[str, object] = {"config": None}
+
+
+def shown(value: object) -> str:
+    """Text from the database or the command line, printed as itself.
+
+    Never read as rich markup (a name "[red]x" stays that), and terminal control characters are
+    written out as \\u escapes (a name holding ESC [2J must not clear the admin's screen).
+    """
+    from station.text_rules import visible
+
+    return escape(visible(str(value)))
 
 
 def cli_actor() -> Actor:
@@ -119,7 +131,7 @@ def doctor() -> None:
     ok = True
     for check in run_checks(STATE["config"]):  # type: ignore[arg-type]
         colour = {"ok": "green", "warn": "yellow", "fail": "red"}[check.status]
-        out.print(f"[{colour}]{check.status.upper():4}[/{colour}] {check.name}: {check.detail}")
+        out.print(f"[{colour}]{check.status.upper():4}[/{colour}] {check.name}: {shown(check.detail)}")
         ok = ok and check.status != "fail"
     raise typer.Exit(0 if ok else 1)
 
@@ -157,7 +169,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
     table = Table("项目", "数量")
     labels = _stat_labels()
     for key, value in _flatten(figures):
-        table.add_row(labels.get(key, key), str(value))
+        table.add_row(shown(labels.get(key, key)), str(value))
     out.print(table)
 
 
@@ -180,7 +192,7 @@ def user_add(
         grid_ids = _grid_ids(uow, grid or [], community_id)
         record = users.add_user(uow, username, name, role, password, community_id=community_id,
                                 grid_ids=grid_ids, phone=phone)
-    out.print(f"[green]已添加用户[/green] {record.username}({record.role_name})")
+    out.print(f"[green]已添加用户[/green] {shown(record.username)}({record.role_name})")
 
 
 @user_app.command("list")
@@ -192,7 +204,7 @@ def user_list() -> None:
         records = users.list_users(uow)
     table = Table("用户名", "姓名", "角色", "状态")
     for record in records:
-        table.add_row(record.username, record.display_name, record.role_name,
+        table.add_row(shown(record.username), shown(record.display_name), record.role_name,
                       "停用" if record.disabled else "正常")
     out.print(table)
 
@@ -207,7 +219,7 @@ def user_disable(
 
     with unit_of_work() as uow:
         users.disable_user(uow, username, disabled=not enable)
-    out.print(f"[green]用户 {username} 已{'启用' if enable else '停用'}[/green]")
+    out.print(f"[green]用户 {shown(username)} 已{'启用' if enable else '停用'}[/green]")
 
 
 @user_app.command("passwd")
@@ -221,7 +233,7 @@ def user_passwd(
     password = _read_password(password_stdin)
     with unit_of_work() as uow:
         users.set_password(uow, username, password)
-    out.print(f"[green]已重设 {username} 的密码[/green]")
+    out.print(f"[green]已重设 {shown(username)} 的密码[/green]")
 
 
 @secret_app.command("set")
@@ -274,10 +286,10 @@ def _print_overview(db) -> None:
 
     with UnitOfWork(db, cli_actor()) as uow:
         figures = overview(uow).as_dict()
-    out.print(f"[bold]{db.settings.station.name}[/bold] 数据库:{_safe_url(db)}")
+    out.print(f"[bold]{shown(db.settings.station.name)}[/bold] 数据库:{_safe_url(db)}")
     labels = _stat_labels()
     for key, value in _flatten(figures):
-        out.print(f"  {labels.get(key, key)}: {value}")
+        out.print(f"  {shown(labels.get(key, key))}: {value}")
 
 
 def _stat_labels() -> dict[str, str]:
@@ -322,12 +334,13 @@ def _report_failure(error: Exception) -> int:
 
     from station.failures import explain
     from station.masking import mask_text
+    from station.text_rules import visible
 
     known = explain(error)
     if known is not None:
-        err.print(Text.assemble((f"{known.title}:", "red"), known.message))
+        err.print(Text.assemble((f"{known.title}:", "red"), visible(known.message)))
         return 1
-    err.print(Text.assemble(("系统错误:", "red"), f"{type(error).__name__}: {mask_text(str(error))[:300]}"))
+    err.print(Text.assemble(("系统错误:", "red"), visible(f"{type(error).__name__}: {mask_text(str(error))[:300]}")))
     return 2
 
 

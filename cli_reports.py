@@ -141,13 +141,13 @@ def month_unlock(
 @month_app.command("list")
 def month_list() -> None:
     """列出已锁定的月份。"""
-    from cli import out
+    from cli import out, shown
     from station.month_locks import list_locks
 
     with community_unit_of_work() as uow:
         locks = list_locks(uow, uow.actor.community_id)
     for lock in locks:
-        out.print(f"{lock.year}-{lock.month:02d}  {lock.locked_at:%Y-%m-%d %H:%M}  {lock.locked_by}")
+        out.print(f"{lock.year}-{lock.month:02d}  {lock.locked_at:%Y-%m-%d %H:%M}  {shown(lock.locked_by)}")
     if not locks:
         out.print("没有锁定的月份")
 

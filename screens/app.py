@@ -55,7 +55,7 @@ class StationApp(NoScreenshots, App[None]):
         self.login: LoginResult | None = None
         self.locked = False
         self.idle = IdleWatch(self.settings.station.idle_lock_minutes * 60, clock)
-        self.gateway = Gateway(database, self.show_error, self.show_failure)
+        self.gateway = Gateway(database, self.show_error, self.show_failure, self.signed_out)
         self.title = self.settings.station.name
         translate_bindings(self, self.catalogue)
         self.set_keymap(self.settings.keymap)
@@ -91,10 +91,17 @@ class StationApp(NoScreenshots, App[None]):
         if not any_user and self.login is None:
             self.call_next(self._show_only, FirstRunScreen())
 
-    def show_login(self, username: str = "") -> None:
-        """Forget who was logged in and show the login screen alone."""
+    def show_login(self, username: str = "", notice: str = "") -> None:
+        """Forget who was logged in and show the login screen alone (with `notice` on it)."""
         self.login, self.locked = None, False
-        self.call_next(self._show_only, LoginScreen(username))
+        self.call_next(self._show_only, LoginScreen(username, notice=notice))
+
+    def signed_out(self, _error: StationError) -> None:
+        """The account was disabled while logged in: back to the login screen, saying why."""
+        if self.login is None:
+            return  # another call already signed out
+        self.clear_notifications()  # they may name residents
+        self.show_login(notice=self.catalogue("login.disabled"))
 
     def sign_in(self, result: LoginResult) -> None:
         self.login, self.locked = result, False

@@ -6,7 +6,8 @@ are never shared between threads) and the plain record it returns comes back to 
 UI thread. Reusing two threads (rather than one new thread per keystroke) keeps the database
 connections and the process's memory arenas few on a 2-core counter PC. Expected problems
 (StationError) go to `on_error` (by default a dialog with the Chinese message); anything else is
-logged with its traceback and shown as a generic message.
+logged with its traceback and shown as a generic message. AccountDisabled (the account was
+disabled by an administrator while logged in) goes to `sign_out`, whatever the screen asked for.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from textual.dom import DOMNode
 from textual.worker import Worker
 
 from station.actor import Actor
-from station.errors import StationError
+from station.errors import AccountDisabled, StationError
 
 from .database_handle import DatabaseHandle
 from .logging_setup import LOGGER_NAME
@@ -35,10 +36,11 @@ class Gateway:
     """The screens' only way to the database."""
 
     def __init__(self, database: DatabaseHandle, show_error: Callable[[StationError], None],
-                 show_failure: Callable[[], None]):
+                 show_failure: Callable[[], None], sign_out: Callable[[AccountDisabled], None]):
         self.database = database
         self._show_error = show_error
         self._show_failure = show_failure
+        self._sign_out = sign_out
         self._threads = ThreadPoolExecutor(DATABASE_THREADS, thread_name_prefix="station-db")
 
     def shutdown(self) -> None:
@@ -67,6 +69,8 @@ class Gateway:
             try:
                 result = await asyncio.get_running_loop().run_in_executor(self._threads, job)
                 _if_attached(owner, on_done, result)
+            except AccountDisabled as error:
+                self._sign_out(error)  # not the screen's handler: the whole session ends
             except StationError as error:
                 _if_attached(owner, on_error or self._show_error, error)
             except Exception as failure:  # noqa: BLE001 - the one place unexpected errors are caught

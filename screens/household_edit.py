@@ -13,6 +13,7 @@ from station.phone import mask_phone
 from station.places import list_buildings, list_grids
 from station.records.ledger import HouseholdRecord
 from station.records.places import BuildingRecord, GridRecord
+from station.text_rules import limit_of
 
 from .base import Localized
 from .op_dialog import Operation, OperationDialog, field_input, form_grid, joined
@@ -20,6 +21,7 @@ from .op_dialog import Operation, OperationDialog, field_input, form_grid, joine
 PLACE_INPUTS = ("unit", "room", "address")
 # Reasons are ledger data, kept in Chinese whatever the screen's language.
 MOVED_OUT = "迁出"
+GOING_TO = "迁往"
 
 
 class PlaceFields(Localized, Grid):
@@ -126,12 +128,13 @@ class MoveOutDialog(OperationDialog):
 
     def compose_form(self) -> ComposeResult:
         yield form_grid((self.t("household_ops.destination"),
-                         field_input("reason", placeholder=self.t("household_ops.destination_hint"))),
+                         field_input("reason", placeholder=self.t("household_ops.destination_hint"),
+                                     max_length=limit_of("memberships.left_reason") - len(GOING_TO))),
                         (self.t("household_ops.on"), field_input("on", self.today_text())))
 
     def operation(self) -> Operation:
         destination, on = self.text("reason"), self.day("on")
-        reason = f"迁往{destination}" if destination else MOVED_OUT
+        reason = f"{GOING_TO}{destination}" if destination else MOVED_OUT
         household = self.household
         summary = self.t("household_ops.move_out_summary", number=household.number,
                          names=joined(member.name for member in household.members), reason=reason, on=on)

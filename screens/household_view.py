@@ -27,6 +27,7 @@ from .household_ops import MENU, HouseholdOperations
 from .keys import active_by_id, bindings
 from .printing import start_print
 from .reveal import PersonNumbers
+from .tables import plain
 from .widgets import TopBar, station_footer
 
 SECTIONS = ("members", "registers", "visits", "requests")
@@ -140,7 +141,7 @@ class HouseholdScreen(HouseholdOperations):
         table = self._table("person", "category", "start_on", "next_visit")
         for entry in file.registers:
             ended = self.t("household.ended", on=entry.end_on) if entry.end_on else ""
-            table.add_row(entry.person_name, entry.category_name, str(entry.start_on),
+            table.add_row(plain(entry.person_name), entry.category_name, str(entry.start_on),
                           str(entry.next_visit_due or ended or "—"))
         return table
 
@@ -151,7 +152,8 @@ class HouseholdScreen(HouseholdOperations):
         for visit in file.visits:
             when = visit.done_on or visit.planned_on
             planned = "" if visit.is_done else self.t("household.planned")
-            table.add_row(f"{when}{planned}", visit.kind_name, visit.worker_name, mask_text(visit.content))
+            table.add_row(f"{when}{planned}", visit.kind_name, plain(visit.worker_name),
+                          plain(mask_text(visit.content)))
         return table
 
     def _requests(self, file: HouseholdFile) -> Table | str:
@@ -159,7 +161,7 @@ class HouseholdScreen(HouseholdOperations):
             return self.t("household.none")
         table = self._table("number", "category", "state", "received")
         for request in file.requests:
-            table.add_row(request.number, request.category_name, request.state_name,
+            table.add_row(plain(request.number), request.category_name, request.state_name,
                           f"{request.received_at:%Y-%m-%d}")
         return table
 

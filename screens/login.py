@@ -19,9 +19,10 @@ class LoginScreen(StationScreen):
     CSS_PATH = "login.tcss"
     HELP_TOPIC: ClassVar[str] = "login"
 
-    def __init__(self, username: str = ""):
+    def __init__(self, username: str = "", *, notice: str = ""):
         super().__init__()
         self.username = username
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         yield TopBar()
@@ -33,7 +34,9 @@ class LoginScreen(StationScreen):
                 yield Input(self.username, id="username", max_length=32, compact=True)
                 yield Label(self.t("login.password"))
                 yield Input(id="password", password=True, max_length=128, compact=True)
-            yield FormError(id="login-error")
+            error = FormError(id="login-error")
+            error.show(self.notice)
+            yield error
             yield Button(self.t("login.submit"), id="submit", variant="primary")
         yield station_footer()
 

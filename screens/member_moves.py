@@ -12,6 +12,7 @@ from station.codes import HEAD, relations
 from station.errors import ValidationError
 from station.members import change_head, record_death, remove_member, transfer_member
 from station.records.ledger import HouseholdRecord, PersonRecord
+from station.text_rules import limit_of
 
 from .base import Localized
 from .household_edit import MOVED_OUT
@@ -68,7 +69,8 @@ class RemoveMemberDialog(OperationDialog):
                      self.t("household_ops.remove_message", name=member.name, number=household.number))
 
     def compose_form(self) -> ComposeResult:
-        yield form_grid((self.t("household_ops.reason"), field_input("reason", MOVED_OUT)),
+        yield form_grid((self.t("household_ops.reason"), field_input("reason", MOVED_OUT,
+                                                                      max_length=limit_of("memberships.left_reason"))),
                         (self.t("household_ops.on"), field_input("on", self.today_text())))
 
     def operation(self) -> Operation:

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Static
 from station.errors import StationError
 from station.needs import end_entry
 from station.records.needs import RegisterEntryRecord
+from station.text_rules import limit_of
 
 from .dialogs import FormDialog
 from .register_dates import parse_date
@@ -39,7 +40,8 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
             yield Static(self.t("register_end.end_on"), classes="field-label", markup=False)
             yield Input(today.isoformat(), id="end_on", max_length=12)
             yield Static(self.t("register_end.reason"), classes="field-label", markup=False)
-            yield Input(placeholder=self.t("register_end.reason_hint"), id="reason", max_length=200)
+            yield Input(placeholder=self.t("register_end.reason_hint"), id="reason",
+                        max_length=limit_of("register_entries.end_reason"))
         yield FormError(id="dialog-error")
 
     def compose_buttons(self) -> ComposeResult:

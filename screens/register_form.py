@@ -16,6 +16,7 @@ from station.needs import add_entry
 from station.records.needs import RegisterEntryRecord
 from station.records.search import SearchHit
 from station.records.users import UserRecord
+from station.text_rules import limit_of
 from station.users import list_users
 
 from .base import StationModal
@@ -69,7 +70,7 @@ class RegisterEntryForm(StationModal[RegisterEntryRecord | None]):
             yield AttributeFields(id="attributes")
             with Grid(id="notes-row"):
                 yield _label(self.t("register_form.notes"))
-                yield Input(id="notes", max_length=1000)
+                yield Input(id="notes", max_length=limit_of("register_entries.notes"))
             yield FormError(id="form-error")
         yield station_footer()
 

@@ -22,6 +22,7 @@ from station.records.requests import RequestRecord
 from station.records.search import SearchHit
 from station.request_rules import CHANNELS, MAX_DESCRIPTION, URGENCIES
 from station.resident_requests import receive
+from station.text_rules import limit_of
 
 from .base import StationScreen
 from .keys import bindings
@@ -29,7 +30,8 @@ from .request_text import code_name
 from .widgets import FormError, TopBar, station_footer
 
 SELECTS = ("category", "urgency", "channel", "grid")
-INPUTS = {"description": MAX_DESCRIPTION, "contact_name": 64, "contact_phone": 32}
+INPUTS = {"description": MAX_DESCRIPTION, "contact_name": limit_of("requests.contact_name"),
+          "contact_phone": limit_of("requests.contact_phone")}
 # The service names fields after its arguments; the form's widgets after what they show.
 FIELD_WIDGETS = {"grid_id": "grid", "household_id": "grid", "person_id": "grid"}
 

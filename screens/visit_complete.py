@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label
 from station.errors import StationError
 from station.records.visits import VisitRecord
 from station.servicelog import complete_visit
+from station.text_rules import limit_of
 
 from .dialogs import FormDialog
 from .keys import bindings
@@ -52,8 +53,8 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
             yield Label(self.t("visit_complete.done_on"))
             yield Input(self.today.isoformat(), id="done_on", max_length=10, compact=True)
             yield Label(self.t("visit_complete.content"))
-            yield Input(placeholder=self.t("visit_complete.content_hint"), id="content", max_length=2000,
-                        compact=True)
+            yield Input(placeholder=self.t("visit_complete.content_hint"), id="content",
+                        max_length=limit_of("visits.content"), compact=True)
         yield FormError(id="dialog-error")
 
     def compose_buttons(self) -> ComposeResult:

@@ -21,6 +21,7 @@ from station.permissions import allowed, require
 from station.records.search import SearchHit
 from station.records.visit_views import VisitLogged, WorkerOption
 from station.servicelog import VISIT_KINDS
+from station.text_rules import limit_of
 from station.visit_views import list_workers, log_visit_with_follow_up
 
 from .base import StationModal
@@ -67,9 +68,10 @@ class NewVisitScreen(StationModal[VisitLogged | None]):
                 yield from self._labelled("done_on", Input(self._today().isoformat(), id="done_on", max_length=10,
                                                                  compact=True))
                 yield from self._labelled("content", Input(placeholder=self.t("visit_form.content_hint"),
-                                                           id="content", max_length=2000, compact=True))
+                                                           id="content", max_length=limit_of("visits.content"),
+                                                           compact=True))
                 yield from self._labelled("follow_up_note", Input(placeholder=self.t("visit_form.note_hint"),
-                                                                  id="follow_up_note", max_length=2000,
+                                                                  id="follow_up_note", max_length=limit_of("visits.content"),
                                                                   compact=True))
                 yield from self._labelled("follow_up_on", Input(placeholder=self.t("visit_form.day_hint"),
                                                                 id="follow_up_on", max_length=10, compact=True))

@@ -37,6 +37,12 @@ class PermissionDenied(StationError):
     title = "无权操作"
 
 
+class AccountDisabled(PermissionDenied):
+    """The acting account was disabled (or removed) after it logged in: the session must end."""
+
+    title = "账户已停用"
+
+
 class ConflictError(StationError):
     """The record changed since it was read (another clerk or station saved first)."""
 

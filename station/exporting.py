@@ -19,6 +19,7 @@ from .permissions import require
 from .places import community_by_code, find_grid
 from .records.exports import EXPORT_KINDS, ExportTable
 from .scope import check_visible
+from .text_rules import free_text
 from .uow import UnitOfWork
 
 MAX_REASON = 200
@@ -62,11 +63,9 @@ def _builder(kind: str) -> tuple[Callable[[UnitOfWork, int | None, bool], Export
 
 
 def _valid_reason(reason: str, unmasked: bool) -> str:
-    reason = (reason or "").strip()
+    reason = free_text(reason, limit=MAX_REASON, field="reason", label="导出原因")
     if unmasked and len(reason) < 2:
         raise ValidationError("导出未脱敏数据必须填写原因(至少两个字)", field="reason")
-    if len(reason) > MAX_REASON:
-        raise ValidationError(f"导出原因不能超过{MAX_REASON}个字", field="reason")
     return reason
 
 

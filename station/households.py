@@ -28,12 +28,12 @@ from .ledger_common import (
 )
 from .ledger_queries import household_record
 from .needs import close_entries_for_person
-from .notes import valid_notes
 from .permissions import require
 from .person_rules import clean_person
 from .phone import parse_phone
 from .places import unit_id_for
 from .records import HouseholdDraft, SaveResult
+from .text_rules import text_for
 from .uow import UnitOfWork
 
 
@@ -87,7 +87,7 @@ def update_household(uow: UnitOfWork, household_id: int, expected_version: int, 
     if phone is not None:
         household.phone = parse_phone(phone)
     if notes is not None:
-        household.notes = valid_notes(notes)
+        household.notes = text_for("households.notes", notes)
     if kind is not None:
         household.kind = _kind(kind)
     uow.flush()
@@ -107,6 +107,7 @@ def move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
     household = load_household(uow, household_id, expected_version)
     if household.status != "active":
         raise ValidationError("该户已不在住", field="status")
+    reason = text_for("memberships.left_reason", reason)
     on = check_on_date(on, uow, "迁出日期")
     month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     members = current_members(uow, household.id)
@@ -202,13 +203,13 @@ def _refuse_ids_twice(id_numbers: list[str]) -> None:
 
 def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -> Household:
     grid = load_grid(uow, location.grid_id)
-    number = draft.number.strip() or f"H{next_value(uow, grid.community_id, 'household'):06d}"
+    number = text_for("households.number", draft.number) or f"H{next_value(uow, grid.community_id, 'household'):06d}"
     if uow.session.scalar(select(Household.id).where(
             Household.community_id == grid.community_id, Household.number == number)):
         raise ValidationError(f"户号 {number} 已存在", field="number")
     household = Household(community_id=grid.community_id, grid_id=grid.id, number=number,
                           kind=_kind(draft.kind), phone=parse_phone(draft.phone),
-                          notes=valid_notes(draft.notes))
+                          notes=text_for("households.notes", draft.notes))
     _place(uow, household, location)
     uow.session.add(household)
     uow.flush()
@@ -216,15 +217,16 @@ def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -
 
 
 def _place(uow: UnitOfWork, household: Household, location: Location) -> None:
+    unit, room = text_for("units.name", location.unit), text_for("households.room", location.room)
+    address = text_for("households.address", location.address)
     grid = load_grid(uow, location.grid_id)
     building = check_building(uow, location.building_id, grid.id)
-    if building is None and not location.address.strip():
+    if building is None and not address:
         raise ValidationError("请选择楼栋或填写地址(平房、村民小组)", field="address")
     household.grid_id = grid.id
     household.building_id = building.id if building else None
-    household.unit_id = unit_id_for(uow, building.id, location.unit.strip()) if building and location.unit.strip() else None
-    household.room = location.room.strip()
-    household.address = location.address.strip()
+    household.unit_id = unit_id_for(uow, building.id, unit) if building and unit else None
+    household.room, household.address = room, address
 
 
 def _kind(kind: str) -> str:

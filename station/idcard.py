@@ -105,13 +105,17 @@ def age_on(birth_date: date, on: date) -> int:
 
 
 def mask_id(number: str) -> str:
-    """Hide the birth date: keep the first 6 and last 4 of an 18-character number."""
+    """Hide the birth date: keep the first 6 and last 4 of an 18-character number.
+
+    Other numbers (passports, old 15-digit IDs) show at most a third: a short passport number
+    with all but one character shown would be as good as unmasked.
+    """
     number = (number or "").strip()
     if len(number) == 18:
         return number[:6] + "*" * 8 + number[-4:]
-    if len(number) <= 5:
-        return "*" * len(number)
-    return number[:3] + "*" * (len(number) - 5) + number[-2:]
+    shown = len(number) // 3
+    head, tail = (shown + 1) // 2, shown // 2
+    return number[:head] + "*" * (len(number) - shown) + number[len(number) - tail:]
 
 
 def _refuse_excel_number(number: str, field: str) -> None:

@@ -21,7 +21,6 @@ from .records.imports import LedgerSource, RowError
 GridRef = int | str
 BuildingRef = int | tuple[GridRef, str]
 UnitRef = int | tuple[BuildingRef, str]
-MAX_NAME = 32
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,4 @@ def place_errors(place: Place, first_row: int, source: LedgerSource) -> list[Row
     if not place.building and not place.address:
         errors.append(RowError(first_row, source.label("building"),
                                "请填写楼栋或地址（平房、村民小组可只填地址）", "building"))
-    for name in ("grid", "building", "unit"):
-        if len(getattr(place, name)) > MAX_NAME:
-            errors.append(RowError(first_row, source.label(name), f"名称过长（最多 {MAX_NAME} 个字）", name))
     return errors

@@ -24,10 +24,10 @@ from .import_cells import (
     sex_code,
     text,
 )
-from .notes import valid_notes
 from .person_rules import clean_person
 from .records import PersonDraft
 from .records.imports import LedgerSource, RowError, SourceRow
+from .text_rules import limit_of, text_for, visible
 
 # Person fields an upsert may overwrite: only those whose cell is filled in.
 PERSON_FIELDS = ("name", "ethnicity", "phone", "population_type", "notes")
@@ -35,6 +35,10 @@ PLACE_FIELDS = ("grid", "building", "unit", "room", "address")
 _RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}")
 # clean_person's field names that live in another column of the sheet.
 _FIELD_COLUMNS = {"id_type": "id_number"}
+# The columns each place cell is written to; a new grid's name is its code too (import_place_write).
+_PLACE_COLUMNS = {"household_no": ("households.number",), "grid": ("grids.code", "grids.name"),
+                  "building": ("buildings.name",), "unit": ("units.name",),
+                  "room": ("households.room",), "address": ("households.address",)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +82,24 @@ class RowCleaner:
     def clean(self, row: SourceRow) -> CleanRow | list[RowError]:
         cells = row.cells
         try:
-            values, relation = self._person(cells, _strict)
+            values, relation = self._checked(cells, _strict)
         except ValidationError:
             # Check again column by column, so the clerk sees every problem of the row at once.
             problems: list[ValidationError] = []
-            self._person(cells, _collecting(problems))
+            self._checked(cells, _collecting(problems))
             return [self._error(row.number, problem) for problem in problems]
         return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells)
+
+    def _checked(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
+        self._place(cells, check)
+        return self._person(cells, check)
+
+    def _place(self, cells: dict[str, Any], check: Callable[..., Any]) -> None:
+        """The household's place cells, against the columns they are written to (text_rules)."""
+        for name, columns in _PLACE_COLUMNS.items():
+            if name in self.source.columns:
+                column = min(columns, key=limit_of)
+                check("", text_for, column, text(cells.get(name)), field=name, label=self.source.label(name))
 
     def _person(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
         sex = check("", sex_code, cells.get("sex"))
@@ -106,7 +121,8 @@ class RowCleaner:
 
     def _error(self, row_number: int, problem: ValidationError) -> RowError:
         field = _FIELD_COLUMNS.get(problem.field or "", problem.field or "")
-        return RowError(row_number, self.source.label(field) if field else "", problem.message, field)
+        # visible(): a message may quote the cell, and the cell may hold a terminal escape.
+        return RowError(row_number, self.source.label(field) if field else "", visible(problem.message), field)
 
 
 def _strict(_fallback: Any, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -125,7 +141,7 @@ def _collecting(problems: list[ValidationError]) -> Callable[..., Any]:
 
 
 def _notes(value: Any) -> str:
-    return valid_notes(text(value))
+    return text_for("persons.notes", text(value))
 
 
 def _id_type(number: str, population_type: str) -> str:

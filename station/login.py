@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import NoReturn
 
+from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,9 @@ FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
 # One message for unknown users and wrong passwords, so the login form does not reveal accounts.
 WRONG_CREDENTIALS = "用户名或密码错误"
+# What the audit log records as the name of an attempt with a name no account has: what was
+# typed may well be the password, typed into the wrong field.
+UNKNOWN_USERNAME = "(未知用户名)"
 
 
 def login(uow: UnitOfWork, username: str, password: str) -> LoginResult:
@@ -46,18 +50,21 @@ def verify_same_user(uow: UnitOfWork, user_id: int, password: str) -> bool:
 
 
 def _attempt(uow: UnitOfWork, username: str, password: str, via: str) -> User:
-    name = normalise_username(username)[:64]
-    user = uow.session.scalar(select(User).where(User.username == name))
+    typed = normalise_username(username)
+    user = uow.session.scalar(select(User).where(User.username == typed[:64]))
+    # Computed for every name, known or not, so the time taken does not tell which exist.
+    unknown_key = _unknown_name_key(typed)
+    name = user.username if user is not None else unknown_key
     now = uow.now()
     lock_end = _lock_end(uow.session, name, user, now)
     if lock_end is not None:
-        _refuse(uow, name, user, "login_locked", _locked_message(lock_end), f"{via}: 账户锁定中")
+        _refuse(uow, user, "login_locked", _locked_message(lock_end), f"{via}: 账户锁定中")
     # Unknown names still pay for a hash check, so response time does not reveal accounts.
     matches = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         _fail(uow, name, user, now, via)
     if user.disabled:
-        _refuse(uow, name, user, "login_failed", "账户已停用", f"{via}: 账户已停用")
+        _refuse(uow, user, "login_failed", "账户已停用", f"{via}: 账户已停用")
     _succeed(uow, user, password, via)
     return user
 
@@ -73,25 +80,24 @@ def _lock_end(session: Session, name: str, user: User | None, now: datetime) -> 
 
 
 def _fail(uow: UnitOfWork, name: str, user: User | None, now: datetime, via: str) -> NoReturn:
-    uow.session.execute(
-        delete(LoginFailure).where(LoginFailure.username == name, LoginFailure.at <= now - FAILURE_WINDOW)
-    )
+    # Every name's stale failures go, so an unknown name's key does not linger past the window.
+    uow.session.execute(delete(LoginFailure).where(LoginFailure.at <= now - FAILURE_WINDOW))
     uow.session.add(LoginFailure(username=name, at=now))
     uow.flush()
     if len(_recent_failures(uow.session, name, now)) < LOCK_AFTER_FAILURES:
-        _refuse(uow, name, user, "login_failed", WRONG_CREDENTIALS, f"{via}: 密码错误")
+        _refuse(uow, user, "login_failed", WRONG_CREDENTIALS, _wrong(via, user))
     lock_end = now + LOCK_DURATION
     if user is not None:
         user.locked_until = lock_end
-    detail = f"{via}: 密码错误,连续 {LOCK_AFTER_FAILURES} 次失败,锁定至 {lock_end:%H:%M:%S}"
-    _refuse(uow, name, user, "login_failed", _locked_message(lock_end), detail)
+    detail = f"{_wrong(via, user)},连续 {LOCK_AFTER_FAILURES} 次失败,锁定至 {lock_end:%H:%M:%S}"
+    _refuse(uow, user, "login_failed", _locked_message(lock_end), detail)
 
 
-def _refuse(uow: UnitOfWork, name: str, user: User | None, action: str, message: str,
+def _refuse(uow: UnitOfWork, user: User | None, action: str, message: str,
             detail: str) -> NoReturn:
     """Audit and commit the refused attempt (and its failure row), then raise."""
     audit.record(uow, action, "user", user.id if user else None, detail=detail,
-                 actor=_attempting_actor(name, user))
+                 actor=_attempting_actor(user))
     uow.commit()
     raise AuthError(message)
 
@@ -102,7 +108,7 @@ def _succeed(uow: UnitOfWork, user: User, password: str, via: str) -> None:
         user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(uow, "login", "user", user.id, detail=via, actor=_attempting_actor(user.username, user))
+    audit.record(uow, "login", "user", user.id, detail=via, actor=_attempting_actor(user))
     uow.commit()
 
 
@@ -122,13 +128,28 @@ def _locked_message(lock_end: datetime) -> str:
     return f"账户已锁定,请于 {shown:%H:%M} 后再试"
 
 
+def _wrong(via: str, user: User | None) -> str:
+    return f"{via}: 密码错误" if user is not None else f"{via}: 未知用户名"
+
+
+def _unknown_name_key(typed: str) -> str:
+    """What login_failures keeps for a name no account has: a slow one-way digest of it.
+
+    The same typed name gives the same key (unknown names lock out like real ones), but the
+    table never holds what was typed, which may be a password.
+    """
+    digest = hash_secret_raw(typed.encode(), b"station-login-failure", time_cost=1,
+                             memory_cost=8192, parallelism=1, hash_len=16, type=Type.ID)
+    return "?" + digest.hex()
+
+
 @cache
 def _dummy_hash() -> str:
     return hash_password("no such user: this hash only burns time")
 
 
-def _attempting_actor(name: str, user: User | None) -> Actor:
+def _attempting_actor(user: User | None) -> Actor:
     if user is None:
-        return Actor(user_id=None, username=name, role="", community_id=None)
+        return Actor(user_id=None, username=UNKNOWN_USERNAME, role="", community_id=None)
     return Actor(user_id=user.id, username=user.username, role=user.role,
                  community_id=user.community_id)

@@ -28,6 +28,7 @@ from .needs import close_entries_for_person
 from .permissions import require
 from .person_rules import clean_person
 from .records import PersonDraft, PersonRecord, SaveResult
+from .text_rules import text_for
 from .uow import UnitOfWork
 
 
@@ -63,6 +64,7 @@ def remove_member(uow: UnitOfWork, household_id: int, expected_version: int, per
     membership = _membership_in(uow, household.id, person_id)
     if membership.relation == HEAD:
         raise ValidationError("户主不能直接移出;请先变更户主或办理整户迁出", field="person")
+    reason = text_for("memberships.left_reason", reason)
     on = check_on_date(on, uow, "迁出日期")
     month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     leave(membership, on, reason)

@@ -27,7 +27,10 @@ from . import audit
 from .errors import NotFound, PermissionDenied, ValidationError
 from .permissions import require
 from .records.month_report import MonthLockRecord
+from .text_rules import free_text
 from .uow import UnitOfWork
+
+MAX_UNLOCK_REASON = 500  # it goes to the audit log's detail, VARCHAR(1000)
 
 
 def refuse_if_locked(uow: UnitOfWork, community_id: int, day: date | datetime | None,
@@ -66,13 +69,13 @@ def unlock_month(uow: UnitOfWork, community_id: int, year: int, month: int,
     """Lift a lock (admin only); the reason goes to the audit log."""
     require(uow.actor, "month.unlock")
     _check_whole_community(uow, community_id)
-    reason = (reason or "").strip()
+    reason = free_text(reason, limit=MAX_UNLOCK_REASON, field="reason", label="解锁原因")
     if not reason:
         raise ValidationError("请填写解锁原因", field="reason")
     lock = _lock(uow, community_id, year, month)
     if lock is None:
         raise NotFound(f"{year}年{month}月没有锁定", field="month")
-    audit.record(uow, "unlock", "month", lock.id, old=audit.snapshot(lock), detail=reason[:500],
+    audit.record(uow, "unlock", "month", lock.id, old=audit.snapshot(lock), detail=reason,
                  community_id=community_id)
     uow.session.delete(lock)
     uow.commit()

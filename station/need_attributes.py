@@ -13,9 +13,14 @@ from .errors import ValidationError
 from .idcard import normalize_id
 from .phone import parse_phone
 from .tekun import TEKUN_PREFIX
+from .text_rules import first_unsafe, name_text
 
 ASSISTANCE_CATEGORIES = frozenset({"dibao_urban", "dibao_rural", "dibao_edge"})
+# Attributes live in a JSON column: no String(length) to read, so the limit is set here.
 MAX_TEXT = 200
+LABELS = {"certificate_no": "残疾证号", "disability_category": "残疾类别", "disability_grade": "残疾等级",
+          "scheme_no": "救助证编号", "monthly_amount": "月发放金额", "guardian": "监护人",
+          "guardian_phone": "监护人电话"}
 
 
 def clean_attributes(category: str, raw: dict[str, Any] | None, person: Person) -> dict[str, Any]:
@@ -33,17 +38,14 @@ def clean_attributes(category: str, raw: dict[str, Any] | None, person: Person) 
 
 
 def clean_text(value: Any, field: str) -> str:
-    """A short text field, stripped; a whole number is taken as its digits."""
+    """A short one-line text, stripped, without control characters; a whole number is its digits."""
     if value is None:
         return ""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
         raise ValidationError("应填写文字", field=field)
-    text = value.strip()
-    if len(text) > MAX_TEXT:
-        raise ValidationError(f"不能超过{MAX_TEXT}个字", field=field)
-    return text
+    return name_text(value, limit=MAX_TEXT, field=field, label=LABELS.get(field, field))
 
 
 def _disability_attributes(raw: dict[str, Any], person: Person) -> dict[str, Any]:
@@ -92,8 +94,8 @@ def _guardian_attributes(raw: dict[str, Any]) -> dict[str, Any]:
 def _free_attributes(raw: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if not isinstance(key, str) or not key.strip() or len(key) > 32:
-            raise ValidationError("附加信息的名称应为1-32个字", field="attributes")
+        if not isinstance(key, str) or not key.strip() or len(key) > 32 or first_unsafe(key):
+            raise ValidationError("附加信息的名称应为1-32个字（不含控制字符）", field="attributes")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValidationError(f"附加信息“{key}”只能是文字或数字", field="attributes")
         values[key.strip()] = clean_text(value, key) if isinstance(value, str) else value

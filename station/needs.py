@@ -12,7 +12,7 @@ from models import Household, Person, RegisterEntry
 from . import audit, month_locks
 from .errors import ValidationError
 from .ledger_common import load_person
-from .need_attributes import clean_attributes, clean_text
+from .need_attributes import clean_attributes
 from .need_queries import entry_record_by_id, entry_records, load_entry
 from .need_rules import (
     check_can_register,
@@ -21,10 +21,10 @@ from .need_rules import (
     valid_category,
     valid_visit_every,
 )
-from .notes import valid_notes
 from .permissions import require
 from .records.needs import RegisterEntryRecord
 from .tekun import tekun_candidates
+from .text_rules import text_for
 from .uow import UnitOfWork
 from .users import load_worker
 from .visit_schedule import visit_schedule
@@ -60,7 +60,7 @@ def add_entry(uow: UnitOfWork, person_id: int, category: str, start_on: date, *,
         community_id=person.community_id, person_id=person.id, category=category,
         start_on=start_on, worker_id=_worker_id(uow, worker_id, person.community_id),
         visit_every_days=valid_visit_every(every),
-        attributes=clean_attributes(category, attributes, person), notes=valid_notes(notes),
+        attributes=clean_attributes(category, attributes, person), notes=text_for("register_entries.notes", notes),
     )
     lock_person(uow, person.id)
     refuse_open_duplicate(uow, person.id, category)
@@ -89,7 +89,7 @@ def update_entry(uow: UnitOfWork, entry_id: int, expected_version: int, *, worke
         person = uow.session.get_one(Person, entry.person_id)
         values["attributes"] = clean_attributes(entry.category, attributes, person)
     if notes is not None:
-        values["notes"] = valid_notes(notes)
+        values["notes"] = text_for("register_entries.notes", notes)
     for key, value in values.items():
         setattr(entry, key, value)
     return _save_change(uow, entry, before, "update")
@@ -101,7 +101,7 @@ def end_entry(uow: UnitOfWork, entry_id: int, end_on: date, reason: str,
     require(uow.actor, "registers.write")
     entry = _load_open_entry(uow, entry_id, expected_version)
     month_locks.refuse_if_locked(uow, entry.community_id, end_on, field="end_on")
-    reason = clean_text(reason, "reason")
+    reason = text_for("register_entries.end_reason", reason)
     if not reason:
         raise ValidationError("请填写结束原因", field="reason")
     if end_on > uow.today():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -34,9 +37,35 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
-def check_password_strength(password: str) -> None:
-    """Raise ValidationError unless the password is long enough and not just a number."""
+def check_password_strength(password: str, username: str) -> None:
+    """Raise ValidationError unless a new password meets the policy (等保 level 2).
+
+    At least MIN_LENGTH characters of three of the four classes (upper, lower, digit, symbol),
+    not containing the user name, and not on the list of common passwords; the list matters
+    because favourites such as Passw0rd and Admin@123 pass the class rule.
+    """
     if len(password) < MIN_LENGTH:
         raise ValidationError(f"密码至少需要 {MIN_LENGTH} 个字符", field="password")
-    if password.isdigit():
-        raise ValidationError("密码不能全是数字", field="password")
+    if password.lower() in common_passwords():
+        raise ValidationError("该密码过于常见,很容易被猜中,请换一个", field="password")
+    if _classes(password) < 3:
+        raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类", field="password")
+    name = username.strip().lower()
+    if name and name in password.lower():
+        raise ValidationError("密码不能包含用户名", field="password")
+
+
+def _classes(password: str) -> int:
+    """How many of upper-case, lower-case, digit and symbol (anything else but spaces) it has."""
+    kinds = {"upper" if "A" <= ch <= "Z" else "lower" if "a" <= ch <= "z"
+             else "digit" if "0" <= ch <= "9" else "symbol"
+             for ch in password if not ch.isspace()}
+    return len(kinds)
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (station/data/common_passwords.txt), lower-cased."""
+    text = resources.files("station").joinpath("data", "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))

@@ -10,12 +10,11 @@ from typing import Any
 from . import codes
 from .errors import ValidationError
 from .idcard import normalize_id, parse_id
-from .notes import valid_notes
 from .phone import parse_phone
 from .records import PersonDraft
+from .text_rules import text_for
 
 ID_TYPES = {"resident": "居民身份证", "passport": "护照", "other": "其他证件"}
-MAX_NAME = 30
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,13 @@ def clean_person(draft: PersonDraft, today: date, *, needs_relation: bool = True
         "phone": parse_phone(draft.phone),
         "population_type": _choice(draft.population_type, codes.POPULATION_TYPES, "population_type", "人口类型"),
         "residence_state": _choice(draft.residence_state, codes.RESIDENCE_STATES, "residence_state", "人户状态"),
-        "registered_address": draft.registered_address.strip(),
+        "registered_address": text_for("persons.registered_address", draft.registered_address),
         "political_status": _optional(draft.political_status, codes.political_status_code),
         "marital_status": _marital(draft.marital_status),
         "education": _optional(draft.education, codes.education_code),
-        "employment": draft.employment.strip(),
+        "employment": text_for("persons.employment", draft.employment),
         "moved_in_on": _not_future(draft.moved_in_on, today, "moved_in_on", "迁入日期"),
-        "notes": valid_notes(draft.notes),
+        "notes": text_for("persons.notes", draft.notes),
     }
     if needs_relation and not draft.relation.strip():
         raise ValidationError("请填写与户主关系", field="relation")
@@ -55,11 +54,9 @@ def clean_person(draft: PersonDraft, today: date, *, needs_relation: bool = True
 
 
 def _clean_name(raw: str) -> str:
-    name = unicodedata.normalize("NFKC", raw).strip()
+    name = text_for("persons.name", unicodedata.normalize("NFKC", raw))
     if not name:
         raise ValidationError("姓名不能为空", field="name")
-    if len(name) > MAX_NAME:
-        raise ValidationError(f"姓名过长(最多 {MAX_NAME} 个字)", field="name")
     if any(ch.isdigit() for ch in name):
         raise ValidationError("姓名不能包含数字", field="name")
     return name

@@ -13,6 +13,7 @@ from .permissions import require
 from .records import BuildingRecord, CommunityRecord, GridRecord
 from .scope import community_clause, grid_clause
 from .settings import Settings
+from .text_rules import text_for
 from .uow import UnitOfWork
 
 
@@ -22,8 +23,9 @@ def ensure_community(uow: UnitOfWork, settings: Settings) -> Community:
     community = uow.session.scalar(select(Community).where(Community.code == station.community_code))
     if community is None:
         community = Community(
-            code=station.community_code, name=station.community, street=station.street,
-            phone=station.phone,
+            code=text_for("communities.code", station.community_code),
+            name=text_for("communities.name", station.community),
+            street=text_for("communities.street", station.street), phone=station.phone,
         )
         uow.session.add(community)
         uow.flush()
@@ -49,7 +51,7 @@ def list_communities(uow: UnitOfWork) -> list[CommunityRecord]:
 def add_grid(uow: UnitOfWork, community_id: int, code: str, name: str) -> GridRecord:
     """Create a grid in a community."""
     require(uow.actor, "places.write")
-    code, name = code.strip(), name.strip()
+    code, name = text_for("grids.code", code), text_for("grids.name", name)
     if not code:
         raise ValidationError("网格编号不能为空", field="code")
     if not name:
@@ -88,7 +90,7 @@ def add_building(uow: UnitOfWork, grid_id: int, name: str, kind: str = "building
     require(uow.actor, "places.write")
     if kind not in BUILDING_KINDS:
         raise ValidationError(f"未知的楼栋类型 {kind}", field="kind")
-    name = name.strip()
+    name, address = text_for("buildings.name", name), text_for("buildings.address", address)
     if not name:
         raise ValidationError("楼栋名称不能为空", field="name")
     grid = uow.session.get(Grid, grid_id)

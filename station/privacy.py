@@ -17,6 +17,7 @@ from .ledger_common import load_person
 from .permissions import ROLES, allowed
 from .phone import mask_phone
 from .records.privacy import RevealedRecord
+from .text_rules import free_text
 from .uow import UnitOfWork
 
 REVEAL_MINUTES = 5
@@ -51,9 +52,7 @@ def reveal_person(uow: UnitOfWork, person_id: int, reason: str) -> RevealedRecor
 
 
 def _valid_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = free_text(reason, limit=MAX_REASON, field="reason", label="查看原因")
     if len(reason) < 2:
         raise ValidationError("请填写查看原因(至少两个字)", field="reason")
-    if len(reason) > MAX_REASON:
-        raise ValidationError(f"查看原因不能超过{MAX_REASON}个字", field="reason")
     return reason

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .errors import ValidationError
+from .text_rules import RULES, limit_of, text_for
 
 STATES = {
     "received": "受理",
@@ -36,8 +37,8 @@ TRANSITIONS = {
     "rate": ("回访评价", "requests.feedback", ("closed",), "rated"),
     "reopen": ("重新打开", "requests.reopen", ("closed", "rated"), "in_progress"),
 }
-MAX_DESCRIPTION = 2000
-MAX_NOTE = 1000
+MAX_DESCRIPTION = limit_of("requests.description")
+MAX_NOTE = limit_of("request_events.note")
 
 
 def check_transition(state: str, action: str) -> None:
@@ -58,23 +59,16 @@ def choice(value: str, table: dict[str, str], field: str, message: str) -> str:
     raise ValidationError(message if not value else f"{message}(无法识别“{value}”)", field=field)
 
 
-def required_text(value: str, field: str, message: str, limit: int) -> str:
-    """Text that must not be empty, at most `limit` characters."""
-    text = optional_text(value, field, limit)
-    if not text:
-        raise ValidationError(message, field=field)
-    return text
-
-
-def optional_text(value: str, field: str, limit: int) -> str:
-    """Text, stripped, at most `limit` characters."""
+def required_text(column: str, value: str, message: str, *, field: str | None = None,
+                  label: str | None = None) -> str:
+    """Text for `column` (checked by text_rules) that must not be empty."""
     # No NFKC here: it would turn a resident's full-width Chinese punctuation into ASCII.
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise ValidationError(f"不能超过{limit}个字", field=field)
+    text = text_for(column, value, field=field, label=label)
+    if not text:
+        raise ValidationError(message, field=field or RULES[column].field)
     return text
 
 
 def note_text(note: str) -> str:
     """A transition's optional note."""
-    return optional_text(note, "note", MAX_NOTE)
+    return text_for("request_events.note", note)

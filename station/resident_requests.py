@@ -33,9 +33,9 @@ from .request_rules import (
     check_transition,
     choice,
     note_text,
-    optional_text,
     required_text,
 )
+from .text_rules import text_for
 from .uow import UnitOfWork, check_version
 
 __all__ = [
@@ -57,8 +57,8 @@ def receive(uow: UnitOfWork, *, channel: str, category: str, urgency: str, descr
         "channel": choice(channel, CHANNELS, "channel", "请选择诉求来源"),
         "category": choice(category, uow.settings.requests.categories, "category", "请选择诉求类别"),
         "urgency": choice(urgency, URGENCIES, "urgency", "请选择紧急程度"),
-        "description": required_text(description, "description", "请填写诉求内容", MAX_DESCRIPTION),
-        "contact_name": optional_text(contact_name, "contact_name", 64),
+        "description": required_text("requests.description", description, "请填写诉求内容"),
+        "contact_name": text_for("requests.contact_name", contact_name),
         "contact_phone": parse_phone(contact_phone, field="contact_phone"),
     }
     grid_id, household_id, person_id = request_place(uow, grid_id, household_id, person_id)
@@ -107,7 +107,7 @@ def start(uow: UnitOfWork, request_id: int, expected_version: int, note: str = "
 def close(uow: UnitOfWork, request_id: int, result: str, expected_version: int) -> RequestRecord:
     """Record the result; the request is done (办结) and waits for the resident's rating."""
     request, before = _begin(uow, "close", request_id, expected_version)
-    request.result = required_text(result, "result", "请填写办理结果", MAX_DESCRIPTION)
+    request.result = required_text("requests.result", result, "请填写办理结果")
     request.closed_at = uow.now()
     return _finish(uow, request, before, "close", request.result[:MAX_NOTE])
 
@@ -117,7 +117,7 @@ def rate(uow: UnitOfWork, request_id: int, satisfaction: str, feedback: str,
     """Record the resident's satisfaction from the follow-up call (回访)."""
     request, before = _begin(uow, "rate", request_id, expected_version)
     request.satisfaction = choice(satisfaction, SATISFACTIONS, "satisfaction", "请选择满意度")
-    request.feedback = optional_text(feedback, "feedback", MAX_NOTE)
+    request.feedback = text_for("requests.feedback", feedback)
     note = f"{SATISFACTIONS[request.satisfaction]} {request.feedback}".strip()
     return _finish(uow, request, before, "rate", note)
 
@@ -125,7 +125,8 @@ def rate(uow: UnitOfWork, request_id: int, satisfaction: str, feedback: str,
 def reopen(uow: UnitOfWork, request_id: int, reason: str, expected_version: int) -> RequestRecord:
     """Send a closed or rated request back to handling; the original deadline still applies."""
     request, before = _begin(uow, "reopen", request_id, expected_version)
-    reason = required_text(reason, "reason", "请填写重新打开的原因", MAX_NOTE)
+    reason = required_text("request_events.note", reason, "请填写重新打开的原因", field="reason",
+                           label="重新打开的原因")
     request.reopen_count += 1
     request.closed_at = None
     request.satisfaction, request.feedback = "", ""

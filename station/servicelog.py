@@ -16,6 +16,7 @@ from .permissions import require
 from .records.needs import RegisterEntryRecord
 from .records.visits import DueVisitRecord, VisitRecord
 from .scope import community_clause, grid_clause, load_visible
+from .text_rules import text_for
 from .uow import UnitOfWork
 from .users import load_worker
 
@@ -29,7 +30,6 @@ VISIT_KINDS = {
     "health": "健康服务",
     "other": "其他",
 }
-MAX_CONTENT = 2000
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -206,9 +206,7 @@ def _visited(uow: UnitOfWork, household_id: int | None,
 def _check_dates(uow: UnitOfWork, planned_on: date | None, done_on: date | None, content: str,
                  follow_up_on: date | None) -> str:
     """Validate the dates and content of a done or planned visit; return the content."""
-    content = (content or "").strip()
-    if len(content) > MAX_CONTENT:
-        raise ValidationError(f"走访内容不能超过{MAX_CONTENT}个字", field="content")
+    content = text_for("visits.content", content)
     if done_on is None:
         if planned_on is not None and planned_on < uow.today():
             raise ValidationError("计划日期不能早于今天", field="planned_on")

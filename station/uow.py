@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import TracebackType
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from models import User
+
 from .actor import Actor
 from .db import Database
-from .errors import ConflictError
+from .errors import AccountDisabled, ConflictError
 from .settings import Settings
 
 STALE_MESSAGE = "该记录已被其他人修改,请重新打开后再保存(您的修改未保存)"
+DISABLED_MESSAGE = "您的账户已停用,请联系管理员"
 
 
 def check_version(current: int, expected: int | None) -> None:
@@ -42,7 +46,20 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.session = self.database.session()
+        try:
+            self._refuse_disabled_actor()
+        except BaseException:
+            self.session.close()
+            raise
         return self
+
+    def _refuse_disabled_actor(self) -> None:
+        """A session opened before an admin disabled the account must not go on working."""
+        if self.actor.user_id is None:
+            return  # the CLI's system actor, and nobody before login
+        disabled = self.session.scalar(select(User.disabled).where(User.id == self.actor.user_id))
+        if disabled is None or disabled:
+            raise AccountDisabled(DISABLED_MESSAGE)
 
     def __exit__(
         self,

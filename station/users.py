@@ -19,6 +19,7 @@ from .permissions import GRID_SCOPED_ROLES, ROLES, STREET_ROLES, require
 from .phone import parse_phone
 from .records.users import UserRecord
 from .scope import check_visible, community_clause
+from .text_rules import text_for
 from .uow import UnitOfWork
 
 USERNAME = re.compile(r"[a-z0-9._-]{3,32}")
@@ -135,7 +136,7 @@ def set_password(uow: UnitOfWork, username: str, new_password: str) -> UserRecor
     """An administrator's reset: sets a new password and lifts any lock-out."""
     require(uow.actor, "users.manage")
     user = _visible_user(uow, username)
-    check_password_strength(new_password)
+    check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="管理员重置密码")
     uow.commit()
     return user_record(user, grid_ids_of(uow.session, user.id))
@@ -151,7 +152,7 @@ def change_own_password(uow: UnitOfWork, old_password: str, new_password: str) -
         raise ValidationError("原密码不正确", field="old_password")
     if new_password == old_password:
         raise ValidationError("新密码不能与原密码相同", field="password")
-    check_password_strength(new_password)
+    check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="修改本人密码")
     uow.commit()
 
@@ -168,7 +169,7 @@ def _insert_user(
     if community_id is not None and uow.session.get(Community, community_id) is None:
         raise NotFound("未找到该社区", field="community")
     grid_tuple = _valid_grids(uow.session, role, community_id, grid_ids)
-    check_password_strength(password)
+    check_password_strength(password, name)
     user = User(username=name, display_name=display_name, role=role, community_id=community_id,
                 phone=parse_phone(phone), password_hash=hash_password(password), disabled=False,
                 created_at=uow.now())
@@ -198,7 +199,7 @@ def _community_for(uow: UnitOfWork, role: str, community_id: int | None) -> int 
 
 
 def _valid_username(session: Session, username: str) -> str:
-    name = normalise_username(username)
+    name = text_for("users.username", normalise_username(username))
     if not USERNAME.fullmatch(name):
         raise ValidationError("用户名须为 3-32 位字母、数字或 . _ -", field="username")
     if session.scalar(select(User.id).where(User.username == name)) is not None:
@@ -207,11 +208,9 @@ def _valid_username(session: Session, username: str) -> str:
 
 
 def _valid_display_name(display_name: str) -> str:
-    display_name = display_name.strip()
+    display_name = text_for("users.display_name", display_name)
     if not display_name:
         raise ValidationError("姓名不能为空", field="display_name")
-    if len(display_name) > 64:
-        raise ValidationError("姓名不能超过 64 个字", field="display_name")
     return display_name
 
 

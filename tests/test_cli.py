@@ -59,6 +59,8 @@ def test_user_add_list_disable_passwd(folder):
     weak = station(folder, "user", "add", "clerk1", "--name", "窗口", "--role", "clerk",
                    "--password-stdin", stdin="123\n")
     assert weak.returncode != 0 and "密码" in weak.stderr
+    common = station(folder, "user", "passwd", "admin", "--password-stdin", stdin="Admin@123\n")
+    assert common.returncode == 1 and "过于常见" in common.stderr
     disabled = station(folder, "user", "disable", "admin")
     assert disabled.returncode == 0 and "停用" in station(folder, "user", "list").stdout
     passwd = station(folder, "user", "passwd", "admin", "--password-stdin", stdin="An0ther-Pass\n")
@@ -68,6 +70,23 @@ def test_user_add_list_disable_passwd(folder):
         hashed = conn.execute("select password_hash from users").fetchone()[0]
     assert {"create", "password"} <= actions
     assert hashed.startswith("$argon2id$") and "An0ther-Pass" not in hashed
+
+
+def test_names_print_as_themselves_never_as_markup_or_terminal_codes(folder):
+    assert station(folder, "user", "add", "admin", "--name", "管理员", "--role", "admin",
+                   "--password-stdin", stdin="Str0ng-Pass\n").returncode == 0
+    escaped = station(folder, "user", "add", "clerk1", "--name", "\x1b[2J\x1b[31m红", "--role", "clerk",
+                      "--password-stdin", stdin="Str0ng-Pass\n")
+    assert escaped.returncode == 1 and "控制字符" in escaped.stderr and "\x1b" not in escaped.stderr
+    # A name stored before these rules (or written by another tool) is listed as text.
+    with sqlite3.connect(folder / "data" / "station.db") as conn:
+        conn.execute("update users set display_name = ? where username = 'admin'", ("[red]王\x1b[2J丽",))
+    listing = station(folder, "user", "list")
+    assert listing.returncode == 0, listing.stderr
+    assert "[red]王\\u001b[2J丽" in listing.stdout and "\x1b" not in listing.stdout
+    grid = station(folder, "user", "add", "wg1", "--name", "网格员", "--role", "grid_worker",
+                   "--grid", "[bold]G9", "--password-stdin", stdin="Str0ng-Pass\n")
+    assert grid.returncode == 1 and "[bold]G9" in grid.stderr
 
 
 def test_unknown_user_and_bad_role_fail_with_message(folder):

@@ -198,4 +198,20 @@ def test_mask_id():
     assert mask_id("11010519491231002X") == "110105********002X"
     assert mask_id("110105491231002") == "110**********02"
     assert mask_id("") == ""
-    assert mask_id("1234") == "****"
+    assert mask_id("1234") == "1***"
+
+
+@pytest.mark.parametrize("length", [*range(1, 18), 20])
+def test_mask_id_shows_at_most_a_third_of_other_numbers(length):
+    number = "ABCDEFGHJKLMNPQRSTUVWXYZ"[:length]
+    masked = mask_id(number)
+    head = len(masked) - len(masked.lstrip("ABCDEFGHJKLMNPQRSTUVWXYZ"))
+    tail = len(masked) - len(masked.rstrip("ABCDEFGHJKLMNPQRSTUVWXYZ"))
+    assert len(masked) == length
+    assert head + tail <= length // 3
+    # What shows is the number's own two ends, the middle all stars.
+    assert masked == number[:head] + "*" * (length - head - tail) + number[length - tail:]
+
+
+def test_mask_id_of_a_passport_number():
+    assert mask_id("E12345678") == "E1******8"

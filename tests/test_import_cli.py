@@ -86,6 +86,18 @@ def test_template_then_import_then_refusals_with_an_errors_workbook(folder):
     assert sheet.cell(3, 16).value == "错误原因" and "校验位" in sheet.cell(10, 16).value
 
 
+def test_dry_run_names_row_column_and_limit_and_never_echoes_escapes(folder):
+    rows = families(1)
+    rows[0]["地址"] = "路" * 30_000
+    rows[1]["与户主关系"] = "\x1b[2J[red]配偶"
+    write_xlsxwriter(folder / "ledger.xlsx", rows)
+    dry = station(folder, "import", "ledger.xlsx", "--dry-run")
+    assert dry.returncode == 1 and persons(folder) == 0
+    assert "第 4 行「地址」：地址过长（最多 200 个字，现有 30000 个字）" in dry.stdout
+    assert "第 5 行「与户主关系」" in dry.stdout and "\\u001b[2J[red]配偶" in dry.stdout
+    assert "\x1b" not in dry.stdout + dry.stderr
+
+
 def test_upsert_mode_and_bad_files_from_the_cli(folder):
     write_xlsxwriter(folder / "ledger.xlsx", families(2))
     assert station(folder, "import", "ledger.xlsx").returncode == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from data.make_import_fixtures import IN_DATABASE_ID, IN_DATABASE_NUMBER
 from factories import make_id
-from import_books import families, person, read, write_openpyxl
+from import_books import families, person, read, write_openpyxl, write_xlsxwriter
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -129,3 +129,37 @@ def test_a_refused_head_does_not_make_its_household_look_headless(db, admin, tmp
     with UnitOfWork(db, admin) as uow:
         plan = plan_import(uow, read(write_openpyxl(tmp_path / "l.xlsx", rows)))
     assert [(e.row, e.column) for e in plan.errors] == [(4, "公民身份号码")]
+
+
+def test_cells_longer_than_their_column_are_refused_with_row_column_and_limit(db, admin, tmp_path):
+    """A dry run (a plan) refuses them; PostgreSQL would otherwise fail the real import."""
+    rows = families(2)
+    rows[0]["地址"] = "路" * 30_000
+    rows[1]["姓名"] = "王" * 65
+    rows[2]["单元"] = "单" * 33
+    rows[3]["户号"] = "H" * 33
+    rows[4]["楼栋"] = "楼" * 65
+    rows[5]["网格"] = "网" * 33  # a new grid's name is its code too: String(32)
+    with UnitOfWork(db, admin) as uow:
+        plan = plan_import(uow, read(write_openpyxl(tmp_path / "l.xlsx", rows)))
+    refused = {(error.row, error.column): error.reason for error in plan.errors}
+    expected = {(4, "地址"): 200, (5, "姓名"): 64, (6, "单元"): 32, (7, "户号"): 32, (8, "楼栋"): 64,
+                (9, "网格"): 32}
+    for (row, column), limit in expected.items():
+        assert f"最多 {limit} 个字" in refused[(row, column)], plan.errors
+    assert refused[(4, "地址")] == "地址过长（最多 200 个字，现有 30000 个字）"
+    with UnitOfWork(db, admin) as uow:
+        assert not run_import(uow, read(tmp_path / "l.xlsx")).written
+
+
+def test_names_with_terminal_escapes_are_refused_and_never_echoed_raw(db, admin, tmp_path):
+    rows = families(1)
+    rows[0]["姓名"] = "\x1b[2J\x1b[31m红"
+    rows[1]["与户主关系"] = "\x1b[2J配偶"
+    rows[2]["地址"] = "幸福路\u202e1号"
+    with UnitOfWork(db, admin) as uow:
+        plan = plan_import(uow, read(write_xlsxwriter(tmp_path / "l.xlsx", rows)))
+    refused = {(error.row, error.column): error.reason for error in plan.errors}
+    assert "控制字符" in refused[(4, "姓名")] and "控制字符" in refused[(6, "地址")]
+    assert (5, "与户主关系") in refused
+    assert not any("\x1b" in reason or "\u202e" in reason for reason in refused.values())

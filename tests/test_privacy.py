@@ -10,9 +10,11 @@ from ledger_fixtures import Resident, id_number_of, make_home, neighbourhood, se
 from sqlalchemy import select
 
 from models import AuditEntry
-from station.errors import NotFound, PermissionDenied, ValidationError
+from station.actor import SYSTEM
+from station.errors import AccountDisabled, NotFound, PermissionDenied, ValidationError
 from station.privacy import REVEAL_MINUTES, mask_id, mask_phone, may_reveal, reveal_person
 from station.uow import UnitOfWork
+from station.users import disable_user
 
 
 @pytest.fixture
@@ -78,3 +80,26 @@ def test_a_reason_is_required(db, place, home, reason):
 def test_people_outside_the_grid_stay_hidden(db, place, home):
     with UnitOfWork(db, place.worker2.actor) as uow, pytest.raises(NotFound):
         reveal_person(uow, home.head_id, "联系走访")
+
+
+def test_a_user_disabled_mid_session_is_refused_at_the_next_call(db, place, home):
+    staff = place.staff.actor
+    with UnitOfWork(db, staff) as uow:
+        reveal_person(uow, home.head_id, "核对低保申请材料")
+    with UnitOfWork(db, SYSTEM) as admin:
+        disable_user(admin, place.staff.username)
+    with pytest.raises(AccountDisabled) as refused, UnitOfWork(db, staff) as uow:
+        reveal_person(uow, home.head_id, "核对低保申请材料")
+    assert isinstance(refused.value, PermissionDenied)
+    assert "已停用" in refused.value.message
+    with db.session() as session:
+        assert len(session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).all()) == 1
+
+
+def test_a_reason_loses_terminal_escapes_before_it_is_audited(db, place, home):
+    with UnitOfWork(db, place.staff.actor) as uow:
+        revealed = reveal_person(uow, home.head_id, "\x1b[2J核对\u202e低保材料")
+    assert revealed.reason == "[2J核对低保材料"
+    with db.session() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).one()
+    assert entry.detail.endswith("原因:[2J核对低保材料")

@@ -51,11 +51,12 @@ def test_a_weak_password_is_refused_with_the_services_message(db):
         await settle(pilot)
         assert "密码至少需要 8 个字符" in text_of(pilot, "#first-run-error")
         assert pilot.app.focused.id == "password"
-        pilot.app.screen.query_one("#password", Input).value = "12345678"
-        pilot.app.screen.query_one("#password_again", Input).value = "12345678"
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "密码不能全是数字" in text_of(pilot, "#first-run-error")
+        for weak, reason in (("abcdefgh12", "至少三类"), ("P@ssw0rd", "过于常见"), ("Admin-2026", "用户名")):
+            pilot.app.screen.query_one("#password", Input).value = weak
+            pilot.app.screen.query_one("#password_again", Input).value = weak
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert reason in text_of(pilot, "#first-run-error")
 
     drive(app_for(db), scenario)
     assert not has_users(db)

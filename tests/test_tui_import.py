@@ -126,6 +126,21 @@ def test_one_bad_row_writes_nothing_and_is_listed_then_the_errors_workbook(stati
     assert errors_path(ledger) == tmp_path / "ledger-错误-2.xlsx"  # the next one does not overwrite it
 
 
+def test_refusals_quoting_a_cell_show_it_as_text_not_markup(station, community_id, tmp_path):
+    rows = families(1)
+    rows[1]["与户主关系"] = "[/red]配偶[b]"  # would stop Textual's markup parser
+    ledger = write_openpyxl(tmp_path / "ledger.xlsx", rows)
+
+    async def scenario(pilot):
+        await open_import(pilot, ledger)
+        await press(pilot, "ctrl+s")
+        [(row, column, reason)] = refusal_rows(pilot)
+        assert (row, column) == ("5", "与户主关系") and "“[/red]配偶[b]”" in reason
+        assert "[/red]配偶[b]" in text_of(pilot, "#refusals")
+
+    drive(app_for(station), scenario)
+
+
 def test_a_dry_run_writes_nothing_and_no_means_no(station, community_id, tmp_path):
     ledger = write_openpyxl(tmp_path / "ledger.xlsx", families(2))
 

@@ -3,7 +3,21 @@
 from __future__ import annotations
 
 from textual.widgets import Input
-from tui_support import PASSWORD, app_for, drive, log_in, make_admin, screen_name, settle, text_of
+from tui_support import (
+    PASSWORD,
+    app_for,
+    drive,
+    log_in,
+    make_admin,
+    make_user,
+    screen_name,
+    settle,
+    text_of,
+)
+
+from station.actor import SYSTEM
+from station.uow import UnitOfWork
+from station.users import disable_user, get_user
 
 
 def test_the_login_screen_shows_when_accounts_exist(db):
@@ -82,5 +96,26 @@ def test_logging_out_returns_to_an_empty_login(db):
         assert screen_name(pilot) == "LoginScreen"
         assert pilot.app.login is None
         assert pilot.app.screen.query_one("#password", Input).value == ""
+
+    drive(app_for(db), scenario)
+
+
+def test_a_user_disabled_while_logged_in_is_signed_out_at_the_next_action(db):
+    make_admin(db)
+    with UnitOfWork(db, SYSTEM) as uow:
+        community_id = get_user(uow, "admin").community_id
+    make_user(db, "zhao.clerk", "clerk", community_id, name="赵窗口")
+
+    async def scenario(pilot):
+        await log_in(pilot, "zhao.clerk")
+        assert screen_name(pilot) == "DashboardScreen"
+        with UnitOfWork(db, SYSTEM) as uow:
+            disable_user(uow, "zhao.clerk")
+        pilot.app.screen.action_refresh()  # the next thing the clerk does asks the database
+        await settle(pilot)
+        assert screen_name(pilot) == "LoginScreen"
+        assert pilot.app.login is None
+        assert len(pilot.app.screen_stack) == 2  # no error dialog left behind
+        assert "账户已停用" in text_of(pilot, "#login-error")
 
     drive(app_for(db), scenario)

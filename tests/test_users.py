@@ -64,12 +64,48 @@ def test_malformed_usernames_are_refused(uow, username):
     assert refused.value.field == "username"
 
 
-@pytest.mark.parametrize("password", ["short1", "12345678901"])
-def test_weak_passwords_are_refused(uow, password):
+@pytest.mark.parametrize(("password", "reason"), [
+    ("short1", "至少需要 8 个字符"),
+    (" " * 8, "至少三类"),
+    ("aaaaaaaa", "过于常见"),
+    ("zzzzzzzzzz", "至少三类"),
+    ("12345678901", "至少三类"),
+    ("Abcdefghij", "至少三类"),
+    ("kx7mq2vw9p", "至少三类"),
+    ("123456abc", "过于常见"),
+    ("woaini1314", "过于常见"),
+    # These pass three of four classes: only the list stops them.
+    ("qwe123!@#", "过于常见"),
+    ("Passw0rd", "过于常见"),
+    ("Admin@123", "过于常见"),
+    ("P@ssw0rd", "过于常见"),
+    ("Wang.Li-2026", "用户名"),
+    ("2026-wang.li", "用户名"),
+])
+def test_weak_passwords_are_refused(uow, password, reason):
     with pytest.raises(ValidationError) as refused:
         users.add_user(uow, "wang.li", "王丽", "clerk", password)
     assert refused.value.field == "password"
+    assert reason in refused.value.message
     assert not users.has_users(uow)
+
+
+@pytest.mark.parametrize("password", ["station-2026", "Kx7mQ2vw", "kx7mq2v#", "青山Lushui-26"])
+def test_passwords_of_three_classes_pass(uow, password):
+    assert users.add_user(uow, "wang.li", "王丽", "clerk", password).username == "wang.li"
+
+
+def test_every_password_path_applies_the_policy(db, uow, clerk, community_id):
+    with pytest.raises(ValidationError, match="过于常见"):
+        users.set_password(uow, "wang.li", "Passw0rd")
+    with pytest.raises(ValidationError, match="用户名"):
+        users.set_password(uow, "wang.li", "WANG.LI.2026")
+    with UnitOfWork(db, _login(db, "wang.li").actor) as own:
+        with pytest.raises(ValidationError, match="过于常见"):
+            users.change_own_password(own, PASSWORD, "P@ssw0rd")
+        with pytest.raises(ValidationError, match="用户名"):
+            users.change_own_password(own, PASSWORD, "my-wang.li-9")
+    assert _login(db, "wang.li").user.username == "wang.li"
 
 
 def test_unknown_role_is_refused(uow):
@@ -275,6 +311,32 @@ def test_unknown_names_lock_like_real_ones(db, clerk, clock):
     assert _refused(db, "nobody", "wrong-password") == "用户名或密码错误"
 
 
+def test_a_password_typed_as_the_user_name_is_never_stored(db, clerk, clock):
+    """A clerk who types the password into the name field must not leave it in the audit log."""
+    typed = "Secret-Typed-2026"
+    assert _refused(db, typed, PASSWORD) == "用户名或密码错误"
+    clock.advance(minutes=1)
+    assert _refused(db, typed, PASSWORD) == "用户名或密码错误"
+    with db.session() as session:
+        entries = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed")))
+        failure_names = list(session.scalars(select(LoginFailure.username)))
+    assert len(entries) == 2
+    stored = [str((e.username, e.detail, e.old_values, e.new_values)) for e in entries] + failure_names
+    assert not any(typed.lower() in text.lower() for text in stored)
+    assert {entry.username for entry in entries} == {login.UNKNOWN_USERNAME}
+    assert all("未知用户名" in entry.detail for entry in entries)
+    # The two tries still count as the same name toward the lock-out.
+    assert len(failure_names) == 2 and len(set(failure_names)) == 1
+
+
+def test_stale_failures_of_any_name_are_purged(db, clerk, clock):
+    _refused(db, "typo-name", "wrong-password")
+    clock.advance(minutes=16)
+    _refused(db, "wang.li", "wrong-password")
+    with db.session() as session:
+        assert list(session.scalars(select(LoginFailure.username))) == ["wang.li"]
+
+
 def test_admin_reset_lifts_the_lock(db, uow, clerk):
     for _ in range(5):
         _refused(db, "wang.li", "wrong-password")
@@ -312,6 +374,8 @@ def test_old_hashes_are_upgraded_on_login(db, clerk):
 
 def test_first_admin_only_on_an_empty_database(db, community_id):
     assert not users.has_users(db)
+    with UnitOfWork(db, SYSTEM) as uow, pytest.raises(ValidationError, match="用户名"):
+        users.create_first_admin(uow, "admin", "管理员", "Admin-2026", community_id)
     with UnitOfWork(db, SYSTEM) as uow:
         first = users.create_first_admin(uow, "admin", "管理员", PASSWORD, community_id)
     assert first.role == "admin" and first.community_id == community_id
