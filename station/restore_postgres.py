@@ -20,6 +20,7 @@ from .backup_files import BackupFile
 from .backup_manifest import BackupManifest, file_sha256
 from .backup_postgres import check_archive, run_pg_tool, table_counts
 from .errors import DatabaseError
+from .schema_check import check_pg_schema
 
 MAINTENANCE_DATABASE = "postgres"
 BUSY_MESSAGE = "数据库正被其他程序使用(例如另一个 station 窗口),请先全部关闭后再恢复;数据库未改动"
@@ -42,7 +43,7 @@ def swap_postgres(engine: Engine, backup: Path, manifest: BackupManifest, safety
     try:
         admin_run(admin, f'CREATE DATABASE "{fresh}" TEMPLATE template0')
         try:
-            _load(engine.url.set(database=fresh), backup, manifest)
+            _load(engine.url.set(database=fresh), admin, backup, manifest)
             engine.dispose()
             _rename_pair(admin, live, fresh, old)
         finally:
@@ -58,7 +59,7 @@ def admin_run(admin: Engine, statement: str) -> None:
         connection.execute(text(statement))
 
 
-def _load(url: URL, backup: Path, manifest: BackupManifest) -> None:
+def _load(url: URL, admin: Engine, backup: Path, manifest: BackupManifest) -> None:
     run_pg_tool("pg_restore", url, "--no-owner", "--no-privileges", "--exit-on-error",
                 "--single-transaction", str(backup))
     engine = create_engine(url)
@@ -69,6 +70,7 @@ def _load(url: URL, backup: Path, manifest: BackupManifest) -> None:
         engine.dispose()
     if counts != manifest.counts:
         raise DatabaseError(f"恢复出的数据与备份清单的行数不符,已放弃恢复:{backup.name}")
+    check_pg_schema(url, admin, manifest.schema_revision, backup.name)
 
 
 def _rename_pair(admin: Engine, live: str, fresh: str, old: str) -> None:

@@ -120,3 +120,25 @@ def test_a_new_pc_restores_with_the_written_down_key_and_only_with_it(folder, tm
     with sqlite3.connect(folder / "data" / "station.db") as conn:
         assert conn.execute(
             "select count(*) from audit_log where action = 'show_backup_key'").fetchone()[0] == 1
+
+
+def test_a_postgresql_database_missing_a_guard_fails_the_schema_check(db, community_id, backend):
+    from sqlalchemy import create_engine, text
+
+    from station.errors import DatabaseError
+    from station.migrate import head_revision
+    from station.schema_check import check_pg_schema
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL schema")
+    url = db.engine.url
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        check_pg_schema(url, admin, head_revision(), "live")  # the real schema passes
+        with db.engine.begin() as conn:
+            conn.execute(text("drop trigger audit_log_no_change on audit_log"))
+            conn.execute(text("create index ix_extra on persons (name)"))
+        with pytest.raises(DatabaseError, match="缺少 trigger audit_log_no_change.*多出 index ix_extra"):
+            check_pg_schema(url, admin, head_revision(), "live")
+    finally:
+        admin.dispose()
