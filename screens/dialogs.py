@@ -8,14 +8,16 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label
 
 from .dialog_box import Dialog
+from .unsaved import UnsavedGuard
 
 R = TypeVar("R")
 
 
-class FormDialog(Dialog[R]):
+class FormDialog(UnsavedGuard, Dialog[R]):
     """A dialog with fields: its submit button checks them and closes only when they are fine.
 
-    Subclasses implement submit(); any other button cancels (closes with None).
+    Subclasses implement submit(); any other button cancels (closes with None), asking first
+    when something was typed (see screens.unsaved).
     """
 
     SUBMIT_BUTTON: ClassVar[str] = "ok"
@@ -24,7 +26,10 @@ class FormDialog(Dialog[R]):
         if button_id == self.SUBMIT_BUTTON:
             self.submit()
         else:
-            self.dismiss(None)
+            self.close_form()
+
+    def action_save(self) -> None:
+        self.submit()
 
     def submit(self) -> None:
         raise NotImplementedError
