@@ -31,6 +31,7 @@ from .idle import IdleWatch
 from .keys import bindings, key_display, translate_bindings, unknown_keymap_ids
 from .login import LoginScreen
 from .no_screenshots import NoScreenshots
+from .unsaved import leave_forms
 
 if TYPE_CHECKING:
     from station.db import Database
@@ -112,37 +113,41 @@ class StationApp(NoScreenshots, App[None]):
         # Imported here: the dashboard (and its queries) are not needed to show the login screen.
         from .dashboard import DashboardScreen
 
-        self.call_next(self._show_only, DashboardScreen())
+        self._go(DashboardScreen)
 
     def action_go_ledger(self) -> None:
         from .ledger import LedgerScreen
 
-        self.call_next(self._show_only, LedgerScreen())
+        self._go(LedgerScreen)
 
     def action_go_registers(self) -> None:
         from .registers import RegistersScreen
 
-        self.call_next(self._show_only, RegistersScreen())
+        self._go(RegistersScreen)
 
     def action_go_visits(self) -> None:
         from .visits import VisitsScreen
 
-        self.call_next(self._show_only, VisitsScreen())
+        self._go(VisitsScreen)
 
     def action_go_requests(self) -> None:
         from .requests import RequestsScreen
 
-        self.call_next(self._show_only, RequestsScreen())
+        self._go(RequestsScreen)
 
     def action_go_reports(self) -> None:
         from .reports import ReportsScreen
 
-        self.call_next(self._show_only, ReportsScreen())
+        self._go(ReportsScreen)
 
     def action_go_import(self) -> None:
         from .import_screen import ImportScreen
 
-        self.call_next(self._show_only, ImportScreen())
+        self._go(ImportScreen)
+
+    def _go(self, section: type[Screen[Any]]) -> None:
+        """Show a section in place of the screens open now, once no form there loses typed input."""
+        leave_forms(self, lambda: self.call_next(self._show_only, section()))
 
     async def _show_only(self, screen: Screen[Any]) -> None:
         while len(self.screen_stack) > 2:
@@ -168,7 +173,10 @@ class StationApp(NoScreenshots, App[None]):
             self.show_login(self.user.username if self.user else "")
 
     def action_logout(self) -> None:
-        self.show_login()
+        leave_forms(self, self.show_login)
+
+    async def action_quit(self) -> None:
+        leave_forms(self, self.exit)
 
     def lock_if_idle(self) -> None:
         if self.login is not None and not self.locked and self.idle.expired():

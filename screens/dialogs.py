@@ -1,68 +1,23 @@
-"""One base dialog and the message, confirm and reason dialogs built on it."""
+"""The form, message, confirm and reason dialogs, built on the one base dialog."""
 
 from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label
 
-from .base import StationModal
-from .keys import bindings
+from .dialog_box import Dialog
+from .unsaved import UnsavedGuard
 
 R = TypeVar("R")
 
 
-class Dialog(StationModal[R]):
-    """A bordered box with a title, a message, optional extra widgets and a row of buttons."""
-
-    CSS_PATH = "dialogs.tcss"
-    BINDINGS = bindings("dialog.close")
-    HELP_TOPIC: ClassVar[str] = "dialog"
-
-    def __init__(self, title: str, message: str, *, kind: str = "info"):
-        super().__init__(classes=f"-{kind}")
-        self.title_text = title
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog-box") as box:
-            box.border_title = self.title_text
-            yield Static(self.message, id="dialog-message")
-            yield from self.compose_body()
-            with Horizontal(id="dialog-buttons"):
-                yield from self.compose_buttons()
-
-    def compose_body(self) -> ComposeResult:
-        yield from ()
-
-    def compose_buttons(self) -> ComposeResult:
-        yield Button(self.t("dialog.ok"), id="ok", variant="primary")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.button_pressed(event.button.id or "")
-
-    def button_pressed(self, button_id: str) -> None:
-        """What a button does: by default close with result_for(button).
-
-        Dialogs that check before closing override this, not on_button_pressed: Textual runs the
-        handler of every class in the chain, so Dialog's would close them as well.
-        """
-        self.dismiss(self.result_for(button_id))
-
-    def result_for(self, button_id: str) -> R | None:
-        return None
-
-    def action_close(self) -> None:
-        self.dismiss(self.result_for("cancel"))
-
-
-class FormDialog(Dialog[R]):
+class FormDialog(UnsavedGuard, Dialog[R]):
     """A dialog with fields: its submit button checks them and closes only when they are fine.
 
-    Subclasses implement submit(); any other button cancels (closes with None).
+    Subclasses implement submit(); any other button cancels (closes with None), asking first
+    when something was typed (see screens.unsaved).
     """
 
     SUBMIT_BUTTON: ClassVar[str] = "ok"
@@ -71,7 +26,10 @@ class FormDialog(Dialog[R]):
         if button_id == self.SUBMIT_BUTTON:
             self.submit()
         else:
-            self.dismiss(None)
+            self.close_form()
+
+    def action_save(self) -> None:
+        self.submit()
 
     def submit(self) -> None:
         raise NotImplementedError

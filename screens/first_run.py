@@ -19,6 +19,7 @@ from station.users import create_first_admin
 
 from .base import StationScreen
 from .keys import bindings
+from .unsaved import UnsavedGuard
 from .widgets import FormError, TopBar, station_footer
 
 DEMO_HOUSEHOLDS = 500
@@ -40,7 +41,7 @@ class DemoProgress(Message):
     total: int
 
 
-class FirstRunScreen(StationScreen):
+class FirstRunScreen(UnsavedGuard, StationScreen):
     CSS_PATH = "first_run.tcss"
     HELP_TOPIC: ClassVar[str] = "first_run"
     BINDINGS = bindings("first_run.save")

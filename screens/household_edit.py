@@ -17,6 +17,7 @@ from station.text_rules import limit_of
 
 from .base import Localized
 from .op_dialog import Operation, OperationDialog, field_input, form_grid, joined
+from .unsaved import count_as_opened
 
 PLACE_INPUTS = ("unit", "room", "address")
 # Reasons are ledger data, kept in Chinese whatever the screen's language.
@@ -56,6 +57,7 @@ class PlaceFields(Localized, Grid):
             chosen = grids[0].id
         if chosen is not None:
             select.value = chosen
+        count_as_opened(select)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "grid" and isinstance(event.value, int):
@@ -67,6 +69,7 @@ class PlaceFields(Localized, Grid):
         select.set_options([(building.name, building.id) for building in buildings])
         if self.start.building_id in self.buildings:
             select.value = self.start.building_id
+        count_as_opened(select)
 
     def location(self) -> Location:
         grid, building = self.query_one("#grid", Select).value, self.query_one("#building", Select).value

@@ -25,6 +25,7 @@ from .base import StationScreen
 from .dialogs import ConfirmDialog
 from .keys import bindings
 from .member_rows import FIELDS, MemberHeader, MemberRow
+from .unsaved import UnsavedGuard, count_as_opened
 from .widgets import FormError, TopBar, station_footer
 
 PLACE_FIELDS = ("unit", "room", "address")
@@ -34,7 +35,7 @@ _last_place: weakref.WeakKeyDictionary[Any, dict[int | None, tuple[int, int | No
     weakref.WeakKeyDictionary()
 
 
-class RegisterHouseholdScreen(StationScreen):
+class RegisterHouseholdScreen(UnsavedGuard, StationScreen):
     CSS_PATH = "household_form.tcss"
     HELP_TOPIC: ClassVar[str] = "household_form"
     BINDINGS = bindings("form.save", "form.next_member", "form.back")
@@ -75,6 +76,7 @@ class RegisterHouseholdScreen(StationScreen):
         last = self._last()
         ids = [grid.id for grid in grids]
         grid_select.value = last[0] if last and last[0] in ids else ids[0]
+        count_as_opened(grid_select)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "grid" and isinstance(event.value, int):
@@ -86,6 +88,7 @@ class RegisterHouseholdScreen(StationScreen):
         last = self._last()
         if last and last[1] in {building.id for building in buildings}:
             building_select.value = last[1]
+        count_as_opened(building_select)
 
     # --- moving between members --------------------------------------------------------------
 
@@ -109,6 +112,7 @@ class RegisterHouseholdScreen(StationScreen):
             return
         row = MemberRow(len(rows) + 1)
         await self.query_one("#members", Vertical).mount(row)
+        count_as_opened(row)  # its 汉族 is a default; the Enter that added it typed nothing
         row.field("name").focus()
 
     # --- saving ------------------------------------------------------------------------------
@@ -164,9 +168,6 @@ class RegisterHouseholdScreen(StationScreen):
     def _show_existing(self, person: PersonRecord) -> None:
         if person.household_id is not None:
             self.app.push_screen(_household_screen(person.household_id))
-
-    def action_back(self) -> None:
-        self.dismiss()
 
 
 def _household_screen(household_id: int):

@@ -32,6 +32,8 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("first_run.save", "ctrl+s", "save", priority=True),
     KeySpec("lock.switch_user", "ctrl+o", "switch_user"),
     KeySpec("dialog.close", "escape", "close"),
+    KeySpec("dialog.previous", "left,up", "previous_button", show=False),
+    KeySpec("dialog.next", "right,down", "next_button", show=False),
     KeySpec("help.close", "escape,f1", "close"),
     KeySpec("reveal.show", "ctrl+t", "reveal"),
     KeySpec("nav.ledger", "f2", "go_ledger", show=False),

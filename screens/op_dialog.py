@@ -90,9 +90,6 @@ class OperationDialog(FormDialog[Outcome | None]):
         event.stop()
         self.focus_next()
 
-    def action_save(self) -> None:  # Ctrl+S
-        self.submit()
-
     def submit(self) -> None:
         self.query_one(FormError).clear()
         try:

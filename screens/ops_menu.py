@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from .dialogs import Dialog
+from .dialog_box import Dialog
 
 
 class OperationsMenu(Dialog[str | None]):

@@ -1,5 +1,6 @@
 """Register a resident in a special-needs register (登记重点人群): category, start date, worker,
-visit cycle, the category's typed attributes and notes. Ctrl+S saves; Esc closes without saving."""
+visit cycle, the category's typed attributes and notes. Ctrl+S saves; Esc closes (asking first
+when something was typed)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from .base import StationModal
 from .keys import bindings
 from .register_attributes import AttributeFields
 from .register_dates import parse_date
+from .unsaved import UnsavedGuard, count_as_opened
 from .widgets import FormError, station_footer
 
 UNIT = re.compile(r"\s*[((][^))]*[))]")
@@ -37,7 +39,7 @@ FIELD_LABELS = {
 }
 
 
-class RegisterEntryForm(StationModal[RegisterEntryRecord | None]):
+class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
     """Answers the saved entry, or None when closed with Esc."""
 
     CSS_PATH = "register_form.tcss"
@@ -97,6 +99,7 @@ class RegisterEntryForm(StationModal[RegisterEntryRecord | None]):
             if user.role == "grid_worker" and self.person.grid_id in user.grid_ids:
                 select.value = user.id
                 break
+        count_as_opened(select)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "category" and isinstance(event.value, str) and event.value != self.category:
@@ -154,9 +157,6 @@ class RegisterEntryForm(StationModal[RegisterEntryRecord | None]):
         if not label or UNIT.sub("", label) in error.message:
             return error.message
         return self.t("register_form.field_error", field=label, message=error.message)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
 
 def _label(text: str) -> Static:

@@ -26,7 +26,7 @@ from station.records.stats import MonthFigures
 from station.statistics import month_figures
 
 from .base import StationScreen
-from .dialogs import Dialog
+from .dialog_box import Dialog
 from .keys import bindings
 from .printing import start_print
 from .report_locks import MonthLocks

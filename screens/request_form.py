@@ -27,6 +27,7 @@ from station.text_rules import limit_of
 from .base import StationScreen
 from .keys import bindings
 from .request_text import code_name
+from .unsaved import UnsavedGuard, count_as_opened
 from .widgets import FormError, TopBar, station_footer
 
 SELECTS = ("category", "urgency", "channel", "grid")
@@ -36,7 +37,7 @@ INPUTS = {"description": MAX_DESCRIPTION, "contact_name": limit_of("requests.con
 FIELD_WIDGETS = {"grid_id": "grid", "household_id": "grid", "person_id": "grid"}
 
 
-class ReceiveRequestScreen(StationScreen):
+class ReceiveRequestScreen(UnsavedGuard, StationScreen):
     CSS_PATH = "request_form.tcss"
     HELP_TOPIC: ClassVar[str] = "request_form"
     BINDINGS = bindings("form.save", "requests.pick_person", "requests.unlink_person", "form.back")
@@ -86,6 +87,7 @@ class ReceiveRequestScreen(StationScreen):
         # A grid worker's request must land in one of their grids: start with the first.
         if grids and self.station.actor.grid_ids is not None:
             grid_select.value = grids[0].id
+        count_as_opened(grid_select)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -160,9 +162,6 @@ class ReceiveRequestScreen(StationScreen):
         widget_id = FIELD_WIDGETS.get(error.field or "", error.field)
         if widget_id in (*SELECTS, *INPUTS):
             self.query_one(f"#{widget_id}").focus()
-
-    def action_back(self) -> None:
-        self.dismiss()
 
 
 def _labelled(label: str, field: Widget) -> Vertical:

@@ -67,12 +67,9 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "content":
-            self.action_save()
+            self.submit()
         else:
             self.focus_next()
-
-    def action_save(self) -> None:  # Ctrl+S
-        self.submit()
 
     def submit(self) -> None:
         if self.saving:

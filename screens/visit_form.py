@@ -2,7 +2,8 @@
 
 Type, date (today) and worker (the user, when they may log visits) come filled in, so the usual
 visit is: the name, Enter, the content, Ctrl+S. Enter moves from field to field (a choice list
-opens with ↓ or Space); Ctrl+F picks another resident; Esc closes without saving.
+opens with ↓ or Space); Ctrl+F picks another resident; Esc closes (asking first when something
+was typed).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from station.visit_views import list_workers, log_visit_with_follow_up
 from .base import StationModal
 from .keys import bindings
 from .person_picker import PickPersonDialog
+from .unsaved import UnsavedGuard, count_as_opened
 from .visit_dates import parse_day
 from .visit_fields import FieldProblem, FormSelect, VisitTarget
 from .widgets import FormError, station_footer
@@ -47,7 +49,7 @@ def visits_saved(app: Any) -> int:
     return _saved.get(app, 0)
 
 
-class NewVisitScreen(StationModal[VisitLogged | None]):
+class NewVisitScreen(UnsavedGuard, StationModal[VisitLogged | None]):
     CSS_PATH = "visit_form.tcss"
     HELP_TOPIC: ClassVar[str] = "visit_form"
     BINDINGS = bindings("form.save", "visit_form.pick", "dialog.close")
@@ -112,6 +114,7 @@ class NewVisitScreen(StationModal[VisitLogged | None]):
         actor = self.station.actor
         if allowed(actor, "visits.write") and actor.user_id in {worker.id for worker in workers}:
             select.value = actor.user_id
+        count_as_opened(select)
 
     def action_pick_person(self) -> None:
         self.app.push_screen(PickPersonDialog(self.t("visit_form.pick_title")), callback=self.picked)
@@ -196,6 +199,3 @@ class NewVisitScreen(StationModal[VisitLogged | None]):
         self.query_one(FormError).clear()
         for field in FIELDS:
             self.query_one(f"#{field}").remove_class("-problem")
-
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -69,3 +69,14 @@ def test_household_file(snap_compare, town, language):
 def test_register_household(snap_compare, town, language):
     app = app_for(with_settings(town, language=language))
     assert snap_compare(app, terminal_size=SIZE, run_before=_form)
+
+
+async def _asked(pilot) -> None:
+    await _form(pilot)
+    await pilot.press("escape")
+    await _still(pilot)
+
+
+def test_unsaved_question_at_80x24(snap_compare, town):
+    """Esc on a typed 登记新户: 保存 / 放弃 / 继续编辑 over the form, on the smallest terminal."""
+    assert snap_compare(app_for(town), terminal_size=(80, 24), run_before=_asked)

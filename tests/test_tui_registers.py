@@ -191,6 +191,9 @@ def test_bad_input_names_the_field_and_saves_nothing(db, town):
         assert form.focused is form.query_one("#guardian")
         await pilot.press("escape")
         await settle(pilot)
+        assert screen_name(pilot) == "UnsavedDialog"  # typed input is not thrown away unasked
+        await pilot.press("right", "enter")  # 放弃
+        await settle(pilot)
         assert screen_name(pilot) == "RegistersScreen"
 
     drive(app_for(db), scenario)

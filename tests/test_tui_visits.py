@@ -144,8 +144,15 @@ def test_esc_closes_the_picker_and_the_form_without_saving(db, town):
         assert screen_name(pilot) == "VisitsScreen"
         await _keys(pilot, "ctrl+n")
         await _keys(pilot, *NAME)
+        await _keys(pilot, "enter")
+        await _keys(pilot, "escape")  # the resident picked, nothing typed: one Esc closes
+        assert screen_name(pilot) == "VisitsScreen"
+        await _keys(pilot, "ctrl+n")
+        await _keys(pilot, *NAME)
         await _keys(pilot, "enter", *CONTENT)
         await _keys(pilot, "escape")
+        assert screen_name(pilot) == "UnsavedDialog"  # typed input is not thrown away unasked
+        await _keys(pilot, "right", "enter")  # 放弃
         assert screen_name(pilot) == "VisitsScreen"
 
     drive(app_for(db), scenario)
