@@ -64,6 +64,11 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def matched(self) -> int:
+        """How many of the file's ID numbers are registered already (in any community)."""
+        return len(self.work.persons) if self.work is not None else 0
+
 
 def make_plan(uow: UnitOfWork, source: LedgerSource, mode: str, source_name: str,
               progress: Progress) -> ImportPlan:
