@@ -2,24 +2,40 @@
 
 The original file is loaded as is (openpyxl, through defusedxml) so titles, formats and the text
 format of the ID column survive; refused rows get their reasons in a new last column, in red.
+
+openpyxl makes an object for every row and cell the XML lists, empty or not: a sheet of a million
+formatted empty rows took 1.3 GB. When the sheets list far more than they hold, only the ledger
+sheet's values are written back, as far as they reach (memory bounded by what the sheet holds).
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from python_calamine import CalamineWorkbook
 
 from reports.workbook_safety import ensure_defused_xml
 from station.errors import ValidationError
 from station.records.imports import RowError
 
+from .ledger_reader import sheet_rows
+from .sheet_reach import check_sheet_reach, workbook_weight
+
 ERROR_HEADER = "错误原因"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
+HEADER_FONT = Font(bold=True, color="9C0006")
+# Rows and cells listed beyond twice those holding a value, before a sheet counts as bloated.
+BLOAT_SLACK = 100_000
+_FORMULA_TRIGGERS = tuple("=+-@")
 
 
 def write_errors_workbook(source: Path, out: Path, sheet: str, header_row: int,
@@ -28,20 +44,81 @@ def write_errors_workbook(source: Path, out: Path, sheet: str, header_row: int,
     if Path(out).resolve() == Path(source).resolve():
         raise ValidationError("错误工作簿不能覆盖原文件，请另选文件名", field="errors")
     ensure_defused_xml()
+    reasons = _reasons_by_row(errors)
+    if _bloated(source):
+        book = _values_book(source, sheet, header_row, reasons)
+    else:
+        book = _marked_book(source, sheet, header_row, reasons)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    book.save(out)
+    return len(reasons)
+
+
+def _marked_book(source: Path, sheet: str, header_row: int, reasons: dict[int, list[str]]) -> Workbook:
+    """The file as it is, with the reasons in its 错误原因 column."""
     book = load_workbook(source)
     worksheet = book[sheet] if sheet else book.worksheets[0]
     column = _error_column(worksheet, header_row)
     header = worksheet.cell(header_row, column, ERROR_HEADER)
-    header.font = Font(bold=True, color="9C0006")
-    reasons = _reasons_by_row(errors)
+    header.font = HEADER_FONT
     for row, lines in reasons.items():
         cell = worksheet.cell(row, column, "\n".join(lines))
         cell.fill, cell.font = ERROR_FILL, ERROR_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     worksheet.column_dimensions[header.column_letter].width = 60
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return len(reasons)
+    return book
+
+
+def _bloated(source: Path) -> bool:
+    with zipfile.ZipFile(source) as archive:
+        weight = workbook_weight(archive)
+    return weight.elements > 2 * weight.values + BLOAT_SLACK
+
+
+def _values_book(source: Path, sheet: str, header_row: int, reasons: dict[int, list[str]]) -> Workbook:
+    """Only the ledger sheet's values, row for row as far as its cells reach, with the reasons."""
+    book = Workbook(write_only=True)
+    target = book.create_sheet(sheet or "台账")
+    with zipfile.ZipFile(source) as archive:
+        check_sheet_reach(archive, sheet)
+    with CalamineWorkbook.from_path(str(source)) as workbook:
+        rows = sheet_rows(workbook.get_sheet_by_name(sheet))
+        column = -1
+        for number, values in enumerate(rows, 1):
+            if number == header_row:
+                column = values.index(ERROR_HEADER) if ERROR_HEADER in values else len(values)
+            cells = [_text_cell(target, value) for value in values]
+            if number == header_row:
+                _put(cells, column, _styled(target, ERROR_HEADER, HEADER_FONT))
+            elif number > header_row and column >= 0:
+                lines = reasons.get(number)
+                _put(cells, column, _styled(target, "\n".join(lines), ERROR_FONT, ERROR_FILL) if lines else None)
+            target.append(cells)
+    return book
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    """A value as it was; text stays text even when it looks like a formula."""
+    if not isinstance(value, str) or not value.startswith(_FORMULA_TRIGGERS):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _styled(sheet: WriteOnlyWorksheet, value: str, font: Font, fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _put(cells: list[Any], column: int, value: Any) -> None:
+    cells.extend([None] * (column + 1 - len(cells)))
+    cells[column] = value
 
 
 def _error_column(worksheet, header_row: int) -> int:

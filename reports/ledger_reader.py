@@ -5,12 +5,19 @@ first row, among the first HEADER_SEARCH_ROWS, that names both 姓名 and an ID 
 columns are found by header text with aliases, in any order, and other columns are ignored.
 Cells merged down the data rows (a 户号 or 地址 spanning a household's rows) are filled in for
 every row they cover. Values keep the type the workbook stored.
+
+Before calamine loads a sheet, sheet_reach checks from its XML that the cells stay within a
+ledger's bounds (one stray cell at XFD1048576 would otherwise make calamine's grid 512 GB); the
+rows are then taken one at a time, and only the ledger's columns are kept.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +31,8 @@ from python_calamine import (
 
 from station.errors import ValidationError
 from station.records.imports import IMPORT_COLUMNS, LedgerSource, SourceRow
+
+from .sheet_reach import check_sheet_reach
 
 HEADER_SEARCH_ROWS = 30
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -52,17 +61,28 @@ _DECORATION = re.compile(r"[（(【\[].*?[)）】\]]|[*＊:：\s]")
 def read_ledger(path: Path, sheet: str | None = None) -> LedgerSource:
     """The data rows of the named sheet, or of the first worksheet with a recognisable header."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        candidates = [sheet] if sheet else _worksheet_names(workbook)
-        for name in candidates:
-            found = _read_sheet(_sheet(workbook, name))
-            if found is not None:
-                return found
-    except CalamineError as error:
+        with zipfile.ZipFile(path) as archive, CalamineWorkbook.from_path(str(path)) as workbook:
+            candidates = [sheet] if sheet else _worksheet_names(workbook)
+            for name in candidates:
+                check_sheet_reach(archive, name)
+                found = _read_sheet(_sheet(workbook, name))
+                if found is not None:
+                    return found
+    except (CalamineError, zipfile.BadZipFile) as error:
         raise ValidationError(f"无法读取该 Excel 文件：{error}", field="file") from error
     raise ValidationError(
         f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“姓名”和“公民身份号码（身份证号）”的行",
         field="file")
+
+
+def sheet_rows(sheet: CalamineSheet) -> Iterator[list[Any]]:
+    """Every row from the sheet's first, one at a time, each from column A."""
+    start = sheet.start
+    if start is None:
+        return
+    padding = [""] * start[1]  # calamine's rows begin at the first column holding a value
+    for values in sheet.iter_rows():
+        yield padding + values if padding else values
 
 
 def header_field(text: Any) -> str | None:
@@ -85,19 +105,20 @@ def _sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:
 
 
 def _read_sheet(sheet: CalamineSheet) -> LedgerSource | None:
-    grid = sheet.to_python(skip_empty_area=False)
-    header_index = _header_index(grid)
+    rows = sheet_rows(sheet)
+    top = list(islice(rows, HEADER_SEARCH_ROWS))
+    header_index = _header_index(top)
     if header_index is None:
         return None
-    header = grid[header_index]
-    positions, labels = _columns(header)
-    _fill_merged(grid, sheet.merged_cell_ranges or [], header_index)
-    rows = tuple(_data_rows(grid, header_index, positions))
-    return LedgerSource(rows=rows, columns=labels, sheet=sheet.name, header_row=header_index + 1)
+    positions, labels = _columns(top[header_index])
+    below = enumerate(chain(top[header_index + 1:], rows), header_index + 1)
+    filled = _fill_merged(below, sheet.merged_cell_ranges or [], header_index)
+    return LedgerSource(rows=tuple(_data_rows(filled, positions)), columns=labels, sheet=sheet.name,
+                        header_row=header_index + 1)
 
 
-def _header_index(grid: list[list[Any]]) -> int | None:
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+def _header_index(top: list[list[Any]]) -> int | None:
+    for index, row in enumerate(top):
         fields = {header_field(cell) for cell in row}
         if {"name", "id_number"} <= fields:
             return index
@@ -116,22 +137,29 @@ def _columns(header: list[Any]) -> tuple[dict[str, int], dict[str, str]]:
     return positions, labels
 
 
-def _fill_merged(grid: list[list[Any]], ranges: list, header_index: int) -> None:
+def _fill_merged(rows: Iterable[tuple[int, list[Any]]], ranges: list,
+                 header_index: int) -> Iterator[tuple[int, list[Any]]]:
     """Copy each merged block's value (kept in its top-left cell) into the rest of the block."""
-    for (top, left), (bottom, right) in ranges:
-        if top <= header_index or top >= len(grid):
-            continue
-        value = grid[top][left] if left < len(grid[top]) else ""
-        for row in grid[top : bottom + 1]:
-            for column in range(left, min(right + 1, len(row))):
-                row[column] = value
+    blocks = sorted((top, left, bottom, right) for (top, left), (bottom, right) in ranges if top > header_index)
+    upcoming = 0
+    active: list[tuple[int, int, int, Any]] = []  # bottom, left, right, value
+    for index, values in rows:
+        while upcoming < len(blocks) and blocks[upcoming][0] <= index:
+            top, left, bottom, right = blocks[upcoming]
+            upcoming += 1
+            if top == index:
+                active.append((bottom, left, right, values[left] if left < len(values) else ""))
+        active = [block for block in active if block[0] >= index]
+        for _bottom, left, right, value in active:
+            for column in range(left, min(right + 1, len(values))):
+                values[column] = value
+        yield index, values
 
 
-def _data_rows(grid: list[list[Any]], header_index: int, positions: dict[str, int]):
-    """SourceRows below the header, skipping blank rows and the template's example row."""
+def _data_rows(rows: Iterable[tuple[int, list[Any]]], positions: dict[str, int]) -> Iterator[SourceRow]:
+    """SourceRows, skipping blank rows and the template's example row."""
     items = list(positions.items())
-    for index in range(header_index + 1, len(grid)):
-        row = grid[index]
+    for index, row in rows:
         width = len(row)
         cells = {name: (row[column] if column < width else "") for name, column in items}
         if all(value == "" or value is None or (isinstance(value, str) and not value.strip())

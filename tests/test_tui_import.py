@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from hostile_books import far_cell_book
 from import_books import families, person, write_openpyxl
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -189,6 +190,20 @@ def test_a_wrong_file_is_refused_with_a_clear_message(station, community_id, tmp
         await open_import(pilot, tmp_path / name if name else "")
         await press(pilot, "ctrl+t")
         assert message in text_of(pilot, "#summary") + text_of(pilot, "#path-error")
+        assert isinstance(pilot.app.screen, ImportScreen)
+
+    drive(app_for(station), scenario)
+    assert persons_in(station, community_id) == 0
+
+
+def test_a_cell_at_xfd1048576_is_refused_naming_the_cell(station, community_id, tmp_path):
+    far = far_cell_book(tmp_path / "far.xlsx")
+
+    async def scenario(pilot):
+        await open_import(pilot, far)
+        await press(pilot, "ctrl+t")
+        summary = text_of(pilot, "#summary")
+        assert "单元格 XFD1048576 超出台账的范围" in summary and "panicked" not in summary
         assert isinstance(pilot.app.screen, ImportScreen)
 
     drive(app_for(station), scenario)
