@@ -26,7 +26,7 @@ from reports.workbook_safety import ensure_defused_xml
 from station.errors import ValidationError
 from station.records.imports import RowError
 
-from .ledger_reader import sheet_rows
+from .ledger_sheet import sheet_rows
 from .sheet_reach import check_sheet_reach, workbook_weight
 
 ERROR_HEADER = "错误原因"
@@ -38,34 +38,43 @@ BLOAT_SLACK = 100_000
 _FORMULA_TRIGGERS = tuple("=+-@")
 
 
-def write_errors_workbook(source: Path, out: Path, sheet: str, header_row: int,
-                          errors: Iterable[RowError]) -> int:
-    """Copy `source` to `out` with each refused row's reasons; returns the number of rows marked."""
+Reasons = dict[str, dict[int, list[str]]]  # sheet → row → reason lines
+
+
+def write_errors_workbook(source: Path, out: Path, headers: dict[str, int], errors: Iterable[RowError]) -> int:
+    """Copy `source` to `out` with each refused row's reasons; returns the number of rows marked.
+
+    `headers` gives each ledger sheet read and its header row (a refusal without a sheet is on
+    the first).
+    """
     if Path(out).resolve() == Path(source).resolve():
         raise ValidationError("错误工作簿不能覆盖原文件，请另选文件名", field="errors")
     ensure_defused_xml()
-    reasons = _reasons_by_row(errors)
+    reasons = _reasons_by_row(errors, next(iter(headers), ""))
     if _bloated(source):
-        book = _values_book(source, sheet, header_row, reasons)
+        book = _values_book(source, headers, reasons)
     else:
-        book = _marked_book(source, sheet, header_row, reasons)
+        book = _marked_book(source, headers, reasons)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
-    return len(reasons)
+    return sum(len(rows) for rows in reasons.values())
 
 
-def _marked_book(source: Path, sheet: str, header_row: int, reasons: dict[int, list[str]]) -> Workbook:
-    """The file as it is, with the reasons in its 错误原因 column."""
+def _marked_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Workbook:
+    """The file as it is, with the reasons in each ledger sheet's 错误原因 column."""
     book = load_workbook(source)
-    worksheet = book[sheet] if sheet else book.worksheets[0]
-    column = _error_column(worksheet, header_row)
-    header = worksheet.cell(header_row, column, ERROR_HEADER)
-    header.font = HEADER_FONT
-    for row, lines in reasons.items():
-        cell = worksheet.cell(row, column, "\n".join(lines))
-        cell.fill, cell.font = ERROR_FILL, ERROR_FONT
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    worksheet.column_dimensions[header.column_letter].width = 60
+    for sheet, header_row in headers.items():
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        column = _error_column(worksheet, header_row)
+        if not reasons.get(sheet):
+            continue
+        header = worksheet.cell(header_row, column, ERROR_HEADER)
+        header.font = HEADER_FONT
+        for row, lines in reasons[sheet].items():
+            cell = worksheet.cell(row, column, "\n".join(lines))
+            cell.fill, cell.font = ERROR_FILL, ERROR_FONT
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        worksheet.column_dimensions[header.column_letter].width = 60
     return book
 
 
@@ -75,26 +84,33 @@ def _bloated(source: Path) -> bool:
     return weight.elements > 2 * weight.values + BLOAT_SLACK
 
 
-def _values_book(source: Path, sheet: str, header_row: int, reasons: dict[int, list[str]]) -> Workbook:
-    """Only the ledger sheet's values, row for row as far as its cells reach, with the reasons."""
+def _values_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Workbook:
+    """Only the ledger sheets' values, row for row as far as their cells reach, with the reasons."""
     book = Workbook(write_only=True)
-    target = book.create_sheet(sheet or "台账")
     with zipfile.ZipFile(source) as archive:
-        check_sheet_reach(archive, sheet)
+        for sheet in headers:
+            check_sheet_reach(archive, sheet)
     with CalamineWorkbook.from_path(str(source)) as workbook:
-        rows = sheet_rows(workbook.get_sheet_by_name(sheet))
-        column = -1
-        for number, values in enumerate(rows, 1):
-            if number == header_row:
-                column = values.index(ERROR_HEADER) if ERROR_HEADER in values else len(values)
-            cells = [_text_cell(target, value) for value in values]
-            if number == header_row:
-                _put(cells, column, _styled(target, ERROR_HEADER, HEADER_FONT))
-            elif number > header_row and column >= 0:
-                lines = reasons.get(number)
-                _put(cells, column, _styled(target, "\n".join(lines), ERROR_FONT, ERROR_FILL) if lines else None)
-            target.append(cells)
+        for sheet, header_row in headers.items():
+            target = book.create_sheet(sheet or "台账")
+            rows = sheet_rows(workbook.get_sheet_by_name(sheet))
+            _copy_values(target, rows, header_row, reasons.get(sheet, {}))
     return book
+
+
+def _copy_values(target: WriteOnlyWorksheet, rows: Iterable[list[Any]], header_row: int,
+                 reasons: dict[int, list[str]]) -> None:
+    column = -1
+    for number, values in enumerate(rows, 1):
+        if number == header_row:
+            column = values.index(ERROR_HEADER) if ERROR_HEADER in values else len(values)
+        cells = [_text_cell(target, value) for value in values]
+        if number == header_row:
+            _put(cells, column, _styled(target, ERROR_HEADER, HEADER_FONT))
+        elif number > header_row and column >= 0:
+            lines = reasons.get(number)
+            _put(cells, column, _styled(target, "\n".join(lines), ERROR_FONT, ERROR_FILL) if lines else None)
+        target.append(cells)
 
 
 def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
@@ -132,10 +148,11 @@ def _error_column(worksheet, header_row: int) -> int:
     return worksheet.max_column + 1
 
 
-def _reasons_by_row(errors: Iterable[RowError]) -> dict[int, list[str]]:
-    reasons: dict[int, list[str]] = defaultdict(list)
+def _reasons_by_row(errors: Iterable[RowError], first_sheet: str) -> Reasons:
+    reasons: Reasons = defaultdict(lambda: defaultdict(list))
     for error in errors:
         line = f"{error.column}：{error.reason}" if error.column else error.reason
-        if line not in reasons[error.row]:
-            reasons[error.row].append(line)
-    return dict(reasons)
+        lines = reasons[error.sheet or first_sheet][error.row]
+        if line not in lines:
+            lines.append(line)
+    return {sheet: dict(rows) for sheet, rows in reasons.items()}

@@ -57,6 +57,7 @@ class CleanRow:
     relation: str
     household_no: str
     cells: dict[str, Any]
+    sheet: str = ""
 
     @property
     def given(self) -> frozenset[str]:
@@ -83,8 +84,8 @@ class RowCleaner:
             # Check again column by column, so the clerk sees every problem of the row at once.
             problems: list[ValidationError] = []
             self._person(cells, _collecting(problems))
-            return [self._error(row.number, problem) for problem in problems]
-        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells)
+            return [self._error(row, problem) for problem in problems]
+        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells, row.sheet)
 
     def _person(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
         sex = check("", sex_code, cells.get("sex"))
@@ -104,9 +105,9 @@ class RowCleaner:
         clean = check(None, clean_person, draft, self.today, needs_relation=False)
         return (clean.values if clean else {}), relation
 
-    def _error(self, row_number: int, problem: ValidationError) -> RowError:
+    def _error(self, row: SourceRow, problem: ValidationError) -> RowError:
         field = _FIELD_COLUMNS.get(problem.field or "", problem.field or "")
-        return RowError(row_number, self.source.label(field) if field else "", problem.message, field)
+        return RowError.at(row, self.source.label(field) if field else "", problem.message, field)
 
 
 def _strict(_fallback: Any, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

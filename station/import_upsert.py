@@ -68,9 +68,9 @@ def _refuse_unmovable(groups: list[HouseholdGroup], persons: dict[str, ExistingP
         if person is None:
             continue
         if person.community_id != community_id:
-            errors.append(RowError(row.number, label, "该身份证号码已在其他社区登记，不能导入到本社区", "id_number"))
+            errors.append(RowError.at(row, label, "该身份证号码已在其他社区登记，不能导入到本社区", "id_number"))
         elif person.deceased:
-            errors.append(RowError(row.number, label, f"“{person.name}”已登记死亡，不能通过导入恢复", "id_number"))
+            errors.append(RowError.at(row, label, f"“{person.name}”已登记死亡，不能通过导入恢复", "id_number"))
     return errors
 
 
@@ -105,8 +105,8 @@ def _refuse_inactive_targets(groups: list[HouseholdGroup], match: UpsertMatch,
     for group in groups:
         household = match.households.get(group.existing_id) if group.existing_id else None
         if household is not None and household.status != "active":
-            errors += [RowError(row.number, label, f"户号 {household.number} 已迁出或注销，不能再导入成员",
-                                "household_no") for row in group.rows]
+            errors += [RowError.at(row, label, f"户号 {household.number} 已迁出或注销，不能再导入成员",
+                                   "household_no") for row in group.rows]
     return errors
 
 
@@ -129,9 +129,9 @@ def _check_left_behind(groups: list[HouseholdGroup], match: UpsertMatch, moves: 
         if not remaining:
             match.emptied.append(household_id)
         elif HEAD not in remaining:
-            errors += [RowError(row.number, source.label("relation"),
-                                f"该人员是户号 {household.number} 的户主，其他成员仍在原户；请先在台账中变更户主",
-                                "relation") for row in rows if persons[row.values["id_number"]].relation == HEAD]
+            errors += [RowError.at(row, source.label("relation"),
+                                   f"该人员是户号 {household.number} 的户主，其他成员仍在原户；请先在台账中变更户主",
+                                   "relation") for row in rows if persons[row.values["id_number"]].relation == HEAD]
     return errors
 
 

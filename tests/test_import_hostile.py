@@ -167,7 +167,7 @@ def test_a_bloated_workbook_is_written_back_as_values_with_text_kept_text(tmp_pa
     content = ledger_rows([PERSON, ("H2", "一网格", "=A1+1", "-5", "户主")]) + rows
     source = write_book(tmp_path / "bloated.xlsx", {"台账": content})
     errors = [RowError(2, "公民身份号码", "身份证号码校验位错误"), RowError(3, "姓名", "姓名不能以 = 开头")]
-    assert write_errors_workbook(source, tmp_path / "marked.xlsx", "台账", 1, errors) == 2
+    assert write_errors_workbook(source, tmp_path / "marked.xlsx", {"台账": 1}, errors) == 2
     sheet = load_workbook(tmp_path / "marked.xlsx")["台账"]
     assert [cell.value for cell in sheet[1]] == [*HEADER, "错误原因"]
     assert sheet["C3"].value == "=A1+1" and sheet["C3"].data_type == "s" and sheet["C3"].quotePrefix
