@@ -23,6 +23,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("联系电话", "手机号码", "电话", "手机号"),
     "population_type": ("人口类型", "居住类型"),
     "notes": ("备注",),
+    "status": ("状态", "人员状态"),
+    "moved_out_on": ("迁出日期", "迁出时间"),
+    "deceased_on": ("死亡日期", "死亡时间", "去世日期"),
 }
 # The template's example row says this in its 备注 cell; such a row is never imported.
 EXAMPLE_MARK = "示例行，导入时自动跳过"

@@ -26,7 +26,7 @@ from python_calamine import (
 )
 
 from station.errors import ValidationError
-from station.records.imports import IMPORT_COLUMNS, LedgerSource
+from station.records.imports import LEDGER_COLUMNS, LedgerSource
 
 from .ledger_headers import EXAMPLE_MARK, HEADER_ALIASES, HEADER_SEARCH_ROWS, header_field
 from .ledger_sheet import SheetLedger, read_sheet, sheet_rows
@@ -88,8 +88,8 @@ def _combined(ledgers: list[SheetLedger]) -> LedgerSource:
 
 
 def _check_same_columns(first: SheetLedger, other: SheetLedger) -> None:
-    missing = [IMPORT_COLUMNS[name] for name in first.labels if name not in other.labels]
-    extra = [IMPORT_COLUMNS[name] for name in other.labels if name not in first.labels]
+    missing = [LEDGER_COLUMNS[name] for name in first.labels if name not in other.labels]
+    extra = [LEDGER_COLUMNS[name] for name in other.labels if name not in first.labels]
     if missing or extra:
         parts = ([f"缺少{'、'.join(f'“{c}”' for c in missing)}"] if missing else []) + (
             [f"多出{'、'.join(f'“{c}”' for c in extra)}"] if extra else [])

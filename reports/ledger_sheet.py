@@ -19,7 +19,7 @@ from typing import Any
 from python_calamine import CalamineSheet
 
 from station.errors import ValidationError
-from station.records.imports import IMPORT_COLUMNS, SourceRow
+from station.records.imports import LEDGER_COLUMNS, SourceRow
 
 from .ledger_headers import EXAMPLE_MARK, HEADER_SEARCH_ROWS, header_field, is_ledger_header
 from .sheet_reach import column_letters
@@ -66,12 +66,12 @@ def _columns(sheet: str, header: list[Any]) -> tuple[dict[str, int], dict[str, s
         name = header_field(cell)
         if name is None:
             continue
-        label = str(cell).strip() or IMPORT_COLUMNS[name]
+        label = str(cell).strip() or LEDGER_COLUMNS[name]
         if name in positions:
             first = positions[name]
             raise ValidationError(
                 f"工作表“{sheet}”的表头中“{labels[name]}”（{column_letters(first + 1)} 列）和“{label}”"
-                f"（{column_letters(index + 1)} 列）都是{IMPORT_COLUMNS[name]}列；请删除或改名其中一列",
+                f"（{column_letters(index + 1)} 列）都是{LEDGER_COLUMNS[name]}列；请删除或改名其中一列",
                 field="columns")
         positions[name], labels[name] = index, label
     return positions, labels

@@ -2,7 +2,7 @@
 
 Rows of one household share a 户号 (a member row left blank belongs to the household above it);
 a file without a 户号 column starts a household at each 户主 (or 本人) row. Every household needs
-exactly one 户主, and an ID number may occur only once in the file.
+exactly one 户主 among those living there, and an ID number may occur only once in the file.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ class HouseholdGroup:
     @property
     def first_row(self) -> CleanRow:
         return self.rows[0]
+
+    @property
+    def living(self) -> list[CleanRow]:
+        """The rows of members who still live here (not moved away, not dead)."""
+        return [row for row in self.rows if row.departure is None]
 
     def place(self) -> Place:
         """Each part of the address from the first row that fills it in."""
@@ -64,22 +69,24 @@ def refuse_repeated_ids(rows: list[CleanRow], source: LedgerSource) -> list[RowE
 
 def refuse_head_count(groups: list[HouseholdGroup], source: LedgerSource,
                       skip: Collection[str] = ()) -> list[RowError]:
-    """Exactly one 户主 per household, counting members an upsert leaves in place.
+    """Exactly one 户主 among those living in each household, counting members an upsert leaves
+    in place. A household everyone has left is history: its late 户主 and the one after are both
+    in the ledger.
 
     Households numbered in `skip` (some row already refused) are not judged on what is left.
     """
     label = source.label("relation")
     errors: list[RowError] = []
     for group in groups:
-        if group.number and group.number in skip:
+        if group.number and group.number in skip or not (group.living or group.staying_relations):
             continue
-        head_rows = [row for row in group.rows if row.relation == HEAD]
+        head_rows = [row for row in group.living if row.relation == HEAD]
         heads = len(head_rows) + group.staying_relations.count(HEAD)
         if heads == 1:
             continue
         name = f"户号 {group.number} " if group.number else "该户"
         if heads == 0:
-            errors += [RowError.at(row, label, f"{name}没有户主", "relation") for row in group.rows]
+            errors += [RowError.at(row, label, f"{name}没有户主", "relation") for row in group.living]
         else:
             reason = f"{name}有 {heads} 名户主" + ("（含库中已有的户主）" if group.staying_relations else "")
             errors += [RowError.at(row, label, reason, "relation") for row in head_rows]

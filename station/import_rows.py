@@ -24,10 +24,11 @@ from .import_cells import (
     sex_code,
     text,
 )
+from .import_status import Departure, departure
 from .notes import valid_notes
 from .person_rules import clean_person
 from .records import PersonDraft
-from .records.imports import LedgerSource, RowError, SourceRow
+from .records.imports import STATUS_COLUMNS, LedgerSource, RowError, SourceRow
 
 # Person fields an upsert may overwrite: only those whose cell is filled in.
 PERSON_FIELDS = ("name", "ethnicity", "phone", "population_type", "notes")
@@ -58,6 +59,7 @@ class CleanRow:
     household_no: str
     cells: dict[str, Any]
     sheet: str = ""
+    departure: Departure | None = None  # None: lives in the household (import_status)
 
     @property
     def given(self) -> frozenset[str]:
@@ -75,17 +77,23 @@ class RowCleaner:
         self.source = source
         self.today = today
         self.has_ethnicity = "ethnicity" in source.columns
+        self.has_status = bool(STATUS_COLUMNS.keys() & source.columns.keys())
 
     def clean(self, row: SourceRow) -> CleanRow | list[RowError]:
         cells = row.cells
         try:
             values, relation = self._person(cells, _strict)
+            left = self._departure(cells, values.get("birth_date"), _strict)
         except ValidationError:
             # Check again column by column, so the clerk sees every problem of the row at once.
             problems: list[ValidationError] = []
-            self._person(cells, _collecting(problems))
+            values, _relation = self._person(cells, _collecting(problems))
+            self._departure(cells, values.get("birth_date"), _collecting(problems))
             return [self._error(row, problem) for problem in problems]
-        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells, row.sheet)
+        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells, row.sheet, left)
+
+    def _departure(self, cells: dict[str, Any], birth: date | None, check: Callable[..., Any]) -> Departure | None:
+        return check(None, departure, cells, birth, self.today) if self.has_status else None
 
     def _person(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
         sex = check("", sex_code, cells.get("sex"))

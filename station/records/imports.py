@@ -23,6 +23,9 @@ IMPORT_COLUMNS: dict[str, str] = {
     "population_type": "人口类型",
     "notes": "备注",
 }
+# What the persons export adds (and the import honours): who has left, and when. Not in the template.
+STATUS_COLUMNS: dict[str, str] = {"status": "状态", "moved_out_on": "迁出日期", "deceased_on": "死亡日期"}
+LEDGER_COLUMNS: dict[str, str] = {**IMPORT_COLUMNS, **STATUS_COLUMNS}
 REQUIRED_COLUMNS = ("name", "id_number", "relation")
 IMPORT_MODES = {"insert": "仅新增", "upsert": "新增或更新"}
 
@@ -57,7 +60,7 @@ class LedgerSource:
 
     def label(self, field_name: str) -> str:
         """The column's header in the file (or the standard one when the file lacks it)."""
-        return self.columns.get(field_name) or IMPORT_COLUMNS.get(field_name, field_name)
+        return self.columns.get(field_name) or LEDGER_COLUMNS.get(field_name, field_name)
 
 
 @dataclass(frozen=True)
