@@ -19,7 +19,6 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from python_calamine import CalamineWorkbook
 
 from reports.workbook_safety import ensure_defused_xml
@@ -98,7 +97,7 @@ def _values_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Wor
     return book
 
 
-def _copy_values(target: WriteOnlyWorksheet, rows: Iterable[list[Any]], header_row: int,
+def _copy_values(target: Any, rows: Iterable[list[Any]], header_row: int,
                  reasons: dict[int, list[str]]) -> None:
     column = -1
     for number, values in enumerate(rows, 1):
@@ -113,7 +112,7 @@ def _copy_values(target: WriteOnlyWorksheet, rows: Iterable[list[Any]], header_r
         target.append(cells)
 
 
-def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+def _text_cell(sheet: Any, value: Any) -> Any:
     """A value as it was; text stays text even when it looks like a formula."""
     if not isinstance(value, str) or not value.startswith(_FORMULA_TRIGGERS):
         return value
@@ -123,7 +122,7 @@ def _text_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     return cell
 
 
-def _styled(sheet: WriteOnlyWorksheet, value: str, font: Font, fill: PatternFill | None = None) -> WriteOnlyCell:
+def _styled(sheet: Any, value: str, font: Font, fill: PatternFill | None = None) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value)
     cell.font = font
     if fill is not None:
