@@ -25,7 +25,7 @@ def import_ledger(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入任何数据")] = False,
     mode: Annotated[str, typer.Option("--mode", help="insert 仅新增；upsert 已有人员则更新")] = "insert",
     errors: Annotated[Path | None, typer.Option("--errors", help="把带“错误原因”列的工作簿写到此文件")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="工作表名称（默认第一个含表头的表）")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="只导入这个工作表（默认读取每个含表头的表）")] = None,
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的错误工作簿")] = False,
 ) -> None:
     """导入 Excel 人口台账（任何一行有误则整批不写入）。"""
@@ -38,6 +38,8 @@ def import_ledger(
     with _progress(err) as progress, unit_of_work() as uow:
         outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=progress)
     report = outcome.report
+    if len(outcome.headers) > 1:
+        out.print(f"读取了 {len(outcome.headers)} 个工作表：{'、'.join(outcome.headers)}", markup=False)
     _print_report(out, report)
     if report.errors and errors is not None:
         target, marked = write_errors(outcome, settings(), errors, force=force)

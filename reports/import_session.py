@@ -2,13 +2,13 @@
 
 The file is checked to be a plain, safe .xlsx, read into rows, and handed to
 station.importing.run_import (all or nothing); the errors workbook (the file again, with an
-错误原因 column) is written beside it on request. The outcome keeps the sheet and header row the
-rows came from, which the errors workbook needs.
+错误原因 column) is written beside it on request. The outcome keeps the sheets and header rows
+the rows came from, which the errors workbook needs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station.import_plan import Progress
@@ -32,8 +32,9 @@ class ImportOutcome:
 
     report: ImportReport
     path: Path
-    sheet: str
+    sheet: str  # the first ledger sheet and its header row
     header_row: int
+    headers: dict[str, int] = field(default_factory=dict)  # every ledger sheet read → its header row
 
 
 def read_source(path: Path, sheet: str | None = None) -> LedgerSource:
@@ -52,7 +53,7 @@ def import_file(uow: UnitOfWork, path: Path, *, mode: str = "insert", dry_run: b
     source = read_source(path, sheet)
     report_progress(READ_STAGE, 1, 1)
     report = run_import(uow, source, mode=mode, dry_run=dry_run, source_name=path.name, progress=progress)
-    return ImportOutcome(report, path, source.sheet, source.header_row)
+    return ImportOutcome(report, path, source.sheet, source.header_row, source.headers)
 
 
 def errors_path(source: Path) -> Path:
@@ -66,11 +67,11 @@ def write_errors(outcome: ImportOutcome, settings: Settings, target: Path | None
     from .import_errors import write_errors_workbook  # openpyxl: only when asked
 
     marked = 0
+    headers = outcome.headers or {outcome.sheet: outcome.header_row}
 
     def write(partial: Path) -> None:
         nonlocal marked
-        marked = write_errors_workbook(outcome.path, partial, outcome.sheet, outcome.header_row,
-                                       outcome.report.errors)
+        marked = write_errors_workbook(outcome.path, partial, headers, outcome.report.errors)
 
     written = write_output(target or errors_path(outcome.path), settings, write, force=force)
     return written, marked

@@ -1,18 +1,21 @@
 """Read a ledger workbook (python-calamine) into plain rows for station.importing.
 
-The header row need not be the first: titles and merged cells above it are common. It is the
-first row, among the first HEADER_SEARCH_ROWS, that names both 姓名 and an ID number column;
-columns are found by header text with aliases, in any order, and other columns are ignored.
-Cells merged down the data rows (a 户号 or 地址 spanning a household's rows) are filled in for
-every row they cover. Values keep the type the workbook stored.
+The whole workbook is read: every worksheet whose first rows hold a ledger header (ledger_sheet
+says how one sheet is read), in the order of the file; sheets without one (说明, code lists) are
+left alone. A hidden sheet with a ledger header is refused by name rather than read or skipped
+unseen, and so are sheets whose columns differ (a 户号 column on one sheet only would change how
+the other's rows form households). With several ledger sheets each row carries its sheet's name.
+
+Before calamine loads a sheet, sheet_reach checks from its XML that the cells stay within a
+ledger's bounds (one stray cell at XFD1048576 would otherwise make calamine's grid 512 GB); the
+rows are then taken one at a time, and only the ledger's columns are kept.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
+import zipfile
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from python_calamine import (
     CalamineError,
@@ -23,58 +26,75 @@ from python_calamine import (
 )
 
 from station.errors import ValidationError
-from station.records.imports import IMPORT_COLUMNS, LedgerSource, SourceRow
+from station.records.imports import LEDGER_COLUMNS, LedgerSource
 
-HEADER_SEARCH_ROWS = 30
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "household_no": ("户号", "户编号"),
-    "grid": ("网格", "所属网格", "网格名称"),
-    "building": ("楼栋", "楼号", "栋号", "楼栋号"),
-    "unit": ("单元", "单元号"),
-    "room": ("房号", "门牌号", "室号", "房间号"),
-    "address": ("地址", "现住址", "居住地址"),
-    "name": ("姓名",),
-    "id_number": ("公民身份号码", "身份证号", "身份证号码", "证件号码", "身份证"),
-    "relation": ("与户主关系", "关系", "与户主的关系", "户主关系"),
-    "sex": ("性别",),
-    "birth_date": ("出生日期",),
-    "ethnicity": ("民族",),
-    "phone": ("联系电话", "手机号码", "电话", "手机号"),
-    "population_type": ("人口类型", "居住类型"),
-    "notes": ("备注",),
-}
-# The template's example row says this in its 备注 cell; such a row is never imported.
-EXAMPLE_MARK = "示例行，导入时自动跳过"
-_HEADER_WORDS = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
-_DECORATION = re.compile(r"[（(【\[].*?[)）】\]]|[*＊:：\s]")
+from .ledger_headers import EXAMPLE_MARK, HEADER_ALIASES, HEADER_SEARCH_ROWS, header_field
+from .ledger_sheet import SheetLedger, read_sheet, sheet_rows
+from .sheet_reach import check_sheet_reach
+
+__all__ = ["EXAMPLE_MARK", "HEADER_ALIASES", "HEADER_SEARCH_ROWS", "header_field", "read_ledger", "sheet_rows"]
 
 
 def read_ledger(path: Path, sheet: str | None = None) -> LedgerSource:
-    """The data rows of the named sheet, or of the first worksheet with a recognisable header."""
+    """The data rows of the named sheet, or of every worksheet with a recognisable header."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        candidates = [sheet] if sheet else _worksheet_names(workbook)
-        for name in candidates:
-            found = _read_sheet(_sheet(workbook, name))
-            if found is not None:
-                return found
-    except CalamineError as error:
+        with zipfile.ZipFile(path) as archive, CalamineWorkbook.from_path(str(path)) as workbook:
+            ledgers = _read_named(archive, workbook, sheet) if sheet else _read_all(archive, workbook)
+    except (CalamineError, zipfile.BadZipFile) as error:
         raise ValidationError(f"无法读取该 Excel 文件：{error}", field="file") from error
-    raise ValidationError(
-        f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“姓名”和“公民身份号码（身份证号）”的行",
-        field="file")
+    if not ledgers:
+        raise ValidationError(
+            f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“姓名”和“公民身份号码（身份证号）”的行",
+            field="file")
+    return _combined(ledgers)
 
 
-def header_field(text: Any) -> str | None:
-    """The field a header cell names ("身份证号*" and "联系电话（手机）" count), else None."""
-    if not isinstance(text, str):
-        return None
-    return _HEADER_WORDS.get(_DECORATION.sub("", unicodedata.normalize("NFKC", text)))
+def _read_named(archive: zipfile.ZipFile, workbook: CalamineWorkbook, name: str) -> list[SheetLedger]:
+    check_sheet_reach(archive, name)
+    found = read_sheet(_sheet(workbook, name))
+    return [found] if found is not None else []
 
 
-def _worksheet_names(workbook: CalamineWorkbook) -> list[str]:
-    return [meta.name for meta in workbook.sheets_metadata
-            if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible]
+def _read_all(archive: zipfile.ZipFile, workbook: CalamineWorkbook) -> list[SheetLedger]:
+    """Every worksheet's ledger, refusing hidden ones (one sheet in memory at a time)."""
+    found: list[SheetLedger] = []
+    hidden: list[str] = []
+    for meta in workbook.sheets_metadata:
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        check_sheet_reach(archive, meta.name)
+        ledger = read_sheet(_sheet(workbook, meta.name))
+        if ledger is not None and meta.visible != SheetVisibleEnum.Visible:
+            hidden.append(meta.name)
+        elif ledger is not None:
+            found.append(ledger)
+    if hidden:
+        names = "、".join(f"“{name}”" for name in hidden)
+        raise ValidationError(f"工作表{names}已隐藏，但含台账表头：请删除该表，或取消隐藏后再导入"
+                              "（命令行也可用 --sheet 只导入指定的工作表）", field="sheet")
+    return found
+
+
+def _combined(ledgers: list[SheetLedger]) -> LedgerSource:
+    """One source of all the sheets' rows; rows carry their sheet when there are several."""
+    first = ledgers[0]
+    for other in ledgers[1:]:
+        _check_same_columns(first, other)
+    several = len(ledgers) > 1
+    rows = tuple(replace(row, sheet=ledger.name) if several else row
+                 for ledger in ledgers for row in ledger.rows)
+    return LedgerSource(rows=rows, columns=first.labels, sheet=first.name, header_row=first.header_row,
+                        headers={ledger.name: ledger.header_row for ledger in ledgers})
+
+
+def _check_same_columns(first: SheetLedger, other: SheetLedger) -> None:
+    missing = [LEDGER_COLUMNS[name] for name in first.labels if name not in other.labels]
+    extra = [LEDGER_COLUMNS[name] for name in other.labels if name not in first.labels]
+    if missing or extra:
+        parts = ([f"缺少{'、'.join(f'“{c}”' for c in missing)}"] if missing else []) + (
+            [f"多出{'、'.join(f'“{c}”' for c in extra)}"] if extra else [])
+        raise ValidationError(f"工作表“{other.name}”的列与“{first.name}”不同（{'；'.join(parts)}）："
+                              "各工作表的列应相同", field="columns")
 
 
 def _sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:
@@ -82,61 +102,3 @@ def _sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:
         return workbook.get_sheet_by_name(name)
     except Exception as error:  # noqa: BLE001 - calamine raises several types for a missing sheet
         raise ValidationError(f"工作簿中没有名为“{name}”的工作表", field="sheet") from error
-
-
-def _read_sheet(sheet: CalamineSheet) -> LedgerSource | None:
-    grid = sheet.to_python(skip_empty_area=False)
-    header_index = _header_index(grid)
-    if header_index is None:
-        return None
-    header = grid[header_index]
-    positions, labels = _columns(header)
-    _fill_merged(grid, sheet.merged_cell_ranges or [], header_index)
-    rows = tuple(_data_rows(grid, header_index, positions))
-    return LedgerSource(rows=rows, columns=labels, sheet=sheet.name, header_row=header_index + 1)
-
-
-def _header_index(grid: list[list[Any]]) -> int | None:
-    for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        fields = {header_field(cell) for cell in row}
-        if {"name", "id_number"} <= fields:
-            return index
-    return None
-
-
-def _columns(header: list[Any]) -> tuple[dict[str, int], dict[str, str]]:
-    """Field → column index and field → header text; the first column naming a field wins."""
-    positions: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    for index, cell in enumerate(header):
-        name = header_field(cell)
-        if name is not None and name not in positions:
-            positions[name] = index
-            labels[name] = str(cell).strip() or IMPORT_COLUMNS[name]
-    return positions, labels
-
-
-def _fill_merged(grid: list[list[Any]], ranges: list, header_index: int) -> None:
-    """Copy each merged block's value (kept in its top-left cell) into the rest of the block."""
-    for (top, left), (bottom, right) in ranges:
-        if top <= header_index or top >= len(grid):
-            continue
-        value = grid[top][left] if left < len(grid[top]) else ""
-        for row in grid[top : bottom + 1]:
-            for column in range(left, min(right + 1, len(row))):
-                row[column] = value
-
-
-def _data_rows(grid: list[list[Any]], header_index: int, positions: dict[str, int]):
-    """SourceRows below the header, skipping blank rows and the template's example row."""
-    items = list(positions.items())
-    for index in range(header_index + 1, len(grid)):
-        row = grid[index]
-        width = len(row)
-        cells = {name: (row[column] if column < width else "") for name, column in items}
-        if all(value == "" or value is None or (isinstance(value, str) and not value.strip())
-               for value in cells.values()):
-            continue
-        if cells.get("notes") == EXAMPLE_MARK:
-            continue
-        yield SourceRow(index + 1, cells)

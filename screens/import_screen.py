@@ -207,9 +207,10 @@ class ImportScreen(StationScreen):
         table = self.query_one("#refusals", DataTable)
         table.clear()
         for error in errors[:REFUSALS_SHOWN]:
-            table.add_row(str(error.row), error.column, error.reason)
+            table.add_row(f"{error.sheet} {error.row}" if error.sheet else str(error.row), error.column, error.reason)
         shown = min(len(errors), REFUSALS_SHOWN)
-        self.query_one("#summary", Static).update(summary_text(self.t, outcome.report, shown))
+        self.query_one("#summary", Static).update(summary_text(self.t, outcome.report, shown,
+                                                               tuple(outcome.headers)))
 
     def mode_name(self, mode: str) -> str:
         return {"insert": self.t("import.mode_insert"), "upsert": self.t("import.mode_upsert")}.get(mode, mode)

@@ -11,10 +11,13 @@ from station.records.imports import ImportReport
 NAMES_SHOWN = 6
 
 
-def summary_text(t: Callable[..., str], report: ImportReport, refusals_shown: int) -> Text:
+def summary_text(t: Callable[..., str], report: ImportReport, refusals_shown: int,
+                 sheets: tuple[str, ...] = ()) -> Text:
     """Status (written / nothing written / checked), counts, places created, and a note when cut."""
     counts = report.counts
     text = Text.assemble(_status(t, report), "\n")
+    if len(sheets) > 1:
+        text.append(t("import.sheets", count=len(sheets), names="、".join(sheets)) + "\n")
     text.append(t("import.counts", rows=counts.rows_read, created=counts.persons_created,
                   updated=counts.persons_updated, unchanged=counts.persons_unchanged,
                   refused=counts.rows_refused))

@@ -62,6 +62,17 @@ HOUSEHOLD_STATUSES: dict[str, str] = {
     "cancelled": "注销",
 }
 
+# A person in the ledger: living in a household, moved away, or dead (as a ledger's 状态 column says).
+PERSON_STATUSES: dict[str, str] = {
+    "active": "在住",
+    "moved_out": "迁出",
+    "deceased": "死亡",
+}
+PERSON_STATUS_SYNONYMS: dict[str, str] = {
+    "正常": "active", "在册": "active", "现住": "active", "已迁出": "moved_out", "迁走": "moved_out",
+    "已故": "deceased", "去世": "deceased", "已死亡": "deceased", "亡故": "deceased",
+}
+
 BUILDING_KINDS: dict[str, str] = {
     "building": "楼栋",
     "bungalow": "平房",
@@ -186,6 +197,11 @@ def relation_code(text: str) -> str:
         raise ValidationError(f"无法识别的与户主关系“{text.strip()}”", field="relation")
     # A ledger's 本人 row is the household head: one code keeps "exactly one head" checkable.
     return HEAD if code == SELF else code
+
+
+def person_status_code(text: str) -> str:
+    """active / moved_out / deceased from a code, 在住/迁出/死亡, or a common word (已故, 正常)."""
+    return _lookup(text, PERSON_STATUSES, PERSON_STATUS_SYNONYMS, "status", "状态")
 
 
 def political_status_code(text: str) -> str:

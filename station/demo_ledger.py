@@ -59,8 +59,9 @@ class LedgerMaker:
         batch = LedgerBatch()
         for home in homes:
             household = self._household(home)
-            self._add(batch, household)
             ended_on = self._departures(household)
+            # Added once its departures are known: a member who left has left_on on the membership.
+            self._add(batch, household)
             if ended_on is not None:
                 self._add(batch, self._household(home, after=ended_on))
         return batch

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
 
 from models import Building, Household, Membership, Person, Unit
 
@@ -26,6 +28,17 @@ class ExistingPerson:
     household_id: int | None  # current household (None: moved out, or never placed)
     membership_id: int | None
     relation: str
+    moved_out_on: date | None = None
+    deceased_on: date | None = None
+    last_household_id: int | None = None  # the latest household, current or left
+    last_relation: str = ""
+
+    @property
+    def status(self) -> str:
+        """active / moved_out / deceased, as the ledger's 状态 column says it."""
+        if self.deceased_on is not None:
+            return "deceased"
+        return "active" if self.household_id is not None else "moved_out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +55,34 @@ class ExistingHousehold:
 
 
 def existing_persons(session: Session, id_numbers: Iterable[str]) -> dict[str, ExistingPerson]:
-    """Persons with these ID numbers (any community), with their current membership."""
+    """Persons with these ID numbers (any community), with their latest membership."""
     found: dict[str, ExistingPerson] = {}
     columns = (Person.name, Person.ethnicity, Person.phone, Person.population_type, Person.notes)
+    # The latest membership is the current one when there is one: joining means leaving first.
+    other = aliased(Membership)
+    latest = select(func.max(other.id)).where(other.person_id == Person.id).correlate(Person).scalar_subquery()
     for chunk in _chunks(sorted(set(id_numbers))):
         statement = (
-            select(Person.id_number, Person.id, Person.community_id, Person.version,
-                   Person.deceased_on, Membership.id, Membership.household_id, Membership.relation,
-                   *columns)
-            .outerjoin(Membership, and_(Membership.person_id == Person.id, Membership.left_on.is_(None)))
+            select(Person.id_number, Person.id, Person.community_id, Person.version, Person.deceased_on,
+                   Person.moved_out_on, Membership.id, Membership.household_id, Membership.relation,
+                   Membership.left_on, *columns)
+            .outerjoin(Membership, Membership.id == latest)
             .where(Person.id_number.in_(chunk))
         )
         for row in session.execute(statement):
-            values = dict(zip(("name", "ethnicity", "phone", "population_type", "notes"), row[8:], strict=True))
-            found[row[0]] = ExistingPerson(row[1], row[2], values["name"], row[3], values,
-                                           row[4] is not None, row[6], row[5], row[7] or "")
+            found[row[0]] = _existing(row)
     return found
+
+
+def _existing(row: Any) -> ExistingPerson:
+    (_number, person_id, community_id, version, deceased_on, moved_out_on, membership_id, household_id,
+     relation, left_on) = row[:10]
+    values = dict(zip(("name", "ethnicity", "phone", "population_type", "notes"), row[10:], strict=True))
+    current = membership_id is not None and left_on is None
+    return ExistingPerson(
+        person_id, community_id, values["name"], version, values, deceased_on is not None,
+        household_id if current else None, membership_id if current else None,
+        (relation or "") if current else "", moved_out_on, deceased_on, household_id, relation or "")
 
 
 def existing_numbers(session: Session, community_id: int, numbers: Iterable[str]) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 Rows of one household share a 户号 (a member row left blank belongs to the household above it);
 a file without a 户号 column starts a household at each 户主 (or 本人) row. Every household needs
-exactly one 户主, and an ID number may occur only once in the file.
+exactly one 户主 among those living there, and an ID number may occur only once in the file.
 """
 
 from __future__ import annotations
@@ -28,8 +28,13 @@ class HouseholdGroup:
     staying_relations: list[str] = field(default_factory=list)
 
     @property
-    def first_row(self) -> int:
-        return self.rows[0].number
+    def first_row(self) -> CleanRow:
+        return self.rows[0]
+
+    @property
+    def living(self) -> list[CleanRow]:
+        """The rows of members who still live here (not moved away, not dead)."""
+        return [row for row in self.rows if row.departure is None]
 
     def place(self) -> Place:
         """Each part of the address from the first row that fills it in."""
@@ -51,39 +56,48 @@ def group_rows(rows: list[CleanRow], source: LedgerSource) -> tuple[list[Househo
 
 def refuse_repeated_ids(rows: list[CleanRow], source: LedgerSource) -> list[RowError]:
     """Every row whose ID number occurs on another row too."""
-    seen: dict[str, list[int]] = defaultdict(list)
+    seen: dict[str, list[CleanRow]] = defaultdict(list)
     for row in rows:
-        seen[row.values["id_number"]].append(row.number)
+        seen[row.values["id_number"]].append(row)
     label = source.label("id_number")
     return [
-        RowError(number, label, f"身份证号码 {mask_id(id_number)} 在文件中重复出现（第 "
-                 f"{'、'.join(map(str, numbers))} 行）", "id_number")
-        for id_number, numbers in seen.items() if len(numbers) > 1 for number in numbers
+        RowError.at(row, label, f"身份证号码 {mask_id(id_number)} 在文件中重复出现（{_places(repeats)}）",
+                    "id_number")
+        for id_number, repeats in seen.items() if len(repeats) > 1 for row in repeats
     ]
 
 
 def refuse_head_count(groups: list[HouseholdGroup], source: LedgerSource,
                       skip: Collection[str] = ()) -> list[RowError]:
-    """Exactly one 户主 per household, counting members an upsert leaves in place.
+    """Exactly one 户主 among those living in each household, counting members an upsert leaves
+    in place. A household everyone has left is history: its late 户主 and the one after are both
+    in the ledger.
 
     Households numbered in `skip` (some row already refused) are not judged on what is left.
     """
     label = source.label("relation")
     errors: list[RowError] = []
     for group in groups:
-        if group.number and group.number in skip:
+        if group.number and group.number in skip or not (group.living or group.staying_relations):
             continue
-        head_rows = [row.number for row in group.rows if row.relation == HEAD]
+        head_rows = [row for row in group.living if row.relation == HEAD]
         heads = len(head_rows) + group.staying_relations.count(HEAD)
         if heads == 1:
             continue
         name = f"户号 {group.number} " if group.number else "该户"
         if heads == 0:
-            errors += [RowError(row.number, label, f"{name}没有户主", "relation") for row in group.rows]
+            errors += [RowError.at(row, label, f"{name}没有户主", "relation") for row in group.living]
         else:
             reason = f"{name}有 {heads} 名户主" + ("（含库中已有的户主）" if group.staying_relations else "")
-            errors += [RowError(number, label, reason, "relation") for number in head_rows]
+            errors += [RowError.at(row, label, reason, "relation") for row in head_rows]
     return errors
+
+
+def _places(rows: list[CleanRow]) -> str:
+    """第 3、15 行, or “一网格”第 3 行、“二网格”第 15 行 across sheets."""
+    if not any(row.sheet for row in rows):
+        return f"第 {'、'.join(str(row.number) for row in rows)} 行"
+    return "、".join(f"“{row.sheet}”第 {row.number} 行" for row in rows)
 
 
 def _by_number(rows: list[CleanRow], source: LedgerSource) -> tuple[list[HouseholdGroup], list[RowError]]:
@@ -91,14 +105,22 @@ def _by_number(rows: list[CleanRow], source: LedgerSource) -> tuple[list[Househo
     as it reads in the sheet (ledgers often write the 户号 on the head's row only)."""
     groups: dict[str, HouseholdGroup] = {}
     errors = []
-    previous = ""
+    previous, sheet = "", ""
     for row in rows:
+        if row.sheet != sheet:  # a sheet's first rows never belong to the last sheet's household
+            previous, sheet = "", row.sheet
         number = row.household_no or (previous if row.relation != HEAD else "")
         if not number:
-            errors.append(RowError(row.number, source.label("household_no"), "请填写户号", "household_no"))
+            errors.append(RowError.at(row, source.label("household_no"), "请填写户号", "household_no"))
             previous = ""  # the members below a head without a number belong to no known household
             continue
-        groups.setdefault(number, HouseholdGroup(number)).rows.append(row)
+        group = groups.setdefault(number, HouseholdGroup(number))
+        if group.rows and group.rows[0].sheet != row.sheet:
+            errors.append(RowError.at(row, source.label("household_no"),
+                                      f"户号 {number} 已在工作表“{group.rows[0].sheet}”中使用：一个户号只能属于一户",
+                                      "household_no"))
+            continue
+        group.rows.append(row)
         previous = number
     return list(groups.values()), errors
 
@@ -107,13 +129,18 @@ def _by_head(rows: list[CleanRow], source: LedgerSource) -> tuple[list[Household
     """A household runs from a 户主 row to the next; rows before the first 户主 belong nowhere."""
     groups: list[HouseholdGroup] = []
     errors = []
+    current: HouseholdGroup | None = None
+    sheet = rows[0].sheet if rows else ""
     for row in rows:
+        if row.sheet != sheet:  # a sheet's first rows never belong to the last sheet's household
+            current, sheet = None, row.sheet
         if row.relation == HEAD:
-            groups.append(HouseholdGroup(""))
-        elif not groups:
-            errors.append(RowError(row.number, source.label("relation"),
-                                   "该行之前没有户主行，无法确定属于哪一户（文件没有户号列时，每户从户主行开始）",
-                                   "relation"))
+            current = HouseholdGroup("")
+            groups.append(current)
+        elif current is None:
+            errors.append(RowError.at(row, source.label("relation"),
+                                      "该行之前没有户主行，无法确定属于哪一户（文件没有户号列时，每户从户主行开始）",
+                                      "relation"))
             continue
-        groups[-1].rows.append(row)
+        current.rows.append(row)
     return groups, errors

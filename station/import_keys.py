@@ -23,7 +23,8 @@ class KeyMaker:
         self.name_keys: dict[str, frozenset[str]] = {}
         self.home_keys: dict[Home, frozenset[str]] = {}
 
-    def row(self, person_id: int, person: dict[str, Any], grid_id: int, home: Home) -> tuple[int, int, list[str]]:
+    def row(self, person_id: int, person: dict[str, Any], grid_id: int | None,
+            home: Home) -> tuple[int, int | None, list[str]]:
         """(person_id, grid_id, keys) in KEY_COLUMNS order."""
         name = person["name"]
         name_keys = self.name_keys.get(name)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from models import Building, Grid, Unit
 
 from .errors import ValidationError
-from .import_rows import Place
+from .import_rows import CleanRow, Place
 from .records.imports import LedgerSource, RowError
 
 GridRef = int | str
@@ -113,12 +113,12 @@ def check_grid_column(source: LedgerSource, book: PlaceBook) -> str:
     return only
 
 
-def place_errors(place: Place, first_row: int, source: LedgerSource) -> list[RowError]:
+def place_errors(place: Place, first_row: CleanRow, source: LedgerSource) -> list[RowError]:
     """A household needs a grid, and a building or an address (平房、村民小组 have no building)."""
     errors = []
     if not place.grid:
-        errors.append(RowError(first_row, source.label("grid"), "请填写网格", "grid"))
+        errors.append(RowError.at(first_row, source.label("grid"), "请填写网格", "grid"))
     if not place.building and not place.address:
-        errors.append(RowError(first_row, source.label("building"),
-                               "请填写楼栋或地址（平房、村民小组可只填地址）", "building"))
+        errors.append(RowError.at(first_row, source.label("building"),
+                                  "请填写楼栋或地址（平房、村民小组可只填地址）", "building"))
     return errors

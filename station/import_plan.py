@@ -64,6 +64,11 @@ class ImportPlan:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def matched(self) -> int:
+        """How many of the file's ID numbers are registered already (in any community)."""
+        return len(self.work.persons) if self.work is not None else 0
+
 
 def make_plan(uow: UnitOfWork, source: LedgerSource, mode: str, source_name: str,
               progress: Progress) -> ImportPlan:
@@ -77,14 +82,14 @@ def make_plan(uow: UnitOfWork, source: LedgerSource, mode: str, source_name: str
     groups, group_errors = group_rows(rows, source)
     persons, upsert, database_errors = _compare(uow, community_id, mode, groups, rows, source)
     # A household with a refused row is incomplete: its head may be the row refused.
-    refused = {error.row for error in errors}
-    incomplete = {text(row.cells.get("household_no")) for row in source.rows if row.number in refused}
+    refused = {(error.sheet, error.row) for error in errors}
+    incomplete = {text(row.cells.get("household_no")) for row in source.rows if (row.sheet, row.number) in refused}
     errors += group_errors + database_errors + refuse_head_count(groups, source, skip=incomplete)
     homes, place_problems = _place(groups, book, default_grid, source)
     errors += place_problems
     work = PlannedWork(groups, homes, book, persons, upsert)
     counts = _counts(source, rows, groups, errors, persons, upsert)
-    return ImportPlan(mode, community_id, counts, _sorted(errors),
+    return ImportPlan(mode, community_id, counts, _sorted(errors, source),
                       tuple(book.new_grids), book.building_labels(), source_name, work)
 
 
@@ -144,13 +149,13 @@ def _refuse_existing(uow: UnitOfWork, community_id: int, groups: list[HouseholdG
             if person is not None:
                 # Another community's resident is not named: outside this station's scope.
                 whom = f"“{person.name}”" if person.community_id == community_id else "其他社区的居民"
-                errors.append(RowError(
-                    row.number, source.label("id_number"),
+                errors.append(RowError.at(
+                    row, source.label("id_number"),
                     f"身份证号码 {mask_id(row.values['id_number'])} 已登记为{whom}；"
                     "“仅新增”方式不改动已有人员；如需更新，请选择“新增或更新”（--mode upsert）", "id_number"))
             if group.number in taken:
-                errors.append(RowError(row.number, source.label("household_no"),
-                                       f"户号 {group.number} 已存在", "household_no"))
+                errors.append(RowError.at(row, source.label("household_no"),
+                                          f"户号 {group.number} 已存在", "household_no"))
     return errors
 
 
@@ -176,8 +181,8 @@ def _place(groups: list[HouseholdGroup], book: PlaceBook, default_grid: str,
 def _counts(source: LedgerSource, rows: list[CleanRow], groups: list[HouseholdGroup],
             errors: list[RowError], work_persons: dict[str, ExistingPerson], upsert: UpsertMatch) -> ImportCounts:
     """What the import writes (or would, were no row refused): refused rows are not counted."""
-    refused = {error.row for error in errors}
-    kept = [row for row in rows if row.number not in refused]
+    refused = {(error.sheet, error.row) for error in errors}
+    kept = [row for row in rows if (row.sheet, row.number) not in refused]
     new = sum(row.values["id_number"] not in work_persons for row in kept)
     return ImportCounts(
         rows_read=len(source.rows),
@@ -200,5 +205,6 @@ def _changes(group: HouseholdGroup, persons: dict[str, ExistingPerson], upsert: 
     return False
 
 
-def _sorted(errors: list[RowError]) -> tuple[RowError, ...]:
-    return tuple(sorted(errors, key=lambda error: (error.row, error.column, error.reason)))
+def _sorted(errors: list[RowError], source: LedgerSource) -> tuple[RowError, ...]:
+    """Sheet by sheet in file order, then by row."""
+    return tuple(sorted(errors, key=lambda e: (source.sheet_index(e.sheet), e.row, e.column, e.reason)))

@@ -24,9 +24,10 @@ from .import_cells import (
     sex_code,
     text,
 )
+from .import_status import Departure, departure
 from .person_rules import clean_person
 from .records import PersonDraft
-from .records.imports import LedgerSource, RowError, SourceRow
+from .records.imports import STATUS_COLUMNS, LedgerSource, RowError, SourceRow
 from .text_rules import limit_of, text_for, visible
 
 # Person fields an upsert may overwrite: only those whose cell is filled in.
@@ -61,6 +62,8 @@ class CleanRow:
     relation: str
     household_no: str
     cells: dict[str, Any]
+    sheet: str = ""
+    departure: Departure | None = None  # None: lives in the household (import_status)
 
     @property
     def given(self) -> frozenset[str]:
@@ -78,17 +81,23 @@ class RowCleaner:
         self.source = source
         self.today = today
         self.has_ethnicity = "ethnicity" in source.columns
+        self.has_status = bool(STATUS_COLUMNS.keys() & source.columns.keys())
 
     def clean(self, row: SourceRow) -> CleanRow | list[RowError]:
         cells = row.cells
         try:
             values, relation = self._checked(cells, _strict)
+            left = self._departure(cells, values.get("birth_date"), _strict)
         except ValidationError:
             # Check again column by column, so the clerk sees every problem of the row at once.
             problems: list[ValidationError] = []
-            self._checked(cells, _collecting(problems))
-            return [self._error(row.number, problem) for problem in problems]
-        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells)
+            values, _relation = self._checked(cells, _collecting(problems))
+            self._departure(cells, values.get("birth_date"), _collecting(problems))
+            return [self._error(row, problem) for problem in problems]
+        return CleanRow(row.number, values, relation, text(cells.get("household_no")), cells, row.sheet, left)
+
+    def _departure(self, cells: dict[str, Any], birth: date | None, check: Callable[..., Any]) -> Departure | None:
+        return check(None, departure, cells, birth, self.today) if self.has_status else None
 
     def _checked(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
         self._place(cells, check)
@@ -119,10 +128,10 @@ class RowCleaner:
         clean = check(None, clean_person, draft, self.today, needs_relation=False)
         return (clean.values if clean else {}), relation
 
-    def _error(self, row_number: int, problem: ValidationError) -> RowError:
+    def _error(self, row: SourceRow, problem: ValidationError) -> RowError:
         field = _FIELD_COLUMNS.get(problem.field or "", problem.field or "")
         # visible(): a message may quote the cell, and the cell may hold a terminal escape.
-        return RowError(row_number, self.source.label(field) if field else "", visible(problem.message), field)
+        return RowError.at(row, self.source.label(field) if field else "", visible(problem.message), field)
 
 
 def _strict(_fallback: Any, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -44,9 +44,12 @@ class ExistingRowWriter:
             **{f"v_{name}": values[name] for name in PERSON_FIELDS}, "v_sex": row.values["sex"],
             "v_birth_date": row.values["birth_date"], "p_id": person.id, "p_version": person.version,
             "new_version": person.version + 1,
+            "v_moved_out_on": row.departure.moved_out_on if row.departure else None,
         })
-        self.touch(person.household_id)
         keyed = {**values, "id_number": row.values["id_number"]}
+        if row.departure is not None:
+            return keyed, []  # history: only the person's details change
+        self.touch(person.household_id)
         if person.household_id == household_id:
             if person.relation != row.relation:
                 self.relations.append({"m_id": person.membership_id, "v_relation": row.relation})
@@ -89,7 +92,8 @@ class ExistingRowWriter:
         statement = (
             update(Person).where(Person.id == bindparam("p_id"), Person.version == bindparam("p_version"))
             .values(**{name: bindparam(f"v_{name}") for name in (*PERSON_FIELDS, "sex", "birth_date")},
-                    version=bindparam("new_version"), moved_out_on=None, updated_at=self.now)
+                    version=bindparam("new_version"), moved_out_on=bindparam("v_moved_out_on"),
+                    updated_at=self.now)
         )
         result = self.connection.execute(statement, self.person_rows)
         if self.connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(ids):

@@ -10,6 +10,9 @@ Semantics (kept deliberately simple):
   joins the new one; a household left empty is closed as 注销. Leaving a household as its 户主
   while others stay is refused: change the head in the ledger first.
 - Persons of another community, deceased persons and households no longer active are refused.
+- A row whose 状态 says the person moved away or died (import_status) is history: it must say what
+  the database says (status, dates, household, relation); only the person's details may change.
+  Moving away and dying are done at the counter, which also ends their register entries.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from .codes import HEAD
+from .codes import HEAD, PERSON_STATUSES
 from .import_existing import (
     ExistingHousehold,
     ExistingPerson,
@@ -46,6 +49,7 @@ def match_upsert(session: Session, community_id: int, groups: list[HouseholdGrou
     """Attach groups to existing households and find what each existing person's row changes."""
     errors = _refuse_unmovable(groups, persons, community_id, source)
     _claim_households(session, community_id, groups, persons)
+    errors += _refuse_rewritten_history(groups, persons, community_id, source)
     sources = {p.household_id for p in persons.values() if p.household_id and p.community_id == community_id}
     match = UpsertMatch(existing_households(session, sources | {g.existing_id for g in groups if g.existing_id}))
     moves = _mentioned(groups, persons)
@@ -68,10 +72,41 @@ def _refuse_unmovable(groups: list[HouseholdGroup], persons: dict[str, ExistingP
         if person is None:
             continue
         if person.community_id != community_id:
-            errors.append(RowError(row.number, label, "该身份证号码已在其他社区登记，不能导入到本社区", "id_number"))
-        elif person.deceased:
-            errors.append(RowError(row.number, label, f"“{person.name}”已登记死亡，不能通过导入恢复", "id_number"))
+            errors.append(RowError.at(row, label, "该身份证号码已在其他社区登记，不能导入到本社区", "id_number"))
+        elif person.deceased and row.departure is None:
+            errors.append(RowError.at(row, label, f"“{person.name}”已登记死亡，不能通过导入恢复", "id_number"))
     return errors
+
+
+def _refuse_rewritten_history(groups: list[HouseholdGroup], persons: dict[str, ExistingPerson],
+                              community_id: int, source: LedgerSource) -> list[RowError]:
+    """A row saying a registered person moved away or died must say what the database says."""
+    errors = []
+    for group in groups:
+        for row in group.rows:
+            person = persons.get(row.values["id_number"])
+            if person is None or person.community_id != community_id or row.departure is None:
+                continue
+            left = row.departure
+            if (person.status, person.moved_out_on, person.deceased_on) != (
+                    left.status, left.moved_out_on, left.deceased_on):
+                errors.append(RowError.at(
+                    row, source.label("status"), f"“{person.name}”在库中为{_state(person)}，与文件不符；"
+                    "迁出、死亡请在台账中办理，不能通过导入更改", "status"))
+            elif (person.last_household_id, person.last_relation) != (group.existing_id, row.relation):
+                errors.append(RowError.at(
+                    row, source.label("household_no"), f"“{person.name}”已{PERSON_STATUSES[left.status]}，"
+                    "其户号和与户主关系不能通过导入更改", "household_no"))
+    return errors
+
+
+def _state(person: ExistingPerson) -> str:
+    if person.deceased_on is not None:
+        moved = f"，{person.moved_out_on.isoformat()} 迁出" if person.moved_out_on else ""
+        return f"死亡（{person.deceased_on.isoformat()}{moved}）"
+    if person.status == "moved_out":
+        return f"迁出（{person.moved_out_on.isoformat()}）" if person.moved_out_on else "迁出"
+    return "在住"
 
 
 def _claim_households(session: Session, community_id: int, groups: list[HouseholdGroup],
@@ -93,8 +128,8 @@ def _head_household(group: HouseholdGroup, persons: dict[str, ExistingPerson], c
 
 
 def _mentioned(groups: list[HouseholdGroup], persons: dict[str, ExistingPerson]) -> dict[int, HouseholdGroup]:
-    """Existing person id → the group the file puts them in."""
-    return {persons[row.values["id_number"]].id: group for group in groups for row in group.rows
+    """Existing person id → the group the file puts them in (to live there: history moves nobody)."""
+    return {persons[row.values["id_number"]].id: group for group in groups for row in group.living
             if row.values["id_number"] in persons}
 
 
@@ -105,8 +140,8 @@ def _refuse_inactive_targets(groups: list[HouseholdGroup], match: UpsertMatch,
     for group in groups:
         household = match.households.get(group.existing_id) if group.existing_id else None
         if household is not None and household.status != "active":
-            errors += [RowError(row.number, label, f"户号 {household.number} 已迁出或注销，不能再导入成员",
-                                "household_no") for row in group.rows]
+            errors += [RowError.at(row, label, f"户号 {household.number} 已迁出或注销，不能再导入成员",
+                                   "household_no") for row in group.living]
     return errors
 
 
@@ -116,7 +151,7 @@ def _check_left_behind(groups: list[HouseholdGroup], match: UpsertMatch, moves: 
     targets = {group.existing_id for group in groups if group.existing_id}
     leaving: dict[int, list[CleanRow]] = defaultdict(list)
     for group in groups:
-        for row in group.rows:
+        for row in group.living:
             person = persons.get(row.values["id_number"])
             if person and person.household_id and person.household_id != group.existing_id:
                 leaving[person.household_id].append(row)
@@ -129,9 +164,9 @@ def _check_left_behind(groups: list[HouseholdGroup], match: UpsertMatch, moves: 
         if not remaining:
             match.emptied.append(household_id)
         elif HEAD not in remaining:
-            errors += [RowError(row.number, source.label("relation"),
-                                f"该人员是户号 {household.number} 的户主，其他成员仍在原户；请先在台账中变更户主",
-                                "relation") for row in rows if persons[row.values["id_number"]].relation == HEAD]
+            errors += [RowError.at(row, source.label("relation"),
+                                   f"该人员是户号 {household.number} 的户主，其他成员仍在原户；请先在台账中变更户主",
+                                   "relation") for row in rows if persons[row.values["id_number"]].relation == HEAD]
     return errors
 
 
@@ -141,6 +176,8 @@ def _sort_changes(groups: list[HouseholdGroup], persons: dict[str, ExistingPerso
             person = persons.get(row.values["id_number"])
             if person is None:
                 continue
-            same = (person.household_id == group.existing_id and person.relation == row.relation
-                    and all(row.values[name] == person.values[name] for name in row.given))
+            # A departed row's household and relation are checked equal (_refuse_rewritten_history).
+            placed = row.departure is not None or (
+                person.household_id == group.existing_id and person.relation == row.relation)
+            same = placed and all(row.values[name] == person.values[name] for name in row.given)
             (match.unchanged if same else match.changed).add(person.id)

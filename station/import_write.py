@@ -33,6 +33,7 @@ from .uow import UnitOfWork
 HOUSEHOLDS_PER_CHUNK = 2000
 KEY_BATCH_PERSONS = 5000
 KEYS_PER_PERSON = 12  # about: name suffixes, pinyin, ID, phone and address keys
+NO_HOME: Home = ("", "", "", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class _KeySource:
 
     person_id: int
     values: dict[str, Any]
-    grid_id: int
+    grid_id: int | None
     home: Home
 
 
@@ -149,29 +150,35 @@ class _Writer:
             else:
                 continue  # upsert: already as the file says
             self.existing.touch(group.existing_id)
-            sources.append(_KeySource(person_id, values, grid_id, home))
+            # Like search.reindex_persons: one who left keeps no home (and no grid) keys.
+            sources.append(_KeySource(person_id, values, grid_id, home) if row.departure is None
+                           else _KeySource(person_id, values, None, NO_HOME))
         return sources
 
     def _new_person(self, batch: _Batch, row: CleanRow, person_id: int, household_id: int) -> None:
+        left = row.departure
         batch.person_rows.append({
-            **row.values, "id": person_id, "community_id": self.community_id, "moved_out_on": None,
-            "deceased_on": None, "registered_household_id": None, "created_at": self.now,
-            "updated_at": self.now, "version": 1,
+            **row.values, "id": person_id, "community_id": self.community_id,
+            "moved_out_on": left.moved_out_on if left else None, "deceased_on": left.deceased_on if left else None,
+            "registered_household_id": None, "created_at": self.now, "updated_at": self.now, "version": 1,
         })
+        # When one who left had joined is not in the ledger: not after they left, at least.
         batch.membership_rows.append({
             "household_id": household_id, "person_id": person_id, "relation": row.relation,
-            "joined_on": self.today, "left_on": None, "left_reason": "",
+            "joined_on": min(self.today, left.left_on) if left else self.today,
+            "left_on": left.left_on if left else None, "left_reason": left.left_reason if left else "",
         })
 
     def _household_row(self, group: HouseholdGroup, household_id: int, number: str) -> dict[str, Any]:
         home = self.work.homes[id(group)]
-        head = next(row for row in group.rows if row.relation == HEAD)
+        head = _head(group)
         phone = head.values["phone"] or next((row.values["phone"] for row in group.rows if row.values["phone"]), "")
+        status, ended_on = _household_status(group)
         return {
             "id": household_id, "community_id": self.community_id, **self.places.ids(home),
             "number": number, "room": home.room, "address": home.address,
             "kind": "registered" if head.values["population_type"] == "registered" else "dwelling",
-            "phone": phone, "status": "active", "notes": "", "moved_out_on": None,
+            "phone": phone, "status": status, "notes": "", "moved_out_on": ended_on,
             "created_at": self.now, "updated_at": self.now, "version": 1,
         }
 
@@ -180,6 +187,24 @@ class _Writer:
         insert_rows(self.connection, Person, batch.person_rows)
         self.existing.flush()  # closes memberships before the new ones open
         insert_rows(self.connection, Membership, batch.membership_rows)
+
+
+def _head(group: HouseholdGroup) -> CleanRow:
+    """The living 户主; in a household everyone has left, the first 户主 row (or the first row)."""
+    heads = [row for row in group.rows if row.relation == HEAD]
+    return next((row for row in heads if row.departure is None), heads[0] if heads else group.rows[0])
+
+
+def _household_status(group: HouseholdGroup) -> tuple[str, date | None]:
+    """active while anyone lives there; else closed on the last leaving day, as the counter closes
+    households: 注销 when the last to leave died (record_death), else 迁出 (move_out)."""
+    if group.living:
+        return "active", None
+    departures = [row.departure for row in group.rows if row.departure is not None]
+    ended_on = max(left.left_on for left in departures)
+    last = [left for left in departures if left.left_on == ended_on]
+    died = all(left.moved_out_on is None for left in last)
+    return ("cancelled" if died else "moved_out"), ended_on
 
 
 def _batches(items: list[_KeySource], size: int) -> Iterator[tuple[int, list[_KeySource]]]:

@@ -2,8 +2,9 @@
 
 `run_import` checks every row (see import_rows, import_households, import_upsert for the rules),
 and writes only when no row is refused: in one transaction, in bulk, audited as "import". A dry
-run only checks. Modes: "insert" refuses ID numbers and 户号 already in the database; "upsert"
-updates those persons instead (semantics in import_upsert).
+run (or a refused import) writes nothing but is audited as "import_check": its refusals tell who
+is registered, as a search would. Modes: "insert" refuses ID numbers and 户号 already in the
+database; "upsert" updates those persons instead (semantics in import_upsert).
 """
 
 from __future__ import annotations
@@ -60,8 +61,21 @@ def run_import(uow: UnitOfWork, source: LedgerSource, *, mode: str = "insert", d
     started = time.perf_counter()
     plan = plan_import(uow, source, mode=mode, source_name=source_name, progress=progress)
     if dry_run or not plan.ok:
-        return _report(plan, dry_run=dry_run, written=False, seconds=time.perf_counter() - started)
+        report = _report(plan, dry_run=dry_run, written=False, seconds=time.perf_counter() - started)
+        audit_check(uow, plan, report)
+        return report
     return apply_import(uow, plan, progress=progress, seconds=time.perf_counter() - started)
+
+
+def audit_check(uow: UnitOfWork, plan: ImportPlan, report: ImportReport) -> None:
+    """Record a check that wrote nothing: its refusals name who is registered, like a search answer."""
+    matched = plan.matched
+    kind = "试运行" if report.dry_run else "未写入"
+    audit.record(uow, "import_check", "community", plan.community_id,
+                 new={**_audit_values(plan), "dry_run": report.dry_run, "matched": matched},
+                 detail=f"{plan.source_name}：{kind}，文件中已登记人员 {matched} 人；{report.describe()}",
+                 community_id=plan.community_id)
+    uow.commit()
 
 
 def _report(plan: ImportPlan, *, dry_run: bool, written: bool, seconds: float) -> ImportReport:

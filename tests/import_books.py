@@ -62,6 +62,27 @@ def write_openpyxl(path: Path, rows: list[dict[str, Any]], *, header: list[str] 
     return path
 
 
+def write_sheets(path: Path, sheets: dict[str, list[dict[str, Any]] | list[list[Any]]], *,
+                 header: list[str] | None = None, hidden: tuple[str, ...] = ()) -> Path:
+    """A workbook of several sheets: ledger rows (dicts, under `header`) or plain rows (lists)."""
+    from openpyxl import Workbook
+
+    header = header or HEADER
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        if rows and isinstance(rows[0], dict):
+            sheet.append(header)
+            rows = [[row.get(column, "") for column in header] for row in rows]  # type: ignore[union-attr]
+        for values in rows:
+            sheet.append(values)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    book.save(path)
+    return path
+
+
 def write_xlsxwriter(path: Path, rows: list[dict[str, Any]], *, header: list[str] | None = None,
                      numbers: tuple[str, ...] = ()) -> Path:
     """The same with xlsxwriter (a second writer): text cells as text, `numbers` columns as numbers."""

@@ -148,6 +148,21 @@ def test_exactly_one_head_per_household(db, summary):
     assert set(heads.values()) == {1}
 
 
+def test_those_who_left_have_left_their_household(db, summary):
+    """As move_out and record_death leave it: the membership ends the day the person left."""
+    persons = {p.id: p for p in _rows(db, Person)}
+    households = {h.id: h for h in _rows(db, Household)}
+    departed = 0
+    for membership in _rows(db, Membership):
+        person = persons[membership.person_id]
+        left = person.moved_out_on or person.deceased_on
+        assert membership.left_on == left, (person.name, membership.left_on, left)
+        if households[membership.household_id].status != "active":
+            assert membership.left_on is not None
+        departed += left is not None
+    assert departed > 0
+
+
 def test_every_person_is_found_by_name(db, summary, admin):
     with UnitOfWork(db, admin) as uow:
         for p in _rows(db, Person):

@@ -74,6 +74,9 @@ def test_template_then_import_then_refusals_with_an_errors_workbook(folder):
     ledger = write_openpyxl(folder / "ledger.xlsx", families(4))
     dry = station(folder, "import", "ledger.xlsx", "--dry-run")
     assert dry.returncode == 0 and "试运行" in dry.stdout and persons(folder) == 0
+    with sqlite3.connect(folder / "data" / "station.db") as conn:
+        checks = conn.execute("select detail from audit_log where action = 'import_check'").fetchall()
+    assert len(checks) == 1 and checks[0][0].startswith("ledger.xlsx：试运行")
     done = station(folder, "import", str(ledger))
     assert done.returncode == 0, done.stderr
     assert "导入完成" in done.stdout and "新增 12 人" in done.stdout and persons(folder) == 12

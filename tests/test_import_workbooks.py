@@ -87,18 +87,18 @@ def test_the_errors_workbook_adds_a_reason_column(tmp_path):
     errors = [RowError(4, "公民身份号码", "校验位错误"), RowError(4, "性别", "与身份证号码不符"),
               RowError(6, "", "该户没有户主")]
     out = tmp_path / "errors.xlsx"
-    assert write_errors_workbook(source_path, out, "台账", 3, errors) == 2
+    assert write_errors_workbook(source_path, out, {"台账": 3}, errors) == 2
     sheet = load_workbook(out)["台账"]
     assert sheet.cell(3, 16).value == ERROR_HEADER
     assert sheet.cell(4, 16).value == "公民身份号码：校验位错误\n性别：与身份证号码不符"
     assert sheet.cell(6, 16).value == "该户没有户主" and sheet.cell(5, 16).value is None
     assert sheet.cell(4, 7).value == families(2)[0]["姓名"]
     # Fixed and written again, the same column is reused rather than a second one added.
-    write_errors_workbook(out, tmp_path / "again.xlsx", "台账", 3, [RowError(5, "", "x")])
+    write_errors_workbook(out, tmp_path / "again.xlsx", {"台账": 3}, [RowError(5, "", "x")])
     again = load_workbook(tmp_path / "again.xlsx")["台账"]
     assert again.max_column == 16 and again.cell(4, 16).value is None and again.cell(5, 16).value == "x"
     with pytest.raises(ValidationError):
-        write_errors_workbook(source_path, source_path, "台账", 3, errors)
+        write_errors_workbook(source_path, source_path, {"台账": 3}, errors)
 
 
 # --- safety ---------------------------------------------------------------------------------

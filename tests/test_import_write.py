@@ -101,12 +101,31 @@ def test_the_import_is_audited(db, admin, tmp_path):
     assert entry.username == "admin" and "新增 9 人" in entry.detail
 
 
-def test_dry_run_writes_nothing(db, admin, community_id, tmp_path):
+def test_dry_run_writes_nothing_but_its_audit_entry(db, admin, community_id, tmp_path):
     before = counts(db)
     report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", families(5)), dry_run=True)
     assert not report.written and report.dry_run and report.counts.persons_created == 15
     assert report.new_grids == ("第一网格",)
-    assert counts(db) == before
+    assert counts(db) == {**before, "audit_log": before["audit_log"] + 1}
+
+
+def test_a_check_that_names_registered_people_is_audited(db, admin, tmp_path):
+    """Like a search: who asked, about which file, and how many rows found someone registered."""
+    import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", families(3)))
+    clerk_file = write_openpyxl(tmp_path / "名单.xlsx", families(5))
+    dry = import_rows(db, admin, clerk_file, dry_run=True)
+    refused = import_rows(db, admin, clerk_file)
+    first_id = families(3)[0]["公民身份号码"]
+    assert "已登记为“" in dry.errors[0].reason and first_id not in dry.errors[0].reason
+    assert not refused.written
+    with db.session() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "import_check")
+                                  .order_by(AuditEntry.id)).all()
+    assert [entry.new_values["dry_run"] for entry in entries] == [True, False]
+    for entry in entries:
+        assert entry.username == "admin" and entry.new_values["file"] == "名单.xlsx"
+        assert entry.new_values["matched"] == 9 and entry.new_values["rows_refused"] == 9
+        assert "已登记人员 9 人" in entry.detail and first_id not in entry.detail
 
 
 def test_numbers_are_generated_without_a_household_column(db, admin, tmp_path):

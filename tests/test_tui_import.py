@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from import_books import families, person, write_openpyxl
+from hostile_books import far_cell_book
+from import_books import families, person, write_openpyxl, write_sheets
 from openpyxl import load_workbook
 from sqlalchemy import select
 from textual.widgets import DataTable, Input, ProgressBar, Select
@@ -208,6 +209,34 @@ def test_a_wrong_file_is_refused_with_a_clear_message(station, community_id, tmp
 
     drive(app_for(station), scenario)
     assert persons_in(station, community_id) == 0
+
+
+def test_a_cell_at_xfd1048576_is_refused_naming_the_cell(station, community_id, tmp_path):
+    far = far_cell_book(tmp_path / "far.xlsx")
+
+    async def scenario(pilot):
+        await open_import(pilot, far)
+        await press(pilot, "ctrl+t")
+        summary = text_of(pilot, "#summary")
+        assert "单元格 XFD1048576 超出台账的范围" in summary and "panicked" not in summary
+        assert isinstance(pilot.app.screen, ImportScreen)
+
+    drive(app_for(station), scenario)
+    assert persons_in(station, community_id) == 0
+
+
+def test_every_ledger_sheet_is_checked_and_a_refusal_names_its_sheet(station, community_id, tmp_path):
+    second = families(1, start=20)
+    second[1]["公民身份号码"] = BAD_ID
+    path = write_sheets(tmp_path / "grids.xlsx", {"一网格": families(2), "二网格": second})
+
+    async def scenario(pilot):
+        await open_import(pilot, path)
+        await press(pilot, "ctrl+t")
+        assert "读取了 2 个工作表:一网格、二网格" in text_of(pilot, "#summary")
+        assert refusal_rows(pilot)[0][0] == "二网格 3"
+
+    drive(app_for(station), scenario)
 
 
 def test_a_file_without_the_required_columns(station, community_id, tmp_path):

@@ -23,6 +23,9 @@ IMPORT_COLUMNS: dict[str, str] = {
     "population_type": "人口类型",
     "notes": "备注",
 }
+# What the persons export adds (and the import honours): who has left, and when. Not in the template.
+STATUS_COLUMNS: dict[str, str] = {"status": "状态", "moved_out_on": "迁出日期", "deceased_on": "死亡日期"}
+LEDGER_COLUMNS: dict[str, str] = {**IMPORT_COLUMNS, **STATUS_COLUMNS}
 REQUIRED_COLUMNS = ("name", "id_number", "relation")
 IMPORT_MODES = {"insert": "仅新增", "upsert": "新增或更新"}
 
@@ -32,25 +35,32 @@ class SourceRow:
     """One data row as read: its row number in the sheet and raw cell values by field.
 
     Values keep the type the workbook stored (str, int, float, date, datetime, bool), so an ID
-    number stored as a number can be told from one stored as text.
+    number stored as a number can be told from one stored as text. `sheet` names the sheet when
+    the file has more than one ledger sheet (row numbers then repeat), else it is "".
     """
 
     number: int
     cells: dict[str, Any]
+    sheet: str = ""
 
 
 @dataclass(frozen=True)
 class LedgerSource:
-    """The rows of one sheet, and the header text the file uses for each field it has."""
+    """The rows of a file's ledger sheets, and the header text the file uses for each field it has."""
 
     rows: tuple[SourceRow, ...]
-    columns: dict[str, str]  # field → header as written in the file
-    sheet: str = ""
+    columns: dict[str, str]  # field → header as written in the (first) sheet
+    sheet: str = ""  # the first ledger sheet and its header row
     header_row: int = 1
+    headers: dict[str, int] = field(default_factory=dict)  # every ledger sheet → its header row
+
+    def sheet_index(self, name: str) -> int:
+        """Where a sheet comes in the file (for sorting refusals sheet by sheet)."""
+        return list(self.headers).index(name) if name in self.headers else 0
 
     def label(self, field_name: str) -> str:
         """The column's header in the file (or the standard one when the file lacks it)."""
-        return self.columns.get(field_name) or IMPORT_COLUMNS.get(field_name, field_name)
+        return self.columns.get(field_name) or LEDGER_COLUMNS.get(field_name, field_name)
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,21 @@ class RowError:
     column: str
     reason: str
     field: str = ""
+    sheet: str = ""  # set when the file has several ledger sheets
+
+    @classmethod
+    def at(cls, row: Any, column: str, reason: str, field_name: str = "") -> RowError:
+        """A refusal of `row` (a SourceRow or anything with its number and sheet)."""
+        return cls(row.number, column, reason, field_name, row.sheet)
 
     def describe(self) -> str:
-        where = f"第 {self.row} 行" + (f"「{self.column}」" if self.column else "")
+        where = row_place(self.sheet, self.row) + (f"「{self.column}」" if self.column else "")
         return f"{where}：{self.reason}"
+
+
+def row_place(sheet: str, row: int) -> str:
+    """第 5 行, or 工作表“二网格”第 5 行 when the file has several ledger sheets."""
+    return (f"工作表“{sheet}”" if sheet else "") + f"第 {row} 行"
 
 
 @dataclass(frozen=True)
