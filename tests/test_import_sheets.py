@@ -47,7 +47,7 @@ def test_all_sheets_are_imported_and_a_refusal_names_its_sheet(db, admin, tmp_pa
         outcome = import_file(uow, path)
     [error] = outcome.report.errors
     assert (error.sheet, error.row) == ("二网格", 3) and error.describe().startswith("工作表“二网格”第 3 行")
-    target, marked = write_errors(outcome, tmp_path / "marked.xlsx")
+    target, marked = write_errors(outcome, db.settings, tmp_path / "marked.xlsx")
     book = load_workbook(target)
     assert marked == 1 and book["二网格"].cell(3, len(HEADER) + 1).value.startswith("公民身份号码：")
     assert book["一网格"].cell(1, len(HEADER) + 1).value is None
