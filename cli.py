@@ -177,7 +177,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出"
 def user_add(
     username: str,
     name: Annotated[str, typer.Option("--name", help="姓名")],
-    role: Annotated[str, typer.Option("--role", help="admin/street/director/staff/clerk/grid_worker")],
+    role: Annotated[str, typer.Option("--role", help="角色,代码或中文名:admin 系统管理员 / street 街道管理员 / "
+                                                  "director 站长 / staff 工作人员 / clerk 窗口人员 / "
+                                                  "grid_worker 网格员")],
     community: Annotated[str | None, typer.Option("--community", help="社区编号(默认本站社区)")] = None,
     grid: Annotated[list[str] | None, typer.Option("--grid", help="网格编号(网格员可多次指定)")] = None,
     phone: Annotated[str, typer.Option("--phone", help="联系电话")] = "",
@@ -185,7 +187,9 @@ def user_add(
 ) -> None:
     """添加用户(密码从提示输入,或 --password-stdin)。"""
     from station import users
+    from station.permissions import role_code
 
+    role = role_code(role)  # before the password is asked: a typo is said at once
     password = _read_password(password_stdin)
     with unit_of_work() as uow:
         community_id = _community_id(uow, community, role)
@@ -199,13 +203,16 @@ def user_add(
 def user_list() -> None:
     """列出用户。"""
     from station import users
+    from station.places import list_grids
 
     with unit_of_work() as uow:
         records = users.list_users(uow)
-    table = Table("用户名", "姓名", "角色", "状态")
+        grid_names = {grid.id: grid.name for grid in list_grids(uow)}
+    table = Table("用户名", "姓名", "角色", "网格", "状态")
     for record in records:
+        grids = "、".join(grid_names.get(grid_id, str(grid_id)) for grid_id in record.grid_ids)
         table.add_row(shown(record.username), shown(record.display_name), record.role_name,
-                      "停用" if record.disabled else "正常")
+                      shown(grids) or "—", "停用" if record.disabled else "正常")
     out.print(table)
 
 

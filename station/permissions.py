@@ -14,6 +14,23 @@ ROLES = {
     "grid_worker": "网格员",
 }
 
+# Names an admin may type for a role besides its code and its ROLES name.
+_ROLE_ALIASES = {"管理员": "admin", "街道": "street", "窗口": "clerk", "窗口人员": "clerk", "工作人员": "staff"}
+
+
+def role_code(text: str) -> str:
+    """A role's code from its code or its Chinese name (网格员 → grid_worker); refused when unknown."""
+    from .errors import ValidationError
+
+    typed = (text or "").strip()
+    by_name = {name: code for code, name in ROLES.items()} | _ROLE_ALIASES
+    code = typed if typed in ROLES else by_name.get(typed)
+    if code is None:
+        choices = "、".join(f"{code}({name})" for code, name in ROLES.items())
+        raise ValidationError(f"未知的角色“{typed}”,可选:{choices}", field="role")
+    return code
+
+
 PERMISSION_NAMES = {
     "ledger.read": "查看住户台账",
     "ledger.write": "登记和修改住户",

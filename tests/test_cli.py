@@ -129,3 +129,24 @@ def test_doctor_fails_on_unreachable_database(tmp_path):
         '[database]\nurl = "postgresql://nobody@127.0.0.1:1/none"\n', encoding="utf-8")
     result = station(tmp_path, "doctor")
     assert result.returncode == 1 and "FAIL" in result.stdout
+
+
+def test_roles_by_chinese_name_and_grid_workers_listed_with_their_grids(folder):
+    assert station(folder, "demo", "-n", "5").returncode == 0
+    with sqlite3.connect(folder / "data" / "station.db") as conn:
+        code, name = conn.execute("select code, name from grids order by id").fetchone()
+    added = station(folder, "user", "add", "wg9", "--name", "赵网格", "--role", "网格员", "--grid", code,
+                    "--password-stdin", stdin="Str0ng-Pass\n")
+    assert added.returncode == 0, added.stderr
+    row = next(line for line in station(folder, "user", "list").stdout.splitlines() if "wg9" in line)
+    assert "网格员" in row and name in row
+    typo = station(folder, "user", "add", "x1", "--name", "某", "--role", "网格长", "--password-stdin",
+                   stdin="Str0ng-Pass\n")
+    assert typo.returncode == 1 and "grid_worker(网格员)" in typo.stderr
+
+
+def test_user_add_help_lists_every_role_at_80_columns(folder):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80"}
+    shown = subprocess.run([sys.executable, "-m", "cli", "user", "add", "--help"], cwd=folder, env=env,
+                           capture_output=True, text=True, timeout=60).stdout
+    assert all(code in shown for code in ("admin", "street", "director", "staff", "clerk", "grid_worker"))
