@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reports.sheet_reach import column_letters
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -40,15 +42,6 @@ def ledger_rows(rows: Iterable[Iterable[str]], *, start: int = 1) -> str:
     lines = [row(start, HEADER)]
     lines += [row(start + index, values) for index, values in enumerate(rows, 1)]
     return "".join(lines)
-
-
-def column_letters(number: int) -> str:
-    """1 → A, 16384 → XFD."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def write_book(path: Path, sheets: dict[str, str | Iterable[str]], *, dimension: str | None = None) -> Path:
