@@ -59,7 +59,7 @@ run: $(VENV)/.installed
 # TrueType font found by station's own discovery; Debian ships both as packages.
 tools: $(VENV)/.installed-dev
 	@if ! command -v pdftotext >/dev/null || ! command -v tmux >/dev/null || \
-		! $(BIN)/python -c 'from station.fonts import find_cjk_font; raise SystemExit(find_cjk_font() is None)'; then \
+		! $(BIN)/python -c 'from station.printing.fonts import find_cjk_font; raise SystemExit(find_cjk_font() is None)'; then \
 		echo "installing poppler-utils, fonts-wqy-microhei and tmux (PDF checks, Chinese font, TUI smoke test)" >&2; \
 		$(SUDO) apt-get update && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y poppler-utils fonts-wqy-microhei tmux </dev/null; \

@@ -85,7 +85,7 @@ def community_unit_of_work() -> Iterator:
     The CLI acts as the system, which sees every community of a shared database; exports and
     printouts are for the station's own.
     """
-    from station.places import community_by_code
+    from station.places.directory import community_by_code
 
     with unit_of_work() as uow:
         community = community_by_code(uow, uow.settings.station.community_code)
@@ -144,7 +144,7 @@ def demo(
     """生成演示社区:网格、楼栋、住户、重点人群、十二个月的走访与诉求。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from station.demo import generate
+    from station.demo.community import generate
 
     db = database()
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -159,7 +159,7 @@ def demo(
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
     """统计:网格、楼栋、住户、人员、重点人群、走访、诉求的数量。"""
-    from station.statistics import overview
+    from station.stats.figures import overview
 
     with unit_of_work() as uow:
         figures = overview(uow).as_dict()
@@ -186,7 +186,7 @@ def user_add(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
 ) -> None:
     """添加用户(密码从提示输入,或 --password-stdin)。"""
-    from station import users
+    from station.accounts import users
     from station.permissions import role_code
 
     role = role_code(role)  # before the password is asked: a typo is said at once
@@ -202,8 +202,8 @@ def user_add(
 @user_app.command("list")
 def user_list() -> None:
     """列出用户。"""
-    from station import users
-    from station.places import list_grids
+    from station.accounts import users
+    from station.places.directory import list_grids
 
     with unit_of_work() as uow:
         records = users.list_users(uow)
@@ -222,7 +222,7 @@ def user_disable(
     enable: Annotated[bool, typer.Option("--enable", help="重新启用")] = False,
 ) -> None:
     """停用(或 --enable 启用)用户。"""
-    from station import users
+    from station.accounts import users
 
     with unit_of_work() as uow:
         users.disable_user(uow, username, disabled=not enable)
@@ -235,7 +235,7 @@ def user_passwd(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
 ) -> None:
     """重设用户密码。"""
-    from station import users
+    from station.accounts import users
 
     password = _read_password(password_stdin)
     with unit_of_work() as uow:
@@ -271,7 +271,7 @@ def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
 
 
 def _grid_ids(uow, codes: list[str], community_id: int | None) -> list[int]:
-    from station import places
+    from station.places import directory as places
 
     if codes and community_id is None:
         raise StationError("街道账户不属于任何网格,不能指定 --grid")
@@ -279,8 +279,8 @@ def _grid_ids(uow, codes: list[str], community_id: int | None) -> list[int]:
 
 
 def _community_id(uow, code: str | None, role: str) -> int | None:
-    from station import places
     from station.permissions import STREET_ROLES
+    from station.places import directory as places
 
     if role in STREET_ROLES:
         return None
@@ -288,7 +288,7 @@ def _community_id(uow, code: str | None, role: str) -> int | None:
 
 
 def _print_overview(db) -> None:
-    from station.statistics import overview
+    from station.stats.figures import overview
     from station.uow import UnitOfWork
 
     with UnitOfWork(db, cli_actor()) as uow:
@@ -301,7 +301,7 @@ def _print_overview(db) -> None:
 
 def _stat_labels() -> dict[str, str]:
     """Chinese names for the overview's keys (the JSON keeps the stable English keys)."""
-    from station.request_rules import STATES
+    from station.requests.rules import STATES
 
     labels = {"grids": "网格", "buildings": "楼栋", "households": "在住户数", "persons": "现住人员",
               "visits_done": "已完成走访"}

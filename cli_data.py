@@ -36,7 +36,7 @@ def export(
     """导出数据到 Excel:默认身份证号、电话脱敏;每次导出都记入审计日志。"""
     from cli import out as console
     from reports.xlsx_export import write_table
-    from station.exporting import export_table
+    from station.exports.workbook import export_table
     from station.output_files import check_output, output_file
 
     if unmasked and not reason.strip():
@@ -57,7 +57,7 @@ def backup(
 ) -> None:
     """备份数据库:在线一致性副本,校验后写入清单(行数、版本、sha256);保留配置的份数。"""
     from cli import cli_actor, out, settings
-    from station.backup import run_backup
+    from station.backup.make import run_backup
     from station.bootstrap import open_database
     from station.uow import UnitOfWork
 
@@ -80,9 +80,9 @@ def restore(
 ) -> None:
     """从备份恢复数据库:先校验备份,再备份当前数据库,然后整体替换(旧版本备份会自动升级)。"""
     from cli import cli_actor, out, settings
-    from station.backup_seal import parse_key
+    from station.backup.restore import restore_backup
+    from station.backup.seal import parse_key
     from station.db import Database, database_url, make_engine
-    from station.restore import restore_backup
 
     config = settings()
     db = Database(make_engine(database_url(config)[0]), config)
@@ -104,7 +104,7 @@ def restore(
 def backup_key() -> None:
     """显示本站备份签名密钥:请抄写在纸质档案中;电脑损坏后,在新电脑上恢复备份需要它。"""
     from cli import cli_actor, out, settings
-    from station.backup_seal import shown_key
+    from station.backup.seal import shown_key
     from station.bootstrap import open_database
     from station.uow import UnitOfWork
 

@@ -76,7 +76,7 @@ def person(
 ) -> None:
     """重点人群档案卡(一人一档):个人信息、家庭、登记情况、最近走访。"""
     from reports import print_jobs
-    from station.printing import find_person
+    from station.printing.forms import find_person
 
     with community_unit_of_work() as uow:
         person_id = find_person(uow, who, household_number)

@@ -26,13 +26,13 @@ from sqlalchemy import func, select
 
 from bench.search_bench import percentile, query_set, time_queries
 from models import Person, UserGrid, Visit
-from station import demo
 from station.actor import Actor
 from station.db import Database, make_engine
+from station.demo import community as demo
 from station.migrate import head_revision, upgrade
-from station.places import ensure_community
+from station.places.directory import ensure_community
 from station.settings import Settings, StationSettings
-from station.statistics import month_figures, overview
+from station.stats.figures import month_figures, overview
 from station.uow import UnitOfWork
 
 SEED = 20261123

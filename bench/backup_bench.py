@@ -20,10 +20,10 @@ from typing import TypeVar
 
 from reports.xlsx_export import write_table
 from station.actor import SYSTEM
-from station.backup import create_backup
-from station.backup_seal import seal_key
-from station.exporting import export_table
-from station.restore import restore_backup
+from station.backup.make import create_backup
+from station.backup.restore import restore_backup
+from station.backup.seal import seal_key
+from station.exports.workbook import export_table
 from station.uow import UnitOfWork
 
 BACKUP_TARGET_S, EXPORT_TARGET_S = 5.0, 12.0

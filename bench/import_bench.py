@@ -30,9 +30,9 @@ from reports.ledger_reader import read_ledger
 from reports.workbook_safety import check_workbook
 from station.actor import Actor
 from station.db import Database, make_engine
-from station.importing import run_import
+from station.imports.ledger import run_import
 from station.migrate import upgrade
-from station.places import ensure_community
+from station.places.directory import ensure_community
 from station.settings import Settings, StationSettings
 from station.uow import UnitOfWork
 

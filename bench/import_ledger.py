@@ -13,8 +13,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from station.demo_names import NamePicker
-from station.demo_people import UniqueNumbers
+from station.demo.names import NamePicker
+from station.demo.people import UniqueNumbers
 
 HEADER = ["序号", "户号", "所属网格", "楼栋", "单元", "房号", "现住址", "姓名", "公民身份号码", "与户主关系",
           "性别", "出生日期", "民族", "联系电话", "人口类型", "备注"]

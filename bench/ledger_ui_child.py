@@ -50,10 +50,10 @@ def main(config: str) -> None:
 
 
 def _ensure_user(db) -> None:
+    from station.accounts.users import add_user, has_users, list_users
     from station.actor import Actor
-    from station.places import community_by_code
+    from station.places.directory import community_by_code
     from station.uow import UnitOfWork
-    from station.users import add_user, has_users, list_users
 
     with UnitOfWork(db, Actor(None, "bench", "admin", None)) as uow:
         if has_users(uow) and any(user.username == BENCH_USER for user in list_users(uow)):

@@ -20,7 +20,7 @@ from reports.fonts import cjk_font
 from reports.print_jobs import print_household, print_monthly
 from station.actor import Actor
 from station.db import Database
-from station.printing_month import month_report
+from station.printing.month import month_report
 from station.uow import UnitOfWork
 
 MONTHLY_TARGET_S, HOUSEHOLD_TARGET_S = 5.0, 0.3

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from models import Building, Household, Membership, Person, Unit
 from station.actor import Actor
 from station.db import Database
-from station.pinyin import name_spellings
-from station.search import search
+from station.search.lookup import search
+from station.search.pinyin import name_spellings
 from station.uow import UnitOfWork
 
 PER_KIND = 16

@@ -106,8 +106,8 @@ def _database(out: Path, work: Path, quick: bool) -> tuple[Path, int]:
 
 
 def _generate(path: Path) -> None:
-    from station import demo
     from station.db import Database, make_engine
+    from station.demo import community as demo
     from station.migrate import upgrade
 
     building = path.with_suffix(".building")
@@ -147,8 +147,8 @@ def _dashboard_ms(config: Path) -> float:
     from station.actor import Actor
     from station.bootstrap import open_database
     from station.config import load_settings
-    from station.dashboard import dashboard
-    from station.places import community_by_code
+    from station.places.directory import community_by_code
+    from station.stats.dashboard import dashboard
     from station.uow import UnitOfWork
 
     db = open_database(load_settings(config))

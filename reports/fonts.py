@@ -13,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from station.errors import StationError
-from station.fonts import find_cjk_font, has_truetype_outlines
+from station.printing.fonts import find_cjk_font, has_truetype_outlines
 from station.settings import Settings
 
 HINT = ("请在 station.toml 的 [reports] font 指定中文 TrueType 字体文件(.ttf/.ttc,如 Windows 的 "

@@ -21,12 +21,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from python_calamine import CalamineWorkbook
 
+from reports.ledger_sheet import sheet_rows
+from reports.sheet_reach import check_sheet_reach, workbook_weight
 from reports.workbook_safety import ensure_defused_xml
 from station.errors import ValidationError
-from station.records.imports import RowError
-
-from .ledger_sheet import sheet_rows
-from .sheet_reach import check_sheet_reach, workbook_weight
+from station.imports.records import RowError
 
 ERROR_HEADER = "错误原因"
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")

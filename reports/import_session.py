@@ -1,7 +1,7 @@
 """One import of a ledger file, as `station import` and the counter's import screen run it.
 
 The file is checked to be a plain, safe .xlsx, read into rows, and handed to
-station.importing.run_import (all or nothing); the errors workbook (the file again, with an
+station.imports.ledger.run_import (all or nothing); the errors workbook (the file again, with an
 错误原因 column) is written beside it on request. The outcome keeps the sheets and header rows
 the rows came from, which the errors workbook needs.
 """
@@ -11,16 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from station.import_plan import Progress
-from station.importing import run_import
+from reports.ledger_reader import read_ledger
+from reports.workbook_safety import check_workbook
+from station.imports.ledger import run_import
+from station.imports.plan import Progress
+from station.imports.records import ImportReport, LedgerSource
 from station.output_files import free_name, write_output
 from station.permissions import require
-from station.records.imports import ImportReport, LedgerSource
 from station.settings import Settings
 from station.uow import UnitOfWork
-
-from .ledger_reader import read_ledger
-from .workbook_safety import check_workbook
 
 READ_STAGE = "读取"
 ERRORS_SUFFIX = "-错误"
@@ -64,7 +63,7 @@ def errors_path(source: Path) -> Path:
 def write_errors(outcome: ImportOutcome, settings: Settings, target: Path | None = None, *,
                  force: bool = False) -> tuple[Path, int]:
     """Write the errors workbook (to `target`, else beside the source); the path and rows marked."""
-    from .import_errors import write_errors_workbook  # openpyxl: only when asked
+    from reports.import_errors import write_errors_workbook
 
     marked = 0
     headers = outcome.headers or {outcome.sheet: outcome.header_row}

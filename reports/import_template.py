@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.ledger_reader import EXAMPLE_MARK
 from station import codes
-from station.records.imports import IMPORT_COLUMNS, REQUIRED_COLUMNS
+from station.imports.records import IMPORT_COLUMNS, REQUIRED_COLUMNS
 
 SHEET = "人口台账"
 CODES_SHEET = "代码表"

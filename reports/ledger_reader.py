@@ -1,4 +1,4 @@
-"""Read a ledger workbook (python-calamine) into plain rows for station.importing.
+"""Read a ledger workbook (python-calamine) into plain rows for station.imports.ledger.
 
 The whole workbook is read: every worksheet whose first rows hold a ledger header (ledger_sheet
 says how one sheet is read), in the order of the file; sheets without one (说明, code lists) are
@@ -25,12 +25,11 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from reports.ledger_headers import EXAMPLE_MARK, HEADER_ALIASES, HEADER_SEARCH_ROWS, header_field
+from reports.ledger_sheet import SheetLedger, read_sheet, sheet_rows
+from reports.sheet_reach import check_sheet_reach
 from station.errors import ValidationError
-from station.records.imports import LEDGER_COLUMNS, LedgerSource
-
-from .ledger_headers import EXAMPLE_MARK, HEADER_ALIASES, HEADER_SEARCH_ROWS, header_field
-from .ledger_sheet import SheetLedger, read_sheet, sheet_rows
-from .sheet_reach import check_sheet_reach
+from station.imports.records import LEDGER_COLUMNS, LedgerSource
 
 __all__ = ["EXAMPLE_MARK", "HEADER_ALIASES", "HEADER_SEARCH_ROWS", "header_field", "read_ledger", "sheet_rows"]
 

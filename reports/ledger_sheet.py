@@ -18,11 +18,10 @@ from typing import Any
 
 from python_calamine import CalamineSheet
 
+from reports.ledger_headers import EXAMPLE_MARK, HEADER_SEARCH_ROWS, header_field, is_ledger_header
+from reports.sheet_reach import column_letters
 from station.errors import ValidationError
-from station.records.imports import LEDGER_COLUMNS, SourceRow
-
-from .ledger_headers import EXAMPLE_MARK, HEADER_SEARCH_ROWS, header_field, is_ledger_header
-from .sheet_reach import column_letters
+from station.imports.records import LEDGER_COLUMNS, SourceRow
 
 
 @dataclass(frozen=True)

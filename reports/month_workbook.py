@@ -14,8 +14,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from station.records.month_report import MonthReport
-from station.records.stats import AGE_BANDS
+from station.stats.month_records import MonthReport
+from station.stats.records import AGE_BANDS
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")

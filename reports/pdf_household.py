@@ -7,9 +7,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from station.records.printing import HouseholdForm, RegisterLine
-
-from .pdf_layout import (
+from reports.pdf_layout import (
     Styles,
     day,
     fields,
@@ -21,8 +19,9 @@ from .pdf_layout import (
     table,
     title_block,
 )
-from .pdf_page import build
-from .pdf_parts import attributes_text, members_table
+from reports.pdf_page import build
+from reports.pdf_parts import attributes_text, members_table
+from station.printing.records import HouseholdForm, RegisterLine
 
 TITLE = "住户信息登记表"
 REGISTER_HEADER = ("姓名", "重点人群类别", "登记日期", "走访周期", "责任人", "附加信息")

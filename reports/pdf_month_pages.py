@@ -5,11 +5,10 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
-from station.records.month_report import MonthChecks, MonthReport
-from station.records.stats import AGE_BANDS
-
-from .charts import bar_chart, line_chart, side_bar_chart
-from .pdf_layout import WIDTH, Styles, day, heading, note, table
+from reports.charts import bar_chart, line_chart, side_bar_chart
+from reports.pdf_layout import WIDTH, Styles, day, heading, note, table
+from station.stats.month_records import MonthChecks, MonthReport
+from station.stats.records import AGE_BANDS
 
 CHART_W, CHART_H = WIDTH / 2, 80 * mm
 

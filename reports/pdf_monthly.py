@@ -11,12 +11,11 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
-from station.records.month_report import MonthReport
-from station.records.stats import AGE_BANDS
-
-from .pdf_layout import DASH, Styles, day, heading, note, share, styles, table, title_block
-from .pdf_month_pages import chart_page, check_page
-from .pdf_page import build
+from reports.pdf_layout import DASH, Styles, day, heading, note, share, styles, table, title_block
+from reports.pdf_month_pages import chart_page, check_page
+from reports.pdf_page import build
+from station.stats.month_records import MonthReport
+from station.stats.records import AGE_BANDS
 
 TITLE = "月度统计报表"
 AGE_NAMES = {"0-17": "0-17岁", "18-59": "18-59岁", "60-79": "60-79岁", "80+": "80岁及以上"}

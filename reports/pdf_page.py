@@ -10,9 +10,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from station.records.printing import Letterhead
-
-from .pdf_layout import LINE, MARGIN, WIDTH
+from reports.pdf_layout import LINE, MARGIN, WIDTH
+from station.printing.records import Letterhead
 
 
 def build(path: Path, flowables: list[Flowable], *, font: str, title: str, head: Letterhead) -> Path:

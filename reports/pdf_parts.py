@@ -7,9 +7,8 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from station.records.printing import MemberLine, RegisterLine, VisitLine
-
-from .pdf_layout import LINE, WIDTH, Styles, day, table
+from reports.pdf_layout import LINE, WIDTH, Styles, day, table
+from station.printing.records import MemberLine, RegisterLine, VisitLine
 
 MEMBER_HEADER = ("序号", "姓名", "与户主关系", "性别", "出生日期", "民族", "公民身份号码", "联系电话", "人口类型")
 MEMBER_WIDTHS = tuple(w * mm for w in (10, 19, 19, 10, 22, 16, 39, 25, 20))

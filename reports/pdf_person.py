@@ -7,9 +7,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from station.records.printing import PersonFile, RegisterLine
-
-from .pdf_layout import (
+from reports.pdf_layout import (
     Styles,
     day,
     fields,
@@ -21,8 +19,9 @@ from .pdf_layout import (
     table,
     title_block,
 )
-from .pdf_page import build
-from .pdf_parts import attributes_text, members_table, visits_table
+from reports.pdf_page import build
+from reports.pdf_parts import attributes_text, members_table, visits_table
+from station.printing.records import PersonFile, RegisterLine
 
 TITLE = "重点人群档案卡"
 REGISTER_HEADER = ("类别", "登记日期", "结束日期", "走访周期", "责任人", "上次走访", "下次应访", "附加信息")

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, Paragraph
 
-from station.records.printing import RequestReceipt
-
-from .pdf_layout import day, fields, gap, heading, signatures, styles, title_block
-from .pdf_page import build
-from .pdf_parts import TearLine
+from reports.pdf_layout import day, fields, gap, heading, signatures, styles, title_block
+from reports.pdf_page import build
+from reports.pdf_parts import TearLine
+from station.printing.records import RequestReceipt
 
 TITLE = "居民诉求受理回执"
 

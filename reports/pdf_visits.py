@@ -8,10 +8,9 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table
 
-from station.records.printing import VisitLine, VisitSheet
-
-from .pdf_layout import day, fields, gap, note, signatures, styles, table, title_block
-from .pdf_page import build
+from reports.pdf_layout import day, fields, gap, note, signatures, styles, table, title_block
+from reports.pdf_page import build
+from station.printing.records import VisitLine, VisitSheet
 
 TITLE = "走访记录表"
 HEADER = ("序号", "日期", "户号", "住址", "走访对象", "事项", "走访情况", "被访人签字")

@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station import printing
+from station.printing import forms as printing
 from station.uow import UnitOfWork
 
 if TYPE_CHECKING:
-    from .printouts import Printout
+    from reports.printouts import Printout
 
 # reportlab and openpyxl load with the first print, not when a screen that can print opens.
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def print_household(uow: UnitOfWork, number: str | None, *, out: Path | None = None,
                     send: bool = False, force: bool = False) -> Printout:
     """住户信息登记表 of a household by number, or the blank form when number is None."""
-    from . import printouts
+    from reports import printouts
 
     form = printing.household_form(uow, number) if number else printing.blank_household_form(uow)
     return _audited(uow, printouts.household(form, uow.settings, out=out, send=send, force=force))
@@ -32,7 +32,7 @@ def print_household(uow: UnitOfWork, number: str | None, *, out: Path | None = N
 def print_person(uow: UnitOfWork, person_id: int, *, out: Path | None = None, send: bool = False,
                  force: bool = False) -> Printout:
     """重点人群档案卡 of a person."""
-    from . import printouts
+    from reports import printouts
 
     return _audited(uow, printouts.person(printing.person_file(uow, person_id), uow.settings, out=out, send=send,
                                              force=force))
@@ -41,7 +41,7 @@ def print_person(uow: UnitOfWork, person_id: int, *, out: Path | None = None, se
 def print_visits(uow: UnitOfWork, period: tuple[str, date, date] | None, *, out: Path | None = None,
                  send: bool = False, force: bool = False) -> Printout:
     """走访记录表 of (worker, from, to), or the blank sheet when period is None."""
-    from . import printouts
+    from reports import printouts
 
     sheet = printing.visit_sheet(uow, *period) if period else printing.blank_visit_sheet(uow)
     return _audited(uow, printouts.visits(sheet, uow.settings, out=out, send=send, force=force))
@@ -50,7 +50,7 @@ def print_visits(uow: UnitOfWork, period: tuple[str, date, date] | None, *, out:
 def print_receipt(uow: UnitOfWork, number: str, *, out: Path | None = None, send: bool = False,
                   force: bool = False) -> Printout:
     """居民诉求受理回执 of a request by number."""
-    from . import printouts
+    from reports import printouts
 
     return _audited(uow, printouts.receipt(printing.request_receipt(uow, number), uow.settings, out=out,
                                            send=send, force=force))
@@ -59,9 +59,8 @@ def print_receipt(uow: UnitOfWork, number: str, *, out: Path | None = None, send
 def print_monthly(uow: UnitOfWork, year: int, month: int, *, grid_code: str | None = None, pdf: Path | None = None,
                   xlsx: Path | None = None, send: bool = False, force: bool = False) -> Printout:
     """月度统计报表 (PDF and/or .xlsx) of the community or one grid."""
-    from station.printing_month import month_report
-
-    from . import printouts
+    from reports import printouts
+    from station.printing.month import month_report
 
     report = month_report(uow, year, month, grid_code)
     return _audited(uow, printouts.monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send, force=force))

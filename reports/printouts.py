@@ -1,7 +1,7 @@
 """Write a printout's file(s) from its records and send the PDF to the printer when asked.
 
-The caller gathers the records with station.printing (which masks them) and afterwards audits
-the returned Printout with station.printing.record_print; reports never reads the database.
+The caller gathers the records with station.printing.forms (which masks them) and afterwards audits
+the returned Printout with station.printing.forms.record_print; reports never reads the database.
 Files go to `out` when given (never over an existing file unless forced, never over the
 database or a backup), else to a free name under [reports] folder of station.toml.
 """
@@ -12,18 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from station.output_files import check_output, default_output, write_output
-from station.records.month_report import MonthReport
-from station.records.printing import (
-    HouseholdForm,
-    Letterhead,
-    PersonFile,
-    RequestReceipt,
-    VisitSheet,
-)
-from station.settings import Settings
-
-from . import (
+from reports import (
     month_workbook,
     pdf_household,
     pdf_monthly,
@@ -32,7 +21,17 @@ from . import (
     pdf_visits,
     printer,
 )
-from .fonts import cjk_font
+from reports.fonts import cjk_font
+from station.output_files import check_output, default_output, write_output
+from station.printing.records import (
+    HouseholdForm,
+    Letterhead,
+    PersonFile,
+    RequestReceipt,
+    VisitSheet,
+)
+from station.settings import Settings
+from station.stats.month_records import MonthReport
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,8 @@ from typing import IO
 
 from defusedxml import ElementTree as SafeTree
 
+from reports.workbook_parts import member, sheet_member, sheet_parts
 from station.errors import ValidationError
-
-from .workbook_parts import member, sheet_member, sheet_parts
 
 MAX_COLUMNS = 200
 MAX_ROWS = 1_048_576

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from station.records.exports import ExportTable
-
-from .xlsx_stream import write_xlsx
+from reports.xlsx_stream import write_xlsx
+from station.exports.records import ExportTable
 
 Progress = Callable[[int, int], None]
 _WIDE = {"公民身份号码": 21, "地址": 32, "诉求内容": 40, "内容": 40, "办理结果": 30, "回访意见": 24,

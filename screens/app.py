@@ -16,22 +16,21 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from screens.commands import station_commands
+from screens.database_handle import DatabaseHandle
+from screens.dialogs import MessageDialog
+from screens.gateway import Gateway
+from screens.i18n import Catalogue
+from screens.idle import IdleWatch
+from screens.keys import bindings, key_display, translate_bindings, unknown_keymap_ids
+from screens.login import LoginScreen
+from screens.no_screenshots import NoScreenshots
+from screens.unsaved import leave_forms
+from station.accounts.records import LoginResult, UserRecord
 from station.actor import Actor
 from station.errors import StationError
 from station.permissions import allowed
-from station.records.users import LoginResult, UserRecord
 from station.settings import Settings
-
-from .commands import station_commands
-from .database_handle import DatabaseHandle
-from .dialogs import MessageDialog
-from .gateway import Gateway
-from .i18n import Catalogue
-from .idle import IdleWatch
-from .keys import bindings, key_display, translate_bindings, unknown_keymap_ids
-from .login import LoginScreen
-from .no_screenshots import NoScreenshots
-from .unsaved import leave_forms
 
 if TYPE_CHECKING:
     from station.db import Database
@@ -82,12 +81,12 @@ class StationApp(NoScreenshots, App[None]):
             self.notify(self.catalogue("app.unknown_keymap", ids=", ".join(unknown)), severity="warning")
 
     def _any_user(self) -> bool:
-        from station.users import has_users
+        from station.accounts.users import has_users
 
         return has_users(self.database.get())
 
     def _first_run_if_empty(self, any_user: bool) -> None:
-        from .first_run import FirstRunScreen
+        from screens.first_run import FirstRunScreen
 
         if not any_user and self.login is None:
             self.call_next(self._show_only, FirstRunScreen())
@@ -111,37 +110,37 @@ class StationApp(NoScreenshots, App[None]):
 
     def action_go_dashboard(self) -> None:
         # Imported here: the dashboard (and its queries) are not needed to show the login screen.
-        from .dashboard import DashboardScreen
+        from screens.dashboard import DashboardScreen
 
         self._go(DashboardScreen)
 
     def action_go_ledger(self) -> None:
-        from .ledger import LedgerScreen
+        from screens.ledger import LedgerScreen
 
         self._go(LedgerScreen)
 
     def action_go_registers(self) -> None:
-        from .registers import RegistersScreen
+        from screens.registers import RegistersScreen
 
         self._go(RegistersScreen)
 
     def action_go_visits(self) -> None:
-        from .visits import VisitsScreen
+        from screens.visits import VisitsScreen
 
         self._go(VisitsScreen)
 
     def action_go_requests(self) -> None:
-        from .requests import RequestsScreen
+        from screens.requests import RequestsScreen
 
         self._go(RequestsScreen)
 
     def action_go_reports(self) -> None:
-        from .reports import ReportsScreen
+        from screens.reports import ReportsScreen
 
         self._go(ReportsScreen)
 
     def action_go_import(self) -> None:
-        from .import_screen import ImportScreen
+        from screens.import_screen import ImportScreen
 
         self._go(ImportScreen)
 
@@ -158,7 +157,7 @@ class StationApp(NoScreenshots, App[None]):
             await self.push_screen(screen)
 
     def action_lock(self) -> None:
-        from .lock import LockScreen
+        from screens.lock import LockScreen
 
         if self.login is None or self.locked:
             return
@@ -206,7 +205,7 @@ class StationApp(NoScreenshots, App[None]):
             self.action_go_dashboard()
 
     def action_help(self) -> None:
-        from .help import HelpScreen
+        from screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -252,7 +251,7 @@ def run_app(db: Database | None = None, *, settings: Settings | None = None,
 
     `run_app(settings=..., open_db=...)` shows the login screen before the database is open.
     """
-    from .logging_setup import setup_logging
+    from screens.logging_setup import setup_logging
 
     setup_logging()
     app = create_app(db, settings=settings, open_db=open_db)

@@ -8,12 +8,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
+from screens.keys import translate_bindings
 from station.errors import StationError
 
-from .keys import translate_bindings
-
 if TYPE_CHECKING:
-    from .app import StationApp
+    from screens.app import StationApp
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -15,9 +15,8 @@ from textual.app import SystemCommand
 from station.permissions import allowed
 
 if TYPE_CHECKING:
-    from station.records.search import SearchHit
-
-    from .app import StationApp
+    from screens.app import StationApp
+    from station.search.records import SearchHit
 
 
 def station_commands(app: StationApp) -> Iterator[SystemCommand]:
@@ -74,14 +73,14 @@ def _push(app: StationApp, module: str, screen: str) -> None:
 
 def open_household(app: StationApp) -> None:
     """Find a resident by name, pinyin, ID or phone and open their household."""
-    from .person_picker import PickPersonDialog
+    from screens.person_picker import PickPersonDialog
 
     app.push_screen(PickPersonDialog(app.catalogue("commands.open_household"), active_only=False),
                     callback=partial(_open_hit, app))
 
 
 def _open_hit(app: StationApp, hit: SearchHit | None) -> None:
-    from .household_view import HouseholdScreen
+    from screens.household_view import HouseholdScreen
 
     if hit is None:
         return

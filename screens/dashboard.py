@@ -10,12 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Sparkline, Static
 
-from station.dashboard import dashboard
-from station.records.dashboard import DashboardRecord, MonthCounts
-
-from .base import StationScreen
-from .keys import bindings
-from .widgets import TopBar, station_footer
+from screens.base import StationScreen
+from screens.keys import bindings
+from screens.widgets import TopBar, station_footer
+from station.stats.dashboard import dashboard
+from station.stats.dashboard_records import DashboardRecord, MonthCounts
 
 TILES = ("households", "persons", "registers", "visits_due", "requests_open")
 

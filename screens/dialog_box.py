@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from .base import StationModal
-from .keys import bindings
+from screens.base import StationModal
+from screens.keys import bindings
 
 R = TypeVar("R")
 

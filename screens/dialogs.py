@@ -7,8 +7,8 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label
 
-from .dialog_box import Dialog
-from .unsaved import UnsavedGuard
+from screens.dialog_box import Dialog
+from screens.unsaved import UnsavedGuard
 
 R = TypeVar("R")
 

@@ -10,17 +10,16 @@ from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
 
-from station import demo
+from screens.base import StationScreen
+from screens.keys import bindings
+from screens.unsaved import UnsavedGuard
+from screens.widgets import FormError, TopBar, station_footer
+from station.accounts.records import UserRecord
+from station.accounts.users import create_first_admin
+from station.demo import community as demo
 from station.errors import StationError
-from station.places import ensure_community
-from station.records.users import UserRecord
+from station.places.directory import ensure_community
 from station.uow import UnitOfWork
-from station.users import create_first_admin
-
-from .base import StationScreen
-from .keys import bindings
-from .unsaved import UnsavedGuard
-from .widgets import FormError, TopBar, station_footer
 
 DEMO_HOUSEHOLDS = 500
 DEMO_SEED = 1

@@ -21,11 +21,10 @@ from typing import Any, TypeVar
 from textual.dom import DOMNode
 from textual.worker import Worker
 
+from screens.database_handle import DatabaseHandle
+from screens.logging_setup import LOGGER_NAME
 from station.actor import Actor
 from station.errors import AccountDisabled, StationError
-
-from .database_handle import DatabaseHandle
-from .logging_setup import LOGGER_NAME
 
 T = TypeVar("T")
 log = logging.getLogger(LOGGER_NAME)

@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from .base import StationModal
-from .keys import KEYS, active_by_id, bindings
+from screens.base import StationModal
+from screens.keys import KEYS, active_by_id, bindings
 
 
 class HelpScreen(StationModal[None]):

@@ -6,18 +6,17 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Input, Label, Select
 
+from screens.base import Localized
+from screens.op_dialog import Operation, OperationDialog, field_input, form_grid, joined
+from screens.unsaved import count_as_opened
 from station.codes import HOUSEHOLD_KINDS
 from station.errors import ValidationError
-from station.households import Location, move_out, update_household
+from station.ledger.households import Location, move_out, update_household
+from station.ledger.records import HouseholdRecord
 from station.phone import mask_phone
-from station.places import list_buildings, list_grids
-from station.records.ledger import HouseholdRecord
-from station.records.places import BuildingRecord, GridRecord
+from station.places.directory import list_buildings, list_grids
+from station.places.records import BuildingRecord, GridRecord
 from station.text_rules import limit_of
-
-from .base import Localized
-from .op_dialog import Operation, OperationDialog, field_input, form_grid, joined
-from .unsaved import count_as_opened
 
 PLACE_INPUTS = ("unit", "room", "address")
 # Reasons are ledger data, kept in Chinese whatever the screen's language.

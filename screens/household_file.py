@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from station.ledger_queries import get_household
-from station.needs import entries_for_person
+from station.ledger.queries import get_household
+from station.ledger.records import HouseholdRecord
 from station.permissions import allowed
-from station.records.ledger import HouseholdRecord
-from station.records.needs import RegisterEntryRecord
-from station.records.requests import RequestRecord
-from station.records.visits import VisitRecord
-from station.request_queries import list_requests
-from station.servicelog import visits_for_household
+from station.registers.entries import entries_for_person
+from station.registers.records import RegisterEntryRecord
+from station.requests.queries import list_requests
+from station.requests.records import RequestRecord
 from station.uow import UnitOfWork
+from station.visits.log import visits_for_household
+from station.visits.records import VisitRecord
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,18 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
+from screens.base import StationScreen
+from screens.dialogs import ConfirmDialog
+from screens.keys import bindings
+from screens.member_rows import FIELDS, MemberHeader, MemberRow
+from screens.unsaved import UnsavedGuard, count_as_opened
+from screens.widgets import FormError, TopBar, station_footer
 from station.errors import DuplicateError, StationError
-from station.households import register_household
-from station.ledger_queries import get_person
-from station.places import list_buildings, list_grids
-from station.records.ledger import HouseholdDraft, PersonRecord, SaveResult
-from station.records.places import BuildingRecord, GridRecord
-
-from .base import StationScreen
-from .dialogs import ConfirmDialog
-from .keys import bindings
-from .member_rows import FIELDS, MemberHeader, MemberRow
-from .unsaved import UnsavedGuard, count_as_opened
-from .widgets import FormError, TopBar, station_footer
+from station.ledger.households import register_household
+from station.ledger.queries import get_person
+from station.ledger.records import HouseholdDraft, PersonRecord, SaveResult
+from station.places.directory import list_buildings, list_grids
+from station.places.records import BuildingRecord, GridRecord
 
 PLACE_FIELDS = ("unit", "room", "address")
 MEMBER_NUMBER = re.compile(r"第 (\d+) 名成员")
@@ -171,6 +170,6 @@ class RegisterHouseholdScreen(UnsavedGuard, StationScreen):
 
 
 def _household_screen(household_id: int):
-    from .household_view import HouseholdScreen
+    from screens.household_view import HouseholdScreen
 
     return HouseholdScreen(household_id)

@@ -9,27 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from station.codes import HEAD
-from station.ledger_queries import get_household, get_person
-from station.permissions import allowed
-from station.records.ledger import HouseholdRecord, PersonRecord
-from station.records.search import SearchHit
-
-from .base import StationScreen
-from .household_edit import EditHouseholdDialog, MoveOutDialog
-from .household_file import HouseholdFile
-from .household_split import MergeDialog, SplitDialog
-from .keys import active_by_id
-from .member_dialogs import AddMemberDialog, EditMemberDialog
-from .member_moves import (
+from screens.base import StationScreen
+from screens.household_edit import EditHouseholdDialog, MoveOutDialog
+from screens.household_file import HouseholdFile
+from screens.household_split import MergeDialog, SplitDialog
+from screens.keys import active_by_id
+from screens.member_dialogs import AddMemberDialog, EditMemberDialog
+from screens.member_moves import (
     ChangeHeadDialog,
     RecordDeathDialog,
     RemoveMemberDialog,
     TransferMemberDialog,
 )
-from .op_dialog import OperationDialog, Outcome
-from .ops_menu import OperationsMenu
-from .person_picker import PickPersonDialog
+from screens.op_dialog import OperationDialog, Outcome
+from screens.ops_menu import OperationsMenu
+from screens.person_picker import PickPersonDialog
+from station.codes import HEAD
+from station.ledger.queries import get_household, get_person
+from station.ledger.records import HouseholdRecord, PersonRecord
+from station.permissions import allowed
+from station.search.records import SearchHit
 
 # The F8 menu in order: action → its binding id (for the key shown beside it).
 MENU = {

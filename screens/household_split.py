@@ -1,4 +1,4 @@
-"""Split members off into a new household, or merge two households (station.households)."""
+"""Split members off into a new household, or merge two households (station.ledger.households)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select
 
+from screens.household_edit import PlaceFields
+from screens.member_moves import RelationFields, relation_list
+from screens.op_dialog import Operation, OperationDialog, field_input, form_grid
 from station.codes import HEAD, relations
 from station.errors import ValidationError
-from station.households import merge_households, split_household
-from station.records.ledger import HouseholdRecord, SaveResult
-
-from .household_edit import PlaceFields
-from .member_moves import RelationFields, relation_list
-from .op_dialog import Operation, OperationDialog, field_input, form_grid
+from station.ledger.households import merge_households, split_household
+from station.ledger.records import HouseholdRecord, SaveResult
 
 HEAD_NAME = "户主"
 

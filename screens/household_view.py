@@ -15,20 +15,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from reports.print_jobs import print_household
+from screens.household_file import HouseholdFile, household_file
+from screens.household_ops import MENU, HouseholdOperations
+from screens.keys import active_by_id, bindings
+from screens.printing import start_print
+from screens.reveal import PersonNumbers
+from screens.tables import plain
+from screens.widgets import TopBar, station_footer
 from station.codes import relations, sexes
 from station.errors import StationError
+from station.ledger.records import HouseholdRecord, PersonRecord
 from station.masking import mask_text
 from station.permissions import allowed
 from station.phone import mask_phone
-from station.records.ledger import HouseholdRecord, PersonRecord
-
-from .household_file import HouseholdFile, household_file
-from .household_ops import MENU, HouseholdOperations
-from .keys import active_by_id, bindings
-from .printing import start_print
-from .reveal import PersonNumbers
-from .tables import plain
-from .widgets import TopBar, station_footer
 
 SECTIONS = ("members", "registers", "visits", "requests")
 # The operation keys the line under the members names (the footer has room for F8 only).

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from .keys import bindings
+from screens.keys import bindings
 
 FILES_SHOWN = 12
 FileStamp = tuple[str, str, int, int]  # resolved path, mode, mtime (ns), size

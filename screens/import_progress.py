@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
-from .base import Localized
+from screens.base import Localized
 
 PROGRESS_EVERY_SECONDS = 0.1
 

@@ -20,17 +20,16 @@ from textual.widgets import DataTable, Input, Label, OptionList, Select, Static
 from textual.worker import Worker
 
 from reports.import_session import ImportOutcome, import_file, write_errors
+from screens.base import StationScreen
+from screens.dialogs import ConfirmDialog
+from screens.import_files import FileList, FileStamp, file_stamp, ledger_files, typed_path
+from screens.import_progress import ImportProgress
+from screens.import_summary import summary_text
+from screens.keys import bindings
+from screens.tables import FittedTable
+from screens.widgets import FormError, TopBar, station_footer
 from station.errors import StationError
 from station.permissions import allowed
-
-from .base import StationScreen
-from .dialogs import ConfirmDialog
-from .import_files import FileList, FileStamp, file_stamp, ledger_files, typed_path
-from .import_progress import ImportProgress
-from .import_summary import summary_text
-from .keys import bindings
-from .tables import FittedTable
-from .widgets import FormError, TopBar, station_footer
 
 REFUSALS_SHOWN = 500
 ACTIONS = frozenset({"check", "run_import", "write_errors"})

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from station.records.imports import ImportReport
+from station.imports.records import ImportReport
 
 NAMES_SHOWN = 6
 

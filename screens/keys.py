@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from .i18n import Catalogue
+from screens.i18n import Catalogue
 
 
 @dataclass(frozen=True)

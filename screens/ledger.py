@@ -16,17 +16,16 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from screens.base import StationScreen
+from screens.keys import bindings
+from screens.virtual_table import PAGE_SIZE, VirtualTable
+from screens.widgets import TopBar, station_footer
 from station.codes import relations, sexes
 from station.idcard import age_on, mask_id
-from station.ledger_pages import ledger_page, ledger_size
+from station.ledger.pages import ledger_page, ledger_size
 from station.phone import mask_phone
-from station.records.search import SearchHit
-from station.search import search
-
-from .base import StationScreen
-from .keys import bindings
-from .virtual_table import PAGE_SIZE, VirtualTable
-from .widgets import TopBar, station_footer
+from station.search.lookup import search
+from station.search.records import SearchHit
 
 SEARCH_LIMIT = 200
 # Long enough to fold a burst of keys into one query, short enough to feel immediate.
@@ -142,7 +141,7 @@ class LedgerScreen(StationScreen):
         self.open_household(hit.household_id)
 
     def open_household(self, household_id: int) -> None:
-        from .household_view import HouseholdScreen
+        from screens.household_view import HouseholdScreen
 
         self.app.push_screen(HouseholdScreen(household_id))
 
@@ -150,6 +149,6 @@ class LedgerScreen(StationScreen):
         self.query_one("#search", Input).focus()
 
     def action_new_household(self) -> None:
-        from .household_form import RegisterHouseholdScreen
+        from screens.household_form import RegisterHouseholdScreen
 
         self.app.push_screen(RegisterHouseholdScreen())

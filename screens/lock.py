@@ -8,11 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Center, Grid, Vertical
 from textual.widgets import Input, Label, Static
 
-from station.login import verify_same_user
-
-from .base import StationModal
-from .keys import bindings
-from .widgets import FormError, station_footer
+from screens.base import StationModal
+from screens.keys import bindings
+from screens.widgets import FormError, station_footer
+from station.accounts.login import verify_same_user
 
 
 class LockScreen(StationModal[bool]):

@@ -1,4 +1,4 @@
-"""Login: username and password, checked by station.login in a worker; refusals shown in Chinese."""
+"""Login: username and password, checked by station.accounts.login in a worker; refusals shown in Chinese."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Center, Grid, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from screens.base import StationScreen
+from screens.widgets import FormError, TopBar, station_footer
+from station.accounts.records import LoginResult
 from station.errors import StationError
-from station.records.users import LoginResult
-
-from .base import StationScreen
-from .widgets import FormError, TopBar, station_footer
 
 
 class LoginScreen(StationScreen):
@@ -65,7 +64,7 @@ class LoginScreen(StationScreen):
             self.query_one("#password" if username else "#username", Input).focus()
             return
         # Imported here, not at the top: it loads SQLAlchemy, which must not delay this screen.
-        from station.login import login
+        from station.accounts.login import login
 
         error.show(self.t("login.checking"))
         self.query_one("#submit", Button).disabled = True

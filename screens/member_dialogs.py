@@ -14,16 +14,15 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
+from screens.member_rows import DEFAULT_ETHNICITY
+from screens.op_dialog import Operation, OperationDialog, field_input, form_grid
 from station import codes
 from station.errors import ValidationError
 from station.idcard import mask_id, normalize_id, parse_id
-from station.members import add_member, update_person
-from station.person_rules import clean_person
+from station.ledger.members import add_member, update_person
+from station.ledger.records import HouseholdRecord, PersonDraft, PersonRecord
 from station.phone import mask_phone
-from station.records.ledger import HouseholdRecord, PersonDraft, PersonRecord
-
-from .member_rows import DEFAULT_ETHNICITY
-from .op_dialog import Operation, OperationDialog, field_input, form_grid
+from station.residents.rules import clean_person
 
 # The edit form's choices: field → code table (code → name).
 PERSON_CHOICES = {"population_type": codes.POPULATION_TYPES, "residence_state": codes.RESIDENCE_STATES}

@@ -1,4 +1,4 @@
-"""A member leaves, moves to another household, becomes head or dies (station.members)."""
+"""A member leaves, moves to another household, becomes head or dies (station.ledger.members)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,14 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Input, Label, Select
 
+from screens.base import Localized
+from screens.household_edit import MOVED_OUT
+from screens.op_dialog import Operation, OperationDialog, field_input, form_grid
 from station.codes import HEAD, relations
 from station.errors import ValidationError
-from station.members import change_head, record_death, remove_member, transfer_member
-from station.records.ledger import HouseholdRecord, PersonRecord
+from station.ledger.members import change_head, record_death, remove_member, transfer_member
+from station.ledger.records import HouseholdRecord, PersonRecord
 from station.text_rules import limit_of
-
-from .base import Localized
-from .household_edit import MOVED_OUT
-from .op_dialog import Operation, OperationDialog, field_input, form_grid
 
 
 class RelationFields(Localized, Grid):

@@ -9,12 +9,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from screens.base import Localized
 from station.codes import sexes
 from station.errors import ValidationError
 from station.idcard import normalize_id, parse_id
-from station.records.ledger import PersonDraft
-
-from .base import Localized
+from station.ledger.records import PersonDraft
 
 FIELDS = ("name", "id_number", "relation", "phone", "ethnicity")
 WIDTHS = {"name": 14, "id_number": 25, "relation": 10, "phone": 17, "ethnicity": 12}

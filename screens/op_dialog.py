@@ -17,11 +17,10 @@ from textual.containers import Grid
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
+from screens.dialogs import ConfirmDialog, FormDialog
+from screens.keys import bindings
+from screens.widgets import FormError
 from station.errors import ConflictError, DuplicateError, StationError, ValidationError
-
-from .dialogs import ConfirmDialog, FormDialog
-from .keys import bindings
-from .widgets import FormError
 
 
 @dataclass(frozen=True)

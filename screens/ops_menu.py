@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from .dialog_box import Dialog
+from screens.dialog_box import Dialog
 
 
 class OperationsMenu(Dialog[str | None]):

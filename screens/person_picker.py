@@ -10,13 +10,12 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from screens.base import StationModal
+from screens.keys import bindings
+from screens.tables import FittedTable
 from station.idcard import mask_id
-from station.records.search import SearchHit
-from station.search import search
-
-from .base import StationModal
-from .keys import bindings
-from .tables import FittedTable
+from station.search.lookup import search
+from station.search.records import SearchHit
 
 PICK_LIMIT = 30
 DEBOUNCE_SECONDS = 0.03

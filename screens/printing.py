@@ -8,8 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reports.printer import has_printer
-
-from .base import Localized
+from screens.base import Localized
 
 if TYPE_CHECKING:
     from reports.printouts import Printout

@@ -8,11 +8,10 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.widgets import Input, Select, Static
 
+from screens.base import Localized
 from station.codes import disability_categories, disability_grades
-from station.need_attributes import ASSISTANCE_CATEGORIES
-from station.tekun import TEKUN_PREFIX
-
-from .base import Localized
+from station.registers.attributes import ASSISTANCE_CATEGORIES
+from station.registers.tekun import TEKUN_PREFIX
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "disability": ("disability_category", "disability_grade", "certificate_no"),

@@ -9,14 +9,13 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Button, Input, Static
 
+from screens.dialogs import FormDialog
+from screens.register_dates import parse_date
+from screens.widgets import FormError
 from station.errors import StationError
-from station.needs import end_entry
-from station.records.needs import RegisterEntryRecord
+from station.registers.entries import end_entry
+from station.registers.records import RegisterEntryRecord
 from station.text_rules import limit_of
-
-from .dialogs import FormDialog
-from .register_dates import parse_date
-from .widgets import FormError
 
 
 class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):

@@ -11,21 +11,20 @@ from textual.app import ComposeResult
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Input, Select, Static
 
+from screens.base import StationModal
+from screens.keys import bindings
+from screens.register_attributes import AttributeFields
+from screens.register_dates import parse_date
+from screens.unsaved import UnsavedGuard, count_as_opened
+from screens.widgets import FormError, station_footer
+from station.accounts.records import UserRecord
+from station.accounts.users import list_users
 from station.errors import StationError, ValidationError
 from station.idcard import mask_id
-from station.needs import add_entry
-from station.records.needs import RegisterEntryRecord
-from station.records.search import SearchHit
-from station.records.users import UserRecord
+from station.registers.entries import add_entry
+from station.registers.records import RegisterEntryRecord
+from station.search.records import SearchHit
 from station.text_rules import limit_of
-from station.users import list_users
-
-from .base import StationModal
-from .keys import bindings
-from .register_attributes import AttributeFields
-from .register_dates import parse_date
-from .unsaved import UnsavedGuard, count_as_opened
-from .widgets import FormError, station_footer
 
 UNIT = re.compile(r"\s*[((][^))]*[))]")
 # The label each field has in the form: a service's message about a field is shown with it.

@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from rich.cells import cell_len
 from rich.text import Text
 
+from screens.base import Localized
+from screens.keys import bindings
+from screens.tables import FittedTable
 from station.idcard import mask_id
-from station.records.needs import RegisterEntryRecord
-
-from .base import Localized
-from .keys import bindings
-from .tables import FittedTable
+from station.registers.records import RegisterEntryRecord
 
 COLUMNS = ("name", "age", "id_number", "household", "grid", "start_on", "worker", "last_visit",
            "next_visit")

@@ -15,16 +15,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Select, Static
 
+from screens.base import StationScreen
+from screens.keys import bindings
+from screens.register_table import EntryTable
+from screens.widgets import TopBar, station_footer
 from station.permissions import allowed
-from station.records.needs import RegisterEntryRecord
-from station.records.register_views import RegisterPage
-from station.records.search import SearchHit
-from station.register_views import LIST_LIMIT, register_page
-
-from .base import StationScreen
-from .keys import bindings
-from .register_table import EntryTable
-from .widgets import TopBar, station_footer
+from station.registers.records import RegisterEntryRecord
+from station.registers.view_records import RegisterPage
+from station.registers.views import LIST_LIMIT, register_page
+from station.search.records import SearchHit
 
 WRITE_ACTIONS = frozenset({"add_entry", "end_entry"})
 ROW_ACTIONS = frozenset({"end_entry", "print"})
@@ -126,17 +125,17 @@ class RegistersScreen(StationScreen):
         if entry.household_id is None:
             self.notify(self.t("registers.no_household", name=entry.person_name), severity="warning")
             return
-        from .household_view import HouseholdScreen
+        from screens.household_view import HouseholdScreen
 
         self.app.push_screen(HouseholdScreen(entry.household_id))
 
     def action_add_entry(self) -> None:
-        from .person_picker import PickPersonDialog
+        from screens.person_picker import PickPersonDialog
 
         self.app.push_screen(PickPersonDialog(self.t("registers.pick_title")), callback=self._picked)
 
     def _picked(self, hit: SearchHit | None) -> None:
-        from .register_form import RegisterEntryForm
+        from screens.register_form import RegisterEntryForm
 
         if hit is not None:
             self.app.push_screen(RegisterEntryForm(hit, self.category), callback=self._added)
@@ -150,7 +149,7 @@ class RegistersScreen(StationScreen):
             self.query_one("#category", Select).value = entry.category
 
     def action_end_entry(self) -> None:
-        from .register_end import EndEntryDialog
+        from screens.register_end import EndEntryDialog
 
         entry = self.selected()
         if entry is not None:
@@ -163,8 +162,7 @@ class RegistersScreen(StationScreen):
     def action_print(self) -> None:
         # Imported here: the PDF makers are not needed until someone prints.
         from reports.print_jobs import print_person
-
-        from .printing import start_print
+        from screens.printing import start_print
 
         entry = self.selected()
         if entry is not None:

@@ -13,14 +13,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from screens.base import Localized
+from screens.dialogs import ConfirmDialog, ReasonDialog
+from screens.keys import bindings
+from screens.report_month import month_text
+from screens.tables import FittedTable
 from station.month_locks import list_locks, lock_month, unlock_month
-from station.records.month_report import MonthLockRecord
-
-from .base import Localized
-from .dialogs import ConfirmDialog, ReasonDialog
-from .keys import bindings
-from .report_month import month_text
-from .tables import FittedTable
+from station.stats.month_records import MonthLockRecord
 
 Month = tuple[int, int]
 

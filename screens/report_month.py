@@ -8,7 +8,7 @@ from datetime import date
 
 from rich.table import Table
 
-from station.records.stats import MonthFigures
+from station.stats.records import MonthFigures
 
 # 2026-10, 2026/10, 2026.10, 202610, 2026年10月
 MONTH_PATTERN = re.compile(r"^\s*(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?\s*$")

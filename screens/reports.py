@@ -18,20 +18,19 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from reports.print_jobs import print_household, print_monthly, print_visits
+from screens.base import StationScreen
+from screens.dialog_box import Dialog
+from screens.keys import bindings
+from screens.printing import start_print
+from screens.report_locks import MonthLocks
+from screens.report_month import figures_table, last_month, month_text, parse_month
+from screens.widgets import FormError, TopBar, station_footer
 from station.errors import StationError
 from station.permissions import allowed
-from station.places import list_grids
-from station.records.places import GridRecord
-from station.records.stats import MonthFigures
-from station.statistics import month_figures
-
-from .base import StationScreen
-from .dialog_box import Dialog
-from .keys import bindings
-from .printing import start_print
-from .report_locks import MonthLocks
-from .report_month import figures_table, last_month, month_text, parse_month
-from .widgets import FormError, TopBar, station_footer
+from station.places.directory import list_grids
+from station.places.records import GridRecord
+from station.stats.figures import month_figures
+from station.stats.records import MonthFigures
 
 WHOLE_COMMUNITY = ""
 # Folds the keys of one typed month into one query.

@@ -10,13 +10,12 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Select
 
-from station import resident_requests
+from screens.dialogs import FormDialog
+from screens.widgets import FormError
 from station.errors import StationError, ValidationError
-from station.records.requests import RequestRecord
-from station.request_rules import MAX_DESCRIPTION, MAX_NOTE
-
-from .dialogs import FormDialog
-from .widgets import FormError
+from station.requests import workflow as resident_requests
+from station.requests.records import RequestRecord
+from station.requests.rules import MAX_DESCRIPTION, MAX_NOTE
 
 # The result a detail screen gets: the saved request, a refusal it must show itself, or None.
 ActionResult = RequestRecord | StationError | None

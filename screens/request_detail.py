@@ -13,22 +13,21 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from reports.print_jobs import print_receipt
+from screens.base import StationScreen
+from screens.dialogs import ConfirmDialog, MessageDialog
+from screens.keys import bindings
+from screens.printing import start_print
+from screens.request_actions import ActionResult, Choices, RequestActionDialog
+from screens.request_text import TIMING_STYLES, code_name, time_left
+from screens.widgets import TopBar, station_footer
 from station.errors import ConflictError, StationError
 from station.masking import mask_text
 from station.permissions import allowed
 from station.phone import mask_phone
-from station.records.request_views import AssigneeChoice, RequestFile
-from station.records.requests import RequestRecord
-from station.request_rules import SATISFACTIONS, TRANSITIONS
-from station.request_views import assignable_workers, request_file
-
-from .base import StationScreen
-from .dialogs import ConfirmDialog, MessageDialog
-from .keys import bindings
-from .printing import start_print
-from .request_actions import ActionResult, Choices, RequestActionDialog
-from .request_text import TIMING_STYLES, code_name, time_left
-from .widgets import TopBar, station_footer
+from station.requests.records import RequestRecord
+from station.requests.rules import SATISFACTIONS, TRANSITIONS
+from station.requests.view_records import AssigneeChoice, RequestFile
+from station.requests.views import assignable_workers, request_file
 
 # Steps whose dialog asks for a choice first (the options' prompt key).
 CHOICE_PROMPTS = {"assign": "request_action.assign_choice", "rate": "request_action.rate_choice"}

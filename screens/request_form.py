@@ -15,20 +15,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
+from screens.base import StationScreen
+from screens.keys import bindings
+from screens.request_text import code_name
+from screens.unsaved import UnsavedGuard, count_as_opened
+from screens.widgets import FormError, TopBar, station_footer
 from station.errors import StationError
-from station.places import list_grids
-from station.records.places import GridRecord
-from station.records.requests import RequestRecord
-from station.records.search import SearchHit
-from station.request_rules import CHANNELS, MAX_DESCRIPTION, URGENCIES
-from station.resident_requests import receive
+from station.places.directory import list_grids
+from station.places.records import GridRecord
+from station.requests.records import RequestRecord
+from station.requests.rules import CHANNELS, MAX_DESCRIPTION, URGENCIES
+from station.requests.workflow import receive
+from station.search.records import SearchHit
 from station.text_rules import limit_of
-
-from .base import StationScreen
-from .keys import bindings
-from .request_text import code_name
-from .unsaved import UnsavedGuard, count_as_opened
-from .widgets import FormError, TopBar, station_footer
 
 SELECTS = ("category", "urgency", "channel", "grid")
 INPUTS = {"description": MAX_DESCRIPTION, "contact_name": limit_of("requests.contact_name"),
@@ -96,7 +95,7 @@ class ReceiveRequestScreen(UnsavedGuard, StationScreen):
     # --- the resident ------------------------------------------------------------------------
 
     def action_pick_person(self) -> None:
-        from .person_picker import PickPersonDialog
+        from screens.person_picker import PickPersonDialog
 
         self.app.push_screen(PickPersonDialog(self.t("request_form.pick_title")), callback=self.link)
 
@@ -149,7 +148,7 @@ class ReceiveRequestScreen(UnsavedGuard, StationScreen):
         self.call(receive, **self.values(), on_done=self.saved, on_error=self.refused)
 
     def saved(self, request: RequestRecord) -> None:
-        from .request_detail import RequestDetailScreen
+        from screens.request_detail import RequestDetailScreen
 
         self.notify(self.t("request_form.saved", number=request.number,
                            deadline=f"{request.deadline_at:%Y-%m-%d %H:%M}"))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 
-from station.records.requests import RequestRecord
+from station.requests.records import RequestRecord
 
 Translate = Callable[..., str]
 TIMING_STYLES = {"at_risk": "bold yellow", "overdue": "bold red", "closed_late": "red"}

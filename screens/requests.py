@@ -1,7 +1,7 @@
 """Residents' requests (居民诉求): open ones first, urgent first, then by deadline; at-risk rows
 yellow, overdue red. Filters: open/all, one state, assigned to me. Enter opens a request.
 
-The list holds at most LIST_LIMIT requests (station.request_views caps the query) and says so.
+The list holds at most LIST_LIMIT requests (station.requests.views caps the query) and says so.
 """
 
 from __future__ import annotations
@@ -15,18 +15,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Select, Static
 
 from reports.print_jobs import print_receipt
+from screens.base import Localized, StationScreen
+from screens.keys import bindings
+from screens.printing import start_print
+from screens.request_text import LIST_COLUMNS, code_name, list_cells
+from screens.tables import FittedTable
+from screens.widgets import TopBar, station_footer
 from station.permissions import allowed
-from station.records.request_views import RequestPage
-from station.records.requests import RequestRecord
-from station.request_rules import STATES
-from station.request_views import LIST_LIMIT, request_page
-
-from .base import Localized, StationScreen
-from .keys import bindings
-from .printing import start_print
-from .request_text import LIST_COLUMNS, code_name, list_cells
-from .tables import FittedTable
-from .widgets import TopBar, station_footer
+from station.requests.records import RequestRecord
+from station.requests.rules import STATES
+from station.requests.view_records import RequestPage
+from station.requests.views import LIST_LIMIT, request_page
 
 ANY = "any"
 
@@ -127,7 +126,7 @@ class RequestsScreen(StationScreen):
         event.stop()
         request = self.selected()
         if request is not None:
-            from .request_detail import RequestDetailScreen
+            from screens.request_detail import RequestDetailScreen
 
             self.app.push_screen(RequestDetailScreen(request.id))
 
@@ -141,7 +140,7 @@ class RequestsScreen(StationScreen):
         return True
 
     def action_receive(self) -> None:
-        from .request_form import ReceiveRequestScreen
+        from screens.request_form import ReceiveRequestScreen
 
         self.app.push_screen(ReceiveRequestScreen())
 

@@ -1,7 +1,7 @@
 """A person's ID and phone number, masked; a role that may reveal sees them in full for 5 minutes.
 
 The next slice's person and household views embed `PersonNumbers`; the reveal asks for a
-reason, goes through station.privacy.reveal_person (audited) and masks itself again on a timer.
+reason, goes through station.residents.privacy.reveal_person (audited) and masks itself again on a timer.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
 
-from station.privacy import REVEAL_MINUTES, mask_id, mask_phone, may_reveal, reveal_person
-from station.records.privacy import RevealedRecord
-
-from .base import Localized
-from .dialogs import ReasonDialog
-from .keys import bindings
+from screens.base import Localized
+from screens.dialogs import ReasonDialog
+from screens.keys import bindings
+from station.residents.privacy import REVEAL_MINUTES, mask_id, mask_phone, may_reveal, reveal_person
+from station.residents.privacy_records import RevealedRecord
 
 
 class PersonNumbers(Localized, Static, can_focus=True):

@@ -17,8 +17,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, RadioButton, Select, TextArea
 
-from .dialog_box import Dialog
-from .keys import bindings
+from screens.dialog_box import Dialog
+from screens.keys import bindings
 
 FIELDS = (Input, Select, TextArea, Checkbox, RadioButton)
 SAVE, DISCARD, KEEP = "save", "discard", "keep"

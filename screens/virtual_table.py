@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .keys import bindings
+from screens.keys import bindings
 
 T = TypeVar("T")
 PAGE_SIZE = 100

@@ -10,15 +10,14 @@ from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Button, Input, Label
 
+from screens.dialogs import FormDialog
+from screens.keys import bindings
+from screens.visit_dates import parse_day
+from screens.widgets import FormError
 from station.errors import StationError
-from station.records.visits import VisitRecord
-from station.servicelog import complete_visit
 from station.text_rules import limit_of
-
-from .dialogs import FormDialog
-from .keys import bindings
-from .visit_dates import parse_day
-from .widgets import FormError
+from station.visits.log import complete_visit
+from station.visits.records import VisitRecord
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Select, Static
 
-from station.records.visit_views import WorkerOption
-from station.records.visits import DueVisitRecord
-from station.servicelog import due_this_week
-
-from .base import Localized
-from .visit_log import LIST_CAP
-from .visit_tables import DueTable
+from screens.base import Localized
+from screens.visit_log import LIST_CAP
+from screens.visit_tables import DueTable
+from station.visits.log import due_this_week
+from station.visits.records import DueVisitRecord
+from station.visits.view_records import WorkerOption
 
 
 class DueView(Localized, Vertical):

@@ -7,9 +7,8 @@ from typing import Any
 
 from textual.widgets import Select
 
-from station.records.search import SearchHit
-
-from .keys import bindings
+from screens.keys import bindings
+from station.search.records import SearchHit
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select
 
-from station.records.places import GridRecord
-from station.records.visit_views import WorkerOption
-from station.servicelog import VISIT_KINDS
-
-from .base import Localized
-from .visit_dates import parse_day
+from screens.base import Localized
+from screens.visit_dates import parse_day
+from station.places.records import GridRecord
+from station.visits.log import VISIT_KINDS
+from station.visits.view_records import WorkerOption
 
 DATE_FIELDS = ("filter-from", "filter-to")
 

@@ -17,21 +17,20 @@ from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from screens.base import StationModal
+from screens.keys import bindings
+from screens.person_picker import PickPersonDialog
+from screens.unsaved import UnsavedGuard, count_as_opened
+from screens.visit_dates import parse_day
+from screens.visit_fields import FieldProblem, FormSelect, VisitTarget
+from screens.widgets import FormError, station_footer
 from station.errors import PermissionDenied, StationError
 from station.permissions import allowed, require
-from station.records.search import SearchHit
-from station.records.visit_views import VisitLogged, WorkerOption
-from station.servicelog import VISIT_KINDS
+from station.search.records import SearchHit
 from station.text_rules import limit_of
-from station.visit_views import list_workers, log_visit_with_follow_up
-
-from .base import StationModal
-from .keys import bindings
-from .person_picker import PickPersonDialog
-from .unsaved import UnsavedGuard, count_as_opened
-from .visit_dates import parse_day
-from .visit_fields import FieldProblem, FormSelect, VisitTarget
-from .widgets import FormError, station_footer
+from station.visits.log import VISIT_KINDS
+from station.visits.view_records import VisitLogged, WorkerOption
+from station.visits.views import list_workers, log_visit_with_follow_up
 
 # The service's field names → this form's fields (where the cursor goes on an error).
 FIELD_OF_ERROR = {"kind": "kind", "done_on": "done_on", "content": "content",

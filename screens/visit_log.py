@@ -10,14 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from station.places import list_grids
-from station.records.visit_views import WorkerOption
-from station.records.visits import VisitRecord
-from station.servicelog import list_visits
-
-from .base import Localized
-from .visit_filters import VisitCriteria, VisitFilters
-from .visit_tables import VisitTable
+from screens.base import Localized
+from screens.visit_filters import VisitCriteria, VisitFilters
+from screens.visit_tables import VisitTable
+from station.places.directory import list_grids
+from station.visits.log import list_visits
+from station.visits.records import VisitRecord
+from station.visits.view_records import WorkerOption
 
 # Rows a list holds at most (newest first); the note says when more matched.
 LIST_CAP = 500

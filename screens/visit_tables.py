@@ -6,13 +6,12 @@ from datetime import date
 
 from rich.text import Text
 
+from screens.base import Localized
+from screens.keys import bindings
+from screens.tables import FittedTable
+from screens.visit_complete import PlannedVisit
 from station.masking import mask_text
-from station.records.visits import DueVisitRecord, VisitRecord
-
-from .base import Localized
-from .keys import bindings
-from .tables import FittedTable
-from .visit_complete import PlannedVisit
+from station.visits.records import DueVisitRecord, VisitRecord
 
 VISIT_COLUMNS = ("date", "state", "kind", "worker", "household", "person", "grid", "content", "follow_up")
 DUE_COLUMNS = ("due_on", "state", "worker", "person", "household", "grid", "what", "source")

@@ -13,24 +13,23 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, TabbedContent, TabPane
 
 from reports.print_jobs import print_visits
+from screens.base import StationScreen
+from screens.dialogs import MessageDialog
+from screens.keys import bindings
+from screens.printing import start_print
+from screens.visit_complete import CompleteVisitDialog
+from screens.visit_dates import week_of
+from screens.visit_due import DueView
+from screens.visit_form import NewVisitScreen, VisitTarget, visits_saved
+from screens.visit_log import LogView
+from screens.visit_tables import DueTable, VisitTable, planned_visit
+from screens.widgets import TopBar, station_footer
 from station.errors import PermissionDenied
 from station.masking import mask_text
 from station.permissions import allowed, require
-from station.records.visit_views import WorkerOption
-from station.records.visits import DueVisitRecord, VisitRecord
-from station.visit_views import list_workers
-
-from .base import StationScreen
-from .dialogs import MessageDialog
-from .keys import bindings
-from .printing import start_print
-from .visit_complete import CompleteVisitDialog
-from .visit_dates import week_of
-from .visit_due import DueView
-from .visit_form import NewVisitScreen, VisitTarget, visits_saved
-from .visit_log import LogView
-from .visit_tables import DueTable, VisitTable, planned_visit
-from .widgets import TopBar, station_footer
+from station.visits.records import DueVisitRecord, VisitRecord
+from station.visits.view_records import WorkerOption
+from station.visits.views import list_workers
 
 WRITE_ACTIONS = frozenset({"new_visit", "complete_visit"})
 PRINT_ACTIONS = frozenset({"print", "print_blank"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Footer, Static
 
-from .footer import StationFooter
-from .keys import active_by_id
+from screens.footer import StationFooter
+from screens.keys import active_by_id
 
 WEEKDAYS = "weekdays"
 

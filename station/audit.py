@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import inspect
 
 from models import AuditEntry
-
-from .actor import Actor
-from .uow import UnitOfWork
+from station.actor import Actor
+from station.uow import UnitOfWork
 
 # Bookkeeping columns that change on every write and say nothing to an auditor.
 _SKIPPED = {"version", "updated_at", "created_at", "password_hash"}

@@ -13,8 +13,8 @@ import re
 
 from sqlalchemy import Connection, text
 
-from . import audit
-from .uow import UnitOfWork
+from station import audit
+from station.uow import UnitOfWork
 
 _REFUSE = "SELECT RAISE(ABORT, 'audit_log is append-only')"
 SQLITE_GUARDS = {

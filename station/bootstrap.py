@@ -14,20 +14,20 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from .actor import SYSTEM
-from .audit_guard import repair_guards
-from .backup import create_backup, record_backup, run_backup
-from .backup_files import BackupFile, backup_folder, made_on, prune_backups
-from .backup_sqlite import live_sqlite_path
-from .db import Database, database_url, make_engine
-from .disk import make_private
-from .errors import DatabaseError, StationError
-from .migrate import ensure_schema
-from .output_files import database_files
-from .places import ensure_community
-from .restore_sqlite import remove_stale_staging
-from .settings import Settings
-from .uow import UnitOfWork
+from station.actor import SYSTEM
+from station.audit_guard import repair_guards
+from station.backup.files import BackupFile, backup_folder, made_on, prune_backups
+from station.backup.make import create_backup, record_backup, run_backup
+from station.backup.restore_sqlite import remove_stale_staging
+from station.backup.sqlite import live_sqlite_path
+from station.db import Database, database_url, make_engine
+from station.disk import make_private
+from station.errors import DatabaseError, StationError
+from station.migrate import ensure_schema
+from station.output_files import database_files
+from station.places.directory import ensure_community
+from station.settings import Settings
+from station.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .settings import Settings
+from station.errors import ConfigError
+from station.settings import Settings
 
 ENV_VAR = "STATION_CONFIG"
 LANGUAGES = ("zh", "en")

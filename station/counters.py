@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, update
 
 from models import Counter
-
-from .uow import UnitOfWork
+from station.uow import UnitOfWork
 
 
 def next_value(uow: UnitOfWork, community_id: int, name: str) -> int:

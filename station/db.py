@@ -10,10 +10,10 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .disk import private_folder
-from .errors import ConfigError
-from .secrets import SecretSource, account_for, database_password
-from .settings import Settings
+from station.disk import private_folder
+from station.errors import ConfigError
+from station.secrets import SecretSource, account_for, database_password
+from station.settings import Settings
 
 
 def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:

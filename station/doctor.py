@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StationError
+from station.errors import StationError
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class Check:
 
 def run_checks(config_path: str | Path | None) -> list[Check]:
     """Run every check; a failing one does not stop the others."""
-    from .config import load_settings
+    from station.config import load_settings
 
     try:
         settings = load_settings(config_path)
@@ -32,7 +32,7 @@ def run_checks(config_path: str | Path | None) -> list[Check]:
 
 
 def _keyring_check() -> Check:
-    from .secrets import ENV_VAR, keyring_backend
+    from station.secrets import ENV_VAR, keyring_backend
 
     source = keyring_backend()
     if source.kind == "keyring":
@@ -43,8 +43,8 @@ def _keyring_check() -> Check:
 def _database_checks(settings) -> list[Check]:
     from sqlalchemy import text
 
-    from .db import database_url, make_engine
-    from .migrate import current_revision, head_revision
+    from station.db import database_url, make_engine
+    from station.migrate import current_revision, head_revision
 
     url, source = database_url(settings)
     checks = []
@@ -71,7 +71,7 @@ def _database_checks(settings) -> list[Check]:
 
 
 def _audit_guard_check(engine) -> Check:
-    from .audit_guard import broken_guards
+    from station.audit_guard import broken_guards
 
     try:
         with engine.connect() as connection:
@@ -88,8 +88,8 @@ def _audit_guard_check(engine) -> Check:
 
 def _file_mode_check(settings) -> Check:
     """Residents' data on disk (database, backups, reports) must be the station user's alone."""
-    from .disk import is_private
-    from .output_files import database_files
+    from station.disk import is_private
+    from station.output_files import database_files
 
     places = [path for path in database_files(settings) if path.exists()]
     places += [path.parent for path in places[:1]]
@@ -104,7 +104,7 @@ def _file_mode_check(settings) -> Check:
 
 
 def _font_check(settings) -> Check:
-    from .fonts import find_cjk_font, has_truetype_outlines
+    from station.printing.fonts import find_cjk_font, has_truetype_outlines
 
     font = find_cjk_font(settings.reports.font)
     hint = "在 station.toml 的 [reports] font 指定字体文件,或安装 fonts-wqy-microhei(Debian)"

@@ -14,7 +14,7 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from .errors import DatabaseError, StationError
+from station.errors import DatabaseError, StationError
 
 NOTHING_SAVED = "本次操作未完成,数据未改动"
 _SQLITE_MESSAGES = (

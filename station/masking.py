@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .idcard import mask_id
-from .phone import mask_phone
+from station.idcard import mask_id
+from station.phone import mask_phone
 
 # Full-width digits, letters X/x, plus, hyphen, parentheses and the ideographic space.
 _HALF_WIDTH = str.maketrans({

@@ -13,8 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from .disk import file_lock
-from .errors import DatabaseError
+from station.disk import file_lock
+from station.errors import DatabaseError
 
 _SCHEMA_LOCK_KEY = 0x57A7_0001  # pg_advisory_lock key: "station schema"
 

@@ -22,13 +22,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from models import MonthLock
-
-from . import audit
-from .errors import NotFound, PermissionDenied, ValidationError
-from .permissions import require
-from .records.month_report import MonthLockRecord
-from .text_rules import free_text
-from .uow import UnitOfWork
+from station import audit
+from station.errors import NotFound, PermissionDenied, ValidationError
+from station.permissions import require
+from station.stats.month_records import MonthLockRecord
+from station.text_rules import free_text
+from station.uow import UnitOfWork
 
 MAX_UNLOCK_REASON = 500  # it goes to the audit log's detail, VARCHAR(1000)
 

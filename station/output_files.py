@@ -20,9 +20,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .disk import fsync_file, fsync_folder, make_private, private_folder
-from .errors import ValidationError
-from .settings import Settings
+from station.disk import fsync_file, fsync_folder, make_private, private_folder
+from station.errors import ValidationError
+from station.settings import Settings
 
 _SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .actor import Actor
-from .errors import PermissionDenied
+from station.actor import Actor
+from station.errors import PermissionDenied
 
 ROLES = {
     "admin": "系统管理员",
@@ -20,7 +20,7 @@ _ROLE_ALIASES = {"管理员": "admin", "街道": "street", "窗口": "clerk", "�
 
 def role_code(text: str) -> str:
     """A role's code from its code or its Chinese name (网格员 → grid_worker); refused when unknown."""
-    from .errors import ValidationError
+    from station.errors import ValidationError
 
     typed = (text or "").strip()
     by_name = {name: code for code, name in ROLES.items()} | _ROLE_ALIASES

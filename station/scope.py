@@ -7,9 +7,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, true
 
-from .actor import Actor
-from .errors import NotFound
-from .uow import UnitOfWork, check_version
+from station.actor import Actor
+from station.errors import NotFound
+from station.uow import UnitOfWork, check_version
 
 Row = TypeVar("Row")
 

@@ -73,7 +73,7 @@ def database_password(account: str) -> tuple[str | None, SecretSource]:
 
 def store_database_password(account: str, password: str) -> SecretSource:
     """Save a database password in the keyring; refuses when no safe backend exists."""
-    from .errors import ConfigError
+    from station.errors import ConfigError
 
     source = keyring_backend()
     if source.kind != "keyring":

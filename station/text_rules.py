@@ -18,8 +18,7 @@ from functools import cache
 from sqlalchemy import String
 
 from models import Base
-
-from .errors import ValidationError
+from station.errors import ValidationError
 
 NAME, FREE, CODE, INTERNAL = "name", "free", "code", "internal"
 # Cc: C0/C1 controls (ESC, BEL, CR, NUL); Cf: format characters, which include the bidi

@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import User
-
-from .actor import Actor
-from .db import Database
-from .errors import AccountDisabled, ConflictError
-from .settings import Settings
+from station.actor import Actor
+from station.db import Database
+from station.errors import AccountDisabled, ConflictError
+from station.settings import Settings
 
 STALE_MESSAGE = "该记录已被其他人修改,请重新打开后再保存(您的修改未保存)"
 DISABLED_MESSAGE = "您的账户已停用,请联系管理员"

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from station.actor import SYSTEM, Actor
 from station.db import Database, make_engine
 from station.migrate import upgrade
-from station.places import ensure_community
+from station.places.directory import ensure_community
 from station.settings import Settings, StationSettings
 from station.uow import UnitOfWork
 

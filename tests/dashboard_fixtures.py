@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 from ledger_fixtures import Home, Neighbourhood, Resident, make_home
 
-from station import needs, servicelog
-from station import resident_requests as requests
 from station.db import Database
+from station.registers import entries as needs
+from station.requests import workflow as requests
 from station.uow import UnitOfWork
+from station.visits import log as servicelog
 
 
 def build_town(db: Database, community_id: int, place: Neighbourhood, clock) -> tuple[Home, Home]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from station.records import HouseholdDraft, PersonDraft
+from station.ledger.records import HouseholdDraft, PersonDraft
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 

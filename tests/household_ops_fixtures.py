@@ -15,8 +15,8 @@ from screens.dialogs import ConfirmDialog
 from screens.household_view import HouseholdScreen, MemberLine
 from station.actor import Actor
 from station.db import Database
-from station.ledger_queries import get_household, get_person
-from station.records.ledger import HouseholdRecord, PersonRecord
+from station.ledger.queries import get_household, get_person
+from station.ledger.records import HouseholdRecord, PersonRecord
 from station.uow import UnitOfWork
 
 

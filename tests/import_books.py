@@ -9,7 +9,7 @@ from typing import Any
 from factories import make_id
 
 from reports.ledger_reader import read_ledger
-from station.records.imports import LedgerSource
+from station.imports.records import LedgerSource
 
 HEADER = ["户号", "网格", "楼栋", "单元", "房号", "地址", "姓名", "公民身份号码", "与户主关系", "性别",
           "出生日期", "民族", "联系电话", "人口类型", "备注"]

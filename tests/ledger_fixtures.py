@@ -11,9 +11,9 @@ from factories import make_id
 from models import Person, User, UserGrid
 from station.actor import Actor
 from station.db import Database
-from station.households import register_household
-from station.places import add_grid
-from station.records import HouseholdDraft, PersonDraft
+from station.ledger.households import register_household
+from station.ledger.records import HouseholdDraft, PersonDraft
+from station.places.directory import add_grid
 from station.uow import UnitOfWork
 
 _sequence = itertools.count(1)

@@ -9,11 +9,12 @@ from datetime import date
 from ledger_fixtures import Home, Neighbourhood, Resident, make_home, neighbourhood
 from tui_support import PASSWORD, make_admin, make_user
 
-from station import needs, servicelog
+from station.accounts.users import set_password
 from station.actor import Actor
 from station.db import Database
+from station.registers import entries as needs
 from station.uow import UnitOfWork
-from station.users import set_password
+from station.visits import log as servicelog
 
 CLERK = "clerk1"
 

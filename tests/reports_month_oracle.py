@@ -1,6 +1,6 @@
 """An independent count of every monthly-report figure: plain SELECTs of the raw rows, then Python.
 
-Nothing here uses station.statistics; it restates the definitions (see its module doc) the
+Nothing here uses station.stats.figures; it restates the definitions (see its module doc) the
 slow, obvious way, so the printed report is checked against a second implementation.
 """
 

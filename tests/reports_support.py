@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from station.fonts import find_cjk_font
+from station.printing.fonts import find_cjk_font
 
 INSTALL = "安装 poppler-utils 和 fonts-wqy-microhei(`make test` 会自动安装)"
 

@@ -14,12 +14,12 @@ from datetime import date, datetime
 from ledger_fixtures import Home, Neighbourhood, Resident, make_home, neighbourhood
 from tui_support import PASSWORD, make_admin, make_user
 
-from station import resident_requests as requests
+from station.accounts.users import set_password
 from station.actor import Actor
 from station.db import Database
-from station.records.requests import RequestRecord
+from station.requests import workflow as requests
+from station.requests.records import RequestRecord
 from station.uow import UnitOfWork
-from station.users import set_password
 
 CONTACT_PHONE = "13800138000"
 

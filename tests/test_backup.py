@@ -13,15 +13,15 @@ from sqlalchemy import func, select, text
 
 from models import AuditEntry, Person
 from station.actor import Actor
-from station.backup import run_backup
-from station.backup_files import backup_folder, list_backups
-from station.backup_manifest import file_sha256, manifest_path, read_manifest
+from station.backup.files import backup_folder, list_backups
+from station.backup.make import run_backup
+from station.backup.manifest import file_sha256, manifest_path, read_manifest
 from station.bootstrap import open_database
 from station.db import Database, make_engine
 from station.errors import PermissionDenied
-from station.households import register_household
+from station.ledger.households import register_household
 from station.migrate import head_revision, upgrade
-from station.places import add_grid
+from station.places.directory import add_grid
 from station.settings import BackupSettings, DatabaseSettings
 from station.uow import UnitOfWork
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from station.backup import create_backup
-from station.backup_manifest import file_sha256, manifest_path, read_manifest
+from station.backup.make import create_backup
+from station.backup.manifest import file_sha256, manifest_path, read_manifest
 from station.db import make_engine
 from station.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKUP_SCRIPT = (
     "import sys; from pathlib import Path; from station.db import make_engine; "
-    "from station.backup import create_backup; "
+    "from station.backup.make import create_backup; "
     "create_backup(make_engine(f'sqlite:///{sys.argv[1]}'), Path(sys.argv[2]), label='manual')"
 )
 

@@ -8,11 +8,11 @@ import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import neighbourhood
 
-from station import servicelog
-from station.dashboard import dashboard, due_visit_counts, month_counts, visits_per_day
-from station.request_queries import request_counts
-from station.statistics import overview
+from station.requests.queries import request_counts
+from station.stats.dashboard import dashboard, due_visit_counts, month_counts, visits_per_day
+from station.stats.figures import overview
 from station.uow import UnitOfWork
+from station.visits import log as servicelog
 
 TODAY = date(2026, 11, 23)  # a Monday
 

@@ -28,16 +28,17 @@ from models import (
     UserGrid,
     Visit,
 )
-from station import demo, search
 from station.actor import Actor
 from station.db import Database, make_engine
-from station.demo_places import chinese_number
+from station.demo import community as demo
+from station.demo.places import chinese_number
 from station.errors import ValidationError
-from station.households import register_household
 from station.idcard import age_on, parse_id
-from station.need_attributes import clean_attributes
-from station.records import HouseholdDraft
-from station.resident_requests import STATES, receive
+from station.ledger.households import register_household
+from station.ledger.records import HouseholdDraft
+from station.registers.attributes import clean_attributes
+from station.requests.workflow import STATES, receive
+from station.search import lookup as search
 from station.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from models import AuditEntry, Grid, Membership, Person
 from reports.xlsx_export import write_table
-from station import demo
+from station.demo import community as demo
 from station.errors import NotFound, PermissionDenied, ValidationError
-from station.exporting import export_table
-from station.households import register_household
+from station.exports.records import EXPORT_KINDS
+from station.exports.workbook import export_table
+from station.ledger.households import register_household
 from station.output_files import output_file
-from station.places import add_grid
-from station.records.exports import EXPORT_KINDS
+from station.places.directory import add_grid
 from station.uow import UnitOfWork
 
 FORMULA_TEXTS = ("=1+1", "+8613800000000", "-5", "@SUM(A1:A9)")

@@ -20,14 +20,15 @@ from test_export import FORMULA_TEXTS
 from models import Building, Grid, Household, Membership, Person, Unit
 from reports.ledger_reader import read_ledger
 from reports.xlsx_export import write_table
-from station import demo, households, members
 from station.actor import Actor
 from station.db import Database, make_engine
-from station.exporting import export_table
-from station.households import register_household
-from station.importing import run_import
-from station.ledger_queries import get_household
-from station.places import ensure_community
+from station.demo import community as demo
+from station.exports.workbook import export_table
+from station.imports.ledger import run_import
+from station.ledger import households, members
+from station.ledger.households import register_household
+from station.ledger.queries import get_household
+from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 
 

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEntry, Household, Membership, Person
-from station import households, members, places
 from station.errors import (
     ConflictError,
     DuplicateError,
@@ -17,9 +16,11 @@ from station.errors import (
     PermissionDenied,
     ValidationError,
 )
-from station.households import Location
-from station.ledger_queries import get_household, get_person
-from station.records import HouseholdDraft, PersonDraft
+from station.ledger import households, members
+from station.ledger.households import Location
+from station.ledger.queries import get_household, get_person
+from station.ledger.records import HouseholdDraft, PersonDraft
+from station.places import directory as places
 from station.uow import UnitOfWork
 from tests.conftest import actor_for
 from tests.factories import family, make_id, person
@@ -316,7 +317,7 @@ def test_registered_household_for_person_living_elsewhere(db, admin, grid_id, bu
 
 def test_interleaved_writers_the_database_version_check_refuses_the_late_one(db, admin, grid_id, building_id):
     """Both read version 1; the first commits; the second's UPDATE ... WHERE version = 1 matches nothing."""
-    from station.ledger_common import load_household
+    from station.residents.loading import load_household
 
     record = register(db, admin, family(grid_id, building_id=building_id)).household
     with UnitOfWork(db, admin) as late:
@@ -332,7 +333,7 @@ def test_interleaved_writers_the_database_version_check_refuses_the_late_one(db,
 
 
 def test_death_and_moving_out_end_register_entries(db, admin, grid_id, building_id):
-    from station import needs
+    from station.registers import entries as needs
 
     record = register(db, admin, family(grid_id, building_id=building_id)).household
     spouse = next(m for m in record.members if m.relation == "10")

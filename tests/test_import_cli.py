@@ -26,7 +26,7 @@ from reports.ledger_reader import read_ledger
 from station.actor import SYSTEM
 from station.bootstrap import open_database
 from station.config import load_settings
-from station.importing import run_import
+from station.imports.ledger import run_import
 from station.uow import UnitOfWork
 
 stage_to_stop = sys.argv[3]

@@ -41,7 +41,7 @@ from reports.sheet_reach import (
     greater_than,
 )
 from station.errors import ValidationError
-from station.records.imports import RowError
+from station.imports.records import RowError
 
 ROOT = Path(__file__).resolve().parent.parent
 PEAK_RSS_MB = 400

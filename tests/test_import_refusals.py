@@ -13,10 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from models import Household, Person
-from station.households import register_household
-from station.importing import plan_import, run_import
-from station.places import add_grid
-from station.records import HouseholdDraft, PersonDraft
+from station.imports.ledger import plan_import, run_import
+from station.ledger.households import register_household
+from station.ledger.records import HouseholdDraft, PersonDraft
+from station.places.directory import add_grid
 from station.uow import UnitOfWork
 
 DATA = Path(__file__).parent / "data"

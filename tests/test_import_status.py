@@ -11,8 +11,8 @@ from import_books import HEADER, person, read, write_openpyxl
 from sqlalchemy import select
 
 from models import Household, Membership, Person, SearchEntry
-from station import search
-from station.importing import run_import
+from station.imports.ledger import run_import
+from station.search import lookup as search
 from station.uow import UnitOfWork
 
 STATUS_HEADER = [*HEADER, "状态", "迁出日期", "死亡日期"]

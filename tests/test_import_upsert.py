@@ -10,12 +10,12 @@ from import_books import person, read, write_openpyxl
 from sqlalchemy import insert, select
 
 from models import Community, Grid, Household, Membership, Person
-from station import search
 from station.actor import Actor
-from station.households import register_household
-from station.importing import run_import
-from station.places import add_grid
-from station.records import HouseholdDraft, PersonDraft
+from station.imports.ledger import run_import
+from station.ledger.households import register_household
+from station.ledger.records import HouseholdDraft, PersonDraft
+from station.places.directory import add_grid
+from station.search import lookup as search
 from station.uow import UnitOfWork
 
 HEAD_ID = make_id(date(1970, 1, 1), seq=31)

@@ -16,7 +16,7 @@ from reports.import_template import CODES_SHEET, SHEET, write_template
 from reports.ledger_reader import header_field, read_ledger
 from reports.workbook_safety import WorkbookLimits, check_workbook, ensure_defused_xml
 from station.errors import ValidationError
-from station.records.imports import RowError
+from station.imports.records import RowError
 
 
 def test_header_below_a_title_with_aliases_in_any_order(tmp_path):

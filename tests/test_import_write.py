@@ -10,10 +10,10 @@ from import_books import families, person, read, write_openpyxl, write_xlsxwrite
 from sqlalchemy import func, select
 
 from models import AuditEntry, Building, Grid, Household, Membership, Person, SearchEntry, Unit
-from station import search
 from station.errors import ValidationError
-from station.importing import run_import
-from station.places import add_grid
+from station.imports.ledger import run_import
+from station.places.directory import add_grid
+from station.search import lookup as search
 from station.uow import UnitOfWork
 
 TABLES = (Person, Household, Membership, SearchEntry, Grid, Building, Unit, AuditEntry)

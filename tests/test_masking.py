@@ -10,8 +10,8 @@ from sqlalchemy import text
 
 from reports.xlsx_export import write_table
 from screens.logging_setup import MASK, scrub
-from station import demo
-from station.exporting import export_table
+from station.demo import community as demo
+from station.exports.workbook import export_table
 from station.masking import mask_text
 from station.uow import UnitOfWork
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from station.backup import backup_sqlite
+from station.backup.make import backup_sqlite
 from station.db import make_engine
 from station.errors import DatabaseError
 from station.migrate import current_revision, ensure_schema, head_revision, upgrade

@@ -11,12 +11,16 @@ from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import select
 
 from models import AuditEntry, Community
-from station import households, members, month_locks, needs, resident_requests, servicelog
+from station import month_locks
 from station.errors import NotFound, PermissionDenied, ValidationError
-from station.households import Location
-from station.ledger_queries import get_household, get_person
-from station.records import HouseholdDraft, PersonDraft
+from station.ledger import households, members
+from station.ledger.households import Location
+from station.ledger.queries import get_household, get_person
+from station.ledger.records import HouseholdDraft, PersonDraft
+from station.registers import entries as needs
+from station.requests import workflow as resident_requests
 from station.uow import UnitOfWork
+from station.visits import log as servicelog
 
 OCTOBER = date(2026, 10, 15)
 NOVEMBER = date(2026, 11, 2)

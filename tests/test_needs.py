@@ -11,7 +11,6 @@ from ledger_fixtures import Resident, id_number_of, make_home, neighbourhood, se
 from sqlalchemy import func, select
 
 from models import AuditEntry
-from station import needs
 from station.errors import (
     ConflictError,
     DuplicateError,
@@ -19,8 +18,9 @@ from station.errors import (
     PermissionDenied,
     ValidationError,
 )
-from station.servicelog import log_visit
+from station.registers import entries as needs
 from station.uow import UnitOfWork
+from station.visits.log import log_visit
 
 TODAY = date(2026, 11, 23)
 

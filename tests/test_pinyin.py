@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from station.pinyin import name_pinyin, name_spellings
+from station.search.pinyin import name_pinyin, name_spellings
 
 
 def first_readings(name: str) -> str:
@@ -86,5 +86,5 @@ def test_unknown_characters_and_empty_names():
 
 
 def test_pypinyin_is_not_imported_with_station():
-    code = "import sys, station.pinyin, station.search; sys.exit('pypinyin' in sys.modules)"
+    code = "import sys, station.search.pinyin, station.search.lookup; sys.exit('pypinyin' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

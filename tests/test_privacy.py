@@ -10,11 +10,11 @@ from ledger_fixtures import Resident, id_number_of, make_home, neighbourhood, se
 from sqlalchemy import select
 
 from models import AuditEntry
+from station.accounts.users import disable_user
 from station.actor import SYSTEM
 from station.errors import AccountDisabled, NotFound, PermissionDenied, ValidationError
-from station.privacy import REVEAL_MINUTES, mask_id, mask_phone, may_reveal, reveal_person
+from station.residents.privacy import REVEAL_MINUTES, mask_id, mask_phone, may_reveal, reveal_person
 from station.uow import UnitOfWork
-from station.users import disable_user
 
 
 @pytest.fixture

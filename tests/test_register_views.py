@@ -8,9 +8,9 @@ import pytest
 from conftest import actor_for
 from register_fixtures import register_town
 
-from station import needs
 from station.errors import PermissionDenied, ValidationError
-from station.register_views import register_page
+from station.registers import entries as needs
+from station.registers.views import register_page
 from station.uow import UnitOfWork
 
 

@@ -11,7 +11,7 @@ from reports_support import require_tools
 
 from reports.fonts import FontMissing, cjk_font, register_font
 from station.doctor import _font_check
-from station.fonts import find_cjk_font, has_truetype_outlines
+from station.printing.fonts import find_cjk_font, has_truetype_outlines
 from station.settings import ReportSettings, Settings
 
 

@@ -18,14 +18,16 @@ from sqlalchemy import select
 from models import AuditEntry
 from reports.fonts import FontMissing
 from reports.print_jobs import print_household, print_person, print_receipt, print_visits
-from station import needs, resident_requests, servicelog
 from station.errors import NotFound, PermissionDenied
-from station.households import register_household
 from station.idcard import mask_id
+from station.ledger.households import register_household
+from station.ledger.records import HouseholdDraft, PersonDraft
 from station.phone import mask_phone
-from station.records import HouseholdDraft, PersonDraft
+from station.registers import entries as needs
+from station.requests import workflow as resident_requests
 from station.settings import ReportSettings, Settings, StationSettings
 from station.uow import UnitOfWork
+from station.visits import log as servicelog
 
 HEAD_ID = make_id(date(1950, 3, 8), seq=7)
 SPOUSE_ID = make_id(date(1952, 9, 1), male=False, seq=8)

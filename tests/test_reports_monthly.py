@@ -18,13 +18,14 @@ from sqlalchemy import delete, select
 
 from models import Grid, Household, Membership, Person, RegisterEntry, ResidentRequest, Visit
 from reports.print_jobs import print_monthly
-from station import codes, demo
-from station.month_checks import months_before
+from station import codes
+from station.demo import community as demo
 from station.month_locks import lock_month
 from station.permissions import ROLES
-from station.request_rules import SATISFACTIONS
-from station.servicelog import VISIT_KINDS
+from station.requests.rules import SATISFACTIONS
+from station.stats.checks import months_before
 from station.uow import UnitOfWork
+from station.visits.log import VISIT_KINDS
 
 SECTIONS = ("一", "二", "三", "四", "五", "六", "七", "八")
 

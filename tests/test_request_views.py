@@ -6,10 +6,10 @@ import pytest
 from conftest import actor_for
 from request_fixtures import build_desk
 
-from station import resident_requests as requests
 from station.errors import NotFound, PermissionDenied
-from station.ledger_queries import get_household
-from station.request_views import assignable_workers, request_file, request_page
+from station.ledger.queries import get_household
+from station.requests import workflow as requests
+from station.requests.views import assignable_workers, request_file, request_page
 from station.uow import UnitOfWork
 
 

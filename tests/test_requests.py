@@ -12,8 +12,8 @@ from ledger_fixtures import Resident, make_home, make_worker, neighbourhood
 from sqlalchemy import func, select
 
 from models import AuditEntry, Community, RequestEvent
-from station import resident_requests as requests
 from station.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from station.requests import workflow as requests
 from station.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 23, 9, 0)

@@ -15,14 +15,14 @@ from sqlalchemy import select, text
 from test_backup import backup_now, person_count, populate
 
 from models import AuditEntry, Community
-from station.backup import create_backup
-from station.backup_files import backup_folder, list_backups
-from station.backup_manifest import BackupManifest, file_sha256, manifest_path, read_manifest
-from station.backup_seal import seal_key, sealed
+from station.backup.files import backup_folder, list_backups
+from station.backup.make import create_backup
+from station.backup.manifest import BackupManifest, file_sha256, manifest_path, read_manifest
+from station.backup.restore import restore_backup
+from station.backup.seal import seal_key, sealed
 from station.db import Database, make_engine
 from station.errors import DatabaseError, PermissionDenied
 from station.migrate import current_revision, head_revision, upgrade
-from station.restore import restore_backup
 
 
 def live_fingerprint(db: Database) -> str:

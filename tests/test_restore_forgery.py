@@ -17,7 +17,7 @@ import pytest
 from test_backup_cli import CONFIG, new_station, station
 from test_restore import reseal
 
-from station.backup_manifest import file_sha256, manifest_path
+from station.backup.manifest import file_sha256, manifest_path
 
 
 @pytest.fixture
@@ -125,9 +125,9 @@ def test_a_new_pc_restores_with_the_written_down_key_and_only_with_it(folder, tm
 def test_a_postgresql_database_missing_a_guard_fails_the_schema_check(db, community_id, backend):
     from sqlalchemy import create_engine, text
 
+    from station.backup.schema_check import check_pg_schema
     from station.errors import DatabaseError
     from station.migrate import head_revision
-    from station.schema_check import check_pg_schema
 
     if backend != "postgresql":
         pytest.skip("PostgreSQL schema")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from models import Building, Community, Grid, Household, Membership, Person, SearchEntry, Unit
 from station.errors import PermissionDenied
-from station.search import (
+from station.search.lookup import (
     KEY_LENGTH,
     address_keys,
     normalize,

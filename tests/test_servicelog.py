@@ -10,9 +10,10 @@ from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import select
 
 from models import AuditEntry
-from station import needs, servicelog
 from station.errors import ConflictError, NotFound, PermissionDenied, ValidationError
+from station.registers import entries as needs
 from station.uow import UnitOfWork
+from station.visits import log as servicelog
 
 TODAY = date(2026, 11, 23)  # a Monday; the week ends on Sunday 29 November
 SUNDAY = date(2026, 11, 29)

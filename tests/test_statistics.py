@@ -36,7 +36,7 @@ from models import (
     Visit,
 )
 from station.errors import NotFound, ValidationError
-from station.statistics import month_figures, overview
+from station.stats.figures import month_figures, overview
 from station.uow import UnitOfWork
 
 OCT_1, OCT_31 = date(2026, 10, 1), date(2026, 10, 31)

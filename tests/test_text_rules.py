@@ -16,11 +16,15 @@ from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import String, select
 
 from models import Base, Household, Person
-from station import households, members, needs, places, resident_requests, servicelog, users
+from station.accounts import users
 from station.errors import ValidationError
-from station.households import Location
-from station.ledger_queries import get_household
-from station.records import HouseholdDraft
+from station.ledger import households, members
+from station.ledger.households import Location
+from station.ledger.queries import get_household
+from station.ledger.records import HouseholdDraft
+from station.places import directory as places
+from station.registers import entries as needs
+from station.requests import workflow as resident_requests
 from station.text_rules import (
     CODE,
     FREE,
@@ -34,6 +38,7 @@ from station.text_rules import (
     visible,
 )
 from station.uow import UnitOfWork
+from station.visits import log as servicelog
 from tests.factories import family, person
 
 STATION = Path(__file__).resolve().parent.parent / "station"

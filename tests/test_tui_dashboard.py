@@ -17,10 +17,10 @@ from tui_support import (
     text_of,
 )
 
+from station.accounts.users import set_password
 from station.actor import Actor
-from station.dashboard import dashboard
+from station.stats.dashboard import dashboard
 from station.uow import UnitOfWork
-from station.users import set_password
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_refresh_reads_the_figures_again(db, place, clock):
 
 
 def make_admin_visit(db, place) -> None:
-    from station import servicelog
+    from station.visits import log as servicelog
 
     with UnitOfWork(db, place.director.actor) as uow:
         home_id = servicelog.list_visits(uow)[0].household_id

@@ -6,10 +6,10 @@ from textual.widgets import Checkbox, Input, ProgressBar
 from tui_support import PASSWORD, app_for, drive, screen_name, settle, text_of, type_into
 
 from screens.first_run import FirstRunScreen
+from station.accounts.users import has_users, list_users
 from station.actor import Actor
-from station.statistics import overview
+from station.stats.figures import overview
 from station.uow import UnitOfWork
-from station.users import has_users, list_users
 
 
 async def _fill(pilot, username="admin", name="王管理", password=PASSWORD, again=PASSWORD):

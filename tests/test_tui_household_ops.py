@@ -30,13 +30,13 @@ from screens.household_ops import MENU
 from screens.household_view import HouseholdScreen
 from screens.i18n import LANGUAGES, Catalogue
 from screens.member_dialogs import PERSON_CHOICES
+from station.accounts.users import set_password
 from station.actor import Actor
-from station.households import update_household
 from station.idcard import mask_id
+from station.ledger.households import update_household
 from station.phone import mask_phone
-from station.records.search import SearchHit
+from station.search.records import SearchHit
 from station.uow import STALE_MESSAGE, UnitOfWork
-from station.users import set_password
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from screens.dialogs import ConfirmDialog
 from screens.import_screen import ImportScreen
 from station.actor import Actor
 from station.errors import PermissionDenied
-from station.ledger_queries import find_household
-from station.statistics import overview
+from station.ledger.queries import find_household
+from station.stats.figures import overview
 from station.uow import UnitOfWork
 
 BAD_ID = "110105194912310021"  # the check digit is wrong

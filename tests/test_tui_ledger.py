@@ -27,11 +27,11 @@ from screens.ledger import COLUMNS
 from screens.member_rows import FIELDS
 from screens.reveal import PersonNumbers
 from screens.virtual_table import VirtualTable
-from station import resident_requests
+from station.accounts.users import set_password
 from station.actor import Actor
 from station.idcard import mask_id
+from station.requests import workflow as resident_requests
 from station.uow import UnitOfWork
-from station.users import set_password
 
 
 @pytest.fixture

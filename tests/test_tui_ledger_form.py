@@ -10,11 +10,11 @@ from ledger_fixtures import Resident, make_home, neighbourhood
 from textual.widgets import Input, Select
 from tui_support import PASSWORD, app_for, drive, log_in, make_admin, screen_name, settle, text_of
 
+from station.accounts.users import set_password
 from station.actor import Actor
-from station.ledger_queries import get_household
-from station.places import add_building
+from station.ledger.queries import get_household
+from station.places.directory import add_building
 from station.uow import UnitOfWork
-from station.users import set_password
 
 HEAD_ID = make_id(date(1980, 5, 1), seq=301)
 WIFE_ID = make_id(date(1982, 7, 9), male=False, seq=302)

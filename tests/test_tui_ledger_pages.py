@@ -9,9 +9,9 @@ from tui_support import app_for, drive, log_in, make_admin, make_user, settle, t
 
 from models import Grid, Household, Membership
 from screens.virtual_table import KEPT_PAGES, PAGE_SIZE, VirtualTable
-from station import demo
+from station.demo import community as demo
 from station.errors import PermissionDenied
-from station.ledger_pages import MAX_PAGE, ledger_page, ledger_size
+from station.ledger.pages import MAX_PAGE, ledger_page, ledger_size
 from station.uow import UnitOfWork
 
 

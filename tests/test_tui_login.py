@@ -15,9 +15,9 @@ from tui_support import (
     text_of,
 )
 
+from station.accounts.users import disable_user, get_user
 from station.actor import SYSTEM
 from station.uow import UnitOfWork
-from station.users import disable_user, get_user
 
 
 def test_the_login_screen_shows_when_accounts_exist(db):

@@ -16,10 +16,10 @@ from models import AuditEntry
 from screens.i18n import LANGUAGES, Catalogue
 from screens.register_form import FIELD_LABELS, RegisterEntryForm
 from screens.register_table import COLUMNS
-from station import needs
 from station.idcard import mask_id
-from station.register_views import register_page
-from station.search import search
+from station.registers import entries as needs
+from station.registers.views import register_page
+from station.search.lookup import search
 from station.uow import UnitOfWork
 
 TODAY = date(2026, 11, 23)

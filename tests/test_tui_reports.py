@@ -15,11 +15,11 @@ from models import AuditEntry
 from screens.dialogs import ConfirmDialog, ReasonDialog
 from screens.report_locks import LockTable
 from screens.report_month import last_month, parse_month
+from station.accounts.users import set_password
 from station.actor import Actor
 from station.month_locks import lock_month, month_lock
-from station.statistics import month_figures
+from station.stats.figures import month_figures
 from station.uow import UnitOfWork
-from station.users import set_password
 
 
 @pytest.fixture

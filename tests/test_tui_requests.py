@@ -19,10 +19,10 @@ from screens.request_actions import RequestActionDialog
 from screens.request_form import ReceiveRequestScreen
 from screens.request_text import LIST_COLUMNS
 from screens.requests import RequestTable
-from station import resident_requests as requests
 from station.actor import Actor
-from station.request_rules import CHANNELS, SATISFACTIONS, STATES, TIMINGS, URGENCIES
-from station.request_views import request_page
+from station.requests import workflow as requests
+from station.requests.rules import CHANNELS, SATISFACTIONS, STATES, TIMINGS, URGENCIES
+from station.requests.views import request_page
 from station.uow import UnitOfWork
 
 STEPS = ("assign", "start", "close", "rate", "reopen")

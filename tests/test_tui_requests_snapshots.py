@@ -12,7 +12,7 @@ from tui_support import SIZE, app_for, log_in, make_admin, settle, with_settings
 from tui_support import still as _still
 
 from screens.requests import RequestTable
-from station import resident_requests as requests
+from station.requests import workflow as requests
 from station.uow import UnitOfWork
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

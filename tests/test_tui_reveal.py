@@ -14,7 +14,7 @@ from models import AuditEntry
 from screens.base import StationScreen
 from screens.reveal import PersonNumbers
 from screens.widgets import station_footer
-from station.privacy import mask_id
+from station.residents.privacy import mask_id
 
 
 class PersonView(StationScreen):

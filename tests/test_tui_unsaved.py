@@ -18,9 +18,9 @@ from tui_support import app_for, drive, log_in, make_admin, screen_name, settle,
 
 import screens.household_form
 from station.actor import Actor
-from station.households import register_household
-from station.ledger_queries import get_household
-from station.search import search
+from station.ledger.households import register_household
+from station.ledger.queries import get_household
+from station.search.lookup import search
 from station.uow import UnitOfWork
 
 # The guard is the screens' own: one backend is enough.
@@ -293,7 +293,7 @@ def test_register_form_clean_closes_and_typed_asks(db, registers):
 
 
 def _register_notes(db, registers) -> list[str]:
-    from station import needs
+    from station.registers import entries as needs
 
     with UnitOfWork(db, registers.place.director.actor) as uow:
         return [entry.notes for entry in needs.entries_for_person(uow, registers.liu.head_id)]

@@ -10,10 +10,10 @@ from conftest import actor_for
 from sqlalchemy import select
 
 from models import AuditEntry, Community, LoginFailure, User
-from station import login, users
+from station.accounts import login, users
 from station.actor import SYSTEM
 from station.errors import AuthError, NotFound, PermissionDenied, ValidationError
-from station.places import add_grid
+from station.places.directory import add_grid
 from station.uow import UnitOfWork
 
 PASSWORD = "station-2026"

@@ -8,14 +8,15 @@ import pytest
 from conftest import actor_for
 from ledger_fixtures import Resident, make_home, make_worker, neighbourhood
 
-from station import servicelog, visit_views
+from station.accounts.users import disable_user
 from station.actor import Actor
 from station.errors import PermissionDenied, ValidationError
-from station.places import ensure_community
+from station.places.directory import ensure_community
 from station.settings import StationSettings
 from station.uow import UnitOfWork
-from station.users import disable_user
-from station.visit_views import list_workers, log_visit_with_follow_up
+from station.visits import log as servicelog
+from station.visits import views as visit_views
+from station.visits.views import list_workers, log_visit_with_follow_up
 
 
 @pytest.fixture

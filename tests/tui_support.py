@@ -10,11 +10,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
 
 from screens.app import StationApp, create_app
+from station.accounts.users import add_user
 from station.actor import Actor
 from station.db import Database
-from station.places import ensure_community
+from station.places.directory import ensure_community
 from station.uow import UnitOfWork
-from station.users import add_user
 
 PASSWORD = "Counter-2026"
 SIZE = (100, 32)

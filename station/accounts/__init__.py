@@ -1,0 +1,1 @@
+"""User accounts: who may log in, their passwords, roles and grids."""

@@ -1,0 +1,1 @@
+"""Backups and restores: checked, sealed copies and an atomic swap back."""

@@ -1,0 +1,128 @@
+"""Backups: a checked copy under a temporary name, a manifest, then renamed into place; keep N.
+
+A backup is `station-<time>-<label>.db` (SQLite) or `.dump` (PostgreSQL, pg_dump custom format)
+with `<file>.manifest.json` beside it. Nothing carries a final name until it is complete: the
+copy is written as `*.partial`, fsynced and checked, the manifest is renamed into place, then the
+copy. A process killed half-way leaves only `*.partial` files, removed by the next backup.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from station import audit
+from station.backup.files import (
+    BackupFile,
+    backup_folder,
+    folder_lock,
+    free_name,
+    prune_backups,
+    remove_leftovers,
+)
+from station.backup.manifest import (
+    BACKUP_SUFFIXES,
+    PARTIAL_SUFFIX,
+    BackupManifest,
+    file_sha256,
+    manifest_path,
+    write_manifest,
+)
+from station.backup.postgres import dump_postgres
+from station.backup.seal import seal_key, sealed
+from station.backup.sqlite import dump_sqlite
+from station.disk import fsync_folder, private_folder
+from station.errors import DatabaseError
+from station.failures import explain
+from station.masking import mask_text
+from station.permissions import require
+from station.uow import UnitOfWork
+
+
+def run_backup(uow: UnitOfWork, *, label: str = "manual", folder: Path | None = None) -> BackupFile:
+    """Back up the database now: into `folder` if given (left as is), else the configured folder (pruned)."""
+    require(uow.actor, "backup.run")
+    target = folder or backup_folder(uow.settings)
+    try:
+        made = create_backup(uow.database.engine, target, label=label, now=uow.now())
+    except Exception as error:
+        _record_failure(uow, target, label, error)
+        raise
+    if folder is None:
+        prune_backups(target, uow.settings.backup.keep)
+    record_backup(uow, made)
+    uow.commit()
+    return made
+
+
+def record_backup(uow: UnitOfWork, made: BackupFile) -> None:
+    """Audit a backup in the current transaction."""
+    manifest = made.manifest
+    audit.record(uow, "backup", "database", None, new={
+        "file": str(made.path), "label": manifest.label, "sha256": manifest.sha256,
+        "schema_revision": manifest.schema_revision, "rows": manifest.total_rows(),
+    }, detail=f"备份 {made.path.name}")
+
+
+def _record_failure(uow: UnitOfWork, folder: Path, label: str, error: Exception) -> None:
+    """Audit a failed backup (nothing was kept); if even that cannot be written, the error says enough."""
+    known = explain(error)
+    reason = known.message if known is not None else f"{type(error).__name__}: {mask_text(str(error))[:200]}"
+    try:
+        audit.record(uow, "backup_failed", "database", None, new={"folder": str(folder), "label": label,
+                                                                   "reason": reason},
+                     detail=f"备份失败:{reason}")
+        uow.commit()
+    except Exception:  # noqa: BLE001 - the disk may be full or the database locked: keep the first error
+        uow.session.rollback()
+
+
+def backup_sqlite(engine: Engine, folder: Path, *, label: str = "backup") -> Path:
+    """Back up a SQLite database into `folder` and return the backup file's path."""
+    return create_backup(engine, folder, label=label).path
+
+
+def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | None = None,
+                  source: sqlite3.Connection | None = None) -> BackupFile:
+    """Write, check and name a backup of the database behind `engine` (no audit, no pruning).
+
+    `source` backs up through an already open SQLite connection (restore holds one locked).
+    """
+    backend = engine.dialect.name
+    if backend not in BACKUP_SUFFIXES:
+        raise DatabaseError(f"不支持备份 {backend} 数据库")
+    now = now or datetime.now()
+    private_folder(folder)
+    with folder_lock(folder):
+        remove_leftovers(folder)
+        final = free_name(folder, now, label, BACKUP_SUFFIXES[backend])
+        partial = final.with_name(final.name + PARTIAL_SUFFIX)
+        try:
+            manifest = sealed(_dump(engine, partial, final.name, label, now, source),
+                              seal_key(engine, create=True) or b"")
+            # Manifest first: a backup file under its final name always has its manifest.
+            write_manifest(manifest, manifest_path(final))
+            os.replace(partial, final)
+            fsync_folder(folder)
+        finally:
+            partial.unlink(missing_ok=True)
+    return BackupFile(final, manifest)
+
+
+def _dump(engine: Engine, partial: Path, name: str, label: str, now: datetime,
+          source: sqlite3.Connection | None) -> BackupManifest:
+    if engine.dialect.name == "sqlite":
+        check = dump_sqlite(engine, partial, source)
+        counts, revision, sha256 = check.counts, check.revision, check.sha256
+    else:
+        counts, revision = dump_postgres(engine, partial)
+        sha256 = file_sha256(partial)
+    if revision is None:
+        raise DatabaseError("数据库没有版本信息,不是本系统的数据库,未备份")
+    return BackupManifest(file=name, backend=engine.dialect.name, schema_revision=revision,
+                          sha256=sha256, size=partial.stat().st_size,
+                          created_at=now.isoformat(timespec="seconds"), label=label, counts=counts)

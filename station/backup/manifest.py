@@ -1,0 +1,104 @@
+"""The manifest written beside every backup: what it holds and the checksum that proves it intact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from station.disk import private_file
+from station.errors import DatabaseError
+
+FORMAT = "station-backup"
+FORMAT_VERSION = 1
+MANIFEST_SUFFIX = ".manifest.json"
+PARTIAL_SUFFIX = ".partial"
+BACKUP_SUFFIXES = {"sqlite": ".db", "postgresql": ".dump"}
+
+
+@dataclass(frozen=True)
+class BackupManifest:
+    """One backup: its file (beside the manifest), backend, schema revision, checksum and row counts."""
+
+    file: str
+    backend: str
+    schema_revision: str
+    sha256: str
+    size: int
+    created_at: str
+    label: str
+    counts: dict[str, int] = field(default_factory=dict)
+    format: str = FORMAT
+    format_version: int = FORMAT_VERSION
+    seal: str = ""  # HMAC under the station's seal key (station.backup_seal); "" when unsealed
+
+    def total_rows(self) -> int:
+        return sum(self.counts.values())
+
+
+def manifest_path(backup: Path) -> Path:
+    """Where the manifest of a backup file lives."""
+    return backup.with_name(backup.name + MANIFEST_SUFFIX)
+
+
+def backup_path_for(manifest: Path) -> Path:
+    """The backup file a manifest describes."""
+    return manifest.with_name(manifest.name.removesuffix(MANIFEST_SUFFIX))
+
+
+def write_manifest(manifest: BackupManifest, path: Path) -> None:
+    """Write a manifest durably: to a partial name, fsynced, then renamed into place."""
+    partial = path.with_name(path.name + PARTIAL_SUFFIX)
+    text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2, sort_keys=True)
+    with open(private_file(partial), "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
+def read_manifest(backup: Path) -> BackupManifest:
+    """The manifest beside a backup file; a missing or malformed one is refused in Chinese."""
+    path = manifest_path(backup)
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatabaseError(f"备份文件 {backup.name} 缺少清单文件 {path.name},无法校验,已拒绝") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DatabaseError(f"清单文件 {path.name} 无法读取:{error}") from error
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise DatabaseError(f"{path.name} 不是 station 的备份清单,已拒绝")
+    if raw.get("format_version") != FORMAT_VERSION:
+        raise DatabaseError(f"备份清单版本 {raw.get('format_version')} 无法识别,请升级 station")
+    try:
+        manifest = BackupManifest(**raw)
+    except TypeError as error:
+        raise DatabaseError(f"备份清单 {path.name} 内容不完整:{error}") from error
+    _check_types(manifest, path.name)
+    return manifest
+
+
+def _check_types(manifest: BackupManifest, name: str) -> None:
+    """Every field of the type the app wrote (a hand-edited manifest may hold anything)."""
+    texts = ("file", "backend", "schema_revision", "sha256", "created_at", "label", "seal")
+    wrong = [field for field in texts if not isinstance(getattr(manifest, field), str)]
+    if not isinstance(manifest.size, int) or isinstance(manifest.size, bool) or manifest.size < 0:
+        wrong.append("size")
+    counts = manifest.counts
+    if not isinstance(counts, dict) or not all(
+            isinstance(key, str) and isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            for key, value in counts.items()):
+        wrong.append("counts")
+    if wrong:
+        raise DatabaseError(f"备份清单 {name} 中 {'、'.join(wrong)} 的内容类型不对(清单被改动或损坏),已拒绝")
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MiB blocks (hashlib releases the GIL for them)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,132 @@
+"""Restore a backup: verify it first, back up the live database, swap atomically, then upgrade.
+
+Verification (checksum against the manifest, integrity, schema revision known to this program)
+happens before anything touches the live database, so a corrupt or foreign file is refused and
+the live database stays byte for byte as it was. Call with no unit of work open on `database`:
+the swap closes the engine's connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from station import audit
+from station.actor import Actor
+from station.backup.files import BackupFile, backup_folder
+from station.backup.make import record_backup
+from station.backup.manifest import MANIFEST_SUFFIX, BackupManifest, backup_path_for, read_manifest
+from station.backup.restore_postgres import swap_postgres, verify_postgres_archive
+from station.backup.restore_sqlite import restoring, stage_sqlite, swap_sqlite
+from station.backup.seal import check_seal, install_key, key_path, seal_key
+from station.db import Database
+from station.errors import DatabaseError
+from station.migrate import ensure_schema
+from station.permissions import require
+from station.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StagedRestore:
+    """A verified backup ready to swap in (SQLite: its checked copy beside the live file)."""
+
+    backup: Path
+    manifest: BackupManifest
+    staged: Path | None
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What was restored, where the live database was saved first, and whether it was upgraded."""
+
+    backup: Path
+    manifest: BackupManifest
+    safety_backup: Path | None
+    upgraded: bool
+
+
+def restore_backup(database: Database, actor: Actor, path: Path,
+                   confirm: Callable[[BackupManifest], bool] = lambda _manifest: True, *,
+                   key: bytes | None = None) -> RestoreResult | None:
+    """Verify, ask `confirm`, then restore; None when the user declined (nothing changed).
+
+    `key` is the station's seal key typed by an administrator (a new PC has none of its own).
+    """
+    with restoring(database.engine):
+        staged = stage_restore(database, actor, path, key=key)
+        try:
+            if not confirm(staged.manifest):
+                return None
+            result = apply_restore(database, actor, staged)
+        finally:
+            discard_restore(staged)
+    if key is not None and seal_key(database.engine) is None:
+        install_key(key_path(database.engine), key)  # this PC's backups are sealed with it from now on
+    return result
+
+
+def stage_restore(database: Database, actor: Actor, path: Path, *, key: bytes | None = None) -> StagedRestore:
+    """Verify a backup (and stage its copy) without touching the live database."""
+    require(actor, "backup.restore")
+    backup = backup_path_for(path) if path.name.endswith(MANIFEST_SUFFIX) else path
+    if not backup.is_file():
+        raise DatabaseError(f"找不到备份文件 {backup}")
+    manifest = read_manifest(backup)
+    check_seal(manifest, key or seal_key(database.engine), backup.name)
+    _check_compatible(database, manifest)
+    if database.is_sqlite:
+        return StagedRestore(backup, manifest, stage_sqlite(database.engine, backup, manifest))
+    verify_postgres_archive(backup, manifest)
+    return StagedRestore(backup, manifest, None)
+
+
+def apply_restore(database: Database, actor: Actor, staged: StagedRestore) -> RestoreResult:
+    """Back up the live database, swap the verified backup in, upgrade an older schema, audit."""
+    require(actor, "backup.restore")
+    folder, now = backup_folder(database.settings), database.clock()
+    if staged.staged is not None:
+        safety = swap_sqlite(database.engine, staged.staged, folder, now)
+    else:
+        safety = swap_postgres(database.engine, staged.backup, staged.manifest, folder, now)
+    upgraded = ensure_schema(database.engine) == "upgraded"
+    with UnitOfWork(database, actor) as uow:
+        _record(uow, staged, safety, upgraded)
+        uow.commit()
+    return RestoreResult(staged.backup, staged.manifest, safety.path if safety else None, upgraded)
+
+
+def discard_restore(staged: StagedRestore) -> None:
+    """Remove a staged copy that was not swapped in."""
+    if staged.staged is not None:
+        staged.staged.unlink(missing_ok=True)
+
+
+def _check_compatible(database: Database, manifest: BackupManifest) -> None:
+    backend = database.engine.dialect.name
+    if manifest.backend != backend:
+        raise DatabaseError(f"这是 {manifest.backend} 数据库的备份,不能恢复到当前的 {backend} 数据库")
+    if manifest.schema_revision not in known_revisions():
+        raise DatabaseError(f"备份的数据库版本 {manifest.schema_revision} 比本程序新或无法识别,请升级 station 后再恢复")
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this program can open (and upgrade to the newest)."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("station") / "migrations"))
+    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+
+
+def _record(uow: UnitOfWork, staged: StagedRestore, safety: BackupFile | None, upgraded: bool) -> None:
+    """Audit in the restored database, which is the one that stays."""
+    if safety is not None:
+        record_backup(uow, safety)
+    audit.record(uow, "restore", "database", None, new={
+        "file": str(staged.backup), "sha256": staged.manifest.sha256,
+        "created_at": staged.manifest.created_at, "schema_revision": staged.manifest.schema_revision,
+        "safety_backup": str(safety.path) if safety else None, "upgraded": upgraded,
+    }, detail=f"从 {staged.backup.name} 恢复")

@@ -1,0 +1,86 @@
+"""PostgreSQL restore: pg_restore into a fresh database, check it, then swap names in one transaction.
+
+The live database is never written to. The fresh one is checked against the manifest's row
+counts; then `ALTER DATABASE ... RENAME` twice inside one transaction makes the swap atomic
+(PostgreSQL refuses it while anyone else is connected to the live database). The role needs
+CREATEDB, and the server's maintenance database `postgres` must accept its connections.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+
+from station.backup.files import BackupFile
+from station.backup.make import create_backup
+from station.backup.manifest import BackupManifest, file_sha256
+from station.backup.postgres import check_archive, run_pg_tool, table_counts
+from station.backup.schema_check import check_pg_schema
+from station.errors import DatabaseError
+
+MAINTENANCE_DATABASE = "postgres"
+BUSY_MESSAGE = "数据库正被其他程序使用(例如另一个 station 窗口),请先全部关闭后再恢复;数据库未改动"
+
+
+def verify_postgres_archive(backup: Path, manifest: BackupManifest) -> None:
+    """Checksum against the manifest, then the archive's table of contents."""
+    if file_sha256(backup) != manifest.sha256:
+        raise DatabaseError(f"备份文件 {backup.name} 的校验和与清单不符:文件已损坏或被改动,已拒绝恢复")
+    check_archive(backup)
+
+
+def swap_postgres(engine: Engine, backup: Path, manifest: BackupManifest, safety_folder: Path,
+                  now: datetime) -> BackupFile:
+    """Back up the live database, restore the archive beside it, and swap the two by renaming."""
+    safety = create_backup(engine, safety_folder, label="pre-restore", now=now)
+    live = engine.url.database or ""
+    fresh, old = (f"{live[:40]}_{tag}_{now:%Y%m%d%H%M%S}" for tag in ("restore", "old"))
+    admin = create_engine(engine.url.set(database=MAINTENANCE_DATABASE), isolation_level="AUTOCOMMIT")
+    try:
+        admin_run(admin, f'CREATE DATABASE "{fresh}" TEMPLATE template0')
+        try:
+            _load(engine.url.set(database=fresh), admin, backup, manifest)
+            engine.dispose()
+            _rename_pair(admin, live, fresh, old)
+        finally:
+            admin_run(admin, f'DROP DATABASE IF EXISTS "{fresh}"')
+        admin_run(admin, f'DROP DATABASE IF EXISTS "{old}"')
+    finally:
+        admin.dispose()
+    return safety
+
+
+def admin_run(admin: Engine, statement: str) -> None:
+    with admin.connect() as connection:
+        connection.execute(text(statement))
+
+
+def _load(url: URL, admin: Engine, backup: Path, manifest: BackupManifest) -> None:
+    run_pg_tool("pg_restore", url, "--no-owner", "--no-privileges", "--exit-on-error",
+                "--single-transaction", str(backup))
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            counts = table_counts(connection)
+    finally:
+        engine.dispose()
+    if counts != manifest.counts:
+        raise DatabaseError(f"恢复出的数据与备份清单的行数不符,已放弃恢复:{backup.name}")
+    check_pg_schema(url, admin, manifest.schema_revision, backup.name)
+
+
+def _rename_pair(admin: Engine, live: str, fresh: str, old: str) -> None:
+    """Both renames or neither: the live name always points at a complete database."""
+    try:
+        with admin.connect() as connection, connection.begin():
+            connection.execute(text(f'ALTER DATABASE "{live}" RENAME TO "{old}"'))
+            connection.execute(text(f'ALTER DATABASE "{fresh}" RENAME TO "{live}"'))
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == "55006":  # object_in_use
+            raise DatabaseError(BUSY_MESSAGE) from error
+        raise
+

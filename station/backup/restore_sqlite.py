@@ -1,0 +1,146 @@
+"""SQLite restore: verify a copy beside the live file, back the live file up, swap atomically.
+
+The swap holds the live database so no other connection can write while it happens: switching
+it out of WAL mode checkpoints the WAL and only succeeds when no other connection has the file
+open; a read transaction then keeps other writers from committing. The -wal/-shm files must be
+gone before the new file takes the name, or SQLite would replay the old WAL onto it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from station.backup.file_check import check_sqlite_file
+from station.backup.files import BackupFile
+from station.backup.make import create_backup
+from station.backup.manifest import PARTIAL_SUFFIX, BackupManifest
+from station.backup.schema_check import check_schema
+from station.backup.sqlite import live_sqlite_path
+from station.disk import file_lock, fsync_folder, private_file
+from station.errors import DatabaseError
+
+BUSY_MESSAGE = "数据库正被其他程序使用(例如另一个 station 窗口),请先全部关闭后再恢复;数据库未改动"
+UNSAVED_MESSAGE = ("当前数据库无法完整备份(可能已损坏),为免丢失数据未作恢复:{problem}。"
+                   "如确需恢复,请先把当前数据库文件 {live} 移到别处保存,再执行恢复")
+_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def staged_path(live: Path) -> Path:
+    """Where a restore stages its checked copy, beside the live file (the rename stays on one disk)."""
+    return live.with_name(f"{live.name}.restore{PARTIAL_SUFFIX}")
+
+
+@contextlib.contextmanager
+def restoring(engine: Engine) -> Iterator[None]:
+    """Mark a restore in progress (a lock that dies with the process), so no start removes its copy."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with file_lock(_lock_path(live_sqlite_path(engine))):
+        yield
+
+
+def remove_stale_staging(live: Path) -> bool:
+    """Remove the copy a killed restore left behind (never one a running restore still holds)."""
+    staged = staged_path(live)
+    if not staged.exists():
+        return False
+    with file_lock(_lock_path(live), wait=False) as nobody_restoring:
+        if nobody_restoring:
+            staged.unlink(missing_ok=True)
+        return nobody_restoring
+
+
+def _lock_path(live: Path) -> Path:
+    return live.with_name(f"{live.name}.restore.lock")
+
+
+def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest) -> Path:
+    """Copy the backup beside the live file and verify the copy: checksum, integrity, contents."""
+    live = live_sqlite_path(engine)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    staged = staged_path(live)
+    try:
+        if _copy_hashing(backup, staged) != manifest.sha256:
+            raise DatabaseError(f"备份文件 {backup.name} 的校验和与清单不符:文件已损坏或被改动,已拒绝恢复")
+        check = check_sqlite_file(staged, digest=False)
+        if check.revision is None:
+            raise DatabaseError(f"{backup.name} 不是 station 的数据库(没有版本信息),已拒绝恢复")
+        if check.revision != manifest.schema_revision or check.counts != manifest.counts:
+            raise DatabaseError(f"备份文件 {backup.name} 的内容与清单不符,已拒绝恢复")
+        check_schema(staged, check.revision, backup.name)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def swap_sqlite(engine: Engine, staged: Path, safety_folder: Path, now: datetime) -> BackupFile | None:
+    """Back up the live file (if any) and put the staged copy in its place; returns the safety backup."""
+    live = live_sqlite_path(engine)
+    engine.dispose()
+    if not live.exists():
+        _replace(staged, live)
+        return None
+    guard = _hold(live)
+    try:
+        safety = _safety_backup(engine, safety_folder, now, guard)
+        _replace(staged, live)
+    finally:
+        guard.close()
+    return safety
+
+
+def _safety_backup(engine: Engine, folder: Path, now: datetime, guard: sqlite3.Connection) -> BackupFile:
+    try:
+        return create_backup(engine, folder, label="pre-restore", now=now, source=guard)
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        problem = error.message if isinstance(error, DatabaseError) else str(error)
+        raise DatabaseError(UNSAVED_MESSAGE.format(problem=problem, live=engine.url.database)) from error
+
+
+def _hold(live: Path) -> sqlite3.Connection:
+    """A connection that is the only one on the file and keeps others from committing."""
+    guard = sqlite3.connect(live, timeout=2, isolation_level=None)
+    try:
+        mode = guard.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if mode != "delete":
+            raise DatabaseError(BUSY_MESSAGE)
+        guard.execute("BEGIN")
+        guard.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        guard.close()
+        if getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise DatabaseError(BUSY_MESSAGE) from error
+        raise DatabaseError(UNSAVED_MESSAGE.format(problem=error, live=live)) from error
+    except BaseException:
+        guard.close()
+        raise
+    return guard
+
+
+def _replace(staged: Path, live: Path) -> None:
+    for suffix in _SIDECARS:
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
+    os.replace(staged, live)
+    fsync_folder(live.parent)
+
+
+def _copy_hashing(source: Path, target: Path) -> str:
+    """Copy a file, fsync the copy, and return the SHA-256 of what was copied."""
+    digest = hashlib.sha256()
+    with open(source, "rb") as reader, open(private_file(target), "wb") as writer:
+        while block := reader.read(1 << 20):
+            digest.update(block)
+            writer.write(block)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return digest.hexdigest()

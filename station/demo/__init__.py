@@ -1,0 +1,1 @@
+"""The demo community: realistic, deterministic data for trying out and benchmarking."""

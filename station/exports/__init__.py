@@ -1,0 +1,1 @@
+"""Exporting to workbooks: masked by default, unmasked only for a role with a reason."""

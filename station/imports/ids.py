@@ -1,0 +1,47 @@
+"""Primary keys for bulk inserts, taken before the rows are built so rows can point at each other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text, update
+
+from models import Counter
+from station.counters import next_value
+
+
+def hold_write_lock(connection: Connection) -> None:
+    """SQLite: take the write lock now, so ids read next stay free until this transaction ends.
+
+    pysqlite begins a transaction only at the first write; reading max(id) before it could
+    hand out ids another writer takes meanwhile. PostgreSQL draws ids from its sequences instead.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def reserve_ids(connection: Connection, model: Any, count: int) -> list[int]:
+    """`count` fresh ids for the model's table (after hold_write_lock on SQLite)."""
+    if count == 0:
+        return []
+    table = model.__table__.name
+    if connection.dialect.name == "postgresql":
+        statement = text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                         "FROM generate_series(1, :count)")
+        return [int(value) for value in connection.execute(statement, {"count": count}).scalars()]
+    first = (connection.scalar(select(func.max(model.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+def reserve_numbers(uow: Any, community_id: int, count: int) -> list[str]:
+    """`count` new household numbers (H000123…) from the community's counter, in one step."""
+    if count == 0:
+        return []
+    first = next_value(uow, community_id, "household")
+    if count > 1:
+        uow.session.execute(
+            update(Counter).where(Counter.community_id == community_id, Counter.name == "household")
+            .values(value=Counter.value + (count - 1)))
+    return [f"H{value:06d}" for value in range(first, first + count)]

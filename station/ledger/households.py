@@ -1,0 +1,250 @@
+"""Household operations, each one transaction: register, edit, move out, split, merge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from models import Household, Membership, Person
+from station import audit, month_locks
+from station.codes import HEAD, HOUSEHOLD_KINDS, relation_code
+from station.counters import next_value
+from station.errors import ValidationError
+from station.ledger.queries import household_record
+from station.ledger.records import HouseholdDraft, SaveResult
+from station.permissions import require
+from station.phone import parse_phone
+from station.places.directory import unit_id_for
+from station.places.lookup import check_building, load_grid
+from station.registers.entries import close_entries_for_person
+from station.residents.loading import current_members, load_household
+from station.residents.memberships import check_on_date, check_one_head, join, leave, touch
+from station.residents.people import insert_person, same_name_warning
+from station.residents.rules import clean_person
+from station.search import lookup as search
+from station.text_rules import text_for
+from station.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a household lives; used when registering, editing and splitting."""
+
+    grid_id: int
+    building_id: int | None = None
+    unit: str = ""
+    room: str = ""
+    address: str = ""
+
+
+def register_household(uow: UnitOfWork, draft: HouseholdDraft) -> SaveResult:
+    """Register a household with its members; refuses the whole household on any bad member."""
+    require(uow.actor, "ledger.write")
+    today = uow.today()
+    cleaned = [_clean_member(draft, index, today) for index, _ in enumerate(draft.members)]
+    check_one_head([c.relation for c in cleaned])
+    _refuse_ids_twice([c.values["id_number"] for c in cleaned])
+    location = Location(draft.grid_id, draft.building_id, draft.unit, draft.room, draft.address)
+    household = _new_household(uow, draft, location)
+    on = check_on_date(draft.registered_on, uow, "登记日期")
+    month_locks.refuse_if_locked(uow, household.community_id, on, field="registered_on")
+    warnings = []
+    for clean in cleaned:
+        warning = same_name_warning(uow, clean)
+        if warning:
+            warnings.append(warning)
+        person = insert_person(uow, clean, household.community_id)
+        join(uow, household, person, clean.relation, on)
+    uow.flush()
+    record = household_record(uow, household)
+    search.reindex_persons(uow, [m.id for m in record.members])
+    audit.record(uow, "register", "household", household.id, new=_summary(record),
+                 community_id=household.community_id)
+    uow.commit()
+    return SaveResult(record, tuple(warnings))
+
+
+def update_household(uow: UnitOfWork, household_id: int, expected_version: int, *,
+                     location: Location | None = None, phone: str | None = None,
+                     notes: str | None = None, kind: str | None = None) -> SaveResult:
+    """Edit a household's address, phone, kind or notes."""
+    require(uow.actor, "ledger.write")
+    household = load_household(uow, household_id, expected_version)
+    before = audit.snapshot(household)
+    if location is not None:
+        _place(uow, household, location)
+    if phone is not None:
+        household.phone = parse_phone(phone)
+    if notes is not None:
+        household.notes = text_for("households.notes", notes)
+    if kind is not None:
+        household.kind = _kind(kind)
+    uow.flush()
+    old, new = audit.changes(before, audit.snapshot(household))
+    if location is not None:
+        search.reindex_household(uow, household.id)
+    audit.record(uow, "update", "household", household.id, old=old, new=new,
+                 community_id=household.community_id)
+    uow.commit()
+    return SaveResult(household_record(uow, household))
+
+
+def move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
+             on: date | None = None, reason: str = "迁出") -> SaveResult:
+    """The whole household moves out: members leave, the household is kept as history."""
+    require(uow.actor, "ledger.write")
+    household = load_household(uow, household_id, expected_version)
+    if household.status != "active":
+        raise ValidationError("该户已不在住", field="status")
+    reason = text_for("memberships.left_reason", reason)
+    on = check_on_date(on, uow, "迁出日期")
+    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
+    members = current_members(uow, household.id)
+    for membership in members:
+        leave(membership, on, reason)
+        membership_person(uow, membership).moved_out_on = on
+        close_entries_for_person(uow, membership.person_id, on, reason)
+    household.status, household.moved_out_on = "moved_out", on
+    uow.flush()
+    search.reindex_persons(uow, [m.person_id for m in members])
+    audit.record(uow, "move_out", "household", household.id, new={"on": on, "reason": reason},
+                 community_id=household.community_id)
+    uow.commit()
+    return SaveResult(household_record(uow, household))
+
+
+def split_household(uow: UnitOfWork, household_id: int, expected_version: int, *,
+                    relations: dict[int, str], location: Location,
+                    number: str = "", on: date | None = None) -> SaveResult:
+    """Members listed in `relations` (person id → relation in the new household) form a new one."""
+    require(uow.actor, "ledger.write")
+    source = load_household(uow, household_id, expected_version)
+    on = check_on_date(on, uow, "分户日期")
+    month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
+    memberships = {m.person_id: m for m in current_members(uow, source.id)}
+    _check_split(memberships, relations)
+    new_relations = {pid: _relation(code) for pid, code in relations.items()}
+    check_one_head(list(new_relations.values()))
+    draft = HouseholdDraft(grid_id=location.grid_id, members=(), number=number, kind=source.kind,
+                           phone=source.phone)
+    target = _new_household(uow, draft, location)
+    for person_id, relation in new_relations.items():
+        leave(memberships[person_id], on, "分户")
+        join(uow, target, membership_person(uow, memberships[person_id]), relation, on)
+    touch(uow, source)
+    uow.flush()
+    search.reindex_persons(uow, list(new_relations))
+    audit.record(uow, "split", "household", source.id,
+                 new={"new_household": target.id, "persons": sorted(new_relations)},
+                 community_id=source.community_id)
+    uow.commit()
+    return SaveResult(household_record(uow, target))
+
+
+def merge_households(uow: UnitOfWork, source_id: int, source_version: int, target_id: int,
+                     target_version: int, *, relations: dict[int, str],
+                     on: date | None = None) -> SaveResult:
+    """Everyone in `source` joins `target` with a new relation to target's head; source closes."""
+    require(uow.actor, "ledger.write")
+    if source_id == target_id:
+        raise ValidationError("不能与本户合并", field="household")
+    source = load_household(uow, source_id, source_version)
+    target = load_household(uow, target_id, target_version)
+    on = check_on_date(on, uow, "合户日期")
+    month_locks.refuse_if_locked(uow, target.community_id, on, field="on")
+    moving = current_members(uow, source.id)
+    if set(relations) != {m.person_id for m in moving}:
+        raise ValidationError("请为被合并户的每名成员填写与新户主的关系", field="relation")
+    new_relations = {pid: _relation(code) for pid, code in relations.items()}
+    if HEAD in new_relations.values():
+        raise ValidationError("合户后只能保留目标户的户主", field="relation")
+    for membership in moving:
+        leave(membership, on, "合户")
+        join(uow, target, membership_person(uow, membership), new_relations[membership.person_id], on)
+    source.status, source.moved_out_on = "cancelled", on
+    touch(uow, target)
+    uow.flush()
+    search.reindex_persons(uow, list(new_relations))
+    audit.record(uow, "merge", "household", target.id, new={"merged": source.id},
+                 community_id=target.community_id)
+    uow.commit()
+    return SaveResult(household_record(uow, target))
+
+
+def membership_person(uow: UnitOfWork, membership: Membership) -> Person:
+    return uow.session.get_one(Person, membership.person_id)
+
+
+def _clean_member(draft: HouseholdDraft, index: int, today: date):
+    try:
+        return clean_person(draft.members[index], today)
+    except ValidationError as error:
+        raise ValidationError(f"第 {index + 1} 名成员:{error.message}", field=error.field) from error
+
+
+def _refuse_ids_twice(id_numbers: list[str]) -> None:
+    seen = set()
+    for number in id_numbers:
+        if number in seen:
+            raise ValidationError("同一身份证号在本户中出现两次", field="id_number")
+        seen.add(number)
+
+
+def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -> Household:
+    grid = load_grid(uow, location.grid_id)
+    number = text_for("households.number", draft.number) or f"H{next_value(uow, grid.community_id, 'household'):06d}"
+    if uow.session.scalar(select(Household.id).where(
+            Household.community_id == grid.community_id, Household.number == number)):
+        raise ValidationError(f"户号 {number} 已存在", field="number")
+    household = Household(community_id=grid.community_id, grid_id=grid.id, number=number,
+                          kind=_kind(draft.kind), phone=parse_phone(draft.phone),
+                          notes=text_for("households.notes", draft.notes))
+    _place(uow, household, location)
+    uow.session.add(household)
+    uow.flush()
+    return household
+
+
+def _place(uow: UnitOfWork, household: Household, location: Location) -> None:
+    unit, room = text_for("units.name", location.unit), text_for("households.room", location.room)
+    address = text_for("households.address", location.address)
+    grid = load_grid(uow, location.grid_id)
+    building = check_building(uow, location.building_id, grid.id)
+    if building is None and not address:
+        raise ValidationError("请选择楼栋或填写地址(平房、村民小组)", field="address")
+    household.grid_id = grid.id
+    household.building_id = building.id if building else None
+    household.unit_id = unit_id_for(uow, building.id, unit) if building and unit else None
+    household.room, household.address = room, address
+
+
+def _kind(kind: str) -> str:
+    if kind not in HOUSEHOLD_KINDS:
+        raise ValidationError(f"未知的户类型 {kind}", field="kind")
+    return kind
+
+
+def _relation(code: str) -> str:
+    return relation_code(code)
+
+
+def _check_split(memberships: dict, relations: dict[int, str]) -> None:
+    if not relations:
+        raise ValidationError("请选择要分出的成员", field="persons")
+    if not set(relations) <= set(memberships):
+        raise ValidationError("所选人员不是本户现有成员", field="persons")
+    remaining = [m.relation for pid, m in memberships.items() if pid not in relations]
+    if not remaining:
+        raise ValidationError("分户后原户不能没有成员", field="persons")
+    if HEAD not in remaining:
+        raise ValidationError("原户主不能分出;请先变更户主", field="persons")
+
+
+def _summary(record) -> dict:
+    return {
+        "number": record.number, "grid_id": record.grid_id, "building_id": record.building_id,
+        "room": record.room, "address": record.address,
+        "members": [{"person_id": m.id, "name": m.name, "relation": m.relation} for m in record.members],
+    }

@@ -1,0 +1,1 @@
+"""Places people live in: the community, its grids, buildings and units."""

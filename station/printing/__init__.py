@@ -1,0 +1,1 @@
+"""What printed forms and reports hold: plain, masked records gathered for reports/."""

@@ -1,0 +1,39 @@
+"""The monthly report's records: month_figures plus per-grid rows, daily counts, checks, lock."""
+
+from __future__ import annotations
+
+from station import codes
+from station.errors import ValidationError
+from station.month_locks import month_lock
+from station.permissions import ROLES, require
+from station.places.directory import find_grid
+from station.printing.common import letterhead
+from station.requests.rules import SATISFACTIONS
+from station.stats.breakdowns import daily_counts, grid_rows
+from station.stats.checks import month_checks
+from station.stats.figures import month_figures
+from station.stats.month_records import MonthReport
+from station.uow import UnitOfWork
+from station.visits.log import VISIT_KINDS
+
+
+def month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None = None) -> MonthReport:
+    """月度统计报表 of the actor's community, or of one of its grids."""
+    require(uow.actor, "reports.print")
+    community_id = uow.actor.community_id
+    if community_id is None:
+        raise ValidationError("月度报表按社区统计,请以社区账户打印", field="community")
+    head = letterhead(uow, community_id)
+    grid = find_grid(uow, grid_code, community_id) if grid_code else None
+    grid_id = grid.id if grid is not None else None
+    figures = month_figures(uow, year, month, grid_id)
+    return MonthReport(
+        letterhead=head, scope_name=grid.name if grid is not None else head.community_name,
+        grid_code=grid.code if grid is not None else "", figures=figures,
+        grids=grid_rows(uow, year, month) if grid_id is None else (),
+        daily=daily_counts(uow, year, month, grid_id),
+        checks=month_checks(uow, year, month, grid_id),
+        lock=month_lock(uow, community_id, year, month),
+        population_names=dict(codes.POPULATION_TYPES), visit_kind_names=dict(VISIT_KINDS),
+        satisfaction_names=dict(SATISFACTIONS), role_names=dict(ROLES),
+    )

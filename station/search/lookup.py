@@ -1,0 +1,234 @@
+"""Resident search for the counter's one search box: precomputed keys and prefix lookups.
+
+Every person has a set of keys in one key space (table search_keys): each suffix of the name,
+full pinyin and initials, the ID number and its last 4, phone numbers, and address keys. A query
+finds a person when it is a prefix of one of their keys, so suffixes make any fragment of a name
+findable. A prefix is a range scan `q <= key < successor(q)` on the btree, which SQLite and
+PostgreSQL (C collation) both answer from the index (key, grid_id, person_id), scope included.
+Keys are written when a person or household changes (`reindex_persons`), never at search time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from functools import partial
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, delete, insert, or_, select
+
+from models import Building, Grid, Household, Membership, Person, SearchEntry, Unit
+from station.actor import Actor
+from station.permissions import require
+from station.scope import grid_clause
+from station.search.keys import KEY_LENGTH, address_keys, key_rows, normalize, person_keys
+from station.search.records import SearchHit
+from station.uow import UnitOfWork
+
+__all__ = [
+    "address_keys", "key_rows", "normalize", "person_keys", "reindex_household", "reindex_persons",
+    "search", "successor",
+]
+
+# Key rows read per wanted hit: a person often matches through several keys (张 → 张三, zs...).
+SCAN_FACTOR = 4
+# Persons per statement: well under SQLite's bound-parameter limit.
+CHUNK = 500
+
+
+def reindex_persons(uow: UnitOfWork, person_ids: Iterable[int]) -> None:
+    """Rebuild these persons' keys from the database (in the caller's transaction; no commit)."""
+    ids = sorted(set(person_ids))
+    for chunk in _chunks(ids, CHUNK):
+        sources = uow.session.execute(_key_sources(chunk)).all()
+        uow.session.execute(
+            delete(SearchEntry).where(SearchEntry.person_id.in_(chunk)),
+            execution_options={"synchronize_session": False},
+        )
+        rows = [row for source in sources for row in _source_key_rows(source)]
+        if rows:
+            uow.session.execute(insert(SearchEntry), rows)
+
+
+def reindex_household(uow: UnitOfWork, household_id: int) -> None:
+    """Rebuild the keys of a household's members after its address or grid changed (no commit)."""
+    # Past members too: one who left in this transaction must lose the household's keys.
+    member_ids = uow.session.scalars(
+        select(Membership.person_id).where(Membership.household_id == household_id)
+    )
+    reindex_persons(uow, member_ids)
+
+
+def search(uow: UnitOfWork, query: str, *, limit: int = 50, include_inactive: bool = True) -> list[SearchHit]:
+    """Residents in the actor's scope with a key starting with the query, best matches first."""
+    require(uow.actor, "ledger.read")
+    needle = normalize(query)[:KEY_LENGTH]
+    if not needle or (needle.isascii() and len(needle) < 2):
+        return []
+    candidates = _candidates(uow, _query_variants(needle), limit * SCAN_FACTOR)
+    ranked = sorted(
+        (_rank(name, needle, key), key, person_id)
+        for person_id, (key, name, status) in candidates.items()
+        if include_inactive or status == "active"
+    )
+    chosen = [person_id for _tier, _key, person_id in ranked[:limit]]
+    # Only the shown persons are joined to their homes: that join is the costly read.
+    hits = {hit.person_id: hit for hit in hits_for(uow, chosen)}
+    return [hits[person_id] for person_id in chosen if person_id in hits]
+
+
+def successor(prefix: str) -> str | None:
+    """The least string above every string that starts with `prefix` (None: there is none).
+
+    Compares like SQLite's BINARY and PostgreSQL's C collation: by code point (UTF-8 bytes).
+    """
+    while prefix:
+        code = ord(prefix[-1]) + 1
+        if code == 0xD800:
+            code = 0xE000  # surrogates never occur in stored text
+        if code <= 0x10FFFF:
+            return prefix[:-1] + chr(code)
+        prefix = prefix[:-1]
+    return None
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _with_current_home(statement: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    """Join a person query to the current membership's household, building, unit and grid."""
+    return (
+        statement.outerjoin(
+            Membership, and_(Membership.person_id == Person.id, Membership.left_on.is_(None))
+        )
+        .outerjoin(Household, Household.id == Membership.household_id)
+        .outerjoin(Building, Building.id == Household.building_id)
+        .outerjoin(Unit, Unit.id == Household.unit_id)
+        .outerjoin(Grid, Grid.id == Household.grid_id)
+    )
+
+
+def _key_sources(person_ids: list[int]) -> Select[*tuple[Any, ...]]:
+    """What a person's keys are made of, for a batch of persons."""
+    return _with_current_home(
+        select(
+            Person.id, Person.community_id, Person.name, Person.id_number, Person.phone,
+            Household.grid_id, Building.name.label("building"), Unit.name.label("unit"),
+            Household.room, Household.address,
+        ).where(Person.id.in_(person_ids))
+    )
+
+
+def _source_key_rows(source: Any) -> list[dict[str, Any]]:
+    home = address_keys(source.building or "", source.unit or "", source.room or "", source.address or "")
+    keys = person_keys(source.name, source.id_number, source.phone, home)
+    return key_rows(source.id, source.community_id, source.grid_id, keys)
+
+
+def _query_variants(needle: str) -> tuple[str, ...]:
+    """The query, plus a phone number typed with dashes (138-1234-5678, 010-1234...) without them."""
+    digits = needle.replace("-", "")
+    if digits != needle and digits.isdigit() and (needle[0] == "0" or len(digits) >= 7):
+        return (needle, digits)
+    return (needle,)
+
+
+def _candidates(uow: UnitOfWork, needles: tuple[str, ...], scan: int) -> dict[int, tuple[str, str, str]]:
+    """Person id → (first matching key, name, status) for the first `scan` keys of each needle."""
+    found: dict[int, tuple[str, str, str]] = {}
+    for needle in needles:
+        keys = _key_range(uow.actor, needle, scan).subquery()
+        rows = uow.session.execute(
+            select(keys.c.person_id, keys.c.key, Person.community_id, Person.name,
+                   Person.moved_out_on, Person.deceased_on)
+            .join(Person, Person.id == keys.c.person_id)
+        )
+        # Checked here, not in SQL: a filter on persons tempts PostgreSQL into a hash join.
+        for row in filter(partial(_in_community, uow.actor), rows):
+            if row.person_id not in found or row.key < found[row.person_id][0]:
+                found[row.person_id] = (row.key, row.name, _status(row.moved_out_on, row.deceased_on))
+    return found
+
+
+def _in_community(actor: Actor, row: Any) -> bool:
+    return actor.community_id is None or row.community_id == actor.community_id
+
+
+def _key_range(actor: Actor, needle: str, scan: int) -> Select[*tuple[Any, ...]]:
+    """The first `scan` keys starting with needle in the actor's scope, in index order."""
+    statement = (
+        select(SearchEntry.person_id, SearchEntry.key)
+        .where(SearchEntry.key >= needle, _index_scope(actor))
+        .order_by(SearchEntry.key, SearchEntry.grid_id, SearchEntry.person_id)
+        .limit(scan)
+    )
+    upper = successor(needle)
+    return statement if upper is None else statement.where(SearchEntry.key < upper)
+
+
+def _index_scope(actor: Actor) -> ColumnElement[bool]:
+    """The actor's scope on the index's own columns, so the range scan never reads the table.
+
+    community_id is not in the index: reading it costs a table row per key, and PostgreSQL then
+    may prefer a bitmap scan and a sort of the whole range. So a community is its grids, plus
+    keys without a grid (persons with no current home), whose community `_candidates` checks.
+    """
+    if actor.grid_ids is not None or actor.community_id is None:
+        return grid_clause(actor, SearchEntry.grid_id)
+    community_grids = select(Grid.id).where(Grid.community_id == actor.community_id)
+    return or_(SearchEntry.grid_id.in_(community_grids), SearchEntry.grid_id.is_(None))
+
+
+def _rank(name: str, needle: str, key: str) -> int:
+    """0 exact name, 1 name prefix, 2 another key equal to the query (zs, 201, last 4), 3 the rest."""
+    name = normalize(name)
+    if name == needle:
+        return 0
+    if name.startswith(needle):
+        return 1
+    return 2 if key == needle else 3
+
+
+def hits_for(uow: UnitOfWork, person_ids: list[int]) -> list[SearchHit]:
+    """The hit records of these persons, with their current homes."""
+    if not person_ids:
+        return []
+    statement = _with_current_home(
+        select(
+            Person.id, Person.name, Person.sex, Person.birth_date, Person.id_number, Person.phone,
+            Person.moved_out_on, Person.deceased_on, Membership.relation,
+            Household.id.label("household_id"), Household.number, Household.grid_id,
+            Household.room, Household.address, Building.name.label("building"),
+            Unit.name.label("unit"), Grid.name.label("grid_name"),
+        ).where(Person.id.in_(person_ids))
+    )
+    # Keys carry the grid already; checking the rows too keeps a stale key from leaking a person.
+    return [_hit(row) for row in uow.session.execute(statement) if uow.actor.sees_grid(row.grid_id)]
+
+
+def _hit(row: Any) -> SearchHit:
+    return SearchHit(
+        person_id=row.id, name=row.name, sex=row.sex, birth_date=row.birth_date,
+        id_number=row.id_number, phone=row.phone, household_id=row.household_id,
+        household_number=row.number or "",
+        address=_address_text(row.building, row.unit, row.room, row.address),
+        grid_id=row.grid_id, grid_name=row.grid_name or "", relation=row.relation or "",
+        status=_status(row.moved_out_on, row.deceased_on),
+    )
+
+
+def _address_text(building: str | None, unit: str | None, room: str | None, address: str | None) -> str:
+    """3号楼2单元201 where the household is in a building or unit; else its address and room."""
+    room = room or ""
+    home = "".join(part for part in (building, unit) if part)
+    if home or not address:
+        return home + room
+    return address if address.endswith(room) else address + room
+
+
+def _status(moved_out_on: date | None, deceased_on: date | None) -> str:
+    if deceased_on is not None:
+        return "deceased"
+    return "moved_out" if moved_out_on is not None else "active"

@@ -1,0 +1,390 @@
+"""Statistics: the overview of the actor's scope and the monthly figures, all SQL aggregates.
+
+Definitions used by `month_figures` (M is the month, from its first to its last day):
+
+- Resident at the end of M: a membership with joined_on ≤ last day and left_on empty or after
+  the last day, of a person not deceased by then. A household is counted when it has such a
+  resident; its population type is its head's. Ages are full years on the last day.
+- A person's grid for the register figures is the grid of their home for M: the household of
+  their latest membership begun on or before the last day (so people who moved out or died in
+  M still count where they lived).
+- Register entries: open at the end of M (start_on ≤ last day, end_on empty or after it), new in
+  M (start_on in M), ended in M (end_on in M).
+- Coverage: an entry open at the end of M is covered when the person got the visits its
+  frequency (every N = visit_every_days days) asks for: at least floor(days in M / N) done
+  visits in M when N ≤ days in M, else at least one done visit in the N days ending on the last
+  day (not overdue at month end). Visits of any kind by anyone count. So a 30-day register needs
+  one visit in any month, a 7-day one four, a 90-day one a visit within the last 90 days.
+  (ceil(days / N) would ask two visits a month of a 30-day register in 31-day months.)
+- Requests: received in M (received_at in M); closed in M (closed_at in M: closed or rated now,
+  a reopened request counts when it is closed again); on time when closed_at ≤ deadline_at;
+  average hours from received_at to closed_at over those closed in M; satisfaction counts the
+  ratings of the requests closed in M.
+- Visits in M: done_on in M, by the visit's own grid. Work per worker: visits done in M, and
+  requests closed in M by their assignee; every grid worker of the grids in scope is listed.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Date, String, and_, case, cast, distinct, func, literal, or_, select
+
+from models import (
+    Building,
+    Grid,
+    Household,
+    Membership,
+    Person,
+    RegisterEntry,
+    ResidentRequest,
+    User,
+    UserGrid,
+    Visit,
+)
+from station.codes import HEAD, POPULATION_TYPES
+from station.errors import NotFound, ValidationError
+from station.permissions import require
+from station.requests.workflow import SATISFACTIONS, STATES
+from station.scope import community_clause, grid_clause
+from station.stats.records import (
+    AGE_BANDS,
+    MonthFigures,
+    Overview,
+    PopulationFigures,
+    RegisterFigures,
+    RequestFigures,
+    WorkerFigures,
+)
+from station.uow import UnitOfWork
+
+
+def overview(uow: UnitOfWork) -> Overview:
+    """Counts within the actor's scope as they stand now."""
+    require(uow.actor, "stats.read")
+    return Overview(
+        grids=_count(uow, select(func.count(Grid.id)).where(*scope_conditions(uow, Grid.community_id, Grid.id))),
+        buildings=_count(uow, select(func.count(Building.id)).join(Grid, Grid.id == Building.grid_id)
+                         .where(*scope_conditions(uow, Grid.community_id, Grid.id))),
+        households=_count(uow, select(func.count(Household.id)).where(
+            Household.status == "active", *scope_conditions(uow, Household.community_id, Household.grid_id))),
+        persons=_count(uow, _current_residents(uow)),
+        registers=_open_registers(uow),
+        visits_done=_count(uow, select(func.count(Visit.id)).where(
+            Visit.done_on.is_not(None), *scope_conditions(uow, Visit.community_id, Visit.grid_id))),
+        requests=_requests_by_state(uow),
+    )
+
+
+def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = None) -> MonthFigures:
+    """The month's statistics for the actor's scope, or for one grid of it (see the module doc)."""
+    require(uow.actor, "stats.read")
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise ValidationError("请输入有效的年份和月份", field="month")
+    if grid_id is not None:
+        _check_grid(uow, grid_id)
+    period = Period(year, month)
+    visits_by_kind = _visits_by_kind(uow, period, grid_id)
+    return MonthFigures(
+        year=year, month=month, first_day=period.first, last_day=period.last, grid_id=grid_id,
+        population=_population(uow, period, grid_id),
+        registers=_registers(uow, period, grid_id),
+        visits_done=sum(visits_by_kind.values()), visits_by_kind=visits_by_kind,
+        requests=_request_figures(uow, period, grid_id),
+        workers=_workers(uow, period, grid_id),
+    )
+
+
+class Period:
+    """A calendar month as dates (inclusive) and datetimes (half-open)."""
+
+    def __init__(self, year: int, month: int):
+        self.first = date(year, month, 1)
+        self.days = calendar.monthrange(year, month)[1]
+        self.last = date(year, month, self.days)
+        self.start = datetime(year, month, 1)
+        self.stop = datetime.combine(self.last + timedelta(days=1), datetime.min.time())
+
+
+# --- scope ----------------------------------------------------------------------------------
+
+
+def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,
+           grid_id: int | None = None) -> list[Any]:
+    """The actor's community and grids, narrowed to one grid when asked."""
+    conditions = [community_clause(uow.actor, community_column), grid_clause(uow.actor, grid_column)]
+    if grid_id is not None:
+        conditions.append(grid_column == grid_id)
+    return conditions
+
+
+def _grid_scoped(uow: UnitOfWork, grid_id: int | None) -> bool:
+    return grid_id is not None or uow.actor.grid_ids is not None
+
+
+def _check_grid(uow: UnitOfWork, grid_id: int) -> None:
+    grid = uow.session.get(Grid, grid_id)
+    actor = uow.actor
+    if grid is None or not actor.sees_grid(grid_id) or (
+        actor.community_id is not None and grid.community_id != actor.community_id
+    ):
+        raise NotFound("未找到该网格", field="grid_id")
+
+
+def _count(uow: UnitOfWork, statement: Any) -> int:
+    return int(uow.session.scalar(statement) or 0)
+
+
+def _pairs(uow: UnitOfWork, statement: Any) -> dict[str, int]:
+    """A (key, count) query as a dict."""
+    return {key: int(value) for key, value in uow.session.execute(statement)}
+
+
+# --- overview -------------------------------------------------------------------------------
+
+
+def _current_residents(uow: UnitOfWork) -> Any:
+    return (
+        select(func.count(Membership.id))
+        .join(Household, Household.id == Membership.household_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.left_on.is_(None), Household.status == "active",
+               Person.deceased_on.is_(None), *scope_conditions(uow, Household.community_id, Household.grid_id))
+    )
+
+
+def _open_registers(uow: UnitOfWork) -> dict[str, int]:
+    """Open entries per category; for a grid worker, of people now living in their grids."""
+    statement = select(RegisterEntry.category, func.count(RegisterEntry.id)).where(
+        RegisterEntry.end_on.is_(None), community_clause(uow.actor, RegisterEntry.community_id)
+    )
+    if uow.actor.grid_ids is not None:
+        statement = (
+            statement.join(Membership, and_(Membership.person_id == RegisterEntry.person_id,
+                                            Membership.left_on.is_(None)))
+            .join(Household, Household.id == Membership.household_id)
+            .where(grid_clause(uow.actor, Household.grid_id))
+        )
+    counts = dict.fromkeys(uow.settings.registers.categories, 0)
+    counts.update(_pairs(uow, statement.group_by(RegisterEntry.category)))
+    return counts
+
+
+def _requests_by_state(uow: UnitOfWork) -> dict[str, int]:
+    statement = (
+        select(ResidentRequest.state, func.count(ResidentRequest.id))
+        .where(*scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id))
+        .group_by(ResidentRequest.state)
+    )
+    counts = dict.fromkeys(STATES, 0)
+    counts.update(_pairs(uow, statement))
+    return counts
+
+
+# --- population -----------------------------------------------------------------------------
+
+
+def _population(uow: UnitOfWork, period: Period, grid_id: int | None) -> PopulationFigures:
+    """Residents at the end of the month by population type and age band, and their households."""
+    band = _age_band(Person.birth_date, period.last)
+    counts = residents_at_end(
+        uow, period, grid_id,
+        Person.population_type, band, func.count(Membership.id),
+        func.sum(case((Membership.relation == HEAD, 1), else_=0)),
+    ).group_by(Person.population_type, band)
+    by_type_age = {kind: dict.fromkeys(AGE_BANDS, 0) for kind in POPULATION_TYPES}
+    heads = dict.fromkeys(POPULATION_TYPES, 0)
+    for kind, age_band, persons, head_count in uow.session.execute(counts):
+        by_type_age.setdefault(kind, dict.fromkeys(AGE_BANDS, 0))[age_band] = int(persons)
+        heads[kind] = heads.get(kind, 0) + int(head_count or 0)
+    households = _count(uow, residents_at_end(uow, period, grid_id,
+                                               func.count(distinct(Membership.household_id))))
+    by_type = {kind: sum(ages.values()) for kind, ages in by_type_age.items()}
+    by_age = {age: sum(ages[age] for ages in by_type_age.values()) for age in AGE_BANDS}
+    return PopulationFigures(households, heads, sum(by_type.values()), by_type, by_age, by_type_age)
+
+
+def residents_at_end(uow: UnitOfWork, period: Period, grid_id: int | None, *columns: Any) -> Any:
+    """SELECT columns over the memberships of residents on the month's last day, in scope."""
+    end = period.last
+    return (
+        select(*columns)
+        .select_from(Membership)
+        .join(Person, Person.id == Membership.person_id)
+        .join(Household, Household.id == Membership.household_id)
+        .where(
+            Membership.joined_on <= end,
+            or_(Membership.left_on.is_(None), Membership.left_on > end),
+            or_(Person.deceased_on.is_(None), Person.deceased_on > end),
+            *scope_conditions(uow, Household.community_id, Household.grid_id, grid_id),
+        )
+    )
+
+
+def _age_band(birth_date: Any, on: date) -> Any:
+    """The age band of a birth date on a day, as SQL: born after the cut-off means younger."""
+    return case(
+        (birth_date > _years_before(on, 18), literal("0-17")),
+        (birth_date > _years_before(on, 60), literal("18-59")),
+        (birth_date > _years_before(on, 80), literal("60-79")),
+        else_=literal("80+"),
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+# --- registers ------------------------------------------------------------------------------
+
+
+def _registers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[RegisterFigures, ...]:
+    first, last = period.first, period.last
+    open_at_end = and_(RegisterEntry.start_on <= last,
+                       or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > last))
+    statement = (
+        select(
+            RegisterEntry.category,
+            func.sum(case((open_at_end, 1), else_=0)),
+            func.sum(case((RegisterEntry.start_on.between(first, last), 1), else_=0)),
+            func.sum(case((RegisterEntry.end_on.between(first, last), 1), else_=0)),
+            func.sum(case((and_(open_at_end, covered(uow, period)), 1), else_=0)),
+        )
+        .where(community_clause(uow.actor, RegisterEntry.community_id),
+               RegisterEntry.start_on <= last,
+               or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on >= first))
+        .group_by(RegisterEntry.category)
+    )
+    if _grid_scoped(uow, grid_id):
+        statement = statement.where(*scope_conditions(uow, RegisterEntry.community_id, home_grid(period), grid_id))
+    found: dict[str, list[int]] = {
+        row[0]: [int(value or 0) for value in row[1:]] for row in uow.session.execute(statement)
+    }
+    names = uow.settings.registers.categories
+    categories = list(names) + sorted(set(found) - set(names))
+    return tuple(RegisterFigures(category, names.get(category) or category, *found.get(category, [0] * 4))
+                 for category in categories)
+
+
+def covered(uow: UnitOfWork, period: Period) -> Any:
+    """SQL: the entry's person got the visits its frequency asks for (see the module doc)."""
+    every = RegisterEntry.visit_every_days
+    monthly_or_more = every <= period.days
+    since = case((monthly_or_more, literal(period.first, Date)), else_=_days_before(uow, period.last, every - 1))
+    required = case((monthly_or_more, period.days // every), else_=1)
+    # Correlated per entry, answered from the index on (person_id, done_on).
+    done = (
+        select(func.count(Visit.id))
+        .where(Visit.person_id == RegisterEntry.person_id, Visit.done_on >= since,
+               Visit.done_on <= period.last)
+        .scalar_subquery()
+    )
+    return done >= required
+
+
+def _days_before(uow: UnitOfWork, day: date, days: Any) -> Any:
+    """SQL: the date `days` (an integer expression) before `day`."""
+    if uow.session.get_bind().dialect.name == "sqlite":
+        return func.date(literal(day.isoformat()), literal("-") + cast(days, String) + literal(" days"))
+    return literal(day, Date) - days
+
+
+def home_grid(period: Period) -> Any:
+    """SQL, per entry: the grid of the person's home for the month (their latest membership
+    begun by its last day), looked up through the index on memberships.person_id."""
+    return (
+        select(Household.grid_id)
+        .select_from(Membership)
+        .join(Household, Household.id == Membership.household_id)
+        .where(Membership.person_id == RegisterEntry.person_id, Membership.joined_on <= period.last)
+        .order_by(Membership.joined_on.desc(), Membership.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+# --- visits and requests --------------------------------------------------------------------
+
+
+def _visits_by_kind(uow: UnitOfWork, period: Period, grid_id: int | None) -> dict[str, int]:
+    statement = (
+        select(Visit.kind, func.count(Visit.id))
+        .where(Visit.done_on.between(period.first, period.last),
+               *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
+        .group_by(Visit.kind)
+        .order_by(Visit.kind)
+    )
+    return _pairs(uow, statement)
+
+
+def _request_figures(uow: UnitOfWork, period: Period, grid_id: int | None) -> RequestFigures:
+    scope = scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id)
+    received = _count(uow, select(func.count(ResidentRequest.id)).where(
+        ResidentRequest.received_at >= period.start, ResidentRequest.received_at < period.stop, *scope))
+    closed_in_month = [ResidentRequest.closed_at >= period.start, ResidentRequest.closed_at < period.stop,
+                       *scope]
+    on_time = case((ResidentRequest.closed_at <= ResidentRequest.deadline_at, 1), else_=0)
+    closed, closed_on_time, hours = uow.session.execute(
+        select(func.count(ResidentRequest.id), func.sum(on_time),
+               func.avg(_hours_between(uow, ResidentRequest.received_at, ResidentRequest.closed_at)))
+        .where(*closed_in_month)
+    ).one()
+    ratings = dict.fromkeys(SATISFACTIONS, 0)
+    ratings.update(_pairs(uow, select(ResidentRequest.satisfaction, func.count(ResidentRequest.id))
+                          .where(*closed_in_month, ResidentRequest.satisfaction != "")
+                          .group_by(ResidentRequest.satisfaction)))
+    average = round(float(hours), 2) if hours is not None else None
+    return RequestFigures(received, int(closed or 0), int(closed_on_time or 0), average, ratings)
+
+
+def _hours_between(uow: UnitOfWork, earlier: Any, later: Any) -> Any:
+    """Hours between two timestamps, in the dialect's own date arithmetic."""
+    if uow.session.get_bind().dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 24.0
+    return func.extract("epoch", later - earlier) / 3600.0
+
+
+# --- workers --------------------------------------------------------------------------------
+
+
+def _workers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[WorkerFigures, ...]:
+    """Visits done and requests closed in the month per person who did them."""
+    # Every grid worker in scope is listed, with zeros if they did nothing this month.
+    work: dict[int, list[int]] = {user_id: [0, 0] for user_id in _grid_workers(uow, grid_id)}
+    visits = (
+        select(Visit.worker_id, func.count(Visit.id))
+        .where(Visit.done_on.between(period.first, period.last),
+               *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
+        .group_by(Visit.worker_id)
+    )
+    for user_id, done in uow.session.execute(visits):
+        work.setdefault(user_id, [0, 0])[0] = int(done)
+    closed = (
+        select(ResidentRequest.assignee_id, func.count(ResidentRequest.id))
+        .where(ResidentRequest.closed_at >= period.start, ResidentRequest.closed_at < period.stop,
+               ResidentRequest.assignee_id.is_not(None),
+               *scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id))
+        .group_by(ResidentRequest.assignee_id)
+    )
+    for assignee_id, done in uow.session.execute(closed):
+        if assignee_id is not None:
+            work.setdefault(assignee_id, [0, 0])[1] = int(done)
+    users = uow.session.execute(select(User).where(User.id.in_(list(work)))).scalars()
+    rows = [WorkerFigures(u.id, u.username, u.display_name, u.role, *work[u.id]) for u in users]
+    return tuple(sorted(rows, key=lambda row: (row.role != "grid_worker", row.username)))
+
+
+def _grid_workers(uow: UnitOfWork, grid_id: int | None) -> list[int]:
+    statement = (
+        select(UserGrid.user_id).distinct()
+        .join(Grid, Grid.id == UserGrid.grid_id)
+        .join(User, User.id == UserGrid.user_id)
+        .where(User.disabled.is_(False), *scope_conditions(uow, Grid.community_id, Grid.id, grid_id))
+    )
+    return list(uow.session.scalars(statement))

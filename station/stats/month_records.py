@@ -1,0 +1,116 @@
+"""Plain records for the monthly report: per-grid and per-day breakdowns, checks, locks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from station.printing.records import Letterhead
+from station.stats.records import MonthFigures
+
+
+@dataclass(frozen=True)
+class MonthLockRecord:
+    community_id: int
+    year: int
+    month: int
+    locked_at: datetime
+    locked_by: str
+
+
+@dataclass(frozen=True)
+class GridMonthRow:
+    """One grid's key figures for the month (same definitions as month_figures)."""
+
+    grid_id: int
+    code: str
+    name: str
+    households: int
+    persons: int
+    registers_open: int
+    registers_covered: int
+    visits_done: int
+    requests_received: int
+    requests_closed: int
+    requests_closed_on_time: int
+
+    @property
+    def coverage_rate(self) -> float | None:
+        return round(self.registers_covered / self.registers_open, 4) if self.registers_open else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(self.requests_closed_on_time / self.requests_closed, 4) if self.requests_closed else None
+
+
+@dataclass(frozen=True)
+class DailyCounts:
+    """Visits done and requests received on each day of the month (index 0 = the 1st)."""
+
+    visits: tuple[int, ...]
+    requests: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class UnvisitedLine:
+    """A person in a weekly register with no visit in the three months up to the month's end."""
+
+    person_name: str
+    household_number: str
+    grid_name: str
+    category_name: str
+    start_on: date
+    last_visit_on: date | None
+
+
+@dataclass(frozen=True)
+class HeadlessLine:
+    """A household with residents at the month's end but none of them its head (户主)."""
+
+    household_number: str
+    grid_name: str
+    address: str
+    residents: int
+
+
+@dataclass(frozen=True)
+class OverdueLine:
+    """A request still open at the month's end although its deadline had passed."""
+
+    number: str
+    grid_name: str
+    category_name: str
+    received_at: datetime
+    deadline_at: datetime
+    days_overdue: int  # whole days past the deadline at the month's end
+
+
+@dataclass(frozen=True)
+class MonthChecks:
+    """What looks wrong at the month's end; each list is cut at a limit, the totals are not."""
+
+    since: date  # start of the three-month window of the unvisited check
+    unvisited: tuple[UnvisitedLine, ...]
+    unvisited_total: int
+    headless: tuple[HeadlessLine, ...]
+    headless_total: int
+    overdue: tuple[OverdueLine, ...]
+    overdue_total: int
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    """Everything the monthly report prints, code names resolved."""
+
+    letterhead: Letterhead
+    scope_name: str  # the community's name, or the grid's
+    grid_code: str  # "" for the whole community
+    figures: MonthFigures
+    grids: tuple[GridMonthRow, ...]  # empty for one grid's report
+    daily: DailyCounts
+    checks: MonthChecks
+    lock: MonthLockRecord | None
+    population_names: dict[str, str] = field(default_factory=dict)
+    visit_kind_names: dict[str, str] = field(default_factory=dict)
+    satisfaction_names: dict[str, str] = field(default_factory=dict)
+    role_names: dict[str, str] = field(default_factory=dict)
