@@ -5,22 +5,27 @@ Screens are imported only inside `run`, so `station backup` and friends stay lig
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from station.actor import SYSTEM, Actor
+from cli_context import (
+    STATE,
+    database,
+    err,
+    out,
+    progress_bar,
+    safe_url,
+    settings,
+    shown,
+    unit_of_work,
+)
 from station.errors import StationError
 
 app = typer.Typer(help="社区服务站 station:住户台账、重点人群、走访与诉求", no_args_is_help=False,
@@ -29,70 +34,6 @@ user_app = typer.Typer(help="用户管理")
 app.add_typer(user_app, name="user")
 secret_app = typer.Typer(help="数据库密码(存入系统密钥环)")
 app.add_typer(secret_app, name="secret")
-out = Console()
-err = Console(stderr=True)
-STATE: dict[str, object] = {"config": None}
-
-
-def shown(value: object) -> str:
-    """Text from the database or the command line, printed as itself.
-
-    Never read as rich markup (a name "[red]x" stays that), and terminal control characters are
-    written out as \\u escapes (a name holding ESC [2J must not clear the admin's screen).
-    """
-    from station.text_rules import visible
-
-    return escape(visible(str(value)))
-
-
-def cli_actor() -> Actor:
-    """The system actor, named after the OS account so the audit log says who ran the command."""
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - some service accounts have no name
-        who = "unknown"
-    return replace(SYSTEM, username=f"cli:{who}")
-
-
-def settings():
-    from station.config import load_settings
-
-    return load_settings(STATE["config"])  # type: ignore[arg-type]
-
-
-def database():
-    from station.bootstrap import open_database
-
-    return open_database(settings())
-
-
-@contextmanager
-def unit_of_work(actor: Actor | None = None) -> Iterator:
-    from station.uow import UnitOfWork
-
-    db = database()
-    try:
-        with UnitOfWork(db, actor or cli_actor()) as uow:
-            yield uow
-    finally:
-        db.dispose()
-
-
-@contextmanager
-def community_unit_of_work() -> Iterator:
-    """A unit of work for the CLI's actor narrowed to this station's own community.
-
-    The CLI acts as the system, which sees every community of a shared database; exports and
-    printouts are for the station's own.
-    """
-    from station.places.directory import community_by_code
-
-    with unit_of_work() as uow:
-        community = community_by_code(uow, uow.settings.station.community_code)
-        uow.actor = replace(uow.actor, community_id=community.id)
-        yield uow
-
-
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
@@ -109,7 +50,7 @@ def init() -> None:
     from station.migrate import current_revision
 
     db = database()
-    out.print(f"[green]数据库已就绪[/green] 版本 {current_revision(db.engine)}:{_safe_url(db)}")
+    out.print(f"[green]数据库已就绪[/green] 版本 {current_revision(db.engine)}:{safe_url(db)}")
     out.print("下一步:station user add 用户名 --name 姓名 --role admin 创建管理员")
     db.dispose()
 
@@ -142,16 +83,12 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="随机种子(相同种子生成相同数据)")] = 1,
 ) -> None:
     """生成演示社区:网格、楼栋、住户、重点人群、十二个月的走访与诉求。"""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
     from station.demo.community import generate
 
     db = database()
-    columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err) as progress:
-        task = progress.add_task("生成演示数据", total=households)
+    with progress_bar() as update:
         summary = generate(db, households=households, seed=seed,
-                           progress=lambda done, total: progress.update(task, completed=done, total=total))
+                           progress=lambda done, total: update("生成演示数据", done, total))
     out.print(f"[green]完成[/green]:{summary.describe()}")
     db.dispose()
 
@@ -287,17 +224,6 @@ def _community_id(uow, code: str | None, role: str) -> int | None:
     return places.community_by_code(uow, code or uow.settings.station.community_code).id
 
 
-def _print_overview(db) -> None:
-    from station.stats.figures import overview
-    from station.uow import UnitOfWork
-
-    with UnitOfWork(db, cli_actor()) as uow:
-        figures = overview(uow).as_dict()
-    out.print(f"[bold]{shown(db.settings.station.name)}[/bold] 数据库:{_safe_url(db)}")
-    labels = _stat_labels()
-    for key, value in _flatten(figures):
-        out.print(f"  {shown(labels.get(key, key))}: {value}")
-
 
 def _stat_labels() -> dict[str, str]:
     """Chinese names for the overview's keys (the JSON keeps the stable English keys)."""
@@ -318,9 +244,6 @@ def _flatten(figures: dict, prefix: str = "") -> Iterator[tuple[str, object]]:
         else:
             yield f"{prefix}{key}", value
 
-
-def _safe_url(db) -> str:
-    return db.engine.url.render_as_string(hide_password=True)
 
 
 def main() -> None:
@@ -365,8 +288,4 @@ def _register_command_groups() -> None:
 _register_command_groups()
 
 if __name__ == "__main__":
-    # Run the importable `cli` module (not this __main__ copy), so command-group modules that
-    # `import cli` share one STATE (e.g. --config) with the command line that was parsed.
-    import cli as importable
-
-    importable.main()
+    main()

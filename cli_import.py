@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from cli_context import out, progress_bar, settings, unit_of_work
+
 SHOWN_ERRORS = 20
 
 
@@ -29,13 +31,12 @@ def import_ledger(
     force: Annotated[bool, typer.Option("--force", help="覆盖已存在的错误工作簿")] = False,
 ) -> None:
     """导入 Excel 人口台账（任何一行有误则整批不写入）。"""
-    from cli import err, out, settings, unit_of_work
-    from reports.import_session import import_file, write_errors
+    from reports.excel_import.session import import_file, write_errors
     from station.output_files import check_output
 
     if errors is not None:  # a refused path is said before the file is read, not after
         check_output(errors, settings(), force=force)
-    with _progress(err) as progress, unit_of_work() as uow:
+    with progress_bar() as progress, unit_of_work() as uow:
         outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=progress)
     report = outcome.report
     if len(outcome.headers) > 1:
@@ -53,36 +54,12 @@ def template(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
 ) -> None:
     """生成人口台账导入模板（身份证号码列为文本格式，关系、民族、人口类型带下拉列表）。"""
-    from cli import out, settings
-    from reports.import_template import write_template
+    from reports.workbooks.import_template import write_template
     from station.output_files import write_output
 
     target = write_output(out_file, settings(), write_template, force=force)
     out.print(f"[green]已生成导入模板[/green] {target}")
 
-
-class _progress:
-    """A rich progress bar on stderr fed by the import's (stage, done, total) callback."""
-
-    def __init__(self, console):
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-        columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                   TimeElapsedColumn())
-        self.bar = Progress(*columns, console=console, transient=False)
-        self.tasks: dict[str, object] = {}
-
-    def __enter__(self):
-        self.bar.start()
-        return self.update
-
-    def __exit__(self, *exc_info) -> None:
-        self.bar.stop()
-
-    def update(self, stage: str, done: int, total: int) -> None:
-        if stage not in self.tasks:
-            self.tasks[stage] = self.bar.add_task(stage, total=total)
-        self.bar.update(self.tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
 
 
 def _print_report(out, report) -> None:

@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from cli_context import community_unit_of_work, out, shown
+from station import dates
 from station.errors import ValidationError
 
 report_app = typer.Typer(help="打印表单和报表(PDF;月报另有 Excel),每次打印都记入审计日志")
@@ -129,7 +131,6 @@ def month_unlock(
     reason: Annotated[str, typer.Option("--reason", help="解锁原因(记入审计日志)")],
 ) -> None:
     """解锁月份(仅管理员,记入审计日志)。"""
-    from cli import out
     from station.month_locks import unlock_month
 
     year, number = parse_month(month)
@@ -141,7 +142,6 @@ def month_unlock(
 @month_app.command("list")
 def month_list() -> None:
     """列出已锁定的月份。"""
-    from cli import out, shown
     from station.month_locks import list_locks
 
     with community_unit_of_work() as uow:
@@ -153,27 +153,25 @@ def month_list() -> None:
 
 
 def parse_month(text: str) -> tuple[int, int]:
-    """'2026-10' (or 2026/10, 202610) as (year, month)."""
-    digits = text.strip().replace("/", "-").replace(".", "-")
-    parts = digits.split("-") if "-" in digits else [digits[:4], digits[4:]]
+    """'2026-10' (or 2026/10, 202610, 2026年10月) as (year, month), as station.dates reads it."""
     try:
-        year, month = int(parts[0]), int(parts[1])
-    except (ValueError, IndexError):
+        return dates.parse_month(text)
+    except ValueError:
         raise ValidationError(f"月份格式应为 2026-10:{text}", field="month") from None
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise ValidationError(f"月份格式应为 2026-10:{text}", field="month")
-    return year, month
 
 
 def parse_day(text: str | None, field: str) -> date:
+    """A required day, as station.dates reads it."""
     try:
-        return date.fromisoformat((text or "").strip())
+        day = dates.parse_day(text)
     except ValueError:
-        raise ValidationError(f"日期格式应为 2026-11-01:{text}", field=field) from None
+        day = None
+    if day is None:
+        raise ValidationError(f"日期格式应为 2026-11-01:{text}", field=field)
+    return day
 
 
 def _lock(uow, year: int, month: int) -> None:
-    from cli import out
     from station.month_locks import lock_month
 
     lock = lock_month(uow, uow.actor.community_id, year, month)
@@ -181,8 +179,6 @@ def _lock(uow, year: int, month: int) -> None:
 
 
 def _show(printout) -> None:
-    from cli import out
-
     for path in printout.files:
         out.print(f"[green]已生成[/green] {path}")
     if printout.printed:
@@ -190,9 +186,3 @@ def _show(printout) -> None:
     if printout.note:
         out.print(f"[yellow]{printout.note}[/yellow]")
 
-
-def community_unit_of_work():
-    """cli's community unit of work, imported late: cli imports this module while it loads."""
-    from cli import community_unit_of_work as open_unit
-
-    return open_unit()

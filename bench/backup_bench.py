@@ -11,14 +11,14 @@ The export and the restore run on the scratch copy, so the cached database is ne
 
 from __future__ import annotations
 
-import importlib
 import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from reports.xlsx_export import write_table
+from bench import database as bench_db
+from reports.workbooks.export import write_table
 from station.actor import SYSTEM
 from station.backup.make import create_backup
 from station.backup.restore import restore_backup
@@ -33,8 +33,7 @@ T = TypeVar("T")
 
 def run(out: Path, quick: bool) -> list[Figure]:
     """Figures as (name, value, unit); targets are "skipped" in a quick run."""
-    main = _bench_main()
-    db = main._cached_database(out, (main.QUICK if quick else main.FULL)["households"], main.SEED)
+    db = bench_db.cached_database(out, (bench_db.QUICK if quick else bench_db.FULL)["households"], bench_db.SEED)
     scratch = out / "backup-bench"
     shutil.rmtree(scratch, ignore_errors=True)
     try:
@@ -57,11 +56,10 @@ def run(out: Path, quick: bool) -> list[Figure]:
 
 
 def _restore_and_export(backup: Path, key: bytes | None, scratch: Path, quick: bool) -> list[Figure]:
-    main = _bench_main()
-    copy = main._database(scratch / "restored.db")
+    copy = bench_db.open_bench_database(scratch / "restored.db")
     try:
         restore_seconds, _ = _timed(lambda: restore_backup(copy, SYSTEM, backup, key=key))
-        admin = main._admin(main._community_id(copy))
+        admin = bench_db.admin(bench_db.community_id(copy))
         with UnitOfWork(copy, admin) as uow:
             started = time.perf_counter()
             table = export_table(uow, "persons", unmasked=True, reason="bench")
@@ -78,10 +76,6 @@ def _restore_and_export(backup: Path, key: bytes | None, scratch: Path, quick: b
         ("target_export_100k_le_12s", _verdict(per_100k <= EXPORT_TARGET_S, quick), ""),
     ]
 
-
-def _bench_main():
-    """bench/__main__.py's cached database and actors, imported late: it may import this module."""
-    return importlib.import_module("bench.__main__")
 
 
 def _timed(action: Callable[[], T]) -> tuple[float, T]:

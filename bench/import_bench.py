@@ -26,8 +26,8 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from bench.import_ledger import write_ledger
-from reports.ledger_reader import read_ledger
-from reports.workbook_safety import check_workbook
+from reports.excel_import.reader import read_ledger
+from reports.excel_import.safety import check_workbook
 from station.actor import Actor
 from station.db import Database, make_engine
 from station.imports.ledger import run_import

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from bench.search_bench import percentile
-from bench.tui_bench import ROOT, _config, _database
+from bench.tui_bench import ROOT, station_config, tui_database
 
 KEYSTROKE_TARGET_MS, OPEN_TARGET_MS, RSS_TARGET_MB = 50.0, 100.0, 120.0
 
@@ -20,8 +20,8 @@ KEYSTROKE_TARGET_MS, OPEN_TARGET_MS, RSS_TARGET_MB = 50.0, 100.0, 120.0
 def run(out: Path, quick: bool) -> list[tuple[str, float | str, str]]:
     work = out / "tui"
     work.mkdir(parents=True, exist_ok=True)
-    database, _persons = _database(out, work, quick)
-    figures = _child(_config(work, database))
+    database, _persons = tui_database(out, work, quick)
+    figures = _child(station_config(work, database))
     keys, opened = figures["keystroke_ms"], figures["open_household_ms"]
     key_p95, open_median = percentile(keys, 0.95), statistics.median(opened)
     rss = figures["rss_after_scrolling_mb"]

@@ -195,7 +195,7 @@ async def _reopen(pilot, screen, times: int) -> None:
 async def _scroll_all(pilot, screen) -> tuple[float, float, int, list[float]]:
     from textual.widgets import Input
 
-    from screens.virtual_table import PAGE_SIZE
+    from screens.widgets.virtual_table import PAGE_SIZE
 
     screen.query_one("#search", Input).value = ""  # back to the whole ledger
     await _until(lambda: screen.shown_query == "" and screen.table.size_rows > 100_000 / 100)

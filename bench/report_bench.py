@@ -15,9 +15,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from models import Household, Membership
-from reports import month_workbook, pdf_monthly
-from reports.fonts import cjk_font
+from reports.pdf import monthly as pdf_monthly
+from reports.pdf.fonts import cjk_font
 from reports.print_jobs import print_household, print_monthly
+from reports.workbooks import month as month_workbook
 from station.actor import Actor
 from station.db import Database
 from station.printing.month import month_report
@@ -29,13 +30,13 @@ Figure = tuple[str, float | str, str]
 
 def run(out: Path, quick: bool) -> list[Figure]:
     """Time the printouts on the benchmark database (built by bench/__main__ when missing)."""
-    from bench.__main__ import FULL, QUICK, SEED, _busy_month, _cached_database, _community_id
+    from bench.database import FULL, QUICK, SEED, busy_month, cached_database, community_id
 
-    db = _cached_database(out, (QUICK if quick else FULL)["households"], SEED)
+    db = cached_database(out, (QUICK if quick else FULL)["households"], SEED)
     folder = out / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    actor = Actor(user_id=None, username="bench", role="admin", community_id=_community_id(db))
-    year, month = _busy_month(db)
+    actor = Actor(user_id=None, username="bench", role="admin", community_id=community_id(db))
+    year, month = busy_month(db)
     try:
         return _font(db) + _monthly(db, actor, year, month, folder, quick) + _households(db, actor, folder)
     finally:

@@ -58,8 +58,8 @@ def run(out: Path, quick: bool) -> list[tuple[str, float | str, str]]:
     """Figures: start-to-login median and max over a few runs, and the dashboard service time."""
     work = out / "tui"
     work.mkdir(parents=True, exist_ok=True)
-    database, persons = _database(out, work, quick)
-    config = _config(work, database)
+    database, persons = tui_database(out, work, quick)
+    config = station_config(work, database)
     _start_to_login(config, "background")  # warm the OS file cache, as on a station that ran yesterday
     repeats = 3 if quick else 7
     times = [_start_to_login(config, "background") for _ in range(repeats)]
@@ -90,7 +90,7 @@ def _start_to_login(config: Path, mode: str) -> float:
     raise RuntimeError(f"the app did not show the login screen: {child.stderr.read() if child.stderr else ''}")
 
 
-def _database(out: Path, work: Path, quick: bool) -> tuple[Path, int]:
+def tui_database(out: Path, work: Path, quick: bool) -> tuple[Path, int]:
     """A copy of the big benchmark database, or a small generated one."""
     copy = work / "tui-bench.db"
     big = sorted(out.glob("demo-*-seed*.db"))
@@ -126,7 +126,7 @@ def _settings(folder: Path):
                    base_dir=folder, source="(bench)")
 
 
-def _config(work: Path, database: Path) -> Path:
+def station_config(work: Path, database: Path) -> Path:
     config = work / "station.toml"
     config.write_text(
         '[station]\ncommunity = "示范社区"\ncommunity_code = "BENCH"\n\n'

@@ -12,26 +12,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reports import (
-    month_workbook,
-    pdf_household,
-    pdf_monthly,
-    pdf_person,
-    pdf_receipt,
-    pdf_visits,
-    printer,
+from reports import printer
+from reports.pdf import (
+    household as pdf_household,
 )
-from reports.fonts import cjk_font
+from reports.pdf import (
+    monthly as pdf_monthly,
+)
+from reports.pdf import (
+    person as pdf_person,
+)
+from reports.pdf import (
+    receipt as pdf_receipt,
+)
+from reports.pdf import (
+    visits as pdf_visits,
+)
+from reports.pdf.fonts import cjk_font
+from reports.workbooks import month as month_workbook
 from station.output_files import check_output, default_output, write_output
 from station.printing.records import (
     HouseholdForm,
     Letterhead,
+    MonthReport,
     PersonFile,
     RequestReceipt,
     VisitSheet,
 )
 from station.settings import Settings
-from station.stats.month_records import MonthReport
 
 
 @dataclass(frozen=True)

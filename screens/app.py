@@ -18,14 +18,14 @@ from textual.screen import Screen
 
 from screens.commands import station_commands
 from screens.database_handle import DatabaseHandle
-from screens.dialogs import MessageDialog
 from screens.gateway import Gateway
 from screens.i18n import Catalogue
-from screens.idle import IdleWatch
 from screens.keys import bindings, key_display, translate_bindings, unknown_keymap_ids
-from screens.login import LoginScreen
 from screens.no_screenshots import NoScreenshots
-from screens.unsaved import leave_forms
+from screens.session.idle import IdleWatch
+from screens.session.login import LoginScreen
+from screens.widgets.dialogs import MessageDialog
+from screens.widgets.unsaved import leave_forms
 from station.accounts.records import LoginResult, UserRecord
 from station.actor import Actor
 from station.errors import StationError
@@ -86,7 +86,7 @@ class StationApp(NoScreenshots, App[None]):
         return has_users(self.database.get())
 
     def _first_run_if_empty(self, any_user: bool) -> None:
-        from screens.first_run import FirstRunScreen
+        from screens.session.first_run import FirstRunScreen
 
         if not any_user and self.login is None:
             self.call_next(self._show_only, FirstRunScreen())
@@ -115,32 +115,32 @@ class StationApp(NoScreenshots, App[None]):
         self._go(DashboardScreen)
 
     def action_go_ledger(self) -> None:
-        from screens.ledger import LedgerScreen
+        from screens.ledger.screen import LedgerScreen
 
         self._go(LedgerScreen)
 
     def action_go_registers(self) -> None:
-        from screens.registers import RegistersScreen
+        from screens.registers.screen import RegistersScreen
 
         self._go(RegistersScreen)
 
     def action_go_visits(self) -> None:
-        from screens.visits import VisitsScreen
+        from screens.visits.screen import VisitsScreen
 
         self._go(VisitsScreen)
 
     def action_go_requests(self) -> None:
-        from screens.requests import RequestsScreen
+        from screens.requests.screen import RequestsScreen
 
         self._go(RequestsScreen)
 
     def action_go_reports(self) -> None:
-        from screens.reports import ReportsScreen
+        from screens.reporting.screen import ReportsScreen
 
         self._go(ReportsScreen)
 
     def action_go_import(self) -> None:
-        from screens.import_screen import ImportScreen
+        from screens.imports.screen import ImportScreen
 
         self._go(ImportScreen)
 
@@ -157,7 +157,7 @@ class StationApp(NoScreenshots, App[None]):
             await self.push_screen(screen)
 
     def action_lock(self) -> None:
-        from screens.lock import LockScreen
+        from screens.session.lock import LockScreen
 
         if self.login is None or self.locked:
             return

@@ -31,9 +31,9 @@ def _work_commands(app: StationApp) -> Iterator[SystemCommand]:
     if may("ledger.read"):
         yield _command(app, "open_household", partial(open_household, app))
     if may("visits.write"):
-        yield _command(app, "new_visit", partial(_push, app, "visit_form", "NewVisitScreen"))
+        yield _command(app, "new_visit", partial(_push, app, "visits.form", "NewVisitScreen"))
     if may("requests.receive"):
-        yield _command(app, "receive_request", partial(_push, app, "request_form", "ReceiveRequestScreen"))
+        yield _command(app, "receive_request", partial(_push, app, "requests.form", "ReceiveRequestScreen"))
     if may("reports.print") and callable(getattr(app.screen, "action_print", None)):
         yield _command(app, "print", app.screen.action_print)  # type: ignore[attr-defined]
 
@@ -73,14 +73,14 @@ def _push(app: StationApp, module: str, screen: str) -> None:
 
 def open_household(app: StationApp) -> None:
     """Find a resident by name, pinyin, ID or phone and open their household."""
-    from screens.person_picker import PickPersonDialog
+    from screens.widgets.person_picker import PickPersonDialog
 
     app.push_screen(PickPersonDialog(app.catalogue("commands.open_household"), active_only=False),
                     callback=partial(_open_hit, app))
 
 
 def _open_hit(app: StationApp, hit: SearchHit | None) -> None:
-    from screens.household_view import HouseholdScreen
+    from screens.ledger.household import HouseholdScreen
 
     if hit is None:
         return

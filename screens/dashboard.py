@@ -12,7 +12,7 @@ from textual.widgets import Sparkline, Static
 
 from screens.base import StationScreen
 from screens.keys import bindings
-from screens.widgets import TopBar, station_footer
+from screens.widgets.labels import TopBar, station_footer
 from station.stats.dashboard import dashboard
 from station.stats.dashboard_records import DashboardRecord, MonthCounts
 

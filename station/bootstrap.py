@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from station.accounts.records import UserRecord
+from station.accounts.users import create_first_admin
 from station.actor import SYSTEM
 from station.audit_guard import repair_guards
 from station.backup.files import BackupFile, backup_folder, made_on, prune_backups
@@ -89,3 +91,9 @@ def back_up_once_a_day(database: Database) -> BackupFile | None:
     except (StationError, OSError) as error:
         log.warning("每日自动备份失败(程序照常运行,请检查备份目录和磁盘空间):%s", error)
         return None
+
+
+def create_admin(uow: UnitOfWork, username: str, display_name: str, password: str) -> UserRecord:
+    """The first administrator, in this station's community (created from station.toml if new)."""
+    community_id = ensure_community(uow, uow.settings).id
+    return create_first_admin(uow, username, display_name, password, community_id)

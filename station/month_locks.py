@@ -17,6 +17,7 @@ refused: they fix the ledger, and the printed report stays the record of what wa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -25,11 +26,21 @@ from models import MonthLock
 from station import audit
 from station.errors import NotFound, PermissionDenied, ValidationError
 from station.permissions import require
-from station.stats.month_records import MonthLockRecord
 from station.text_rules import free_text
 from station.uow import UnitOfWork
 
 MAX_UNLOCK_REASON = 500  # it goes to the audit log's detail, VARCHAR(1000)
+
+
+@dataclass(frozen=True)
+class MonthLockRecord:
+    """A locked month: which community's, who locked it and when."""
+
+    community_id: int
+    year: int
+    month: int
+    locked_at: datetime
+    locked_by: str
 
 
 def refuse_if_locked(uow: UnitOfWork, community_id: int, day: date | datetime | None,

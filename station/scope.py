@@ -24,6 +24,15 @@ def grid_clause(actor: Actor, column: Any) -> ColumnElement[bool]:
     return true() if actor.grid_ids is None else column.in_(sorted(actor.grid_ids))
 
 
+def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,
+                     grid_id: int | None = None) -> list[ColumnElement[bool]]:
+    """The actor's community and grids, narrowed to one grid when asked."""
+    conditions = [community_clause(uow.actor, community_column), grid_clause(uow.actor, grid_column)]
+    if grid_id is not None:
+        conditions.append(grid_column == grid_id)
+    return conditions
+
+
 def check_visible(actor: Actor, community_id: int | None, grid_id: int | None, what: str) -> None:
     """Refuse a row outside the actor's scope as if it did not exist (no existence leak)."""
     if actor.community_id is not None and community_id != actor.community_id:

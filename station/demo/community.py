@@ -37,8 +37,10 @@ from models import (
 )
 from station import audit
 from station.actor import SYSTEM
+from station.bulk.ids import first_ids, sync_sequences
+from station.bulk.indexes import bulk_pragmas
+from station.bulk.inserts import insert_rows
 from station.db import Database, refresh_statistics
-from station.demo.bulk import bulk_pragmas, first_ids, insert_rows, sync_sequences
 from station.demo.ledger import LedgerMaker
 from station.demo.names import NamePicker
 from station.demo.people import UniqueNumbers

@@ -19,7 +19,6 @@ from station.exports.common import (
     blank,
     count_rows,
     free_text,
-    in_scope,
     mask_id_cell,
     mask_phone_cell,
     stream,
@@ -28,6 +27,7 @@ from station.registers.entries import list_entries
 from station.registers.records import RegisterEntryRecord
 from station.requests.queries import list_requests
 from station.requests.records import RequestRecord
+from station.scope import scope_conditions
 from station.uow import UnitOfWork
 from station.visits.log import VISIT_KINDS
 
@@ -104,6 +104,6 @@ def _visit_query(uow: UnitOfWork, grid_id: int | None) -> Select:
         .outerjoin(Household, Household.id == Visit.household_id)
         .outerjoin(Person, Person.id == Visit.person_id)
         .join(User, User.id == Visit.worker_id)
-        .where(*in_scope(uow, Visit.community_id, Visit.grid_id, grid_id))
+        .where(*scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .order_by(day.desc(), Visit.id.desc())
     )

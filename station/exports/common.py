@@ -6,12 +6,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 
 from station.idcard import mask_id
 from station.masking import mask_optional
 from station.phone import mask_phone
-from station.scope import community_clause, grid_clause
 from station.uow import UnitOfWork
 
 _BATCH = 2000
@@ -24,15 +23,6 @@ class ExportRows:
     headers: tuple[str, ...]
     count: int
     rows: Iterable[tuple[Any, ...]]
-
-
-def in_scope(uow: UnitOfWork, community_column: Any, grid_column: Any,
-             grid_id: int | None) -> list[ColumnElement[bool]]:
-    """The actor's community and grids, narrowed to one grid when asked."""
-    conditions = [community_clause(uow.actor, community_column), grid_clause(uow.actor, grid_column)]
-    if grid_id is not None:
-        conditions.append(grid_column == grid_id)
-    return conditions
 
 
 def count_rows(uow: UnitOfWork, query: Select) -> int:

@@ -31,13 +31,13 @@ from station.exports.common import (
     blank,
     count_rows,
     free_text,
-    in_scope,
     mask_id_cell,
     mask_phone_cell,
     stream,
 )
 from station.idcard import age_on
-from station.imports.records import LEDGER_COLUMNS
+from station.ledger.columns import LEDGER_COLUMNS
+from station.scope import scope_conditions
 from station.uow import UnitOfWork
 
 PERSON_HEADERS = tuple(LEDGER_COLUMNS.values())
@@ -93,7 +93,7 @@ def _person_query(uow: UnitOfWork, grid_id: int | None) -> Select:
         .join(Grid, Grid.id == Household.grid_id)
         .outerjoin(Building, Building.id == Household.building_id)
         .outerjoin(Unit, Unit.id == Household.unit_id)
-        .where(*in_scope(uow, Household.community_id, Household.grid_id, grid_id))
+        .where(*scope_conditions(uow, Household.community_id, Household.grid_id, grid_id))
         .order_by(Grid.code, Household.number, Membership.relation != HEAD, Membership.relation,
                   Person.birth_date, Person.id)
     )
@@ -135,7 +135,7 @@ def _household_query(uow: UnitOfWork, grid_id: int | None) -> Select:
         .outerjoin(Unit, Unit.id == Household.unit_id)
         .outerjoin(members, members.c.household_id == Household.id)
         .outerjoin(head, head.c.household_id == Household.id)
-        .where(*in_scope(uow, Household.community_id, Household.grid_id, grid_id))
+        .where(*scope_conditions(uow, Household.community_id, Household.grid_id, grid_id))
         .order_by(Grid.code, Household.number, Household.id)
     )
 

@@ -3,7 +3,7 @@
 `export_table` checks permissions and scope, counts the rows and writes the audit entry (kind,
 count, masked or not, reason) before any row is read, so an export is on record even if writing
 the file fails half-way. The rows stream from the database: read them inside the same unit of
-work (reports.xlsx_export writes them).
+work (reports.workbooks.export writes them).
 """
 
 from __future__ import annotations

@@ -13,12 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 from station import codes
+from station.dates import NotADay, parse_day
 from station.errors import ValidationError
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug is folded into that epoch).
 EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_RANGE = range(1, 80_000)  # 1900-01-01 … 2118: anything else is not a date serial
-_DATE_TEXT = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_MIDNIGHT = re.compile(r"\s*00:00(:00)?(\.0+)?$")
 _DATE_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
 # Excel keeps 15 significant digits: an ID longer than that cannot survive being a number.
 _EXACT_DIGITS = 15
@@ -134,14 +135,14 @@ def _number_date(value: float, field: str, label: str) -> date:
 
 
 def _text_date(raw: str, field: str, label: str) -> date:
-    compact = "".join(raw.split())
-    match = _DATE_TEXT.fullmatch(compact) or _DATE_DIGITS.fullmatch(compact)
-    if match is None:
-        # A date written with a time (2020-01-05 00:00:00) is still that date.
-        match = _DATE_TEXT.match(compact) if "00:00" in compact else None
-    if match is None:
-        raise ValidationError(f"{label}“{raw}”无法识别，请写成 2020-01-05 的形式", field=field)
+    # A date written with a time (2020-01-05 00:00:00) is still that date.
+    typed = "".join(_MIDNIGHT.sub("", raw.strip()).split())
     try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
+        day = parse_day(typed)
+    except NotADay:
+        day = None
     except ValueError:
         raise ValidationError(f"{label}“{raw}”不存在", field=field) from None
+    if day is None:
+        raise ValidationError(f"{label}“{raw}”无法识别，请写成 2020-01-05 的形式", field=field)
+    return day

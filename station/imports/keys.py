@@ -3,7 +3,7 @@
 Keys come from search_keys.person_keys / address_keys, computed once per distinct name and home
 as demo_ledger does; only the ID and phone keys are a person's own. A person's keys travel as one
 (person_id, grid_id, [keys]) row: a large ledger has over a million keys, and the bulk writer
-fans them out in SQL (see import_bulk.background_inserts).
+fans them out in SQL (see station.bulk.background).
 """
 
 from __future__ import annotations

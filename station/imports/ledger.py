@@ -1,4 +1,4 @@
-"""Import a ledger (rows read from a workbook by reports.ledger_reader) all or nothing.
+"""Import a ledger (rows read from a workbook by reports.excel_import.reader) all or nothing.
 
 `run_import` checks every row (see import_rows, import_households, import_upsert for the rules),
 and writes only when no row is refused: in one transaction, in bulk, audited as "import". A dry

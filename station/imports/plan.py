@@ -30,7 +30,6 @@ from station.imports.places import (
     place_errors,
 )
 from station.imports.records import (
-    IMPORT_COLUMNS,
     IMPORT_MODES,
     REQUIRED_COLUMNS,
     ImportCounts,
@@ -39,6 +38,7 @@ from station.imports.records import (
 )
 from station.imports.rows import CleanRow, RowCleaner
 from station.imports.upsert import UpsertMatch, match_upsert
+from station.ledger.columns import IMPORT_COLUMNS
 from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 

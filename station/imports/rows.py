@@ -24,9 +24,10 @@ from station.imports.cells import (
     sex_code,
     text,
 )
-from station.imports.records import STATUS_COLUMNS, LedgerSource, RowError, SourceRow
+from station.imports.records import LedgerSource, RowError, SourceRow
 from station.imports.status import Departure, departure
-from station.ledger.records import PersonDraft
+from station.ledger.columns import STATUS_COLUMNS
+from station.residents.records import PersonDraft
 from station.residents.rules import clean_person
 from station.text_rules import limit_of, text_for, visible
 

@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from models import Household, Membership, Person, SearchEntry
+from station.bulk.background import background_inserts
+from station.bulk.ids import hold_write_lock, reserve_ids, reserve_numbers
+from station.bulk.indexes import bulk_pragmas, indexes_built_after
+from station.bulk.inserts import insert_rows
 from station.codes import HEAD
-from station.demo.bulk import bulk_pragmas, insert_rows
-from station.imports.bulk import background_inserts, indexes_built_after
 from station.imports.existing import existing_numbers
 from station.imports.households import HouseholdGroup
-from station.imports.ids import hold_write_lock, reserve_ids, reserve_numbers
 from station.imports.keys import KEY_COLUMNS, Home, KeyMaker
 from station.imports.place_write import PlaceIds, create_places
 from station.imports.plan import ImportPlan, PlannedWork, Progress

@@ -10,7 +10,7 @@ from station.codes import HEAD, relation_code
 from station.errors import ValidationError
 from station.ledger.households import membership_person
 from station.ledger.queries import get_person, household_record
-from station.ledger.records import PersonDraft, PersonRecord, SaveResult
+from station.ledger.records import SaveResult
 from station.permissions import require
 from station.registers.entries import close_entries_for_person
 from station.residents.loading import (
@@ -21,6 +21,7 @@ from station.residents.loading import (
 )
 from station.residents.memberships import check_on_date, check_one_head, join, leave, touch
 from station.residents.people import insert_person, refuse_duplicate_id, same_name_warning
+from station.residents.records import PersonDraft, PersonRecord
 from station.residents.rules import clean_person
 from station.search import lookup as search
 from station.text_rules import text_for

@@ -7,9 +7,10 @@ from sqlalchemy import select
 from models import Building, Grid, Household, Membership, Person, Unit
 from station.errors import NotFound
 from station.idcard import age_on
-from station.ledger.records import HouseholdRecord, PersonRecord
+from station.ledger.records import HouseholdRecord
 from station.permissions import require
 from station.residents.loading import current_membership, load_household, load_person
+from station.residents.records import PersonRecord
 from station.uow import UnitOfWork
 
 

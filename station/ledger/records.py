@@ -5,28 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-
-@dataclass(frozen=True)
-class PersonDraft:
-    """What a clerk types for one person; sex and birth date may be left empty (taken from the ID)."""
-
-    name: str
-    id_number: str
-    relation: str = ""  # relation to head (code, name or synonym); "" where not in a household
-    ethnicity: str = "01"
-    phone: str = ""
-    sex: str = ""
-    birth_date: date | None = None
-    id_type: str = "resident"  # resident | passport | other (境外人员)
-    population_type: str = "registered"
-    residence_state: str = "both"
-    registered_address: str = ""
-    political_status: str = ""
-    marital_status: str = ""
-    education: str = ""
-    employment: str = ""
-    moved_in_on: date | None = None
-    notes: str = ""
+from station.residents.records import PersonDraft, PersonRecord, Warning
 
 
 @dataclass(frozen=True)
@@ -44,35 +23,6 @@ class HouseholdDraft:
     phone: str = ""
     notes: str = ""
     registered_on: date | None = None
-
-
-@dataclass(frozen=True)
-class PersonRecord:
-    id: int
-    community_id: int
-    name: str
-    id_type: str
-    id_number: str
-    sex: str
-    birth_date: date
-    age: int
-    ethnicity: str
-    phone: str
-    population_type: str
-    residence_state: str
-    registered_address: str
-    political_status: str
-    marital_status: str
-    education: str
-    employment: str
-    moved_in_on: date | None
-    moved_out_on: date | None
-    deceased_on: date | None
-    notes: str
-    version: int
-    household_id: int | None = None
-    relation: str = ""
-    registered_household_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,15 +48,6 @@ class HouseholdRecord:
     @property
     def head(self) -> PersonRecord | None:
         return next((m for m in self.members if m.relation == "02"), None)
-
-
-@dataclass(frozen=True)
-class Warning:
-    """Something worth a second look that does not stop the save (e.g. same name + birth date)."""
-
-    field: str
-    message: str
-    person_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from models import Community
 from station import codes
 from station.errors import NotFound
 from station.idcard import mask_id
-from station.ledger.records import PersonRecord
 from station.masking import mask_text
 from station.phone import mask_phone
 from station.printing.records import Letterhead, MemberLine, RegisterLine
 from station.registers.records import RegisterEntryRecord
+from station.residents.records import PersonRecord
 from station.uow import UnitOfWork
 
 ATTRIBUTE_LABELS = {

@@ -18,7 +18,7 @@ from station import audit, codes
 from station.errors import NotFound, ValidationError
 from station.idcard import mask_id
 from station.ledger.queries import find_household, get_household, get_person
-from station.ledger.records import HouseholdRecord, PersonRecord
+from station.ledger.records import HouseholdRecord
 from station.masking import mask_text
 from station.permissions import require
 from station.phone import mask_phone
@@ -28,6 +28,7 @@ from station.printing.visits import find_worker, visit_lines
 from station.registers.entries import entries_for_person
 from station.registers.queries import entry_records
 from station.requests.queries import get_request
+from station.residents.records import PersonRecord
 from station.uow import UnitOfWork
 from station.visits.log import list_visits, visits_for_household
 

@@ -8,11 +8,11 @@ from station.month_locks import month_lock
 from station.permissions import ROLES, require
 from station.places.directory import find_grid
 from station.printing.common import letterhead
+from station.printing.records import MonthReport
 from station.requests.rules import SATISFACTIONS
 from station.stats.breakdowns import daily_counts, grid_rows
 from station.stats.checks import month_checks
 from station.stats.figures import month_figures
-from station.stats.month_records import MonthReport
 from station.uow import UnitOfWork
 from station.visits.log import VISIT_KINDS
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from station.month_locks import MonthLockRecord
+from station.stats.month_records import DailyCounts, GridMonthRow, MonthChecks
+from station.stats.records import MonthFigures
 
 
 @dataclass(frozen=True)
@@ -140,3 +144,21 @@ class RequestReceipt:
     contact_phone: str  # masked
     grid_name: str
     received_by: str
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    """Everything the monthly report prints, code names resolved."""
+
+    letterhead: Letterhead
+    scope_name: str  # the community's name, or the grid's
+    grid_code: str  # "" for the whole community
+    figures: MonthFigures
+    grids: tuple[GridMonthRow, ...]  # empty for one grid's report
+    daily: DailyCounts
+    checks: MonthChecks
+    lock: MonthLockRecord | None
+    population_names: dict[str, str] = field(default_factory=dict)
+    visit_kind_names: dict[str, str] = field(default_factory=dict)
+    satisfaction_names: dict[str, str] = field(default_factory=dict)
+    role_names: dict[str, str] = field(default_factory=dict)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models import Person
 from station.errors import DuplicateError
 from station.idcard import mask_id
-from station.ledger.records import Warning
+from station.residents.records import Warning
 from station.residents.rules import CleanPerson
 from station.uow import UnitOfWork
 

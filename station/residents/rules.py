@@ -10,8 +10,8 @@ from typing import Any
 from station import codes
 from station.errors import ValidationError
 from station.idcard import normalize_id, parse_id
-from station.ledger.records import PersonDraft
 from station.phone import parse_phone
+from station.residents.records import PersonDraft
 from station.text_rules import text_for
 
 ID_TYPES = {"resident": "居民身份证", "passport": "护照", "other": "其他证件"}

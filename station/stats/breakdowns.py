@@ -13,8 +13,8 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 
 from models import Grid, Household, Membership, RegisterEntry, ResidentRequest, Visit
 from station.permissions import require
-from station.scope import community_clause, grid_clause
-from station.stats.figures import Period, covered, home_grid, residents_at_end, scope_conditions
+from station.scope import community_clause, grid_clause, scope_conditions
+from station.stats.figures import Period, covered, home_grid, residents_at_end
 from station.stats.month_records import DailyCounts, GridMonthRow
 from station.uow import UnitOfWork
 

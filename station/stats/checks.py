@@ -30,8 +30,8 @@ from models import (
 )
 from station.codes import HEAD
 from station.permissions import require
-from station.scope import community_clause
-from station.stats.figures import Period, residents_at_end, scope_conditions
+from station.scope import community_clause, scope_conditions
+from station.stats.figures import Period, residents_at_end
 from station.stats.month_records import HeadlessLine, MonthChecks, OverdueLine, UnvisitedLine
 from station.uow import UnitOfWork
 

@@ -48,7 +48,7 @@ from station.codes import HEAD, POPULATION_TYPES
 from station.errors import NotFound, ValidationError
 from station.permissions import require
 from station.requests.workflow import SATISFACTIONS, STATES
-from station.scope import community_clause, grid_clause
+from station.scope import community_clause, grid_clause, scope_conditions
 from station.stats.records import (
     AGE_BANDS,
     MonthFigures,
@@ -109,15 +109,6 @@ class Period:
 
 
 # --- scope ----------------------------------------------------------------------------------
-
-
-def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,
-           grid_id: int | None = None) -> list[Any]:
-    """The actor's community and grids, narrowed to one grid when asked."""
-    conditions = [community_clause(uow.actor, community_column), grid_clause(uow.actor, grid_column)]
-    if grid_id is not None:
-        conditions.append(grid_column == grid_id)
-    return conditions
 
 
 def _grid_scoped(uow: UnitOfWork, grid_id: int | None) -> bool:

@@ -1,21 +1,9 @@
-"""Plain records for the monthly report: per-grid and per-day breakdowns, checks, locks."""
+"""Plain records for the month's figures: per-grid and per-day breakdowns, and the checks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-
-from station.printing.records import Letterhead
-from station.stats.records import MonthFigures
-
-
-@dataclass(frozen=True)
-class MonthLockRecord:
-    community_id: int
-    year: int
-    month: int
-    locked_at: datetime
-    locked_by: str
 
 
 @dataclass(frozen=True)
@@ -96,21 +84,3 @@ class MonthChecks:
     headless_total: int
     overdue: tuple[OverdueLine, ...]
     overdue_total: int
-
-
-@dataclass(frozen=True)
-class MonthReport:
-    """Everything the monthly report prints, code names resolved."""
-
-    letterhead: Letterhead
-    scope_name: str  # the community's name, or the grid's
-    grid_code: str  # "" for the whole community
-    figures: MonthFigures
-    grids: tuple[GridMonthRow, ...]  # empty for one grid's report
-    daily: DailyCounts
-    checks: MonthChecks
-    lock: MonthLockRecord | None
-    population_names: dict[str, str] = field(default_factory=dict)
-    visit_kind_names: dict[str, str] = field(default_factory=dict)
-    satisfaction_names: dict[str, str] = field(default_factory=dict)
-    role_names: dict[str, str] = field(default_factory=dict)

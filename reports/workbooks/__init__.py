@@ -1,0 +1,1 @@
+"""Workbooks written for people (openpyxl and a streaming writer): exports, the monthly figures, the import template."""

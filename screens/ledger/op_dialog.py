@@ -1,0 +1,163 @@
+"""The base of the household operation dialogs: a small form; Ctrl+S asks for a confirmation that
+says what will happen, then the service runs with the versions the clerk saw.
+
+A refusal keeps the form open with the Chinese message (nothing was saved); a stale version closes
+it so the household file reloads; a duplicate ID offers to open the existing person's household.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label
+
+from screens.keys import bindings
+from screens.widgets.dialogs import ConfirmDialog, FormDialog
+from screens.widgets.labels import FormError
+from station.dates import parse_day
+from station.errors import ConflictError, DuplicateError, StationError, ValidationError
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One service call the clerk is asked to confirm."""
+
+    summary: str
+    service: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    notice: str = ""
+    # The household to show afterwards when it is not the current one (a merge into the other).
+    show_household: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the household file does after a dialog closed."""
+
+    notice: str = ""
+    show_household: int | None = None
+    open_person: int | None = None  # a duplicate ID: open the existing person's household
+    stale: StationError | None = None  # someone saved first: show the message and reload
+
+
+class OperationDialog(FormDialog[Outcome | None]):
+    """Subclasses compose their fields in `compose_form` and build the `operation()` from them."""
+
+    SUBMIT_BUTTON = "save"
+
+    # The dialog look plus the forms' (a subclass's CSS_PATH replaces its base's).
+    CSS_PATH = ["../widgets/dialogs.tcss", "operations.tcss"]  # type: ignore[assignment]
+    BINDINGS = bindings("form.save")
+    HELP_TOPIC: ClassVar[str] = "household_ops"
+
+    def __init__(self) -> None:
+        super().__init__("", "", kind="form")
+        self.pending: Operation | None = None
+
+    def heading(self, title: str, message: str) -> None:
+        """The box title and the line under it (subclasses set them once their record is known)."""
+        self.title_text, self.message = title, message
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_form()
+        yield FormError(id="op-error")
+
+    def compose_form(self) -> ComposeResult:
+        yield from ()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button(self.t("household_ops.save"), id="save", variant="primary")
+        yield Button(self.t("dialog.cancel"), id="cancel")
+
+    def operation(self) -> Operation:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        first = next((widget for widget in self.query("Input, Select, Checkbox, RadioSet, OptionList")
+                      if widget.focusable), None)
+        if first is not None:
+            first.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves on; on the last field it reaches the save button."""
+        event.stop()
+        self.focus_next()
+
+    def submit(self) -> None:
+        self.query_one(FormError).clear()
+        try:
+            self.pending = self.operation()
+        except StationError as error:
+            self.query_one(FormError).show(error.message)
+            return
+        question = ConfirmDialog(self.t("household_ops.confirm_title"), self.pending.summary)
+        self.app.push_screen(question, callback=self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        operation = self.pending
+        if yes and operation is not None:
+            self.call(operation.service, *operation.args, on_done=self._done, on_error=self.refused,
+                      **operation.kwargs)
+
+    def _done(self, result: object) -> None:
+        operation = self.pending
+        assert operation is not None
+        self.dismiss(Outcome(self.notice_for(result), show_household=operation.show_household))
+
+    def notice_for(self, result: object) -> str:
+        """What the clerk is told once the service saved (a split names the new household)."""
+        return self.pending.notice if self.pending else ""
+
+    def refused(self, error: StationError) -> None:
+        if isinstance(error, ConflictError):
+            self.dismiss(Outcome(stale=error))
+            return
+        self.query_one(FormError).show(error.message)
+        if isinstance(error, DuplicateError) and error.existing_id is not None:
+            existing = error.existing_id
+            question = ConfirmDialog(error.title, self.t("household_form.duplicate_open", message=error.message))
+            self.app.push_screen(question, callback=lambda yes: self._open_existing(existing, yes))
+
+    def _open_existing(self, person_id: int, yes: bool | None) -> None:
+        if yes:
+            self.dismiss(Outcome(open_person=person_id))
+
+    # --- reading the fields ------------------------------------------------------------------
+
+    def text(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def day(self, field_id: str) -> date:
+        """A date field as a clerk types it (station.dates); empty means today."""
+        raw = self.text(field_id)
+        today = self.station.database.now().date()
+        try:
+            return parse_day(raw, today) or today
+        except ValueError:
+            raise ValidationError(self.t("household_ops.bad_date", value=raw), field=field_id) from None
+
+    def today_text(self) -> str:
+        return self.station.database.now().date().isoformat()
+
+
+def form_grid(*pairs: tuple[str, Widget], classes: str = "op-form") -> Grid:
+    """Label and field side by side, two pairs a row (the rows are one line high)."""
+    children: list[Widget] = []
+    for label, widget in pairs:
+        children.extend((Label(label, classes="op-label", markup=False), widget))
+    return Grid(*children, classes=classes)
+
+
+def field_input(field_id: str, value: str = "", placeholder: str = "", **kwargs: Any) -> Input:
+    return Input(value, placeholder=placeholder, id=field_id, compact=True, **kwargs)
+
+
+def joined(parts: Iterable[str], separator: str = "、") -> str:
+    return separator.join(part for part in parts if part)

@@ -1,0 +1,1 @@
+"""Reports (报表): the monthly report, blank forms and month locks."""

@@ -1,0 +1,125 @@
+"""The service log's filter row: worker, grid, type and a date range; tells the screen what changed.
+
+Selects apply at once; a date applies on Enter or when the field is left, so half-typed dates
+never reach the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Select
+
+from screens.base import Localized
+from station.dates import parse_day
+from station.places.records import GridRecord
+from station.visits.log import VISIT_KINDS
+from station.visits.view_records import WorkerOption
+
+DATE_FIELDS = ("filter-from", "filter-to")
+
+
+@dataclass(frozen=True)
+class VisitCriteria:
+    """What the list shows; None means any."""
+
+    worker_id: int | None = None
+    grid_id: int | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class VisitFilters(Localized, Horizontal):
+    """Selects and date fields; posts Changed with new criteria, or Invalid with a message."""
+
+    @dataclass
+    class Changed(Message):
+        criteria: VisitCriteria
+
+    @dataclass
+    class Invalid(Message):
+        message: str
+
+    def __init__(self, today: date, *, id: str | None = None):  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.today = today
+        self.criteria = VisitCriteria()
+
+    def compose(self) -> ComposeResult:
+        yield Select[int]([], prompt=self.t("visits.all_workers"), id="filter-worker", compact=True)
+        yield Select[int]([], prompt=self.t("visits.all_grids"), id="filter-grid", compact=True)
+        yield Select[str]([(name, kind) for kind, name in VISIT_KINDS.items()],
+                          prompt=self.t("visits.all_kinds"), id="filter-kind", compact=True)
+        yield Input(placeholder=self.t("visits.date_from"), id="filter-from", max_length=10, compact=True)
+        yield Input(placeholder=self.t("visits.date_to"), id="filter-to", max_length=10, compact=True)
+
+    def set_workers(self, workers: list[WorkerOption]) -> None:
+        options = [(_worker_label(self, worker), worker.id) for worker in workers]
+        self.query_one("#filter-worker", Select).set_options(options)
+
+    def set_grids(self, grids: list[GridRecord]) -> None:
+        self.query_one("#filter-grid", Select).set_options([(grid.name, grid.id) for grid in grids])
+
+    def focus_first(self) -> None:
+        self.query_one("#filter-worker", Select).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.apply()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.apply():
+            self.screen.focus_next()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self.apply()
+
+    def apply(self) -> bool:
+        """Read the fields; post Changed when the criteria differ, Invalid for a bad date."""
+        try:
+            criteria = self.read()
+        except ValueError as error:
+            self.post_message(self.Invalid(str(error)))
+            return False
+        if criteria != self.criteria:
+            self.criteria = criteria
+            self.post_message(self.Changed(criteria))
+        return True
+
+    def read(self) -> VisitCriteria:
+        date_from, date_to = (self._day(field) for field in DATE_FIELDS)
+        if date_from and date_to and date_from > date_to:
+            raise ValueError(self.t("visits.from_after_to"))
+        kind = _chosen(self.query_one("#filter-kind", Select))
+        return VisitCriteria(worker_id=_chosen_id(self.query_one("#filter-worker", Select)),
+                             grid_id=_chosen_id(self.query_one("#filter-grid", Select)),
+                             kind=str(kind) if kind is not None else None,
+                             date_from=date_from, date_to=date_to)
+
+    def _day(self, field: str) -> date | None:
+        try:
+            return parse_day(self.query_one(f"#{field}", Input).value, self.today)
+        except ValueError:
+            label = self.t("visits.date_from") if field == "filter-from" else self.t("visits.date_to")
+            raise ValueError(self.t("visits.bad_date", field=label)) from None
+
+
+def _chosen(select: Select[Any]) -> object | None:
+    return None if select.is_blank() else select.value
+
+
+def _chosen_id(select: Select[Any]) -> int | None:
+    value = _chosen(select)
+    return value if isinstance(value, int) else None
+
+
+def _worker_label(owner: Localized, worker: WorkerOption) -> str:
+    return owner.t("visits.disabled_worker", name=worker.display_name) if worker.disabled \
+        else worker.display_name

@@ -1,0 +1,93 @@
+"""Find a resident for a form (a visit, a request, a register entry): type, pick, Enter."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from screens.base import StationModal
+from screens.keys import bindings
+from screens.widgets.tables import FittedTable
+from station.idcard import mask_id
+from station.search.lookup import search
+from station.search.records import SearchHit
+
+PICK_LIMIT = 30
+DEBOUNCE_SECONDS = 0.03
+
+
+class PickPersonDialog(StationModal[SearchHit | None]):
+    """Search as in the ledger; Enter on a row answers that person, Esc answers None.
+
+    `active_only` hides people who moved out or died (one does not visit them).
+    """
+
+    CSS_PATH = "person_picker.tcss"
+    BINDINGS = bindings("dialog.close")
+    HELP_TOPIC: ClassVar[str] = "picker"
+
+    def __init__(self, title: str = "", *, query: str = "", active_only: bool = True):
+        super().__init__()
+        self.title_text = title
+        self.initial = query
+        self.active_only = active_only
+        self.hits: list[SearchHit] = []
+        self.generation = 0
+        self.pending: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box", classes="picker") as box:
+            box.border_title = self.title_text or self.t("picker.title")
+            yield Input(self.initial, placeholder=self.t("picker.placeholder"), id="pick-search")
+            yield Static(self.t("picker.hint"), id="pick-note", markup=False)
+            yield FittedTable(id="pick-hits", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in ("name", "id_number", "household", "address", "grid"):
+            table.add_column(self.t(f"picker.col_{column}"), key=column)
+        self.query_one(Input).focus()
+        if self.initial:
+            self._search(self.initial)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.pending is not None:
+            self.pending.stop()
+        self.pending = self.set_timer(DEBOUNCE_SECONDS, partial(self._search, event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if len(self.hits) == 1:
+            self.dismiss(self.hits[0])
+        elif self.hits:
+            self.query_one(DataTable).focus()
+
+    def _search(self, query: str) -> None:
+        self.generation += 1
+        self.call(search, query, limit=PICK_LIMIT, include_inactive=not self.active_only,
+                  on_done=partial(self._show, self.generation))
+
+    def _show(self, generation: int, hits: list[SearchHit]) -> None:
+        if generation != self.generation:
+            return
+        self.hits = hits
+        table = self.query_one(DataTable)
+        table.clear()
+        for hit in hits:
+            table.add_row(hit.name, mask_id(hit.id_number), hit.household_number or "—", hit.address,
+                          hit.grid_name, key=str(hit.person_id))
+        note = self.t("picker.found", count=len(hits)) if hits else self.t("picker.none")
+        self.query_one("#pick-note", Static).update(note)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(self.hits[event.cursor_row])
+
+    def action_close(self) -> None:
+        self.dismiss(None)

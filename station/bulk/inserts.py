@@ -1,0 +1,81 @@
+"""Chunked executemany: rows as dicts (each value through its column's bind processor) or as
+ready tuples, sent to a positional driver (sqlite3) without a parameter dict per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Date, DateTime, insert
+
+CHUNK_ROWS = 10_000
+
+
+def insert_rows(connection: Connection, model: Any, rows: list[dict[str, Any]]) -> int:
+    """executemany `rows` (all with the same keys) into the model's table, in chunks.
+
+    With a positional driver (sqlite3) the rows go to the driver as tuples, each value passed
+    through its column type's own bind processor, so they are stored exactly as SQLAlchemy would
+    store them without building a parameter dict per row; other drivers (psycopg) get the usual
+    executemany (PostgreSQL is not the bulk-loading target). Returns how many rows were written.
+    """
+    if not rows:
+        return 0
+    table = model.__table__
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
+    if not (compiled.positional and compiled.positiontup is not None):
+        return _executemany(connection, table, rows)
+    columns = tuple(compiled.positiontup)
+    for start in range(0, len(rows), CHUNK_ROWS):
+        chunk = rows[start : start + CHUNK_ROWS]
+        connection.exec_driver_sql(compiled.string, _tuples(connection, table, list(columns), chunk))
+    return len(rows)
+
+
+def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], rows: list[tuple]) -> int:
+    """executemany `rows` (tuples in `columns` order, values needing no conversion) into the table."""
+    if not rows:
+        return 0
+    table = model.__table__
+    compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
+    if not (compiled.positional and list(compiled.positiontup or ()) == list(columns)):
+        return _executemany(connection, table, [dict(zip(columns, row, strict=True)) for row in rows])
+    for start in range(0, len(rows), CHUNK_ROWS):
+        connection.exec_driver_sql(compiled.string, rows[start : start + CHUNK_ROWS])
+    return len(rows)
+
+
+def _executemany(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
+    """The usual executemany, in chunks (psycopg; PostgreSQL is not the bulk-loading target)."""
+    for start in range(0, len(rows), CHUNK_ROWS):
+        connection.execute(insert(table), rows[start : start + CHUNK_ROWS])
+    return len(rows)
+
+
+def _tuples(connection: Connection, table: Any, keys: list[str],
+            rows: list[dict[str, Any]]) -> list[Any]:
+    dialect = connection.dialect
+    getter = itemgetter(*keys)
+    processors = [_processor(table.c[key].type, dialect) for key in keys]
+    processed = [(index, processor) for index, processor in enumerate(processors) if processor is not None]
+    if not processed:
+        return [getter(row) for row in rows] if len(keys) > 1 else [(getter(row),) for row in rows]
+    values_list = []
+    for row in rows:
+        values = list(getter(row))
+        for index, processor in processed:
+            if values[index] is not None:
+                values[index] = processor(values[index])
+        values_list.append(tuple(values))
+    return values_list
+
+
+def _processor(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """The column type's bind processor; for dates remembered per value (they repeat a lot)."""
+    processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+    if processor is not None and isinstance(column_type, Date | DateTime):
+        return lru_cache(maxsize=1 << 16)(processor)
+    return processor
