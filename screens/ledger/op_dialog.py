@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from screens.keys import bindings
+from screens.widgets.dialog_box import DIALOGS_CSS
 from screens.widgets.dialogs import ConfirmDialog, FormDialog
 from screens.widgets.labels import FormError
 from station.dates import parse_day
@@ -53,7 +55,7 @@ class OperationDialog(FormDialog[Outcome | None]):
     SUBMIT_BUTTON = "save"
 
     # The dialog look plus the forms' (a subclass's CSS_PATH replaces its base's).
-    CSS_PATH = ["../widgets/dialogs.tcss", "operations.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [DIALOGS_CSS, str(Path(__file__).with_name("operations.tcss"))]  # type: ignore[assignment]
     BINDINGS = bindings("form.save")
     HELP_TOPIC: ClassVar[str] = "household_ops"
 

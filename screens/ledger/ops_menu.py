@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from screens.widgets.dialog_box import Dialog
+from screens.widgets.dialog_box import DIALOGS_CSS, Dialog
 
 
 class OperationsMenu(Dialog[str | None]):
     """Answers the chosen action's name (e.g. "add_member"), or None on Esc."""
 
-    CSS_PATH = ["../widgets/dialogs.tcss", "operations.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [DIALOGS_CSS, str(Path(__file__).with_name("operations.tcss"))]  # type: ignore[assignment]
 
     def __init__(self, title: str, message: str, items: list[tuple[str, str, str]]):
         """`items`: (action, what it does, its key as shown)."""

@@ -3,12 +3,14 @@ the entry has not changed since the list showed it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.widgets import Button, Input, Static
 
+from screens.widgets.dialog_box import DIALOGS_CSS
 from screens.widgets.dialogs import FormDialog
 from screens.widgets.labels import FormError
 from station.dates import try_day
@@ -22,7 +24,7 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
     """Answers the ended entry, or None when cancelled; refusals stay in the dialog."""
 
     # Both files: a screen loads only its own CSS_PATH, and this may be the first dialog shown.
-    CSS_PATH = ["../widgets/dialogs.tcss", "end.tcss"]  # type: ignore[assignment]
+    CSS_PATH = [DIALOGS_CSS, str(Path(__file__).with_name("end.tcss"))]  # type: ignore[assignment]
     HELP_TOPIC: ClassVar[str] = "register_end"
 
     def __init__(self, entry: RegisterEntryRecord):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
@@ -11,13 +12,17 @@ from textual.widgets import Button, Static
 from screens.base import StationModal
 from screens.keys import bindings
 
+DIALOGS_CSS = str(Path(__file__).with_name("dialogs.tcss"))
+
 R = TypeVar("R")
 
 
 class Dialog(StationModal[R]):
     """A bordered box with a title, a message, optional extra widgets and a row of buttons."""
 
-    CSS_PATH = "dialogs.tcss"
+    # Absolute: Textual resolves a relative CSS_PATH beside the subclass, and dialogs live in
+    # every feature folder.
+    CSS_PATH = DIALOGS_CSS
     BINDINGS = bindings("dialog.close")
     HELP_TOPIC: ClassVar[str] = "dialog"
 

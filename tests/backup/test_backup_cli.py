@@ -2,38 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-# Registers the commands unless cli.py already does (the lead wires cli_data.register).
-ENTRY = ("import sys, cli, cli_data; "
-         "'backup' in {c.name for c in cli.app.registered_commands} or cli_data.register(cli.app); "
-         "sys.argv[0] = 'station'; cli.main()")
-
-
-def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-           "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-c", ENTRY, *args], cwd=folder, input=stdin,
-                          capture_output=True, text=True, env=env, timeout=300)
-
-
-CONFIG = ('[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-          '[database]\nurl = "sqlite:///data/station.db"\n')
-
-
-def new_station(folder: Path, households: int = 0, config: str = CONFIG) -> Path:
-    """A station folder with its station.toml and, when asked, a demo community."""
-    (folder / "station.toml").write_text(config, encoding="utf-8")
-    if households:
-        created = station(folder, "demo", "-n", str(households))
-        assert created.returncode == 0, created.stderr
-    return folder
+from cli_station import station
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_backup_cli import CONFIG, new_station, station
+from cli_station import CONFIG, new_station, station
 from test_restore import reseal
 
 from station.backup.manifest import file_sha256, manifest_path

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_station import CONFIG, ENTRY, ROOT, new_station, station
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
-from test_backup_cli import CONFIG, ENTRY, ROOT, new_station, station
 
 from station.disk import file_lock
 from station.failures import explain

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from test_backup_cli import station
+from cli_station import station
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_backup_cli import new_station, station
+from cli_station import new_station, station
 
 from station.config import settings_from_dict
 from station.output_files import check_output, free_name, output_file, write_output

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import String, select
-from tests.factories import family, person
+from factories import family, person
 
 from models import Base, Household, Person
 from station.accounts import users

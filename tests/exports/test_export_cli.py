@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_station import station
 from openpyxl import load_workbook
-from test_backup_cli import station
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from tests.factories import family, make_id, person
+from factories import family, make_id, person
 
 from models import AuditEntry, Household, Membership, Person
 from station.errors import (

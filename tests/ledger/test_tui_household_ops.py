@@ -28,7 +28,7 @@ from screens.i18n import LANGUAGES, Catalogue
 from screens.ledger.household import HouseholdScreen
 from screens.ledger.member_dialogs import PERSON_CHOICES
 from screens.ledger.operations import MENU
-from screens.reporting import printing
+from screens.widgets import printing
 from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from station.accounts.users import set_password
 from station.actor import Actor

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 from register_fixtures import CLERK, register_town
-from screens.registers.screen.form import FIELD_LABELS, RegisterEntryForm
-from screens.registers.screen.table import COLUMNS
+from screens.registers.form import FIELD_LABELS, RegisterEntryForm
+from screens.registers.table import COLUMNS
 from sqlalchemy import select
 from textual.widgets import Input, Select
 from tui_support import app_for, drive, log_in, screen_name, settle, text_of, type_into
