@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from factories import family, person
 from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import String, select
-from factories import family, person
 
 from models import Base, Household, Person
 from station.accounts import users

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
 from factories import family, make_id, person
+from sqlalchemy import func, select
 
 from models import AuditEntry, Household, Membership, Person
 from station.errors import (

@@ -6,8 +6,6 @@ from datetime import date
 
 import pytest
 from register_fixtures import CLERK, register_town
-from screens.registers.form import FIELD_LABELS, RegisterEntryForm
-from screens.registers.table import COLUMNS
 from sqlalchemy import select
 from textual.widgets import Input, Select
 from tui_support import app_for, drive, log_in, screen_name, settle, text_of, type_into
@@ -16,6 +14,8 @@ import screens.registers.screen
 import screens.widgets.printing
 from models import AuditEntry
 from screens.i18n import LANGUAGES, Catalogue
+from screens.registers.form import FIELD_LABELS, RegisterEntryForm
+from screens.registers.table import COLUMNS
 from station.idcard import mask_id
 from station.registers import entries as needs
 from station.registers.views import register_page
