@@ -18,9 +18,10 @@ from textual.widgets import Input, Static
 
 from station.codes import relations, sexes
 from station.idcard import age_on, mask_id
-from station.ledger_pages import ledger_page, ledger_size
+from station.ledger_pages import ledger_page, ledger_totals
 from station.phone import mask_phone
 from station.records.search import SearchHit
+from station.records.stats import LedgerTotals
 from station.search import search
 
 from .base import StationScreen
@@ -70,14 +71,16 @@ class LedgerScreen(StationScreen):
 
     def show_whole_ledger(self) -> None:
         self.generation += 1
-        self.call(ledger_size, on_done=partial(self._ledger_sized, self.generation))
+        self.call(ledger_totals, on_done=partial(self._ledger_sized, self.generation))
 
-    def _ledger_sized(self, generation: int, size: int) -> None:
+    def _ledger_sized(self, generation: int, totals: LedgerTotals) -> None:
         if generation != self.generation:
             return
         self.shown_query = ""
+        size = totals.residents
         self.table.reset(size)
-        self._note(self.t("ledger.whole", count=size) if size else self.t("ledger.empty"))
+        self._note(self.t("ledger.whole", households=totals.households, count=size) if size
+                   else self.t("ledger.empty"))
 
     def _fetch_page(self, page: int) -> None:
         if self.shown_query:
