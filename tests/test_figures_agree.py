@@ -11,6 +11,7 @@ import pytest
 from figures_fixtures import SmallLedger, build_small_ledger, reopen_membership
 
 from station.dashboard import dashboard
+from station.exporting import export_table
 from station.ledger_pages import ledger_page, ledger_totals
 from station.month_breakdowns import grid_rows
 from station.statistics import month_figures, overview
@@ -47,3 +48,14 @@ def test_open_memberships_of_people_who_left_do_not_count(db, admin, ledger):
         reopen_membership(db, ledger.persons[name])
     assert set(_figures(db, admin).values()) == {(2, 5)}
     assert _listed(db, admin) == ledger.living()
+
+
+def test_the_household_export_counts_living_residents(db, admin, ledger):
+    for name in ("王六", "陈父", "陈二"):
+        reopen_membership(db, ledger.persons[name])
+    with UnitOfWork(db, admin) as uow:
+        table = export_table(uow, "households")
+        size = {row[0]: row[8] for row in table.rows}
+    assert table.headers[8] == "人数"
+    numbers = ledger.numbers
+    assert [size[numbers[key]] for key in ("H1", "H2", "H3", "H4", "H5")] == [4, 0, 0, 1, 0]
