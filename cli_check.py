@@ -26,8 +26,9 @@ def check(
     with unit_of_work() as uow:
         result = check_ledger(uow, examples=limit)
     out.print(f"台账规则检查({len(result.rules)} 条规则)")
+    several = len(result.communities) > 1
     for rule in result.rules:
-        _print_rule(rule)
+        _print_rule(rule, several)
     if result.ok:
         out.print("[green]全部符合[/green]")
         return
@@ -35,7 +36,7 @@ def check(
     raise typer.Exit(1)
 
 
-def _print_rule(rule) -> None:
+def _print_rule(rule, several_communities: bool) -> None:
     from cli import out, shown
 
     if rule.ok:
@@ -44,6 +45,8 @@ def _print_rule(rule) -> None:
     out.print(f"  [red]✗[/red] {rule.reason}:{rule.violations} 处,涉及 {rule.households} 户  [dim]({rule.code})[/dim]")
     for household in rule.examples:
         number = household.number or "(不在任何户)"
+        if several_communities:
+            number = f"{household.community_name} {number}"
         names = "、".join(household.person_names)
         out.print(f"      {shown(number)}  {shown(names)}".rstrip())
     if rule.households > len(rule.examples):

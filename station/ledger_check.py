@@ -28,7 +28,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from models import Household, Membership, Person, RegisterEntry, SearchEntry
+from models import Community, Household, Membership, Person, RegisterEntry, SearchEntry
 
 from .codes import HEAD
 from .living import ACTIVE
@@ -74,8 +74,9 @@ def _result(uow: UnitOfWork, rule: Rule, rows: Any, examples: int) -> RuleResult
 
 def _first_households(uow: UnitOfWork, found: Any, rows: Any, examples: int) -> tuple[CheckedHousehold, ...]:
     listed = uow.session.execute(
-        found.add_columns(rows.c.household_id, Household.number, Person.name)
-        .order_by(Household.number.is_(None), Household.number, Person.name, rows.c.person_id)
+        found.add_columns(rows.c.household_id, Household.number, Person.name, Community.name)
+        .outerjoin(Community, Community.id == rows.c.community_id)
+        .order_by(Household.number.is_(None), Household.number, Community.name, Person.name, rows.c.person_id)
         .limit(examples * 20)
     ).all()
     return _by_household(listed, examples)
@@ -84,15 +85,15 @@ def _first_households(uow: UnitOfWork, found: Any, rows: Any, examples: int) -> 
 def _by_household(rows: Sequence[Any], examples: int) -> tuple[CheckedHousehold, ...]:
     """The first `examples` households of the listed rows, each with its persons' names."""
     names: dict[int | None, list[str]] = {}
-    numbers: dict[int | None, str] = {}
-    for household_id, number, name in rows:
+    places: dict[int | None, tuple[str, str]] = {}
+    for household_id, number, name, community in rows:
         if household_id not in names and len(names) == examples:
             break
         names.setdefault(household_id, [])
-        numbers[household_id] = number or ""
+        places[household_id] = (number or "", community or "")
         if name and name not in names[household_id]:
             names[household_id].append(name)
-    return tuple(CheckedHousehold(key, numbers[key], tuple(value)) for key, value in names.items())
+    return tuple(CheckedHousehold(key, places[key][0], tuple(value), places[key][1]) for key, value in names.items())
 
 
 # --- the rules ------------------------------------------------------------------------------

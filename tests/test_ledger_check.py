@@ -89,6 +89,7 @@ def test_each_rule_names_the_household_that_breaks_it(db, ledger, code, home, na
     (example,) = rule.examples
     assert (example.household_id, example.number) == (ledger.households[home], ledger.numbers[home])
     assert example.person_names == ((name,) if name else ())
+    assert example.community_name == "幸福里社区"
 
 
 def test_examples_are_cut_by_household_and_counted_in_full(db, ledger):

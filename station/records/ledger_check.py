@@ -15,6 +15,7 @@ class CheckedHousehold:
     household_id: int | None
     number: str
     person_names: tuple[str, ...] = ()
+    community_name: str = ""  # household numbers repeat across the communities of a street's database
 
 
 @dataclass(frozen=True)
@@ -45,3 +46,8 @@ class LedgerCheck:
     @property
     def broken(self) -> tuple[RuleResult, ...]:
         return tuple(rule for rule in self.rules if not rule.ok)
+
+    @property
+    def communities(self) -> set[str]:
+        """The communities the listed households belong to."""
+        return {household.community_name for rule in self.rules for household in rule.examples}
