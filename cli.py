@@ -276,10 +276,12 @@ def _report_failure(error: Exception) -> int:
 
 def _register_command_groups() -> None:
     """Command groups live in their own modules so this file stays the composition root."""
+    import cli_check
     import cli_data
     import cli_import
     import cli_reports
 
+    cli_check.register(app)
     cli_data.register(app)
     cli_import.register(app)
     cli_reports.register(app)

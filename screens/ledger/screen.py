@@ -22,7 +22,8 @@ from screens.widgets.labels import TopBar, station_footer
 from screens.widgets.virtual_table import PAGE_SIZE, VirtualTable
 from station.codes import relations, sexes
 from station.idcard import age_on, mask_id
-from station.ledger.pages import ledger_page, ledger_size
+from station.ledger.pages import ledger_page, ledger_totals
+from station.ledger.records import LedgerTotals
 from station.phone import mask_phone
 from station.search.lookup import search
 from station.search.records import SearchHit
@@ -69,14 +70,16 @@ class LedgerScreen(StationScreen):
 
     def show_whole_ledger(self) -> None:
         self.generation += 1
-        self.call(ledger_size, on_done=partial(self._ledger_sized, self.generation))
+        self.call(ledger_totals, on_done=partial(self._ledger_sized, self.generation))
 
-    def _ledger_sized(self, generation: int, size: int) -> None:
+    def _ledger_sized(self, generation: int, totals: LedgerTotals) -> None:
         if generation != self.generation:
             return
         self.shown_query = ""
+        size = totals.residents
         self.table.reset(size)
-        self._note(self.t("ledger.whole", count=size) if size else self.t("ledger.empty"))
+        self._note(self.t("ledger.whole", households=totals.households, count=size) if size
+                   else self.t("ledger.empty"))
 
     def _fetch_page(self, page: int) -> None:
         if self.shown_query:
