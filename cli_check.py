@@ -22,7 +22,7 @@ def check(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="每条规则列出的户数")] = 10,
 ) -> None:
     """检查台账规则(户主、成员关系、死亡迁出、搜索索引、重点人群、日期),按户号列出问题;有问题时退出码为 1。"""
-    from station.ledger_check import check_ledger
+    from station.ledger.check import check_ledger
 
 
     with unit_of_work() as uow:

@@ -90,10 +90,10 @@ def _audit_guard_check(engine) -> Check:
 
 def ledger_rules_check(engine, settings) -> Check:
     """`station check`'s rules in one line: which are broken and in how many households."""
-    from .actor import SYSTEM
-    from .db import Database
-    from .ledger_check import check_ledger
-    from .uow import UnitOfWork
+    from station.actor import SYSTEM
+    from station.db import Database
+    from station.ledger.check import check_ledger
+    from station.uow import UnitOfWork
 
     try:
         with UnitOfWork(Database(engine, settings), SYSTEM) as uow:
