@@ -31,6 +31,7 @@ from .idle import IdleWatch
 from .keys import bindings, key_display, translate_bindings, unknown_keymap_ids
 from .login import LoginScreen
 from .no_screenshots import NoScreenshots
+from .typeahead import KeyGate
 from .unsaved import leave_forms
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ class StationApp(NoScreenshots, App[None]):
         self.locked = False
         self.idle = IdleWatch(self.settings.station.idle_lock_minutes * 60, clock)
         self.gateway = Gateway(database, self.show_error, self.show_failure, self.signed_out)
+        self.key_gate = KeyGate(self)
         self.title = self.settings.station.name
         translate_bindings(self, self.catalogue)
         self.set_keymap(self.settings.keymap)
@@ -150,12 +152,13 @@ class StationApp(NoScreenshots, App[None]):
         leave_forms(self, lambda: self.call_next(self._show_only, section()))
 
     async def _show_only(self, screen: Screen[Any]) -> None:
-        while len(self.screen_stack) > 2:
-            await self.pop_screen()
-        if len(self.screen_stack) == 2:
-            await self.switch_screen(screen)
-        else:
-            await self.push_screen(screen)
+        with self.key_gate.hold():
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+            if len(self.screen_stack) == 2:
+                await self.switch_screen(screen)
+            else:
+                await self.push_screen(screen)
 
     def action_lock(self) -> None:
         from .lock import LockScreen
@@ -185,7 +188,9 @@ class StationApp(NoScreenshots, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.idle.touch()
-        await super().on_event(event)
+        admitted = self.key_gate.admit(event)  # typed-ahead keys wait their turn (screens.typeahead)
+        if admitted is not None:
+            await super().on_event(admitted)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SIGNED_IN_ACTIONS:
