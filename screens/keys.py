@@ -39,6 +39,8 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("nav.ledger", "f2", "go_ledger", show=False),
     KeySpec("ledger.search", "ctrl+f", "focus_search"),
     KeySpec("ledger.open", "enter", "open_selected", show=True),
+    KeySpec("ledger.to_list", "down", "to_list", show=False),
+    KeySpec("picker.to_list", "down", "to_list", show=False),
     KeySpec("list.up", "up", "cursor_up", show=False),
     KeySpec("list.down", "down", "cursor_down", show=False),
     KeySpec("list.page_up", "pageup", "page_up", show=False),

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from station.codes import relations, sexes
@@ -25,6 +24,7 @@ from station.search import search
 
 from .base import StationScreen
 from .keys import bindings
+from .search_box import DebouncedSearch
 from .virtual_table import PAGE_SIZE, VirtualTable
 from .widgets import TopBar, station_footer
 
@@ -39,13 +39,13 @@ COLUMNS = (("name", 8), ("sex", 4), ("age", 4), ("id_number", 18), ("phone", 11)
 class LedgerScreen(StationScreen):
     CSS_PATH = "ledger.tcss"
     HELP_TOPIC: ClassVar[str] = "ledger"
-    BINDINGS = bindings("ledger.search", "ledger.new")
+    BINDINGS = bindings("ledger.search", "ledger.new", "ledger.to_list")
 
     def __init__(self) -> None:
         super().__init__()
         self.generation = 0
         self.shown_query = ""
-        self.pending: Timer | None = None
+        self.searches = DebouncedSearch(self, DEBOUNCE_SECONDS, self.run_search)
         self.today = date.today()
 
     def compose(self) -> ComposeResult:
@@ -78,6 +78,7 @@ class LedgerScreen(StationScreen):
         self.shown_query = ""
         self.table.reset(size)
         self._note(self.t("ledger.whole", count=size) if size else self.t("ledger.empty"))
+        self.searches.answered()
 
     def _fetch_page(self, page: int) -> None:
         if self.shown_query:
@@ -89,11 +90,16 @@ class LedgerScreen(StationScreen):
     # --- searching ---------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.pending is not None:
-            self.pending.stop()
-        self.pending = self.set_timer(DEBOUNCE_SECONDS, partial(self.run_search, event.value))
+        self.searches.typed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_to_list()
+
+    def action_to_list(self) -> None:
+        """Into the list (↓ or Enter in the search box), once it shows what was typed."""
+        self.searches.then(self._focus_list)
+
+    def _focus_list(self) -> None:
         if self.table.size_rows:
             self.table.focus()
 
@@ -115,6 +121,7 @@ class LedgerScreen(StationScreen):
         for page, start in enumerate(range(0, len(hits), PAGE_SIZE)):
             table.fill(table_generation, page, hits[start:start + PAGE_SIZE])
         self._note(self._found(len(hits)))
+        self.searches.answered()
 
     def _found(self, count: int) -> str:
         if count >= SEARCH_LIMIT:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from tui_support import (
     PASSWORD,
     app_for,
+    burst,
     drive,
     log_in,
     make_admin,
@@ -83,6 +84,19 @@ def test_results_follow_each_key_and_enter_opens_the_household(db, town):
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(pilot) == "LedgerScreen" and _names(pilot) == ["王大爷"]
+
+    drive(app_for(db), scenario)
+
+
+def test_down_and_enter_typed_with_the_query_open_its_household(db, town):
+    _place, _home1, home2 = town
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        # ↓ waits for the hits of 赵 (the whole ledger is listed before), Enter opens the row.
+        await burst(pilot, "f2", "赵", "down", "enter")
+        assert screen_name(pilot) == "HouseholdScreen"
+        assert pilot.app.screen.file.household.id == home2.household_id
 
     drive(app_for(db), scenario)
 

@@ -20,6 +20,7 @@ from tui_support import (
     screen_name,
     text_of,
 )
+from visit_fixtures import TODAY, visit_town, visits_as
 
 from station.actor import SYSTEM
 from station.uow import UnitOfWork
@@ -97,3 +98,17 @@ def test_keys_typed_while_a_dialog_opens_land_in_its_fields(db, community_id):
             "name": "王小红", "id_number": id_number, "relation": "孙女"}
 
     drive(app_for(db), scenario)
+
+
+def test_a_whole_visit_typed_at_once_is_saved_for_the_person_typed(db, community_id, clock):
+    town = visit_town(db, community_id, clock)
+
+    async def scenario(pilot):
+        await log_in(pilot, username="wang")
+        # F4, Ctrl+N opens the picker, the name, Enter picks the one hit, the content, Ctrl+S.
+        await burst(pilot, "f4", "ctrl+n", *"钱奶奶", "enter", *"送药上门", "ctrl+s")
+        assert screen_name(pilot) == "VisitsScreen"
+
+    drive(app_for(db), scenario)
+    [visit] = [visit for visit in visits_as(db, town.place.director.actor) if visit.done_on == TODAY]
+    assert (visit.person_id, visit.content) == (town.qian_home.head_id, "送药上门")
