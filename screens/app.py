@@ -28,7 +28,7 @@ from .dialogs import MessageDialog
 from .gateway import Gateway
 from .i18n import Catalogue
 from .idle import IdleWatch
-from .keys import bindings, key_display, translate_bindings, unknown_keymap_ids
+from .keys import bindings, key_display, unknown_keymap_ids
 from .login import LoginScreen
 from .no_screenshots import NoScreenshots
 from .typeahead import KeyGate
@@ -60,7 +60,6 @@ class StationApp(NoScreenshots, App[None]):
         self.gateway = Gateway(database, self.show_error, self.show_failure, self.signed_out)
         self.key_gate = KeyGate(self)
         self.title = self.settings.station.name
-        translate_bindings(self, self.catalogue)
         self.set_keymap(self.settings.keymap)
 
     @property
@@ -206,7 +205,6 @@ class StationApp(NoScreenshots, App[None]):
     def switch_language(self, language: str) -> None:
         """Show the app in another language from now on (this session only)."""
         self.catalogue = Catalogue(language)
-        translate_bindings(self, self.catalogue)
         if self.login is not None:
             self.action_go_dashboard()
 
