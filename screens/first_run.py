@@ -8,7 +8,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from station import demo
 from station.errors import StationError
@@ -19,6 +19,7 @@ from station.users import create_first_admin
 
 from .base import StationScreen
 from .keys import bindings
+from .toggles import Checkbox
 from .unsaved import UnsavedGuard
 from .widgets import FormError, TopBar, station_footer
 

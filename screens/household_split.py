@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Input, Label, RadioSet, Select
 
 from station.codes import HEAD, relations
 from station.errors import ValidationError
@@ -14,6 +14,7 @@ from station.records.ledger import HouseholdRecord, SaveResult
 from .household_edit import PlaceFields
 from .member_moves import RelationFields, relation_list
 from .op_dialog import Operation, OperationDialog, field_input, form_grid
+from .toggles import Checkbox, RadioButton
 
 HEAD_NAME = "户主"
 
