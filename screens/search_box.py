@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
 from textual.timer import Timer
+
+from .typeahead import expect_answer
 
 
 class DebouncedSearch:
@@ -21,7 +23,7 @@ class DebouncedSearch:
     still waits for the pause.
     """
 
-    def __init__(self, owner: MessagePump, delay: float, search: Callable[[str], None]):
+    def __init__(self, owner: DOMNode, delay: float, search: Callable[[str], None]):
         self.owner = owner
         self.delay = delay
         self.search = search
@@ -29,6 +31,7 @@ class DebouncedSearch:
         self._query = ""
         self._unanswered = False
         self._then: Callable[[], None] | None = None
+        self._release_keys: Callable[[], None] | None = None
 
     def typed(self, query: str) -> None:
         """The box now holds `query`: search for it when typing pauses."""
@@ -43,15 +46,21 @@ class DebouncedSearch:
         then, self._then = self._then, None
         if then is not None:
             then()
+        release, self._release_keys = self._release_keys, None
+        if release is not None:
+            release()
 
     def then(self, action: Callable[[], None]) -> None:
         """Do `action` once what was typed has been answered (at once if it has)."""
         if self._timer is not None:
             self._run()
-        if self._unanswered:
-            self._then = action
-        else:
+        if not self._unanswered:
             action()
+            return
+        self._then = action
+        if self._release_keys is None:
+            # The keys typed after this one are meant for where `action` leads.
+            self._release_keys = expect_answer(self.owner)
 
     def _run(self) -> None:
         if self._timer is not None:

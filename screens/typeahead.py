@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from textual.widgets import Input
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.dom import DOMNode
     from textual.message_pump import MessagePump
     from textual.worker import Worker
 
@@ -54,8 +55,8 @@ class KeyGate:
 
     @property
     def busy(self) -> bool:
-        """True while keys wait or the last one's effects are still being handled."""
-        return bool(self.waiting) or self._settling is not None
+        """True while keys wait, the last one's effects are being handled, or keys are held."""
+        return bool(self.waiting) or self._settling is not None or self._holds > 0
 
     def admit(self, event: events.Event) -> events.Event | None:
         """The event the app should handle now, or None: it is held and will come back in turn."""
@@ -65,6 +66,8 @@ class KeyGate:
             self._released = None
         elif self.busy:
             self.waiting.append(as_typed(event))
+            if self._settling is None:  # held, not settling a key: release it when quiet
+                self._settling = asyncio.create_task(self._release_when_quiet(None))
             return None
         else:
             event = as_typed(event)
@@ -76,14 +79,29 @@ class KeyGate:
         self._settling = asyncio.create_task(self._release_when_quiet(started_by_key))
         return event
 
+    def expect(self) -> Callable[[], None]:
+        """Hold keys back until the returned function is called (an answer a key asked for, e.g.
+        Enter in a search box), or for MAX_HOLD_SECONDS at most (the answer may never come)."""
+        self._holds += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._holds -= 1
+
+        asyncio.get_running_loop().call_later(MAX_HOLD_SECONDS, release)
+        return release
+
     @contextmanager
     def hold(self) -> Iterator[None]:
         """Keep keys back while the block runs (screens being replaced)."""
-        self._holds += 1
+        release = self.expect()
         try:
             yield
         finally:
-            self._holds -= 1
+            release()
 
     async def _release_when_quiet(self, earlier_workers: set[Worker[Any]] | None) -> None:
         start = time.monotonic()
@@ -111,6 +129,16 @@ class KeyGate:
         if screens and (not screens[-1].is_mounted or screens[-1]._callbacks):
             return False
         return not any(_handling(pump) for pump in (app, *app._registry))
+
+
+def expect_answer(node: DOMNode) -> Callable[[], None]:
+    """Hold typed-ahead keys until the returned function is called (see KeyGate.expect)."""
+    gate = getattr(node.app, "key_gate", None)
+    return gate.expect() if isinstance(gate, KeyGate) else _nothing
+
+
+def _nothing() -> None:
+    pass
 
 
 def _typed_into_field(app: App[Any], event: HeldEvent) -> bool:

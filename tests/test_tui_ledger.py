@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import id_number_of, neighbourhood
@@ -20,6 +22,7 @@ from tui_support import (
     text_of,
 )
 
+import screens.ledger
 from screens.household_file import household_file
 from screens.household_form import PLACE_FIELDS
 from screens.household_view import SECTIONS
@@ -31,6 +34,7 @@ from screens.virtual_table import VirtualTable
 from station import resident_requests
 from station.actor import Actor
 from station.idcard import mask_id
+from station.search import search
 from station.uow import UnitOfWork
 from station.users import set_password
 
@@ -95,6 +99,28 @@ def test_down_and_enter_typed_with_the_query_open_its_household(db, town):
         await log_in(pilot)
         # ↓ waits for the hits of 赵 (the whole ledger is listed before), Enter opens the row.
         await burst(pilot, "f2", "赵", "down", "enter")
+        assert screen_name(pilot) == "HouseholdScreen"
+        assert pilot.app.screen.file.household.id == home2.household_id
+
+    drive(app_for(db), scenario)
+
+
+def test_enter_enter_while_the_search_still_runs_opens_the_household_found(db, town, monkeypatch):
+    _place, _home1, home2 = town
+
+    def slow_search(uow, *args, **kwargs):  # a busy PC: the answer comes after both Enters
+        time.sleep(0.5)
+        return search(uow, *args, **kwargs)
+
+    monkeypatch.setattr(screens.ledger, "search", slow_search)
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await burst(pilot, "f2", *"赵奶奶", then_settle=False)
+        while screen_name(pilot) != "LedgerScreen" or pilot.app.screen.query_one("#search").value != "赵奶奶":
+            await pilot.pause(0.01)
+        await pilot.pause(0.1)  # the search for 赵奶奶 has started, its answer is on the way
+        await burst(pilot, "enter", "enter", "down")
         assert screen_name(pilot) == "HouseholdScreen"
         assert pilot.app.screen.file.household.id == home2.household_id
 

@@ -164,7 +164,7 @@ def app_for(db: Database, clock=None) -> StationApp:
     return create_app(db, clock=clock) if clock is not None else create_app(db)
 
 
-async def burst(pilot: Pilot, *keys: str) -> None:
+async def burst(pilot: Pilot, *keys: str, then_settle: bool = True) -> None:
     """Send keys all at once, as a terminal delivers a paste or an ID-card reader's typing."""
     import unicodedata
 
@@ -182,4 +182,5 @@ async def burst(pilot: Pilot, *keys: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app.post_message(event)
-    await settle(pilot)
+    if then_settle:
+        await settle(pilot)
