@@ -7,7 +7,7 @@ import pytest
 from household_ops_fixtures import build, focus_member, open_file
 from register_fixtures import register_town
 from rich.color import ColorSystem
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 from tui_support import app_for, drive, log_in, settle
 
 from screens.household_view import MemberLine
@@ -99,5 +99,23 @@ def test_the_selected_member_stands_out(db, community_id, theme):
         rows = range(lines[0].y, lines[-1].bottom)
         for x in (chosen.x - 4, chosen.x + 1):  # the relation label and the name
             assert _cursor_stands_out(pilot, x, rows, chosen.y)
+
+    drive(app_for(db), scenario)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_operations_menu_shows_its_cursor(db, community_id, theme):
+    town = build(db, community_id)
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await _themed(pilot, theme)
+        await pilot.press("f8", "down")
+        await settle(pilot)
+        menu = pilot.app.screen.query_one(OptionList)
+        assert menu.highlighted == 1
+        region = menu.content_region
+        assert _cursor_stands_out(pilot, region.x + 1, range(region.y, region.y + menu.option_count),
+                                  region.y + 1)
 
     drive(app_for(db), scenario)
