@@ -13,12 +13,12 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.widgets.labels import TopBar, station_footer
+from screens.widgets.search_box import DebouncedSearch
 from screens.widgets.virtual_table import PAGE_SIZE, VirtualTable
 from station.codes import relations, sexes
 from station.idcard import age_on, mask_id
@@ -39,13 +39,13 @@ COLUMNS = (("name", 8), ("sex", 4), ("age", 4), ("id_number", 18), ("phone", 11)
 class LedgerScreen(StationScreen):
     CSS_PATH = "screen.tcss"
     HELP_TOPIC: ClassVar[str] = "ledger"
-    BINDINGS = bindings("ledger.search", "ledger.new")
+    BINDINGS = bindings("ledger.search", "ledger.new", "ledger.to_list")
 
     def __init__(self) -> None:
         super().__init__()
         self.generation = 0
         self.shown_query = ""
-        self.pending: Timer | None = None
+        self.searches = DebouncedSearch(self, DEBOUNCE_SECONDS, self.run_search)
         self.today = date.today()
 
     def compose(self) -> ComposeResult:
@@ -91,11 +91,16 @@ class LedgerScreen(StationScreen):
     # --- searching ---------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.pending is not None:
-            self.pending.stop()
-        self.pending = self.set_timer(DEBOUNCE_SECONDS, partial(self.run_search, event.value))
+        self.searches.typed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_to_list()
+
+    def action_to_list(self) -> None:
+        """Into the list (↓ or Enter in the search box), once it shows what was typed."""
+        self.searches.then(self._focus_list)
+
+    def _focus_list(self) -> None:
         if self.table.size_rows:
             self.table.focus()
 
@@ -117,6 +122,7 @@ class LedgerScreen(StationScreen):
         for page, start in enumerate(range(0, len(hits), PAGE_SIZE)):
             table.fill(table_generation, page, hits[start:start + PAGE_SIZE])
         self._note(self._found(len(hits)))
+        self.searches.answered()
 
     def _found(self, count: int) -> str:
         if count >= SEARCH_LIMIT:
