@@ -98,7 +98,7 @@ wait_for "在住户数"
 
 # The ledger: the whole list first, then a search that follows the keys.
 keys F2
-wait_for "全部在住居民"
+wait_for "全部在住 "
 keys 王
 wait_for "找到"
 # Register a two-person household (valid GB 11643 numbers); the new household's file opens.

@@ -80,6 +80,7 @@ class LedgerScreen(StationScreen):
         self.table.reset(size)
         self._note(self.t("ledger.whole", households=totals.households, count=size) if size
                    else self.t("ledger.empty"))
+        self.searches.answered()
 
     def _fetch_page(self, page: int) -> None:
         if self.shown_query:
