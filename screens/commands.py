@@ -81,11 +81,7 @@ def open_household(app: StationApp) -> None:
 
 
 def _open_hit(app: StationApp, hit: SearchHit | None) -> None:
-    from .household_view import HouseholdScreen
+    from .open_home import open_person_home
 
-    if hit is None:
-        return
-    if hit.household_id is None:
-        app.notify(app.catalogue("ledger.no_household", name=hit.name), severity="warning")
-        return
-    app.push_screen(HouseholdScreen(hit.household_id))
+    if hit is not None:
+        open_person_home(app, hit.person_id, hit.name, hit.household_id)

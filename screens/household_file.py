@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from station.former_home import closing_reason
 from station.ledger_queries import get_household
 from station.needs import entries_for_person
 from station.permissions import allowed
@@ -23,6 +24,7 @@ class HouseholdFile:
     registers: tuple[RegisterEntryRecord, ...] = ()
     visits: tuple[VisitRecord, ...] = ()
     requests: tuple[RequestRecord, ...] = ()
+    closed_reason: str = ""  # why no one lives here any more (moved out, merged, died)
 
 
 def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
@@ -36,4 +38,5 @@ def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
     visits = visits_for_household(uow, household_id) if allowed(actor, "visits.read") else []
     requests = (list_requests(uow, household_id=household_id)
                 if allowed(actor, "requests.read") else [])
-    return HouseholdFile(household, tuple(registers), tuple(visits), tuple(requests))
+    closed = closing_reason(uow, household_id) if household.status != "active" else ""
+    return HouseholdFile(household, tuple(registers), tuple(visits), tuple(requests), closed)

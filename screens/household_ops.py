@@ -12,6 +12,7 @@ from functools import partial
 from station.codes import HEAD
 from station.ledger_queries import get_household, get_person
 from station.permissions import allowed
+from station.records.former_home import FormerHome
 from station.records.ledger import HouseholdRecord, PersonRecord
 from station.records.search import SearchHit
 
@@ -51,9 +52,11 @@ MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "
 class HouseholdOperations(StationScreen):
     """The actions; the household view (a subclass) shows the file and reloads it."""
 
-    def __init__(self, household_id: int):
+    def __init__(self, household_id: int, *, history: FormerHome | None = None):
         super().__init__()
         self.household_id = household_id
+        # Opened for someone who no longer lives here (deceased, moved away): history, read-only.
+        self.history = history
         self.file: HouseholdFile | None = None
 
     def reload(self) -> None:
@@ -63,6 +66,12 @@ class HouseholdOperations(StationScreen):
     def household(self) -> HouseholdRecord | None:
         return self.file.household if self.file else None
 
+    @property
+    def read_only(self) -> bool:
+        """History, or a household no one lives in any more: shown, never changed."""
+        household = self.household
+        return self.history is not None or (household is not None and household.status != "active")
+
     def focused_member(self) -> PersonRecord | None:
         person_id = getattr(self.focused, "person_id", None)
         members = self.household.members if self.household else ()
@@ -71,7 +80,7 @@ class HouseholdOperations(StationScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides the key from the footer as well as refusing it.
         if action in WRITE_ACTIONS:
-            return allowed(self.station.actor, "ledger.write")
+            return allowed(self.station.actor, "ledger.write") and not self.read_only
         if action == "print":
             return allowed(self.station.actor, "reports.print")
         return True

@@ -22,6 +22,7 @@ from station.permissions import allowed
 from station.phone import mask_phone
 from station.records.ledger import HouseholdRecord, PersonRecord
 
+from .household_banner import read_only_banner
 from .household_file import HouseholdFile, household_file
 from .household_ops import MENU, HouseholdOperations
 from .keys import active_by_id, bindings
@@ -57,6 +58,7 @@ class HouseholdScreen(HouseholdOperations):
         yield TopBar("nav.ledger")
         with VerticalScroll(id="household"):
             yield Static("…", id="household-head")
+            yield Static("", id="household-banner", markup=False)
             for section in SECTIONS:
                 box = Vertical(id=f"{section}-box", classes="section")
                 box.border_title = self.t(f"household.{section}_title")
@@ -87,12 +89,16 @@ class HouseholdScreen(HouseholdOperations):
         focused = self.focused_member()
         self.file = file
         self.query_one("#household-head", Static).update(self._head(file.household))
+        banner = self.query_one("#household-banner", Static)
+        banner.update(read_only_banner(self, file, self.history))
+        banner.display = self.read_only
         await self._show_members(file.household.members)
         self.query_one("#registers-list", Static).update(self._registers(file))
         self.query_one("#visits-list", Static).update(self._visits(file))
         self.query_one("#requests-list", Static).update(self._requests(file))
         self.query_one("#member-keys", Static).update(self._member_keys())
         self._focus_member(focused.id if focused else None)
+        self.refresh_bindings()
 
     def _focus_member(self, person_id: int | None) -> None:
         """The member who had the focus before a reload, else the first (the head)."""
@@ -102,7 +108,7 @@ class HouseholdScreen(HouseholdOperations):
             line.focus()
 
     def _member_keys(self) -> str:
-        if not allowed(self.station.actor, "ledger.write"):
+        if not allowed(self.station.actor, "ledger.write") or self.read_only:
             return ""
         active = active_by_id(self)
         return "  ".join(f"{self.app.get_key_display(active[key][0])} {active[key][0].description}"

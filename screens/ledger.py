@@ -25,6 +25,7 @@ from station.search import search
 
 from .base import StationScreen
 from .keys import bindings
+from .open_home import open_person_home
 from .virtual_table import PAGE_SIZE, VirtualTable
 from .widgets import TopBar, station_footer
 
@@ -126,7 +127,8 @@ class LedgerScreen(StationScreen):
 
     def _cells(self, hit: SearchHit) -> tuple[str, ...]:
         return (hit.name, sexes().get(hit.sex, ""), str(age_on(hit.birth_date, self.today)),
-                mask_id(hit.id_number), mask_phone(hit.phone) or "—", hit.household_number or "—",
+                mask_id(hit.id_number), mask_phone(hit.phone) or "—",
+                hit.household_number or hit.last_household_number or "—",
                 relations().get(hit.relation, ""), hit.address, hit.grid_name,
                 self.t(f"ledger.status_{hit.status}"))
 
@@ -136,10 +138,7 @@ class LedgerScreen(StationScreen):
         event.stop()
         hit = event.row
         assert isinstance(hit, SearchHit)
-        if hit.household_id is None:
-            self.notify(self.t("ledger.no_household", name=hit.name), severity="warning")
-            return
-        self.open_household(hit.household_id)
+        open_person_home(self.station, hit.person_id, hit.name, hit.household_id)
 
     def open_household(self, household_id: int) -> None:
         from .household_view import HouseholdScreen

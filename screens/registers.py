@@ -123,12 +123,9 @@ class RegistersScreen(StationScreen):
         entry = self.selected()
         if entry is None:
             return
-        if entry.household_id is None:
-            self.notify(self.t("registers.no_household", name=entry.person_name), severity="warning")
-            return
-        from .household_view import HouseholdScreen
+        from .open_home import open_person_home
 
-        self.app.push_screen(HouseholdScreen(entry.household_id))
+        open_person_home(self.station, entry.person_id, entry.person_name, entry.household_id)
 
     def action_add_entry(self) -> None:
         from .person_picker import PickPersonDialog
