@@ -8,7 +8,7 @@ from textual.widgets import Input, Label, Select
 
 from station.codes import HOUSEHOLD_KINDS
 from station.errors import ValidationError
-from station.households import Location, move_out, update_household
+from station.households import Location, check_move_out, move_out, update_household
 from station.phone import mask_phone
 from station.places import list_buildings, list_grids
 from station.records.ledger import HouseholdRecord
@@ -142,4 +142,4 @@ class MoveOutDialog(OperationDialog):
         summary = self.t("household_ops.move_out_summary", number=household.number,
                          names=joined(member.name for member in household.members), reason=reason, on=on)
         return Operation(summary, move_out, (household.id, household.version), {"on": on, "reason": reason},
-                         notice=self.t("household_ops.move_out_done", number=household.number))
+                         notice=self.t("household_ops.move_out_done", number=household.number), check=check_move_out)

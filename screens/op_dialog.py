@@ -1,5 +1,6 @@
-"""The base of the household operation dialogs: a small form; Ctrl+S asks for a confirmation that
-says what will happen, then the service runs with the versions the clerk saw.
+"""The base of the household operation dialogs: a small form; Ctrl+S first has the service check
+what was typed (nothing is written), then asks for a confirmation that says what will happen (with
+any plausibility warnings), then the service runs with the versions the clerk saw.
 
 A refusal keeps the form open with the Chinese message (nothing was saved); a stale version closes
 it so the household file reloads; a duplicate ID offers to open the existing person's household.
@@ -7,7 +8,7 @@ it so the household file reloads; a duplicate ID offers to open the existing per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 
 from station.errors import ConflictError, DuplicateError, StationError, ValidationError
+from station.records.ledger import Warning
 
 from .dialogs import ConfirmDialog, FormDialog
 from .keys import bindings
@@ -35,6 +37,8 @@ class Operation:
     notice: str = ""
     # The household to show afterwards when it is not the current one (a merge into the other).
     show_household: int | None = None
+    # The service's check (same arguments, writes nothing, returns warnings): asked before confirming.
+    check: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class OperationDialog(FormDialog[Outcome | None]):
     def __init__(self) -> None:
         super().__init__("", "", kind="form")
         self.pending: Operation | None = None
+        self.checking = False
 
     def heading(self, title: str, message: str) -> None:
         """The box title and the line under it (subclasses set them once their record is known)."""
@@ -91,13 +96,37 @@ class OperationDialog(FormDialog[Outcome | None]):
         self.focus_next()
 
     def submit(self) -> None:
+        if self.checking:
+            return
         self.query_one(FormError).clear()
         try:
-            self.pending = self.operation()
+            self.pending = operation = self.operation()
         except StationError as error:
-            self.query_one(FormError).show(error.message)
+            self.refused(error)
             return
-        question = ConfirmDialog(self.t("household_ops.confirm_title"), self.pending.summary)
+        if operation.check is None:
+            self._ask(())
+            return
+        # Check first, confirm second: a refusal stays in the form and nothing is asked.
+        self.checking = True
+        self.call(operation.check, *operation.args, on_done=self._checked, on_error=self._check_refused,
+                  **operation.kwargs)
+
+    def _checked(self, warnings: Sequence[Warning]) -> None:
+        self.checking = False
+        self._ask(warnings)
+
+    def _check_refused(self, error: StationError) -> None:
+        self.checking = False
+        self.refused(error)
+
+    def _ask(self, warnings: Sequence[Warning]) -> None:
+        assert self.pending is not None
+        summary = self.pending.summary
+        if warnings:
+            notes = "\n".join(f"· {warning.message}" for warning in warnings)
+            summary += "\n\n" + self.t("household_ops.warnings", notes=notes)
+        question = ConfirmDialog(self.t("household_ops.confirm_title"), summary)
         self.app.push_screen(question, callback=self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:

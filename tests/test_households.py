@@ -24,6 +24,8 @@ from station.uow import UnitOfWork
 from tests.conftest import actor_for
 from tests.factories import family, make_id, person
 
+MOVED_IN = date(2026, 1, 5)
+
 
 @pytest.fixture
 def grid_id(uow, community_id) -> int:
@@ -37,8 +39,9 @@ def building_id(db, admin, grid_id) -> int:
 
 
 def register(db, actor, draft):
+    """Register a household whose members joined it in January (before any date a test records)."""
     with UnitOfWork(db, actor) as uow:
-        return households.register_household(uow, draft)
+        return households.register_household(uow, replace(draft, registered_on=draft.registered_on or MOVED_IN))
 
 
 def count(db, model) -> int:

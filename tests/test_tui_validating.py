@@ -1,0 +1,143 @@
+"""Validating before confirming: typed as a clerk types, refused before the question, warned in it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from household_ops_fixtures import (
+    build,
+    fill,
+    focus_member,
+    form_error,
+    household,
+    open_file,
+    person,
+    press,
+)
+from textual.widgets import Select
+from tui_support import app_for, drive, screen_name, settle, text_of
+
+from screens.dialogs import ConfirmDialog
+
+
+@pytest.fixture
+def town(db, community_id):
+    return build(db, community_id)
+
+
+async def _pick(pilot, typed: str) -> None:
+    assert screen_name(pilot) == "PickPersonDialog"
+    await pilot.press(*typed)
+    await settle(pilot)
+    await press(pilot, "enter")
+
+
+def test_a_transfer_with_an_unknown_relation_is_refused_before_the_confirmation(db, town):
+    son = town.home1.person_ids[2]
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await focus_member(pilot, son)
+        await press(pilot, "ctrl+x")
+        await _pick(pilot, "赵奶奶")
+        await fill(pilot, relation="abc")
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot) == "TransferMemberDialog"
+        assert "无法识别的与户主关系“abc”" in form_error(pilot)
+
+    drive(app_for(db), scenario)
+    assert person(db, son).household_id == town.home1.household_id
+
+
+def test_a_death_dated_in_the_future_is_refused_before_the_confirmation(db, town):
+    son = town.home1.person_ids[2]
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await focus_member(pilot, son)
+        await press(pilot, "ctrl+k")
+        await fill(pilot, on="2026-12-01")
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot) == "RecordDeathDialog"
+        assert "死亡日期不能晚于今天" in form_error(pilot)
+
+    drive(app_for(db), scenario)
+    assert person(db, son).deceased_on is None
+
+
+def test_a_death_before_the_person_joined_is_refused(db, town):
+    son = town.home1.person_ids[2]
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await focus_member(pilot, son)
+        await press(pilot, "ctrl+k")
+        await fill(pilot, on="2025-12-31")
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot) == "RecordDeathDialog"
+        assert "早于“王小明”的入户日期 2026-01-05" in form_error(pilot)
+
+    drive(app_for(db), scenario)
+    assert person(db, son).deceased_on is None
+
+
+def test_the_confirmation_warns_of_a_relation_of_the_other_sex(db, town):
+    grandma = town.home1.person_ids[1]
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await focus_member(pilot, grandma)
+        await press(pilot, "ctrl+x")
+        await _pick(pilot, "赵奶奶")
+        await fill(pilot, relation="子")
+        await press(pilot, "ctrl+s")
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmDialog)
+        assert "“王大妈”为女性,与户主关系却是“子”" in question.message
+        await press(pilot, "enter")  # a warning, not a refusal: the clerk may save
+        assert screen_name(pilot) == "HouseholdScreen"
+
+    drive(app_for(db), scenario)
+    assert person(db, grandma).household_id == town.home2.household_id
+
+
+def test_change_head_proposes_each_members_relation_to_the_new_head(db, town):
+    grandpa, grandma, son = town.home1.person_ids
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await press(pilot, "ctrl+g")
+        pilot.app.screen.query_one("#new_head", Select).value = son
+        await settle(pilot)
+        shown = text_of(pilot)
+        assert pilot.app.screen.query_one(f"#rel-{grandpa}").value == "父亲"
+        assert pilot.app.screen.query_one(f"#rel-{grandma}").value == "母亲"
+        assert "王大爷" in shown
+        await press(pilot, "ctrl+s")
+        question = pilot.app.screen
+        assert isinstance(question, ConfirmDialog) and "王大爷(父亲)、王大妈(母亲)" in question.message
+        await press(pilot, "enter")
+
+    drive(app_for(db), scenario)
+    relations = {m.name: m.relation for m in household(db, town.home1.household_id).members}
+    assert relations == {"王小明": "02", "王大爷": "51", "王大妈": "52"}
+
+
+def test_the_heads_death_proposes_the_survivors_relations(db, town):
+    grandpa, grandma, son = town.home1.person_ids
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await press(pilot, "ctrl+k")  # the head has the focus
+        await fill(pilot, on="2026-11-22")
+        pilot.app.screen.query_one("#new_head", Select).value = grandma
+        await settle(pilot)
+        assert pilot.app.screen.query_one(f"#rel-{son}").value == "子"
+        await press(pilot, "ctrl+s")
+        await press(pilot, "enter")
+
+    drive(app_for(db), scenario)
+    assert person(db, grandpa).deceased_on == date(2026, 11, 22)
+    relations = {m.name: m.relation for m in household(db, town.home1.household_id).members}
+    assert relations == {"王大妈": "02", "王小明": "20"}
