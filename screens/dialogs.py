@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label
 
 from .dialog_box import Dialog
+from .keys import bindings
 from .unsaved import UnsavedGuard
 
 R = TypeVar("R")
@@ -21,6 +22,8 @@ class FormDialog(UnsavedGuard, Dialog[R]):
     """
 
     SUBMIT_BUTTON: ClassVar[str] = "ok"
+    # Ctrl+S saves in every form, dialogs included (结束登记, the request steps).
+    BINDINGS = bindings("form.save")
 
     def button_pressed(self, button_id: str) -> None:
         if button_id == self.SUBMIT_BUTTON:
