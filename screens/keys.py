@@ -59,6 +59,7 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     # --- registers (F3): screens/registers.py, register_form.py
     KeySpec("registers.add", "ctrl+n", "add_entry"),
     KeySpec("registers.end", "ctrl+e", "end_entry"),
+    KeySpec("registers.search", "ctrl+f", "focus_search"),
     KeySpec("registers.open", "enter", "open_selected"),
     KeySpec("registers.next_category", "right", "next_category", show=False),
     KeySpec("registers.previous_category", "left", "previous_category", show=False),

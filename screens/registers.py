@@ -23,6 +23,7 @@ from station.register_views import LIST_LIMIT, register_page
 
 from .base import StationScreen
 from .keys import bindings
+from .list_search import ListSearch
 from .register_table import EntryTable
 from .widgets import TopBar, station_footer
 
@@ -33,7 +34,7 @@ ROW_ACTIONS = frozenset({"end_entry", "print"})
 class RegistersScreen(StationScreen):
     CSS_PATH = "registers.tcss"
     HELP_TOPIC: ClassVar[str] = "registers"
-    BINDINGS = bindings("registers.add", "registers.end", "screen.print")
+    BINDINGS = bindings("registers.add", "registers.end", "registers.search", "screen.print")
 
     def __init__(self) -> None:
         super().__init__()
@@ -42,6 +43,7 @@ class RegistersScreen(StationScreen):
         self.page: RegisterPage | None = None
         self.generation = 0
         self.keep_entry_id: int | None = None
+        self.search_text = ""
 
     def compose(self) -> ComposeResult:
         yield TopBar("nav.registers")
@@ -50,6 +52,7 @@ class RegistersScreen(StationScreen):
                 yield Select([(name, code) for code, name in self.categories.items()], value=self.category,
                              allow_blank=False, id="category")
                 with Vertical(id="registers-notes"):
+                    yield ListSearch(self.t("registers.search_placeholder"), "#entries", id="registers-search")
                     yield Static(self.t("registers.loading"), id="registers-note", markup=False)
                     yield Static(self.t("registers.hint"), id="registers-hint", markup=False)
             yield EntryTable(id="entries", cursor_type="row", zebra_stripes=True)
@@ -70,8 +73,15 @@ class RegistersScreen(StationScreen):
         if selected is not None and self.keep_entry_id is None:
             self.keep_entry_id = selected.id
         self.generation += 1
-        self.call(register_page, self.category, limit=LIST_LIMIT,
+        self.call(register_page, self.category, limit=LIST_LIMIT, query=self.search_text,
                   on_done=partial(self.show_page, self.generation))
+
+    def on_list_search_search(self, event: ListSearch.Search) -> None:
+        self.search_text = event.query
+        self.load()
+
+    def action_focus_search(self) -> None:
+        self.query_one(ListSearch).focus()
 
     def show_page(self, generation: int, page: RegisterPage) -> None:
         if generation != self.generation:
@@ -84,6 +94,8 @@ class RegistersScreen(StationScreen):
 
     def _note(self, page: RegisterPage) -> str:
         if not page.total:
+            if self.search_text.strip():
+                return self.t("registers.not_found", query=self.search_text.strip())
             return self.t("registers.empty")
         note = self.t("registers.count", total=page.total, overdue=page.overdue, due_soon=page.due_soon)
         if page.capped:

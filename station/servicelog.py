@@ -11,6 +11,7 @@ from models import Grid, Household, Person, User, Visit
 from . import audit, month_locks
 from .errors import ValidationError
 from .ledger_common import current_membership, load_household, load_person
+from .list_search import person_condition
 from .needs import list_entries
 from .permissions import require
 from .records.needs import RegisterEntryRecord
@@ -97,8 +98,9 @@ def complete_visit(uow: UnitOfWork, visit_id: int, done_on: date, content: str,
 
 def list_visits(uow: UnitOfWork, *, worker_id: int | None = None, grid_id: int | None = None,
                 kind: str | None = None, date_from: date | None = None,
-                date_to: date | None = None, limit: int = 500) -> list[VisitRecord]:
-    """Visits the actor may see, newest first; dates filter on the done (else planned) day."""
+                date_to: date | None = None, limit: int = 500, query: str | None = None) -> list[VisitRecord]:
+    """Visits the actor may see, newest first; dates filter on the done (else planned) day; a query
+    keeps the visits to the people or households it finds (as the ledger's search box)."""
     require(uow.actor, "visits.read")
     day = func.coalesce(Visit.done_on, Visit.planned_on)
     conditions = []
@@ -112,6 +114,9 @@ def list_visits(uow: UnitOfWork, *, worker_id: int | None = None, grid_id: int |
         conditions.append(day >= date_from)
     if date_to is not None:
         conditions.append(day <= date_to)
+    found = person_condition(query, Visit.person_id, Visit.household_id, members_of_household=True)
+    if found is not None:
+        conditions.append(found)
     return _records(uow, *conditions, limit=limit)
 
 

@@ -128,3 +128,52 @@ def test_the_palette_opens_a_deceased_residents_household_too(db, town):
         assert "去世" in text_of(pilot, "#household-banner")
 
     drive(app_for(db), scenario)
+
+
+def test_the_register_list_searches_as_the_clerk_types(db, community_id):
+    from register_fixtures import register_town
+
+    register_town(db, community_id)
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"lnn")
+        await settle(pilot)
+        assert [entry.person_name for entry in pilot.app.screen.page.entries] == ["李奶奶"]
+        assert "李奶奶" in text_of(pilot, "#entries") and "赵爷爷" not in text_of(pilot, "#entries")
+        await press(pilot, "enter", "enter")  # into the list, then open her household
+        assert screen_name(pilot) == "HouseholdScreen"
+
+    drive(app_for(db), scenario)
+
+
+def test_the_request_list_and_the_service_log_search_too(db, community_id, clock):
+    from request_fixtures import build_desk, with_logins
+
+    desk = build_desk(db, community_id, clock)
+    with_logins(db, desk)
+    from station import servicelog
+
+    with UnitOfWork(db, desk.place.director.actor) as uow:
+        servicelog.log_visit(uow, kind="home_visit", worker_id=desk.place.worker1.id, person_id=desk.home.head_id,
+                             household_id=desk.home.household_id, done_on=date(2026, 11, 20), content="入户看望")
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"wdy")
+        await settle(pilot)
+        assert [request.number for request in pilot.app.screen.page.requests] == [desk.fresh.number]
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"000001")
+        await settle(pilot)
+        assert "入户看望" in text_of(pilot, "#log-table")
+        await pilot.press("backspace", "2")
+        await settle(pilot)
+        assert "入户看望" not in text_of(pilot, "#log-table")
+
+    drive(app_for(db), scenario)
