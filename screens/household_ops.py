@@ -14,6 +14,7 @@ from station.ledger_queries import get_household, get_person
 from station.permissions import allowed
 from station.records.former_home import FormerHome
 from station.records.ledger import HouseholdRecord, PersonRecord
+from station.records.needs import RegisterEntryRecord
 from station.records.search import SearchHit
 
 from .base import StationScreen
@@ -44,9 +45,12 @@ MENU = {
     "split": "household.split",
     "merge": "household.merge",
     "move_out": "household.move_out",
+    "end_register": "household.end_register",
 }
-WRITE_ACTIONS = frozenset({*MENU, "operations"})
-MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "record_death"})
+# Ending a register entry is register work (as in the registers list), not ledger work.
+REGISTER_ACTIONS = frozenset({"end_register"})
+WRITE_ACTIONS = frozenset({*MENU, "operations"}) - REGISTER_ACTIONS
+MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "record_death", "end_register"})
 
 
 class HouseholdOperations(StationScreen):
@@ -79,6 +83,8 @@ class HouseholdOperations(StationScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides the key from the footer as well as refusing it.
+        if action in REGISTER_ACTIONS:
+            return allowed(self.station.actor, "registers.write") and not self.read_only
         if action in WRITE_ACTIONS:
             return allowed(self.station.actor, "ledger.write") and not self.read_only
         if action == "print":
@@ -98,6 +104,8 @@ class HouseholdOperations(StationScreen):
         member = self.focused_member()
         items = []
         for action, binding_id in MENU.items():
+            if self.check_action(action, ()) is False:
+                continue
             label = self.t(f"household_ops.menu_{action}")
             if member is not None and action in MEMBER_ACTIONS:
                 label = self.t("household_ops.menu_for", action=label, name=member.name)
@@ -153,6 +161,33 @@ class HouseholdOperations(StationScreen):
         if self.household:
             picker = PickPersonDialog(self.t("household_ops.merge_pick", number=self.household.number))
             self.app.push_screen(picker, callback=partial(self._other_household, self._merge))
+
+    def action_end_register(self) -> None:
+        """结束登记 of the selected member: the registers screen's dialog and permission."""
+        member = self._member()
+        if member is None or self.file is None:
+            return
+        entries = [entry for entry in self.file.registers if entry.person_id == member.id and entry.is_open]
+        if not entries:
+            self.notify(self.t("household_ops.no_open_register", name=member.name), severity="warning")
+        elif len(entries) == 1:
+            self._end_entry(entries[0])
+        else:
+            items = [(str(entry.id), entry.category_name, "") for entry in entries]
+            menu = OperationsMenu(self.t("household_ops.menu_end_register"),
+                                  self.t("household_ops.end_register_pick", name=member.name), items)
+            by_id = {str(entry.id): entry for entry in entries}
+            self.app.push_screen(menu, callback=lambda chosen: self._end_entry(by_id[chosen]) if chosen else None)
+
+    def _end_entry(self, entry: RegisterEntryRecord) -> None:
+        from .register_end import EndEntryDialog
+
+        self.app.push_screen(EndEntryDialog(entry), callback=self._entry_ended)
+
+    def _entry_ended(self, entry: RegisterEntryRecord | None) -> None:
+        if entry is not None:
+            self.notify(self.t("registers.ended", name=entry.person_name, category=entry.category_name))
+            self.reload()
 
     def _transfer(self, member: PersonRecord, target: HouseholdRecord) -> None:
         if self.household:

@@ -177,3 +177,49 @@ def test_the_request_list_and_the_service_log_search_too(db, community_id, clock
         assert "入户看望" not in text_of(pilot, "#log-table")
 
     drive(app_for(db), scenario)
+
+
+def test_a_register_entry_ends_from_the_household_file(db, town):
+    from station import needs
+
+    head = town.home1.head_id
+    with UnitOfWork(db, ADMIN) as uow:
+        needs.add_entry(uow, head, "elderly_alone", date(2026, 11, 1))
+        needs.add_entry(uow, head, "oldest_old", date(2026, 11, 1))
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)  # the head has the focus
+        await press(pilot, "f8")
+        assert "结束重点人群登记(王大爷)" in text_of(pilot, "#ops-list")
+        await press(pilot, "escape", "ctrl+d")
+        assert screen_name(pilot) == "OperationsMenu"  # two open entries: which one?
+        await press(pilot, "enter")
+        assert screen_name(pilot) == "EndEntryDialog"
+        await pilot.press(*"已去养老院", "ctrl+s")
+        await settle(pilot)
+        assert screen_name(pilot) == "HouseholdScreen"
+        assert "结束" in text_of(pilot, "#registers-box")
+
+    drive(app_for(db), scenario)
+    with UnitOfWork(db, ADMIN) as uow:
+        entries = needs.entries_for_person(uow, head)
+    assert sorted(entry.end_reason for entry in entries) == ["", "已去养老院"]  # the one picked, only
+
+
+def test_a_clerk_may_not_end_register_entries_from_the_household_file(db, town):
+    from tui_support import make_user
+
+    from station import needs
+
+    make_user(db, "clerk1", "clerk", town.place.community_id, name="周窗口")
+    with UnitOfWork(db, ADMIN) as uow:
+        needs.add_entry(uow, town.home1.head_id, "elderly_alone", date(2026, 11, 1))
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id, username="clerk1")
+        await press(pilot, "ctrl+d")
+        assert screen_name(pilot) == "HouseholdScreen"
+        await press(pilot, "f8")
+        assert "结束重点人群登记" not in text_of(pilot, "#ops-list")
+
+    drive(app_for(db), scenario)
