@@ -14,9 +14,11 @@ from textual.widgets import Input, Select, Static
 from station.errors import StationError, ValidationError
 from station.idcard import mask_id
 from station.needs import add_entry
+from station.records.ledger import Warning
 from station.records.needs import RegisterEntryRecord
 from station.records.search import SearchHit
 from station.records.users import UserRecord
+from station.register_checks import register_warnings
 from station.text_rules import limit_of
 from station.users import list_users
 
@@ -58,6 +60,7 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
         with VerticalScroll(id="register-form") as form:
             form.border_title = self.t("register_form.title")
             yield Static(self._person_line(), id="form-person", markup=False)
+            yield Static("", id="form-warning", markup=False)
             with Grid(id="entry-fields"):
                 yield _label(self.t("register_form.category"))
                 yield Select([(name, code) for code, name in self.categories.items()], value=self.category,
@@ -88,6 +91,16 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
         self.query_one(AttributeFields).show_for(self.category)
         self.query_one("#category", Select).focus()
         self.call(list_users, on_done=self.show_workers)
+        self.check_person()
+
+    def check_person(self) -> None:
+        """Notes on this person in this register (独居老人 in a household of several): never a refusal."""
+        self.call(register_warnings, self.person.person_id, self.category, on_done=self.show_warnings)
+
+    def show_warnings(self, warnings: tuple[Warning, ...]) -> None:
+        note = self.query_one("#form-warning", Static)
+        note.update("\n".join(warning.message for warning in warnings))
+        note.display = bool(warnings)
 
     def show_workers(self, users: list[UserRecord]) -> None:
         workers = [user for user in users if not user.disabled and user.community_id is not None]
@@ -106,6 +119,7 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
             self.category = event.value
             self.query_one(AttributeFields).show_for(self.category)
             self.query_one("#visit_every_days", Input).value = self._every_days()
+            self.check_person()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -154,3 +154,16 @@ def test_registering_a_woman_as_son_warns(db, admin, grid_id):
     with UnitOfWork(db, admin) as uow:
         saved = households.register_household(uow, draft)
     assert any("张小红" in w.message and "女性" in w.message for w in saved.warnings)
+
+
+def test_living_alone_in_a_household_of_three_is_a_warning(db, admin, home, grid_id):
+    from station.register_checks import register_warnings
+
+    head = _member(home, "02")
+    (warning,) = _check(db, admin, register_warnings, head.id, "elderly_alone")
+    assert "张三" in warning.message and "3 名成员" in warning.message and "独居老人" in warning.message
+    assert _check(db, admin, register_warnings, head.id, "empty_nest") == ()
+    with UnitOfWork(db, admin) as uow:
+        alone = households.register_household(uow, replace(family(grid_id, seq=11), address="幸福路5号", members=(
+            person("孤老", "户主", date(1940, 1, 1), seq=11),))).household
+    assert _check(db, admin, register_warnings, alone.members[0].id, "elderly_alone") == ()

@@ -141,3 +141,32 @@ def test_the_heads_death_proposes_the_survivors_relations(db, town):
     assert person(db, grandpa).deceased_on == date(2026, 11, 22)
     relations = {m.name: m.relation for m in household(db, town.home1.household_id).members}
     assert relations == {"王大妈": "02", "王小明": "20"}
+
+
+def test_registering_someone_of_a_three_person_household_as_living_alone_warns(db, town):
+    from tui_support import log_in
+
+    from station import needs
+    from station.actor import Actor
+    from station.uow import UnitOfWork
+
+    grandma = town.home1.person_ids[1]
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert pilot.app.screen.category == "elderly_alone"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"王大妈", "enter")
+        await settle(pilot)
+        assert screen_name(pilot) == "RegisterEntryForm"
+        warning = text_of(pilot, "#form-warning")
+        assert "王大妈" in warning and "3 名成员" in warning and "独居老人" in warning
+        await press(pilot, "ctrl+s")  # a note, never a refusal
+        assert screen_name(pilot) == "RegistersScreen"
+
+    drive(app_for(db), scenario)
+    with UnitOfWork(db, Actor(None, "tests", "admin", None)) as uow:
+        assert [entry.category for entry in needs.entries_for_person(uow, grandma)] == ["elderly_alone"]
