@@ -170,3 +170,27 @@ def test_registering_someone_of_a_three_person_household_as_living_alone_warns(d
     drive(app_for(db), scenario)
     with UnitOfWork(db, Actor(None, "tests", "admin", None)) as uow:
         assert [entry.category for entry in needs.entries_for_person(uow, grandma)] == ["elderly_alone"]
+
+
+def test_the_edit_confirmations_list_only_what_changed(db, town):
+    son = town.home1.person_ids[2]
+
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await press(pilot, "ctrl+e")
+        await fill(pilot, notes="独居老人,子女在外地")
+        await press(pilot, "ctrl+s")
+        summary = pilot.app.screen.message
+        assert summary.splitlines()[1:] == ["备注:— → 独居老人,子女在外地"], summary
+        await press(pilot, "enter")
+        await focus_member(pilot, son)
+        await press(pilot, "enter")
+        await fill(pilot, name="王晓明")
+        await press(pilot, "ctrl+s")
+        summary = pilot.app.screen.message
+        assert summary.splitlines()[1:] == ["姓名:王小明 → 王晓明"], summary
+        await press(pilot, "enter")
+
+    drive(app_for(db), scenario)
+    assert person(db, son).name == "王晓明"
+    assert household(db, town.home1.household_id).notes == "独居老人,子女在外地"
