@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label
 
 from .dialog_box import Dialog
+from .form_errors import ClearsFormErrors
 from .keys import bindings
 from .unsaved import UnsavedGuard
 
 R = TypeVar("R")
 
 
-class FormDialog(UnsavedGuard, Dialog[R]):
+class FormDialog(ClearsFormErrors, UnsavedGuard, Dialog[R]):
     """A dialog with fields: its submit button checks them and closes only when they are fine.
 
     Subclasses implement submit(); any other button cancels (closes with None), asking first

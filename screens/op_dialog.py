@@ -148,7 +148,8 @@ class OperationDialog(FormDialog[Outcome | None]):
         if isinstance(error, ConflictError):
             self.dismiss(Outcome(stale=error))
             return
-        self.query_one(FormError).show(error.message)
+        about = next(iter(self.query(f"#{error.field}").results(Input)), None) if error.field else None
+        self.query_one(FormError).show(error.message, about=about)
         if isinstance(error, DuplicateError) and error.existing_id is not None:
             existing = error.existing_id
             question = ConfirmDialog(error.title, self.t("household_form.duplicate_open", message=error.message))

@@ -23,6 +23,7 @@ from station.text_rules import limit_of
 from station.users import list_users
 
 from .base import StationModal
+from .form_errors import ClearsFormErrors
 from .keys import bindings
 from .register_attributes import AttributeFields
 from .register_dates import parse_date
@@ -41,7 +42,7 @@ FIELD_LABELS = {
 }
 
 
-class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
+class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEntryRecord | None]):
     """Answers the saved entry, or None when closed with Esc."""
 
     CSS_PATH = "register_form.tcss"
@@ -160,9 +161,10 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
     def refused(self, error: StationError) -> None:
         """Nothing was saved: say what is wrong, naming the field, and put the cursor there."""
         self.saving = False
-        self.query_one(FormError).show(self._message(error))
-        if error.field in FIELD_LABELS:
-            self.query_one(f"#{error.field}").focus()
+        field = self.query_one(f"#{error.field}") if error.field in FIELD_LABELS else None
+        self.query_one(FormError).show(self._message(error), about=field)
+        if field is not None:
+            field.focus()
 
     def _message(self, error: StationError) -> str:
         key = FIELD_LABELS.get(error.field or "")

@@ -25,6 +25,7 @@ from station.resident_requests import receive
 from station.text_rules import limit_of
 
 from .base import StationScreen
+from .form_errors import ClearsFormErrors
 from .keys import bindings
 from .request_text import code_name
 from .unsaved import UnsavedGuard, count_as_opened
@@ -37,7 +38,7 @@ INPUTS = {"description": MAX_DESCRIPTION, "contact_name": limit_of("requests.con
 FIELD_WIDGETS = {"grid_id": "grid", "household_id": "grid", "person_id": "grid"}
 
 
-class ReceiveRequestScreen(UnsavedGuard, StationScreen):
+class ReceiveRequestScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
     CSS_PATH = "request_form.tcss"
     HELP_TOPIC: ClassVar[str] = "request_form"
     BINDINGS = bindings("form.save", "requests.pick_person", "requests.unlink_person", "form.back")

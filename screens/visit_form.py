@@ -26,6 +26,7 @@ from station.text_rules import limit_of
 from station.visit_views import list_workers, log_visit_with_follow_up
 
 from .base import StationModal
+from .form_errors import ClearsFormErrors
 from .keys import bindings
 from .person_picker import PickPersonDialog
 from .unsaved import UnsavedGuard, count_as_opened
@@ -49,7 +50,7 @@ def visits_saved(app: Any) -> int:
     return _saved.get(app, 0)
 
 
-class NewVisitScreen(UnsavedGuard, StationModal[VisitLogged | None]):
+class NewVisitScreen(ClearsFormErrors, UnsavedGuard, StationModal[VisitLogged | None]):
     CSS_PATH = "visit_form.tcss"
     HELP_TOPIC: ClassVar[str] = "visit_form"
     BINDINGS = bindings("form.save", "visit_form.pick", "dialog.close")

@@ -194,3 +194,44 @@ def test_the_edit_confirmations_list_only_what_changed(db, town):
     drive(app_for(db), scenario)
     assert person(db, son).name == "王晓明"
     assert household(db, town.home1.household_id).notes == "独居老人,子女在外地"
+
+
+def test_the_forms_message_clears_once_its_field_is_fixed(db, town):
+    from factories import make_id
+    from tui_support import log_in
+
+    good = make_id(date(1980, 5, 1), seq=301)
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"101", "tab", *"幸福路8号", "enter", *"张三", "tab", *bad, "ctrl+s")
+        await settle(pilot)
+        assert "第 1 名成员:身份证号码校验位错误" in text_of(pilot, "#form-error")
+        await pilot.press("tab", "tab", *"13812345678")  # typing elsewhere leaves the message
+        await settle(pilot)
+        assert "校验位错误" in text_of(pilot, "#form-error")
+        await pilot.press("shift+tab", "shift+tab", "backspace", good[-1])  # the ID, fixed
+        await settle(pilot)
+        assert text_of(pilot, "#form-error").strip() == ""
+
+    drive(app_for(db), scenario, size=(120, 40))
+
+
+def test_an_operations_message_clears_once_its_field_is_fixed(db, town):
+    async def scenario(pilot):
+        await open_file(pilot, town.home1.household_id)
+        await focus_member(pilot, town.home1.person_ids[2])
+        await press(pilot, "delete")
+        await fill(pilot, on="2026-12-01")
+        await press(pilot, "ctrl+s")
+        assert "迁出日期不能晚于今天" in form_error(pilot)
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert form_error(pilot).strip() == ""
+
+    drive(app_for(db), scenario)
