@@ -15,6 +15,7 @@ from station.idcard import normalize_id, parse_id
 from station.records.ledger import PersonDraft
 
 from .base import Localized
+from .phone_input import PhoneInput
 
 FIELDS = ("name", "id_number", "relation", "phone", "ethnicity")
 WIDTHS = {"name": 14, "id_number": 25, "relation": 10, "phone": 17, "ethnicity": 12}
@@ -56,8 +57,9 @@ class MemberRow(Localized, Horizontal):
     def compose(self) -> ComposeResult:
         defaults = {"relation": HEAD_RELATION if self.number == 1 else "", "ethnicity": DEFAULT_ETHNICITY}
         for field in FIELDS:
-            field_input = Input(defaults.get(field, ""), placeholder=self.t(f"household_form.{field}"),
-                                id=f"m{self.number}-{field}", classes=field)
+            kind = PhoneInput if field == "phone" else Input
+            field_input = kind(defaults.get(field, ""), placeholder=self.t(f"household_form.{field}"),
+                               id=f"m{self.number}-{field}", classes=field)
             field_input.styles.width = WIDTHS[field]
             yield field_input
         yield Static("", id=f"m{self.number}-derived", classes="derived", markup=False)

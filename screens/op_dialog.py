@@ -23,6 +23,7 @@ from station.records.ledger import Warning
 
 from .dialogs import ConfirmDialog, FormDialog
 from .keys import bindings
+from .phone_input import PhoneInput
 from .widgets import FormError
 
 
@@ -187,7 +188,9 @@ def form_grid(*pairs: tuple[str, Widget], classes: str = "op-form") -> Grid:
 
 
 def field_input(field_id: str, value: str = "", placeholder: str = "", **kwargs: Any) -> Input:
-    return Input(value, placeholder=placeholder, id=field_id, compact=True, **kwargs)
+    # A phone field shows the number as it will be saved once left (see screens.phone_input).
+    kind = PhoneInput if field_id == "phone" else Input
+    return kind(value, placeholder=placeholder, id=field_id, compact=True, **kwargs)
 
 
 def joined(parts: Iterable[str], separator: str = "、") -> str:

@@ -13,6 +13,7 @@ from station.need_attributes import ASSISTANCE_CATEGORIES
 from station.tekun import TEKUN_PREFIX
 
 from .base import Localized
+from .phone_input import PhoneInput
 
 GROUPS: dict[str, tuple[str, ...]] = {
     "disability": ("disability_category", "disability_grade", "certificate_no"),
@@ -54,7 +55,7 @@ class AttributeFields(Localized, Vertical):
             yield _label(self.t("register_form.guardian"))
             yield Input(id="guardian", max_length=40)
             yield _label(self.t("register_form.guardian_phone"))
-            yield Input(id="guardian_phone", max_length=20)
+            yield PhoneInput(id="guardian_phone", max_length=20)
         yield Static(self.t("register_form.no_attributes"), id="attrs-none", markup=False)
 
     def show_for(self, category: str) -> None:

@@ -27,6 +27,7 @@ from station.text_rules import limit_of
 from .base import StationScreen
 from .form_errors import ClearsFormErrors
 from .keys import bindings
+from .phone_input import PhoneInput
 from .request_text import code_name
 from .unsaved import UnsavedGuard, count_as_opened
 from .widgets import FormError, TopBar, station_footer
@@ -61,7 +62,8 @@ class ReceiveRequestScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
             yield Static(self.t("request_form.no_resident"), id="resident", markup=False)
             with Horizontal(id="contact-row"):
                 for field in ("contact_name", "contact_phone"):
-                    yield _labelled(self.t(f"request_form.{field}"), Input(id=field, max_length=INPUTS[field]))
+                    kind = PhoneInput if field == "contact_phone" else Input
+                    yield _labelled(self.t(f"request_form.{field}"), kind(id=field, max_length=INPUTS[field]))
             yield FormError(id="form-error")
             yield Static(self.t("request_form.keys_note"), id="keys-note")
         yield station_footer()

@@ -235,3 +235,42 @@ def test_an_operations_message_clears_once_its_field_is_fixed(db, town):
         assert form_error(pilot).strip() == ""
 
     drive(app_for(db), scenario)
+
+
+def test_a_phone_field_shows_the_whole_number_once_left(db, town):
+    from tui_support import log_in
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"王小明", "enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#category", Select).value = "left_behind_child"
+        await settle(pilot)
+        pilot.app.screen.query_one("#guardian").focus()
+        await pilot.press(*"王大妈", "tab", *"139-1234-5678", "tab")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#guardian_phone").value == "13912345678"
+        assert "13912345678" in text_of(pilot, "#guardian_phone")
+
+    drive(app_for(db), scenario, size=(80, 24))
+
+
+def test_the_new_household_forms_phone_is_shown_as_saved(db, town):
+    from tui_support import log_in
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"101", "enter", *"张三", "tab", "tab", "tab", *"+86 139 1234 5678", "tab")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#m1-phone").value == "13912345678"
+        assert "13912345678" in text_of(pilot, "#m1-phone")
+
+    drive(app_for(db), scenario, size=(80, 24))
