@@ -15,8 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from reports.print_jobs import print_household
-from station.codes import relations, sexes
+from station.codes import sexes
 from station.errors import StationError
+from station.kinship import relation_name
 from station.masking import mask_text
 from station.permissions import allowed
 from station.phone import mask_phone
@@ -133,7 +134,7 @@ class HouseholdScreen(HouseholdOperations):
         rows = []
         for member in members:
             age = member.age if member.deceased_on is None else "—"
-            label = f"{relations().get(member.relation, '')} · {sexes().get(member.sex, '')} · " \
+            label = f"{relation_name(member.relation)} · {sexes().get(member.sex, '')} · " \
                     f"{self.t('household.age', age=age)}"
             rows.append(Horizontal(Static(label, classes="member-label", markup=False),
                                    MemberLine(member.id, member.name, member.id_number, member.phone,

@@ -16,8 +16,9 @@ from textual.containers import Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from station.codes import relations, sexes
+from station.codes import sexes
 from station.idcard import age_on, mask_id
+from station.kinship import relation_name
 from station.ledger_pages import ledger_page, ledger_size
 from station.phone import mask_phone
 from station.records.search import SearchHit
@@ -129,7 +130,7 @@ class LedgerScreen(StationScreen):
         return (hit.name, sexes().get(hit.sex, ""), str(age_on(hit.birth_date, self.today)),
                 mask_id(hit.id_number), mask_phone(hit.phone) or "—",
                 hit.household_number or hit.last_household_number or "—",
-                relations().get(hit.relation, ""), hit.address, hit.grid_name,
+                relation_name(hit.relation) if hit.relation else "", hit.address, hit.grid_name,
                 self.t(f"ledger.status_{hit.status}"))
 
     # --- opening -----------------------------------------------------------------------------

@@ -38,6 +38,20 @@ FEMALE_RELATIONS = frozenset({
 })
 
 
+# Screen names for the GB/T 4761 names too long for a list column (at most 5 characters); printouts
+# and exports keep the standard's names.
+SHORT_NAMES: dict[str, str] = {
+    "27": "养子/继子", "37": "养女/继女", "40": "孙辈", "47": "曾孙", "48": "曾孙女", "49": "其他孙辈",
+    "57": "继父/养父", "58": "继母/养母", "59": "其他父母", "60": "祖辈", "65": "配偶祖辈",
+    "68": "配偶曾祖辈", "69": "其他祖辈", "70": "兄弟姐妹", "79": "其他兄妹",
+}
+
+
+def relation_name(code: str) -> str:
+    """A relation as a list shows it: 户主, 长子, 孙辈 (never cut to fit a column)."""
+    return SHORT_NAMES.get(code) or relations().get(code, code)
+
+
 @dataclass(frozen=True)
 class Kin:
     """A member as the proposal sees them: relation to the current head, sex, birth date."""

@@ -70,3 +70,13 @@ def test_a_relation_of_the_other_sex_is_a_warning(sex, relation, warned):
     assert (warning is not None) == warned
     if warning:
         assert "王小红" in warning.message and warning.field == "relation"
+
+
+def test_list_names_are_whole_and_short():
+    from rich.cells import cell_len
+
+    from station.codes import relations
+    from station.kinship import relation_name
+
+    assert (relation_name("02"), relation_name("22"), relation_name("40")) == ("户主", "长子", "孙辈")
+    assert all(cell_len(relation_name(code)) <= 10 for code in relations())
