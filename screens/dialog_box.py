@@ -6,10 +6,11 @@ from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from .base import StationModal
 from .keys import bindings
+from .line_breaks import WrappedText
 
 R = TypeVar("R")
 
@@ -29,7 +30,7 @@ class Dialog(StationModal[R]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box") as box:
             box.border_title = self.title_text
-            yield Static(self.message, id="dialog-message")
+            yield WrappedText(self.message, id="dialog-message")
             yield from self.compose_body()
             with Horizontal(id="dialog-buttons"):
                 yield from self.compose_buttons()

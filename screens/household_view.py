@@ -27,6 +27,7 @@ from .household_banner import read_only_banner
 from .household_file import HouseholdFile, household_file
 from .household_ops import MENU, HouseholdOperations
 from .keys import active_by_id, bindings
+from .line_breaks import WrappedText
 from .printing import start_print
 from .reveal import PersonNumbers
 from .tables import plain
@@ -59,7 +60,7 @@ class HouseholdScreen(HouseholdOperations):
         yield TopBar("nav.ledger")
         with VerticalScroll(id="household"):
             yield Static("…", id="household-head")
-            yield Static("", id="household-banner", markup=False)
+            yield WrappedText("", id="household-banner")
             for section in SECTIONS:
                 box = Vertical(id=f"{section}-box", classes="section")
                 box.border_title = self.t(f"household.{section}_title")
@@ -90,7 +91,7 @@ class HouseholdScreen(HouseholdOperations):
         focused = self.focused_member()
         self.file = file
         self.query_one("#household-head", Static).update(self._head(file.household))
-        banner = self.query_one("#household-banner", Static)
+        banner = self.query_one("#household-banner", WrappedText)
         banner.update(read_only_banner(self, file, self.history))
         banner.display = self.read_only
         await self._show_members(file.household.members)

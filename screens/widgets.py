@@ -8,6 +8,7 @@ from textual.widgets import Footer, Input, Static
 
 from .footer import StationFooter
 from .keys import active_by_id
+from .line_breaks import WrappedText
 
 WEEKDAYS = "weekdays"
 
@@ -70,7 +71,7 @@ class TopBar(Static):
         return line
 
 
-class FormError(Static):
+class FormError(WrappedText):
     """A form's message line: empty until something is wrong."""
 
     DEFAULT_CSS = """
@@ -82,7 +83,7 @@ class FormError(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
-        super().__init__(markup=False, id=id)
+        super().__init__(id=id)
         self.about: Widget | None = None  # the field the message is about (None: the form as a whole)
         self.shown_with: dict[Widget, str] = {}  # what the fields held when the message appeared
 
