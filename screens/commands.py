@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 
+from screens.ledger.open_home import open_person_home
 from station.permissions import allowed
 
 if TYPE_CHECKING:
@@ -80,11 +81,6 @@ def open_household(app: StationApp) -> None:
 
 
 def _open_hit(app: StationApp, hit: SearchHit | None) -> None:
-    from screens.ledger.household import HouseholdScreen
 
-    if hit is None:
-        return
-    if hit.household_id is None:
-        app.notify(app.catalogue("ledger.no_household", name=hit.name), severity="warning")
-        return
-    app.push_screen(HouseholdScreen(hit.household_id))
+    if hit is not None:
+        open_person_home(app, hit.person_id, hit.name, hit.household_id)

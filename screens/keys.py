@@ -58,6 +58,7 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     # --- registers (F3): screens/registers.py, register_form.py
     KeySpec("registers.add", "ctrl+n", "add_entry"),
     KeySpec("registers.end", "ctrl+e", "end_entry"),
+    KeySpec("registers.search", "ctrl+f", "focus_search"),
     KeySpec("registers.open", "enter", "open_selected"),
     KeySpec("registers.next_category", "right", "next_category", show=False),
     KeySpec("registers.previous_category", "left", "previous_category", show=False),
@@ -96,6 +97,7 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("household.move_out", "ctrl+o", "move_out", show=False),
     KeySpec("household.split", "ctrl+y", "split", show=False),
     KeySpec("household.merge", "ctrl+u", "merge", show=False),
+    KeySpec("household.end_register", "ctrl+d", "end_register", show=False),
     KeySpec("household.next_member", "down", "next_member", show=False),
     KeySpec("household.previous_member", "up", "previous_member", show=False),
     # --- reports (F6) and import (F7): screens/reports.py, import_screen.py

@@ -16,18 +16,21 @@ from textual.widgets import Static
 
 from reports.print_jobs import print_household
 from screens.keys import active_by_id, bindings
+from screens.ledger.banner import read_only_banner
 from screens.ledger.operations import MENU, HouseholdOperations
 from screens.widgets.labels import TopBar, station_footer
+from screens.widgets.line_breaks import WrappedText
 from screens.widgets.printing import start_print
 from screens.widgets.reveal import PersonNumbers
 from screens.widgets.tables import plain
-from station.codes import relations, sexes
+from station.codes import sexes
 from station.dossiers.household import HouseholdFile, household_file
 from station.errors import StationError
 from station.ledger.records import HouseholdRecord
 from station.masking import mask_text
 from station.permissions import allowed
 from station.phone import mask_phone
+from station.residents.kinship import relation_name
 from station.residents.records import PersonRecord
 
 SECTIONS = ("members", "registers", "visits", "requests")
@@ -57,6 +60,7 @@ class HouseholdScreen(HouseholdOperations):
         yield TopBar("nav.ledger")
         with VerticalScroll(id="household"):
             yield Static("…", id="household-head")
+            yield WrappedText("", id="household-banner")
             for section in SECTIONS:
                 box = Vertical(id=f"{section}-box", classes="section")
                 box.border_title = self.t(f"household.{section}_title")
@@ -87,12 +91,16 @@ class HouseholdScreen(HouseholdOperations):
         focused = self.focused_member()
         self.file = file
         self.query_one("#household-head", Static).update(self._head(file.household))
+        banner = self.query_one("#household-banner", WrappedText)
+        banner.update(read_only_banner(self, file, self.history))
+        banner.display = self.read_only
         await self._show_members(file.household.members)
         self.query_one("#registers-list", Static).update(self._registers(file))
         self.query_one("#visits-list", Static).update(self._visits(file))
         self.query_one("#requests-list", Static).update(self._requests(file))
         self.query_one("#member-keys", Static).update(self._member_keys())
         self._focus_member(focused.id if focused else None)
+        self.refresh_bindings()
 
     def _focus_member(self, person_id: int | None) -> None:
         """The member who had the focus before a reload, else the first (the head)."""
@@ -102,7 +110,7 @@ class HouseholdScreen(HouseholdOperations):
             line.focus()
 
     def _member_keys(self) -> str:
-        if not allowed(self.station.actor, "ledger.write"):
+        if not allowed(self.station.actor, "ledger.write") or self.read_only:
             return ""
         active = active_by_id(self)
         return "  ".join(f"{self.app.get_key_display(active[key][0])} {active[key][0].description}"
@@ -127,7 +135,7 @@ class HouseholdScreen(HouseholdOperations):
         rows = []
         for member in members:
             age = member.age if member.deceased_on is None else "—"
-            label = f"{relations().get(member.relation, '')} · {sexes().get(member.sex, '')} · " \
+            label = f"{relation_name(member.relation)} · {sexes().get(member.sex, '')} · " \
                     f"{self.t('household.age', age=age)}"
             rows.append(Horizontal(Static(label, classes="member-label", markup=False),
                                    MemberLine(member.id, member.name, member.id_number, member.phone,

@@ -11,9 +11,9 @@ from screens.ledger.op_dialog import Operation, OperationDialog, field_input, fo
 from screens.widgets.unsaved import count_as_opened
 from station.codes import HOUSEHOLD_KINDS
 from station.errors import ValidationError
-from station.ledger.households import Location, move_out, update_household
+from station.ledger.households import Location, check_move_out, move_out, update_household
 from station.ledger.records import HouseholdRecord
-from station.phone import mask_phone
+from station.phone import mask_phone, parse_phone
 from station.places.directory import list_buildings, list_grids
 from station.places.records import BuildingRecord, GridRecord
 from station.text_rules import limit_of
@@ -109,15 +109,38 @@ class EditHouseholdDialog(OperationDialog):
         kind = str(self.query_one("#kind", Select).value)
         phone, notes = self.text("phone"), self.text("notes")
         household = self.household
-        summary = self.t("household_ops.edit_summary", number=household.number,
-                         place=place.describe(location) or "—", kind=self.t(f"household.kind_{kind}"))
-        if phone:
-            summary += self.t("household_ops.edit_phone", phone=mask_phone(phone))
+        changes: dict[str, object] = {}
+        lines: list[str] = []
+        if location != _location_of(household):
+            changes["location"] = location
+            lines.append(self._changed("household_ops.place", _place_of(household), place.describe(location)))
+        if kind != household.kind:
+            changes["kind"] = kind
+            lines.append(self._changed("household_ops.kind", self.t(f"household.kind_{household.kind}"),
+                                       self.t(f"household.kind_{kind}")))
+        if phone and parse_phone(phone) != household.phone:  # empty keeps the number on file
+            changes["phone"] = phone
+            lines.append(self._changed("household_form.phone", mask_phone(household.phone), mask_phone(phone)))
         if notes != household.notes:
-            summary += self.t("household_ops.edit_notes", notes=notes or "—")
-        changes = {"location": location, "kind": kind, "notes": notes} | ({"phone": phone} if phone else {})
+            changes["notes"] = notes
+            lines.append(self._changed("household_ops.notes", household.notes, notes))
+        if not lines:
+            raise ValidationError(self.t("household_ops.nothing_changed"))
+        summary = self.t("household_ops.edit_summary", number=household.number, changes="\n".join(lines))
         return Operation(summary, update_household, (household.id, household.version), changes,
                          notice=self.t("household_ops.edit_done", number=household.number))
+
+    def _changed(self, label: str, old: str, new: str) -> str:
+        return f"{self.t(label)}:{old or '—'} → {new or '—'}"
+
+
+def _location_of(household: HouseholdRecord) -> Location:
+    return Location(household.grid_id, household.building_id, household.unit, household.room, household.address)
+
+
+def _place_of(household: HouseholdRecord) -> str:
+    return joined((household.grid_name, household.building_name, household.unit, household.room,
+                   household.address), " ")
 
 
 class MoveOutDialog(OperationDialog):
@@ -141,4 +164,4 @@ class MoveOutDialog(OperationDialog):
         summary = self.t("household_ops.move_out_summary", number=household.number,
                          names=joined(member.name for member in household.members), reason=reason, on=on)
         return Operation(summary, move_out, (household.id, household.version), {"on": on, "reason": reason},
-                         notice=self.t("household_ops.move_out_done", number=household.number))
+                         notice=self.t("household_ops.move_out_done", number=household.number), check=check_move_out)

@@ -19,7 +19,7 @@ from screens.ledger.op_dialog import Operation, OperationDialog, field_input, fo
 from station import codes
 from station.errors import ValidationError
 from station.idcard import mask_id, normalize_id, parse_id
-from station.ledger.members import add_member, update_person
+from station.ledger.members import add_member, check_add_member, check_update_person, update_person
 from station.ledger.records import HouseholdRecord
 from station.phone import mask_phone
 from station.residents.records import PersonDraft, PersonRecord
@@ -62,7 +62,7 @@ class AddMemberDialog(OperationDialog):
                          relation=codes.relations().get(clean.relation, ""),
                          id_number=mask_id(clean.values["id_number"]), on=on)
         return Operation(summary, add_member, (household.id, household.version, draft), {"on": on},
-                         notice=self.t("household_ops.add_done", name=clean.values["name"]))
+                         notice=self.t("household_ops.add_done", name=clean.values["name"]), check=check_add_member)
 
 
 class EditMemberDialog(OperationDialog):
@@ -121,7 +121,8 @@ class EditMemberDialog(OperationDialog):
             raise ValidationError(self.t("household_ops.nothing_changed"))
         summary = self.t("household_ops.edit_member_summary", name=self.member.name, changes=changes)
         return Operation(summary, update_person, (self.member.id, self.member.version, draft),
-                         notice=self.t("household_ops.edit_member_done", name=clean.values["name"]))
+                         notice=self.t("household_ops.edit_member_done", name=clean.values["name"]),
+                         check=check_update_person)
 
     def _changes(self, new: dict[str, Any]) -> str:
         """The changed fields as the clerk reads them; numbers masked, codes named."""

@@ -13,8 +13,18 @@ from screens.ledger.household_edit import MOVED_OUT
 from screens.ledger.op_dialog import Operation, OperationDialog, field_input, form_grid
 from station.codes import HEAD, relations
 from station.errors import ValidationError
-from station.ledger.members import change_head, record_death, remove_member, transfer_member
+from station.ledger.members import (
+    change_head,
+    check_change_head,
+    check_record_death,
+    check_remove_member,
+    check_transfer_member,
+    record_death,
+    remove_member,
+    transfer_member,
+)
 from station.ledger.records import HouseholdRecord
+from station.residents.kinship import Kin, propose_relations
 from station.residents.records import PersonRecord
 from station.text_rules import limit_of
 
@@ -37,6 +47,13 @@ class RelationFields(Localized, Grid):
             yield Label(label, classes=f"op-label rel-{member.id}", markup=False)
             yield field_input(f"rel-{member.id}", value, placeholder=self.t("household_ops.relation_hint"),
                               classes=f"rel-{member.id}")
+
+    def propose(self, proposals: dict[int, str | None]) -> None:
+        """Fill each member's field with the proposed relation (code); blank where none was derived."""
+        names = relations()
+        for person_id, code in proposals.items():
+            for field in self.query(f"#rel-{person_id}").results(Input):
+                field.value = names.get(code, "") if code else ""
 
     def hide(self, person_id: int | None) -> None:
         for member in self.members:
@@ -79,7 +96,8 @@ class RemoveMemberDialog(OperationDialog):
         summary = self.t("household_ops.remove_summary", name=member.name, number=household.number,
                          reason=reason, on=on)
         return Operation(summary, remove_member, (household.id, household.version, member.id),
-                         {"reason": reason, "on": on}, notice=self.t("household_ops.remove_done", name=member.name))
+                         {"reason": reason, "on": on}, notice=self.t("household_ops.remove_done", name=member.name),
+                         check=check_remove_member)
 
 
 class TransferMemberDialog(OperationDialog):
@@ -104,7 +122,8 @@ class TransferMemberDialog(OperationDialog):
                          target=target.number, relation=relation, on=on)
         return Operation(summary, transfer_member, (source.id, source.version, member.id, target.id,
                                                     target.version, relation), {"on": on},
-                         notice=self.t("household_ops.transfer_done", name=member.name, number=target.number))
+                         notice=self.t("household_ops.transfer_done", name=member.name, number=target.number),
+                         check=check_transfer_member)
 
 
 class ChangeHeadDialog(OperationDialog):
@@ -128,8 +147,13 @@ class ChangeHeadDialog(OperationDialog):
             self.show_relations()
 
     def show_relations(self) -> None:
-        """Everyone's relation but the new head's."""
-        self.query_one(RelationFields).hide(self.new_head())
+        """Everyone's relation but the new head's, as proposed from their relation to the old head."""
+        fields = self.query_one(RelationFields)
+        new_head = self.new_head()
+        fields.hide(new_head)
+        if new_head is not None:
+            kin = [Kin(member.id, member.relation, member.sex, member.birth_date) for member in self.household.members]
+            fields.propose(propose_relations(kin, new_head))
 
     def new_head(self) -> int | None:
         value = self.query_one("#new_head", Select).value
@@ -150,7 +174,7 @@ class ChangeHeadDialog(OperationDialog):
         summary = self.t("household_ops.head_summary", number=household.number, name=name,
                          others=relation_list(household.members, typed))
         return Operation(summary, change_head, (household.id, household.version, new_head, typed),
-                         notice=self.t("household_ops.head_done", name=name))
+                         notice=self.t("household_ops.head_done", name=name), check=check_change_head)
 
 
 class RecordDeathDialog(ChangeHeadDialog):
@@ -193,4 +217,4 @@ class RecordDeathDialog(ChangeHeadDialog):
             summary += "\n" + self.t("household_ops.head_summary", number=household.number, name=name,
                                       others=relation_list(household.members, typed))
         return Operation(summary, record_death, (member.id, member.version, on), kwargs,
-                         notice=self.t("household_ops.death_done", name=member.name))
+                         notice=self.t("household_ops.death_done", name=member.name), check=check_record_death)

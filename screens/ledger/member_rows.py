@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from screens.base import Localized
+from screens.widgets.phone_input import PhoneInput
 from station.codes import sexes
 from station.errors import ValidationError
 from station.idcard import normalize_id, parse_id
@@ -55,8 +56,9 @@ class MemberRow(Localized, Horizontal):
     def compose(self) -> ComposeResult:
         defaults = {"relation": HEAD_RELATION if self.number == 1 else "", "ethnicity": DEFAULT_ETHNICITY}
         for field in FIELDS:
-            field_input = Input(defaults.get(field, ""), placeholder=self.t(f"household_form.{field}"),
-                                id=f"m{self.number}-{field}", classes=field)
+            kind = PhoneInput if field == "phone" else Input
+            field_input = kind(defaults.get(field, ""), placeholder=self.t(f"household_form.{field}"),
+                               id=f"m{self.number}-{field}", classes=field)
             field_input.styles.width = WIDTHS[field]
             yield field_input
         yield Static("", id=f"m{self.number}-derived", classes="derived", markup=False)

@@ -18,6 +18,7 @@ from screens.base import StationScreen
 from screens.keys import bindings
 from screens.ledger.member_rows import FIELDS, MemberHeader, MemberRow
 from screens.widgets.dialogs import ConfirmDialog
+from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, TopBar, station_footer
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
 from station.errors import DuplicateError, StationError
@@ -35,7 +36,7 @@ _last_place: weakref.WeakKeyDictionary[Any, dict[int | None, tuple[int, int | No
     weakref.WeakKeyDictionary()
 
 
-class RegisterHouseholdScreen(UnsavedGuard, StationScreen):
+class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
     CSS_PATH = "new_household.tcss"
     HELP_TOPIC: ClassVar[str] = "household_form"
     BINDINGS = bindings("form.save", "form.next_member", "form.back")
@@ -142,25 +143,28 @@ class RegisterHouseholdScreen(UnsavedGuard, StationScreen):
         self.app.push_screen(_household_screen(household.id))
 
     def refused(self, error: StationError) -> None:
-        self.query_one(FormError).show(error.message)
-        self._focus_field(error)
+        self.query_one(FormError).show(error.message, about=self._focus_field(error))
         if isinstance(error, DuplicateError) and error.existing_id is not None:
             question = ConfirmDialog(error.title, self.t("household_form.duplicate_open",
                                                          message=error.message))
             existing = error.existing_id
             self.app.push_screen(question, callback=lambda yes: self._open_existing(existing) if yes else None)
 
-    def _focus_field(self, error: StationError) -> None:
-        """Put the cursor where the message points: the named field of the named member."""
+    def _focus_field(self, error: StationError) -> Input | None:
+        """Put the cursor where the message points: the named field of the named member (returned)."""
         found = MEMBER_NUMBER.search(error.message)
         rows = self.rows()
+        field: Input | None = None
         if error.field in FIELDS:
             number = int(found.group(1)) if found else 1
             non_empty = [row for row in rows if not row.is_blank()]
             if 0 < number <= len(non_empty):
-                non_empty[number - 1].field(error.field).focus()
+                field = non_empty[number - 1].field(error.field)
         elif error.field in PLACE_FIELDS:
-            self.query_one(f"#{error.field}", Input).focus()
+            field = self.query_one(f"#{error.field}", Input)
+        if field is not None:
+            field.focus()
+        return field
 
     def _open_existing(self, person_id: int) -> None:
         self.call(get_person, person_id, on_done=self._show_existing)

@@ -1,5 +1,6 @@
-"""The base of the household operation dialogs: a small form; Ctrl+S asks for a confirmation that
-says what will happen, then the service runs with the versions the clerk saw.
+"""The base of the household operation dialogs: a small form; Ctrl+S first has the service check
+what was typed (nothing is written), then asks for a confirmation that says what will happen (with
+any plausibility warnings), then the service runs with the versions the clerk saw.
 
 A refusal keeps the form open with the Chinese message (nothing was saved); a stale version closes
 it so the household file reloads; a duplicate ID offers to open the existing person's household.
@@ -7,7 +8,7 @@ it so the household file reloads; a duplicate ID offers to open the existing per
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,8 +23,10 @@ from screens.keys import bindings
 from screens.widgets.dialog_box import DIALOGS_CSS
 from screens.widgets.dialogs import ConfirmDialog, FormDialog
 from screens.widgets.labels import FormError
+from screens.widgets.phone_input import PhoneInput
 from station.dates import parse_day
 from station.errors import ConflictError, DuplicateError, StationError, ValidationError
+from station.residents.records import Warning
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class Operation:
     notice: str = ""
     # The household to show afterwards when it is not the current one (a merge into the other).
     show_household: int | None = None
+    # The service's check (same arguments, writes nothing, returns warnings): asked before confirming.
+    check: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ class OperationDialog(FormDialog[Outcome | None]):
     def __init__(self) -> None:
         super().__init__("", "", kind="form")
         self.pending: Operation | None = None
+        self.checking = False
 
     def heading(self, title: str, message: str) -> None:
         """The box title and the line under it (subclasses set them once their record is known)."""
@@ -93,13 +99,37 @@ class OperationDialog(FormDialog[Outcome | None]):
         self.focus_next()
 
     def submit(self) -> None:
+        if self.checking:
+            return
         self.query_one(FormError).clear()
         try:
-            self.pending = self.operation()
+            self.pending = operation = self.operation()
         except StationError as error:
-            self.query_one(FormError).show(error.message)
+            self.refused(error)
             return
-        question = ConfirmDialog(self.t("household_ops.confirm_title"), self.pending.summary)
+        if operation.check is None:
+            self._ask(())
+            return
+        # Check first, confirm second: a refusal stays in the form and nothing is asked.
+        self.checking = True
+        self.call(operation.check, *operation.args, on_done=self._checked, on_error=self._check_refused,
+                  **operation.kwargs)
+
+    def _checked(self, warnings: Sequence[Warning]) -> None:
+        self.checking = False
+        self._ask(warnings)
+
+    def _check_refused(self, error: StationError) -> None:
+        self.checking = False
+        self.refused(error)
+
+    def _ask(self, warnings: Sequence[Warning]) -> None:
+        assert self.pending is not None
+        summary = self.pending.summary
+        if warnings:
+            notes = "\n".join(f"· {warning.message}" for warning in warnings)
+            summary += "\n\n" + self.t("household_ops.warnings", notes=notes)
+        question = ConfirmDialog(self.t("household_ops.confirm_title"), summary)
         self.app.push_screen(question, callback=self._confirmed)
 
     def _confirmed(self, yes: bool | None) -> None:
@@ -121,7 +151,8 @@ class OperationDialog(FormDialog[Outcome | None]):
         if isinstance(error, ConflictError):
             self.dismiss(Outcome(stale=error))
             return
-        self.query_one(FormError).show(error.message)
+        about = next(iter(self.query(f"#{error.field}").results(Input)), None) if error.field else None
+        self.query_one(FormError).show(error.message, about=about)
         if isinstance(error, DuplicateError) and error.existing_id is not None:
             existing = error.existing_id
             question = ConfirmDialog(error.title, self.t("household_form.duplicate_open", message=error.message))
@@ -158,7 +189,9 @@ def form_grid(*pairs: tuple[str, Widget], classes: str = "op-form") -> Grid:
 
 
 def field_input(field_id: str, value: str = "", placeholder: str = "", **kwargs: Any) -> Input:
-    return Input(value, placeholder=placeholder, id=field_id, compact=True, **kwargs)
+    # A phone field shows the number as it will be saved once left (see screens.widgets.phone_input).
+    kind = PhoneInput if field_id == "phone" else Input
+    return kind(value, placeholder=placeholder, id=field_id, compact=True, **kwargs)
 
 
 def joined(parts: Iterable[str], separator: str = "、") -> str:

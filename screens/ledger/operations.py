@@ -28,6 +28,8 @@ from station.dossiers.household import HouseholdFile
 from station.ledger.queries import get_household, get_person
 from station.ledger.records import HouseholdRecord
 from station.permissions import allowed
+from station.registers.records import RegisterEntryRecord
+from station.residents.former_home_records import FormerHome
 from station.residents.records import PersonRecord
 from station.search.records import SearchHit
 
@@ -43,17 +45,22 @@ MENU = {
     "split": "household.split",
     "merge": "household.merge",
     "move_out": "household.move_out",
+    "end_register": "household.end_register",
 }
-WRITE_ACTIONS = frozenset({*MENU, "operations"})
-MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "record_death"})
+# Ending a register entry is register work (as in the registers list), not ledger work.
+REGISTER_ACTIONS = frozenset({"end_register"})
+WRITE_ACTIONS = frozenset({*MENU, "operations"}) - REGISTER_ACTIONS
+MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "record_death", "end_register"})
 
 
 class HouseholdOperations(StationScreen):
     """The actions; the household view (a subclass) shows the file and reloads it."""
 
-    def __init__(self, household_id: int):
+    def __init__(self, household_id: int, *, history: FormerHome | None = None):
         super().__init__()
         self.household_id = household_id
+        # Opened for someone who no longer lives here (deceased, moved away): history, read-only.
+        self.history = history
         self.file: HouseholdFile | None = None
 
     def reload(self) -> None:
@@ -63,6 +70,12 @@ class HouseholdOperations(StationScreen):
     def household(self) -> HouseholdRecord | None:
         return self.file.household if self.file else None
 
+    @property
+    def read_only(self) -> bool:
+        """History, or a household no one lives in any more: shown, never changed."""
+        household = self.household
+        return self.history is not None or (household is not None and household.status != "active")
+
     def focused_member(self) -> PersonRecord | None:
         person_id = getattr(self.focused, "person_id", None)
         members = self.household.members if self.household else ()
@@ -70,8 +83,10 @@ class HouseholdOperations(StationScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # False hides the key from the footer as well as refusing it.
+        if action in REGISTER_ACTIONS:
+            return allowed(self.station.actor, "registers.write") and not self.read_only
         if action in WRITE_ACTIONS:
-            return allowed(self.station.actor, "ledger.write")
+            return allowed(self.station.actor, "ledger.write") and not self.read_only
         if action == "print":
             return allowed(self.station.actor, "reports.print")
         return True
@@ -89,6 +104,8 @@ class HouseholdOperations(StationScreen):
         member = self.focused_member()
         items = []
         for action, binding_id in MENU.items():
+            if self.check_action(action, ()) is False:
+                continue
             label = self.t(f"household_ops.menu_{action}")
             if member is not None and action in MEMBER_ACTIONS:
                 label = self.t("household_ops.menu_for", action=label, name=member.name)
@@ -144,6 +161,33 @@ class HouseholdOperations(StationScreen):
         if self.household:
             picker = PickPersonDialog(self.t("household_ops.merge_pick", number=self.household.number))
             self.app.push_screen(picker, callback=partial(self._other_household, self._merge))
+
+    def action_end_register(self) -> None:
+        """结束登记 of the selected member: the registers screen's dialog and permission."""
+        member = self._member()
+        if member is None or self.file is None:
+            return
+        entries = [entry for entry in self.file.registers if entry.person_id == member.id and entry.is_open]
+        if not entries:
+            self.notify(self.t("household_ops.no_open_register", name=member.name), severity="warning")
+        elif len(entries) == 1:
+            self._end_entry(entries[0])
+        else:
+            items = [(str(entry.id), entry.category_name, "") for entry in entries]
+            menu = OperationsMenu(self.t("household_ops.menu_end_register"),
+                                  self.t("household_ops.end_register_pick", name=member.name), items)
+            by_id = {str(entry.id): entry for entry in entries}
+            self.app.push_screen(menu, callback=lambda chosen: self._end_entry(by_id[chosen]) if chosen else None)
+
+    def _end_entry(self, entry: RegisterEntryRecord) -> None:
+        from screens.widgets.end_register import EndEntryDialog
+
+        self.app.push_screen(EndEntryDialog(entry), callback=self._entry_ended)
+
+    def _entry_ended(self, entry: RegisterEntryRecord | None) -> None:
+        if entry is not None:
+            self.notify(self.t("registers.ended", name=entry.person_name, category=entry.category_name))
+            self.reload()
 
     def _transfer(self, member: PersonRecord, target: HouseholdRecord) -> None:
         if self.household:

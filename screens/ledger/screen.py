@@ -17,14 +17,16 @@ from textual.widgets import Input, Static
 
 from screens.base import StationScreen
 from screens.keys import bindings
+from screens.ledger.open_home import open_person_home
 from screens.widgets.labels import TopBar, station_footer
 from screens.widgets.search_box import DebouncedSearch
 from screens.widgets.virtual_table import PAGE_SIZE, VirtualTable
-from station.codes import relations, sexes
+from station.codes import sexes
 from station.idcard import age_on, mask_id
 from station.ledger.pages import ledger_page, ledger_totals
 from station.ledger.records import LedgerTotals
 from station.phone import mask_phone
+from station.residents.kinship import relation_name
 from station.search.lookup import search
 from station.search.records import SearchHit
 
@@ -135,8 +137,9 @@ class LedgerScreen(StationScreen):
 
     def _cells(self, hit: SearchHit) -> tuple[str, ...]:
         return (hit.name, sexes().get(hit.sex, ""), str(age_on(hit.birth_date, self.today)),
-                mask_id(hit.id_number), mask_phone(hit.phone) or "—", hit.household_number or "—",
-                relations().get(hit.relation, ""), hit.address, hit.grid_name,
+                mask_id(hit.id_number), mask_phone(hit.phone) or "—",
+                hit.household_number or hit.last_household_number or "—",
+                relation_name(hit.relation) if hit.relation else "", hit.address, hit.grid_name,
                 self.t(f"ledger.status_{hit.status}"))
 
     # --- opening -----------------------------------------------------------------------------
@@ -145,10 +148,7 @@ class LedgerScreen(StationScreen):
         event.stop()
         hit = event.row
         assert isinstance(hit, SearchHit)
-        if hit.household_id is None:
-            self.notify(self.t("ledger.no_household", name=hit.name), severity="warning")
-            return
-        self.open_household(hit.household_id)
+        open_person_home(self.station, hit.person_id, hit.name, hit.household_id)
 
     def open_household(self, household_id: int) -> None:
         from screens.ledger.household import HouseholdScreen

@@ -12,7 +12,12 @@ from screens.ledger.op_dialog import Operation, OperationDialog, field_input, fo
 from screens.widgets.toggles import Checkbox, RadioButton
 from station.codes import HEAD, relations
 from station.errors import ValidationError
-from station.ledger.households import merge_households, split_household
+from station.ledger.households import (
+    check_merge_households,
+    check_split_household,
+    merge_households,
+    split_household,
+)
 from station.ledger.records import HouseholdRecord, SaveResult
 
 HEAD_NAME = "户主"
@@ -72,7 +77,7 @@ class SplitDialog(OperationDialog):
         summary = self.t("household_ops.split_summary", number=household.number,
                          names=relation_list(self.movable, typed), place=place.describe(location) or "—")
         return Operation(summary, split_household, (household.id, household.version),
-                         {"relations": typed, "location": location})
+                         {"relations": typed, "location": location}, check=check_split_household)
 
     def notice_for(self, result: object) -> str:
         assert isinstance(result, SaveResult)
@@ -117,5 +122,5 @@ class MergeDialog(OperationDialog):
                          names=relation_list(source.members, typed))
         return Operation(summary, merge_households, (source.id, source.version, target.id, target.version),
                          {"relations": typed}, notice=self.t("household_ops.merge_done", number=target.number),
-                         show_household=target.id)
+                         show_household=target.id, check=check_merge_households)
 

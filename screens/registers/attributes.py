@@ -9,6 +9,7 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Input, Select, Static
 
 from screens.base import Localized
+from screens.widgets.phone_input import PhoneInput
 from station.codes import disability_categories, disability_grades
 from station.registers.attributes import ASSISTANCE_CATEGORIES
 from station.registers.tekun import TEKUN_PREFIX
@@ -53,7 +54,7 @@ class AttributeFields(Localized, Vertical):
             yield _label(self.t("register_form.guardian"))
             yield Input(id="guardian", max_length=40)
             yield _label(self.t("register_form.guardian_phone"))
-            yield Input(id="guardian_phone", max_length=20)
+            yield PhoneInput(id="guardian_phone", max_length=20)
         yield Static(self.t("register_form.no_attributes"), id="attrs-none", markup=False)
 
     def show_for(self, category: str) -> None:

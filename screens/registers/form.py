@@ -14,6 +14,7 @@ from textual.widgets import Input, Select, Static
 from screens.base import StationModal
 from screens.keys import bindings
 from screens.registers.attributes import AttributeFields
+from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, station_footer
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
 from station.accounts.records import UserRecord
@@ -21,8 +22,10 @@ from station.accounts.users import list_users
 from station.dates import try_day
 from station.errors import StationError, ValidationError
 from station.idcard import mask_id
+from station.registers.checks import register_warnings
 from station.registers.entries import add_entry
 from station.registers.records import RegisterEntryRecord
+from station.residents.records import Warning
 from station.search.records import SearchHit
 from station.text_rules import limit_of
 
@@ -38,7 +41,7 @@ FIELD_LABELS = {
 }
 
 
-class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
+class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEntryRecord | None]):
     """Answers the saved entry, or None when closed with Esc."""
 
     CSS_PATH = "form.tcss"
@@ -57,6 +60,7 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
         with VerticalScroll(id="register-form") as form:
             form.border_title = self.t("register_form.title")
             yield Static(self._person_line(), id="form-person", markup=False)
+            yield Static("", id="form-warning", markup=False)
             with Grid(id="entry-fields"):
                 yield _label(self.t("register_form.category"))
                 yield Select([(name, code) for code, name in self.categories.items()], value=self.category,
@@ -87,6 +91,16 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
         self.query_one(AttributeFields).show_for(self.category)
         self.query_one("#category", Select).focus()
         self.call(list_users, on_done=self.show_workers)
+        self.check_person()
+
+    def check_person(self) -> None:
+        """Notes on this person in this register (独居老人 in a household of several): never a refusal."""
+        self.call(register_warnings, self.person.person_id, self.category, on_done=self.show_warnings)
+
+    def show_warnings(self, warnings: tuple[Warning, ...]) -> None:
+        note = self.query_one("#form-warning", Static)
+        note.update("\n".join(warning.message for warning in warnings))
+        note.display = bool(warnings)
 
     def show_workers(self, users: list[UserRecord]) -> None:
         workers = [user for user in users if not user.disabled and user.community_id is not None]
@@ -105,6 +119,7 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
             self.category = event.value
             self.query_one(AttributeFields).show_for(self.category)
             self.query_one("#visit_every_days", Input).value = self._every_days()
+            self.check_person()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -145,9 +160,10 @@ class RegisterEntryForm(UnsavedGuard, StationModal[RegisterEntryRecord | None]):
     def refused(self, error: StationError) -> None:
         """Nothing was saved: say what is wrong, naming the field, and put the cursor there."""
         self.saving = False
-        self.query_one(FormError).show(self._message(error))
-        if error.field in FIELD_LABELS:
-            self.query_one(f"#{error.field}").focus()
+        field = self.query_one(f"#{error.field}") if error.field in FIELD_LABELS else None
+        self.query_one(FormError).show(self._message(error), about=field)
+        if field is not None:
+            field.focus()
 
     def _message(self, error: StationError) -> str:
         key = FIELD_LABELS.get(error.field or "")

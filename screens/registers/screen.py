@@ -19,6 +19,7 @@ from screens.base import StationScreen
 from screens.keys import bindings
 from screens.registers.table import EntryTable
 from screens.widgets.labels import TopBar, station_footer
+from screens.widgets.list_search import ListSearch
 from station.permissions import allowed
 from station.registers.records import RegisterEntryRecord
 from station.registers.view_records import RegisterPage
@@ -32,7 +33,7 @@ ROW_ACTIONS = frozenset({"end_entry", "print"})
 class RegistersScreen(StationScreen):
     CSS_PATH = "screen.tcss"
     HELP_TOPIC: ClassVar[str] = "registers"
-    BINDINGS = bindings("registers.add", "registers.end", "screen.print")
+    BINDINGS = bindings("registers.add", "registers.end", "registers.search", "screen.print")
 
     def __init__(self) -> None:
         super().__init__()
@@ -41,6 +42,7 @@ class RegistersScreen(StationScreen):
         self.page: RegisterPage | None = None
         self.generation = 0
         self.keep_entry_id: int | None = None
+        self.search_text = ""
 
     def compose(self) -> ComposeResult:
         yield TopBar("nav.registers")
@@ -49,6 +51,7 @@ class RegistersScreen(StationScreen):
                 yield Select([(name, code) for code, name in self.categories.items()], value=self.category,
                              allow_blank=False, id="category")
                 with Vertical(id="registers-notes"):
+                    yield ListSearch(self.t("registers.search_placeholder"), "#entries", id="registers-search")
                     yield Static(self.t("registers.loading"), id="registers-note", markup=False)
                     yield Static(self.t("registers.hint"), id="registers-hint", markup=False)
             yield EntryTable(id="entries", cursor_type="row", zebra_stripes=True)
@@ -69,8 +72,15 @@ class RegistersScreen(StationScreen):
         if selected is not None and self.keep_entry_id is None:
             self.keep_entry_id = selected.id
         self.generation += 1
-        self.call(register_page, self.category, limit=LIST_LIMIT,
+        self.call(register_page, self.category, limit=LIST_LIMIT, query=self.search_text,
                   on_done=partial(self.show_page, self.generation))
+
+    def on_list_search_search(self, event: ListSearch.Search) -> None:
+        self.search_text = event.query
+        self.load()
+
+    def action_focus_search(self) -> None:
+        self.query_one(ListSearch).focus()
 
     def show_page(self, generation: int, page: RegisterPage) -> None:
         if generation != self.generation:
@@ -83,6 +93,8 @@ class RegistersScreen(StationScreen):
 
     def _note(self, page: RegisterPage) -> str:
         if not page.total:
+            if self.search_text.strip():
+                return self.t("registers.not_found", query=self.search_text.strip())
             return self.t("registers.empty")
         note = self.t("registers.count", total=page.total, overdue=page.overdue, due_soon=page.due_soon)
         if page.capped:
@@ -122,12 +134,9 @@ class RegistersScreen(StationScreen):
         entry = self.selected()
         if entry is None:
             return
-        if entry.household_id is None:
-            self.notify(self.t("registers.no_household", name=entry.person_name), severity="warning")
-            return
-        from screens.ledger.household import HouseholdScreen
+        from screens.ledger.open_home import open_person_home
 
-        self.app.push_screen(HouseholdScreen(entry.household_id))
+        open_person_home(self.station, entry.person_id, entry.person_name, entry.household_id)
 
     def action_add_entry(self) -> None:
         from screens.widgets.person_picker import PickPersonDialog
@@ -149,7 +158,7 @@ class RegistersScreen(StationScreen):
             self.query_one("#category", Select).value = entry.category
 
     def action_end_entry(self) -> None:
-        from screens.registers.end import EndEntryDialog
+        from screens.widgets.end_register import EndEntryDialog
 
         entry = self.selected()
         if entry is not None:

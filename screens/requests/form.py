@@ -18,7 +18,9 @@ from textual.widgets import Input, Select, Static
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.requests.text import code_name
+from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, TopBar, station_footer
+from screens.widgets.phone_input import PhoneInput
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
 from station.errors import StationError
 from station.places.directory import list_grids
@@ -36,7 +38,7 @@ INPUTS = {"description": MAX_DESCRIPTION, "contact_name": limit_of("requests.con
 FIELD_WIDGETS = {"grid_id": "grid", "household_id": "grid", "person_id": "grid"}
 
 
-class ReceiveRequestScreen(UnsavedGuard, StationScreen):
+class ReceiveRequestScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
     CSS_PATH = "form.tcss"
     HELP_TOPIC: ClassVar[str] = "request_form"
     BINDINGS = bindings("form.save", "requests.pick_person", "requests.unlink_person", "form.back")
@@ -59,7 +61,8 @@ class ReceiveRequestScreen(UnsavedGuard, StationScreen):
             yield Static(self.t("request_form.no_resident"), id="resident", markup=False)
             with Horizontal(id="contact-row"):
                 for field in ("contact_name", "contact_phone"):
-                    yield _labelled(self.t(f"request_form.{field}"), Input(id=field, max_length=INPUTS[field]))
+                    kind = PhoneInput if field == "contact_phone" else Input
+                    yield _labelled(self.t(f"request_form.{field}"), kind(id=field, max_length=INPUTS[field]))
             yield FormError(id="form-error")
             yield Static(self.t("request_form.keys_note"), id="keys-note")
         yield station_footer()

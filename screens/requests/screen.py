@@ -19,6 +19,7 @@ from screens.base import Localized, StationScreen
 from screens.keys import bindings
 from screens.requests.text import LIST_COLUMNS, code_name, list_cells
 from screens.widgets.labels import TopBar, station_footer
+from screens.widgets.list_search import ListSearch
 from screens.widgets.printing import start_print
 from screens.widgets.tables import FittedTable
 from station.permissions import allowed
@@ -39,11 +40,13 @@ class RequestsScreen(StationScreen):
         super().__init__()
         self.page: RequestPage | None = None
         self.generation = 0
+        self.search_text = ""
 
     def compose(self) -> ComposeResult:
         yield TopBar("nav.requests")
         with Vertical(id="requests"):
             with Horizontal(id="filters"):
+                yield ListSearch(self.t("requests.search_placeholder"), "#request-list", id="request-search")
                 yield Select([(self.t("requests.show_open"), "open"), (self.t("requests.show_all"), "all")],
                              value="open", allow_blank=False, id="show")
                 states = [(code_name(self.t, "state", state), state) for state in STATES]
@@ -83,7 +86,11 @@ class RequestsScreen(StationScreen):
         self.generation += 1
         open_only, state, mine = self.filters()
         self.call(request_page, open_only=open_only, state=state, mine=mine, limit=LIST_LIMIT,
-                  on_done=partial(self.show_page, self.generation))
+                  query=self.search_text, on_done=partial(self.show_page, self.generation))
+
+    def on_list_search_search(self, event: ListSearch.Search) -> None:
+        self.search_text = event.query
+        self.load()
 
     def show_page(self, generation: int, page: RequestPage) -> None:
         if generation != self.generation:
@@ -145,7 +152,7 @@ class RequestsScreen(StationScreen):
         self.app.push_screen(ReceiveRequestScreen())
 
     def action_focus_filters(self) -> None:
-        self.query_one("#show", Select).focus()
+        self.query_one(ListSearch).focus()
 
     def action_refresh(self) -> None:
         self.load()

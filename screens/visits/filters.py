@@ -6,7 +6,7 @@ never reach the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input, Select
 
 from screens.base import Localized
+from screens.widgets.list_search import ListSearch
 from station.dates import parse_day
 from station.places.records import GridRecord
 from station.visits.log import VISIT_KINDS
@@ -33,6 +34,7 @@ class VisitCriteria:
     kind: str | None = None
     date_from: date | None = None
     date_to: date | None = None
+    query: str = ""  # as the ledger's search box: name, pinyin initials, ID tail, 户号
 
 
 class VisitFilters(Localized, Horizontal):
@@ -52,6 +54,7 @@ class VisitFilters(Localized, Horizontal):
         self.criteria = VisitCriteria()
 
     def compose(self) -> ComposeResult:
+        yield ListSearch(self.t("visits.search_placeholder"), "#log-table", id="filter-query")
         yield Select[int]([], prompt=self.t("visits.all_workers"), id="filter-worker", compact=True)
         yield Select[int]([], prompt=self.t("visits.all_grids"), id="filter-grid", compact=True)
         yield Select[str]([(name, kind) for kind, name in VISIT_KINDS.items()],
@@ -67,7 +70,12 @@ class VisitFilters(Localized, Horizontal):
         self.query_one("#filter-grid", Select).set_options([(grid.name, grid.id) for grid in grids])
 
     def focus_first(self) -> None:
-        self.query_one("#filter-worker", Select).focus()
+        self.query_one(ListSearch).focus()
+
+    def on_list_search_search(self, event: ListSearch.Search) -> None:
+        event.stop()
+        self.criteria = replace(self.criteria, query=event.query)
+        self.post_message(self.Changed(self.criteria))
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
@@ -101,7 +109,7 @@ class VisitFilters(Localized, Horizontal):
         return VisitCriteria(worker_id=_chosen_id(self.query_one("#filter-worker", Select)),
                              grid_id=_chosen_id(self.query_one("#filter-grid", Select)),
                              kind=str(kind) if kind is not None else None,
-                             date_from=date_from, date_to=date_to)
+                             date_from=date_from, date_to=date_to, query=self.criteria.query)
 
     def _day(self, field: str) -> date | None:
         try:

@@ -20,6 +20,7 @@ from textual.widgets import Input, Label, Static
 from screens.base import StationModal
 from screens.keys import bindings
 from screens.visits.fields import FieldProblem, FormSelect, VisitTarget
+from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, station_footer
 from screens.widgets.person_picker import PickPersonDialog
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
@@ -48,7 +49,7 @@ def visits_saved(app: Any) -> int:
     return _saved.get(app, 0)
 
 
-class NewVisitScreen(UnsavedGuard, StationModal[VisitLogged | None]):
+class NewVisitScreen(ClearsFormErrors, UnsavedGuard, StationModal[VisitLogged | None]):
     CSS_PATH = "form.tcss"
     HELP_TOPIC: ClassVar[str] = "visit_form"
     BINDINGS = bindings("form.save", "visit_form.pick", "dialog.close")

@@ -7,10 +7,11 @@ from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from screens.base import StationModal
 from screens.keys import bindings
+from screens.widgets.line_breaks import WrappedText
 
 DIALOGS_CSS = str(Path(__file__).with_name("dialogs.tcss"))
 
@@ -34,7 +35,7 @@ class Dialog(StationModal[R]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box") as box:
             box.border_title = self.title_text
-            yield Static(self.message, id="dialog-message")
+            yield WrappedText(self.message, id="dialog-message")
             yield from self.compose_body()
             with Horizontal(id="dialog-buttons"):
                 yield from self.compose_buttons()

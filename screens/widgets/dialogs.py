@@ -7,13 +7,15 @@ from typing import ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Label
 
+from screens.keys import bindings
 from screens.widgets.dialog_box import Dialog
+from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.unsaved import UnsavedGuard
 
 R = TypeVar("R")
 
 
-class FormDialog(UnsavedGuard, Dialog[R]):
+class FormDialog(ClearsFormErrors, UnsavedGuard, Dialog[R]):
     """A dialog with fields: its submit button checks them and closes only when they are fine.
 
     Subclasses implement submit(); any other button cancels (closes with None), asking first
@@ -21,6 +23,8 @@ class FormDialog(UnsavedGuard, Dialog[R]):
     """
 
     SUBMIT_BUTTON: ClassVar[str] = "ok"
+    # Ctrl+S saves in every form, dialogs included (结束登记, the request steps).
+    BINDINGS = bindings("form.save")
 
     def button_pressed(self, button_id: str) -> None:
         if button_id == self.SUBMIT_BUTTON:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Static
 
 from screens.footer import StationFooter
 from screens.keys import active_by_id
+from screens.widgets.line_breaks import WrappedText
 
 WEEKDAYS = "weekdays"
 
@@ -69,7 +71,7 @@ class TopBar(Static):
         return line
 
 
-class FormError(Static):
+class FormError(WrappedText):
     """A form's message line: empty until something is wrong."""
 
     DEFAULT_CSS = """
@@ -81,13 +83,26 @@ class FormError(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
-        super().__init__(markup=False, id=id)
+        super().__init__(id=id)
+        self.about: Widget | None = None  # the field the message is about (None: the form as a whole)
+        self.shown_with: dict[Widget, str] = {}  # what the fields held when the message appeared
 
-    def show(self, message: str) -> None:
+    def show(self, message: str, *, about: Widget | None = None) -> None:
         self.update(message)
+        self.about = about
+        # A change queued before the message (keys typed ahead of Ctrl+S) must not clear it.
+        self.shown_with = {field: field.value for field in self.screen.query(Input)} if self.is_attached else {}
 
     def clear(self) -> None:
         self.update("")
+        self.about = None
+
+    def edited(self, field: Input) -> None:
+        """`field` changed: a message about it (or about no field in particular) is stale once it
+        holds something else than when the message appeared."""
+        if self.about not in (None, field) or self.shown_with.get(field) == field.value:
+            return
+        self.clear()
 
 
 def station_footer() -> Footer:

@@ -112,7 +112,10 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     # --- drawing -----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_y = self.scroll_offset.y
+        # Sideways the view starts at a column: a cut through a Chinese character shows half of it
+        # as a space (" 主" for 户主).
+        scroll_x = self.view_start()
         width = self.size.width
         if y == 0:
             titles = [title for title, _width in self.columns]
@@ -141,6 +144,29 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         cells = [set_cell_size(text, width) for text, width in zip(texts, widths, strict=False)]
         line = " ".join(cells).ljust(self.virtual_size.width)
         return Strip([Segment(" " + line, style)])
+
+    def column_starts(self) -> list[int]:
+        """Where each column begins in a drawn line (after the leading space)."""
+        starts, position = [0], 1
+        for _title, width in self.columns:
+            starts.append(position)
+            position += width + 1
+        return starts
+
+    def view_start(self) -> int:
+        """The first column start at or after the scroll position: the last columns stay whole too."""
+        starts = self.column_starts()
+        return next((start for start in starts if start >= round(self.scroll_x)), starts[-1])
+
+    def action_scroll_right(self) -> None:
+        """→ moves the view a column at a time."""
+        later = [start for start in self.column_starts() if start > self.view_start()]
+        if later and self.scroll_x < self.max_scroll_x:
+            self.scroll_to(x=min(later[0], self.max_scroll_x), animate=False)
+
+    def action_scroll_left(self) -> None:
+        earlier = [start for start in self.column_starts() if start < self.view_start()]
+        self.scroll_to(x=earlier[-1] if earlier else 0, animate=False)
 
     def _ask(self, page: int) -> None:
         if page not in self.asked:

@@ -12,6 +12,7 @@ from station.registers.entries import entries_for_person
 from station.registers.records import RegisterEntryRecord
 from station.requests.queries import list_requests
 from station.requests.records import RequestRecord
+from station.residents.former_home import closing_reason
 from station.uow import UnitOfWork
 from station.visits.log import visits_for_household
 from station.visits.records import VisitRecord
@@ -23,6 +24,7 @@ class HouseholdFile:
     registers: tuple[RegisterEntryRecord, ...] = ()
     visits: tuple[VisitRecord, ...] = ()
     requests: tuple[RequestRecord, ...] = ()
+    closed_reason: str = ""  # why no one lives here any more (moved out, merged, died)
 
 
 def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
@@ -36,4 +38,5 @@ def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
     visits = visits_for_household(uow, household_id) if allowed(actor, "visits.read") else []
     requests = (list_requests(uow, household_id=household_id)
                 if allowed(actor, "requests.read") else [])
-    return HouseholdFile(household, tuple(registers), tuple(visits), tuple(requests))
+    closed = closing_reason(uow, household_id) if household.status != "active" else ""
+    return HouseholdFile(household, tuple(registers), tuple(visits), tuple(requests), closed)

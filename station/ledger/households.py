@@ -7,11 +7,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from models import Household, Membership, Person
+from models import Building, Grid, Household, Membership, Person
 from station import audit, month_locks
-from station.codes import HEAD, HOUSEHOLD_KINDS, relation_code
+from station.codes import HOUSEHOLD_KINDS
 from station.counters import next_value
 from station.errors import ValidationError
+from station.ledger.household_checks import plan_merge, plan_move_out, plan_split
 from station.ledger.queries import household_record
 from station.ledger.records import HouseholdDraft, SaveResult
 from station.permissions import require
@@ -19,9 +20,11 @@ from station.phone import parse_phone
 from station.places.directory import unit_id_for
 from station.places.lookup import check_building, load_grid
 from station.registers.entries import close_entries_for_person
-from station.residents.loading import current_members, load_household
+from station.residents.kinship import sex_relation_warning
+from station.residents.loading import load_household
 from station.residents.memberships import check_on_date, check_one_head, join, leave, touch
 from station.residents.people import insert_person, same_name_warning
+from station.residents.records import Warning
 from station.residents.rules import clean_person
 from station.search import lookup as search
 from station.text_rules import text_for
@@ -50,11 +53,12 @@ def register_household(uow: UnitOfWork, draft: HouseholdDraft) -> SaveResult:
     household = _new_household(uow, draft, location)
     on = check_on_date(draft.registered_on, uow, "登记日期")
     month_locks.refuse_if_locked(uow, household.community_id, on, field="registered_on")
-    warnings = []
+    warnings: list[Warning] = []
     for clean in cleaned:
-        warning = same_name_warning(uow, clean)
-        if warning:
-            warnings.append(warning)
+        values = clean.values
+        notes = (same_name_warning(uow, clean),
+                 sex_relation_warning(values["name"], values["sex"], clean.relation))
+        warnings.extend(note for note in notes if note)
         person = insert_person(uow, clean, household.community_id)
         join(uow, household, person, clean.relation, on)
     uow.flush()
@@ -94,83 +98,84 @@ def update_household(uow: UnitOfWork, household_id: int, expected_version: int, 
 def move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
              on: date | None = None, reason: str = "迁出") -> SaveResult:
     """The whole household moves out: members leave, the household is kept as history."""
-    require(uow.actor, "ledger.write")
-    household = load_household(uow, household_id, expected_version)
-    if household.status != "active":
-        raise ValidationError("该户已不在住", field="status")
-    reason = text_for("memberships.left_reason", reason)
-    on = check_on_date(on, uow, "迁出日期")
-    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
-    members = current_members(uow, household.id)
-    for membership in members:
+    plan = plan_move_out(uow, household_id, expected_version, on, reason)
+    household, on, reason = plan.household, plan.on, plan.reason
+    for membership in plan.members:
         leave(membership, on, reason)
         membership_person(uow, membership).moved_out_on = on
         close_entries_for_person(uow, membership.person_id, on, reason)
     household.status, household.moved_out_on = "moved_out", on
     uow.flush()
-    search.reindex_persons(uow, [m.person_id for m in members])
+    search.reindex_persons(uow, [m.person_id for m in plan.members])
     audit.record(uow, "move_out", "household", household.id, new={"on": on, "reason": reason},
                  community_id=household.community_id)
     uow.commit()
     return SaveResult(household_record(uow, household))
 
 
+def check_move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
+                   on: date | None = None, reason: str = "迁出") -> tuple[Warning, ...]:
+    """move_out's checks without saving."""
+    plan_move_out(uow, household_id, expected_version, on, reason)
+    return ()
+
+
 def split_household(uow: UnitOfWork, household_id: int, expected_version: int, *,
                     relations: dict[int, str], location: Location,
                     number: str = "", on: date | None = None) -> SaveResult:
     """Members listed in `relations` (person id → relation in the new household) form a new one."""
-    require(uow.actor, "ledger.write")
-    source = load_household(uow, household_id, expected_version)
-    on = check_on_date(on, uow, "分户日期")
-    month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
-    memberships = {m.person_id: m for m in current_members(uow, source.id)}
-    _check_split(memberships, relations)
-    new_relations = {pid: _relation(code) for pid, code in relations.items()}
-    check_one_head(list(new_relations.values()))
+    plan = plan_split(uow, household_id, expected_version, relations, on)
+    source, memberships = plan.source, plan.memberships
     draft = HouseholdDraft(grid_id=location.grid_id, members=(), number=number, kind=source.kind,
                            phone=source.phone)
     target = _new_household(uow, draft, location)
-    for person_id, relation in new_relations.items():
-        leave(memberships[person_id], on, "分户")
-        join(uow, target, membership_person(uow, memberships[person_id]), relation, on)
+    for person_id, relation in plan.new_relations.items():
+        leave(memberships[person_id], plan.on, "分户")
+        join(uow, target, membership_person(uow, memberships[person_id]), relation, plan.on)
     touch(uow, source)
     uow.flush()
-    search.reindex_persons(uow, list(new_relations))
+    search.reindex_persons(uow, list(plan.new_relations))
     audit.record(uow, "split", "household", source.id,
-                 new={"new_household": target.id, "persons": sorted(new_relations)},
+                 new={"new_household": target.id, "persons": sorted(plan.new_relations)},
                  community_id=source.community_id)
     uow.commit()
-    return SaveResult(household_record(uow, target))
+    return SaveResult(household_record(uow, target), plan.warnings)
+
+
+def check_split_household(uow: UnitOfWork, household_id: int, expected_version: int, *,
+                          relations: dict[int, str], location: Location,
+                          number: str = "", on: date | None = None) -> tuple[Warning, ...]:
+    """split_household's checks without saving (the new place too)."""
+    plan = plan_split(uow, household_id, expected_version, relations, on)
+    _check_place(uow, location)
+    return plan.warnings
 
 
 def merge_households(uow: UnitOfWork, source_id: int, source_version: int, target_id: int,
                      target_version: int, *, relations: dict[int, str],
                      on: date | None = None) -> SaveResult:
     """Everyone in `source` joins `target` with a new relation to target's head; source closes."""
-    require(uow.actor, "ledger.write")
-    if source_id == target_id:
-        raise ValidationError("不能与本户合并", field="household")
-    source = load_household(uow, source_id, source_version)
-    target = load_household(uow, target_id, target_version)
-    on = check_on_date(on, uow, "合户日期")
-    month_locks.refuse_if_locked(uow, target.community_id, on, field="on")
-    moving = current_members(uow, source.id)
-    if set(relations) != {m.person_id for m in moving}:
-        raise ValidationError("请为被合并户的每名成员填写与新户主的关系", field="relation")
-    new_relations = {pid: _relation(code) for pid, code in relations.items()}
-    if HEAD in new_relations.values():
-        raise ValidationError("合户后只能保留目标户的户主", field="relation")
-    for membership in moving:
-        leave(membership, on, "合户")
-        join(uow, target, membership_person(uow, membership), new_relations[membership.person_id], on)
-    source.status, source.moved_out_on = "cancelled", on
+    plan = plan_merge(uow, source_id, source_version, target_id, target_version, relations, on)
+    source, target = plan.source, plan.target
+    for membership in plan.moving:
+        leave(membership, plan.on, "合户")
+        join(uow, target, membership_person(uow, membership), plan.new_relations[membership.person_id],
+             plan.on)
+    source.status, source.moved_out_on = "cancelled", plan.on
     touch(uow, target)
     uow.flush()
-    search.reindex_persons(uow, list(new_relations))
+    search.reindex_persons(uow, list(plan.new_relations))
     audit.record(uow, "merge", "household", target.id, new={"merged": source.id},
                  community_id=target.community_id)
     uow.commit()
-    return SaveResult(household_record(uow, target))
+    return SaveResult(household_record(uow, target), plan.warnings)
+
+
+def check_merge_households(uow: UnitOfWork, source_id: int, source_version: int, target_id: int,
+                           target_version: int, *, relations: dict[int, str],
+                           on: date | None = None) -> tuple[Warning, ...]:
+    """merge_households's checks without saving."""
+    return plan_merge(uow, source_id, source_version, target_id, target_version, relations, on).warnings
 
 
 def membership_person(uow: UnitOfWork, membership: Membership) -> Person:
@@ -208,38 +213,28 @@ def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -
 
 
 def _place(uow: UnitOfWork, household: Household, location: Location) -> None:
-    unit, room = text_for("units.name", location.unit), text_for("households.room", location.room)
-    address = text_for("households.address", location.address)
-    grid = load_grid(uow, location.grid_id)
-    building = check_building(uow, location.building_id, grid.id)
-    if building is None and not address:
-        raise ValidationError("请选择楼栋或填写地址(平房、村民小组)", field="address")
+    grid, building, unit, room, address = _check_place(uow, location)
     household.grid_id = grid.id
     household.building_id = building.id if building else None
     household.unit_id = unit_id_for(uow, building.id, unit) if building and unit else None
     household.room, household.address = room, address
 
 
+def _check_place(uow: UnitOfWork, location: Location) -> tuple[Grid, Building | None, str, str, str]:
+    """The grid and building (checked) and the unit, room and address texts of a location."""
+    unit, room = text_for("units.name", location.unit), text_for("households.room", location.room)
+    address = text_for("households.address", location.address)
+    grid = load_grid(uow, location.grid_id)
+    building = check_building(uow, location.building_id, grid.id)
+    if building is None and not address:
+        raise ValidationError("请选择楼栋或填写地址(平房、村民小组)", field="address")
+    return grid, building, unit, room, address
+
+
 def _kind(kind: str) -> str:
     if kind not in HOUSEHOLD_KINDS:
         raise ValidationError(f"未知的户类型 {kind}", field="kind")
     return kind
-
-
-def _relation(code: str) -> str:
-    return relation_code(code)
-
-
-def _check_split(memberships: dict, relations: dict[int, str]) -> None:
-    if not relations:
-        raise ValidationError("请选择要分出的成员", field="persons")
-    if not set(relations) <= set(memberships):
-        raise ValidationError("所选人员不是本户现有成员", field="persons")
-    remaining = [m.relation for pid, m in memberships.items() if pid not in relations]
-    if not remaining:
-        raise ValidationError("分户后原户不能没有成员", field="persons")
-    if HEAD not in remaining:
-        raise ValidationError("原户主不能分出;请先变更户主", field="persons")
 
 
 def _summary(record) -> dict:

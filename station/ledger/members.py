@@ -5,43 +5,41 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from station import audit, month_locks
-from station.codes import HEAD, relation_code
+from station import audit
 from station.errors import ValidationError
 from station.ledger.households import membership_person
+from station.ledger.member_checks import (
+    DeathPlan,
+    plan_add_member,
+    plan_change_head,
+    plan_record_death,
+    plan_remove_member,
+    plan_transfer_member,
+)
 from station.ledger.queries import get_person, household_record
 from station.ledger.records import SaveResult
 from station.permissions import require
 from station.registers.entries import close_entries_for_person
 from station.residents.loading import (
-    current_members,
     current_membership,
     load_household,
     load_person,
 )
-from station.residents.memberships import check_on_date, check_one_head, join, leave, touch
-from station.residents.people import insert_person, refuse_duplicate_id, same_name_warning
-from station.residents.records import PersonDraft, PersonRecord
+from station.residents.memberships import join, leave, touch
+from station.residents.people import insert_person, refuse_duplicate_id
+from station.residents.records import PersonDraft, PersonRecord, Warning
 from station.residents.rules import clean_person
 from station.search import lookup as search
-from station.text_rules import text_for
 from station.uow import UnitOfWork
 
 
 def add_member(uow: UnitOfWork, household_id: int, expected_version: int, draft: PersonDraft,
                *, on: date | None = None) -> SaveResult:
     """A new person joins a household (birth, marriage, moving in)."""
-    require(uow.actor, "ledger.write")
-    household = load_household(uow, household_id, expected_version)
-    _require_active(household)
-    clean = clean_person(draft, uow.today())
-    if clean.relation == HEAD:
-        raise ValidationError("该户已有户主;如需更换请使用“变更户主”", field="relation")
-    on = check_on_date(on or draft.moved_in_on, uow, "入户日期")
-    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
-    warning = same_name_warning(uow, clean)
+    plan = plan_add_member(uow, household_id, expected_version, draft, on)
+    household, clean = plan.household, plan.clean
     person = insert_person(uow, clean, household.community_id)
-    join(uow, household, person, clean.relation, on)
+    join(uow, household, person, clean.relation, plan.on)
     touch(uow, household)
     uow.flush()
     search.reindex_persons(uow, [person.id])
@@ -49,122 +47,119 @@ def add_member(uow: UnitOfWork, household_id: int, expected_version: int, draft:
                  new={"person_id": person.id, "name": person.name, "relation": clean.relation},
                  community_id=household.community_id)
     uow.commit()
-    return SaveResult(household_record(uow, household), (warning,) if warning else ())
+    return SaveResult(household_record(uow, household), plan.warnings)
+
+
+def check_add_member(uow: UnitOfWork, household_id: int, expected_version: int, draft: PersonDraft,
+                     *, on: date | None = None) -> tuple[Warning, ...]:
+    """add_member's checks without saving: refuses as it would, else the warnings it would give."""
+    return plan_add_member(uow, household_id, expected_version, draft, on).warnings
 
 
 def remove_member(uow: UnitOfWork, household_id: int, expected_version: int, person_id: int,
                   *, reason: str = "迁出", on: date | None = None) -> SaveResult:
     """A member leaves (moves away); the head can leave only after another member became head."""
-    require(uow.actor, "ledger.write")
-    household = load_household(uow, household_id, expected_version)
-    membership = _membership_in(uow, household.id, person_id)
-    if membership.relation == HEAD:
-        raise ValidationError("户主不能直接移出;请先变更户主或办理整户迁出", field="person")
-    reason = text_for("memberships.left_reason", reason)
-    on = check_on_date(on, uow, "迁出日期")
-    month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
-    leave(membership, on, reason)
-    membership_person(uow, membership).moved_out_on = on
-    close_entries_for_person(uow, person_id, on, reason)
+    plan = plan_remove_member(uow, household_id, expected_version, person_id, reason, on)
+    household, membership = plan.household, plan.membership
+    leave(membership, plan.on, plan.reason)
+    membership_person(uow, membership).moved_out_on = plan.on
+    close_entries_for_person(uow, person_id, plan.on, plan.reason)
     touch(uow, household)
     uow.flush()
     search.reindex_persons(uow, [person_id])
     audit.record(uow, "remove_member", "household", household.id,
                  old={"person_id": person_id, "relation": membership.relation},
-                 new={"reason": reason, "on": on}, community_id=household.community_id)
+                 new={"reason": plan.reason, "on": plan.on}, community_id=household.community_id)
     uow.commit()
     return SaveResult(household_record(uow, household))
+
+
+def check_remove_member(uow: UnitOfWork, household_id: int, expected_version: int, person_id: int,
+                        *, reason: str = "迁出", on: date | None = None) -> tuple[Warning, ...]:
+    """remove_member's checks without saving."""
+    plan_remove_member(uow, household_id, expected_version, person_id, reason, on)
+    return ()
 
 
 def transfer_member(uow: UnitOfWork, source_id: int, source_version: int, person_id: int,
                     target_id: int, target_version: int, relation: str,
                     *, on: date | None = None) -> SaveResult:
     """A member moves from one household to another in the community (not as its head)."""
-    require(uow.actor, "ledger.write")
-    if source_id == target_id:
-        raise ValidationError("目标户与原户相同", field="household")
-    source = load_household(uow, source_id, source_version)
-    target = load_household(uow, target_id, target_version)
-    _require_active(target)
-    membership = _membership_in(uow, source.id, person_id)
-    if membership.relation == HEAD:
-        raise ValidationError("户主不能转出;请先变更户主", field="person")
-    code = relation_code(relation)
-    if code == HEAD:
-        raise ValidationError("目标户已有户主", field="relation")
-    on = check_on_date(on, uow, "转户日期")
-    month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
-    leave(membership, on, "转户")
-    join(uow, target, membership_person(uow, membership), code, on)
+    plan = plan_transfer_member(uow, source_id, source_version, person_id, target_id, target_version,
+                                relation, on)
+    source, target, membership = plan.source, plan.target, plan.membership
+    old_relation = membership.relation
+    leave(membership, plan.on, "转户")
+    join(uow, target, membership_person(uow, membership), plan.code, plan.on)
     touch(uow, source)
     touch(uow, target)
     uow.flush()
     search.reindex_persons(uow, [person_id])
     audit.record(uow, "transfer_member", "person", person_id,
-                 old={"household_id": source.id, "relation": membership.relation},
-                 new={"household_id": target.id, "relation": code},
+                 old={"household_id": source.id, "relation": old_relation},
+                 new={"household_id": target.id, "relation": plan.code},
                  community_id=source.community_id)
     uow.commit()
-    return SaveResult(household_record(uow, target))
+    return SaveResult(household_record(uow, target), plan.warnings)
+
+
+def check_transfer_member(uow: UnitOfWork, source_id: int, source_version: int, person_id: int,
+                          target_id: int, target_version: int, relation: str,
+                          *, on: date | None = None) -> tuple[Warning, ...]:
+    """transfer_member's checks without saving."""
+    return plan_transfer_member(uow, source_id, source_version, person_id, target_id, target_version,
+                                relation, on).warnings
 
 
 def change_head(uow: UnitOfWork, household_id: int, expected_version: int, new_head_id: int,
                 relations: dict[int, str]) -> SaveResult:
     """Make another member the head; `relations` gives every other member's new relation."""
-    require(uow.actor, "ledger.write")
-    household = load_household(uow, household_id, expected_version)
-    members = {m.person_id: m for m in current_members(uow, household.id)}
-    if new_head_id not in members:
-        raise ValidationError("新户主必须是本户现有成员", field="person")
-    others = set(members) - {new_head_id}
-    if set(relations) != others:
-        raise ValidationError("请为其他每名成员填写与新户主的关系", field="relation")
-    new_codes = {pid: relation_code(code) for pid, code in relations.items()}
-    new_codes[new_head_id] = HEAD
-    check_one_head(list(new_codes.values()))
+    plan = plan_change_head(uow, household_id, expected_version, new_head_id, relations)
+    household, members = plan.household, plan.members
     old = {pid: m.relation for pid, m in members.items()}
-    for person_id, code in new_codes.items():
+    for person_id, code in plan.new_codes.items():
         members[person_id].relation = code
     touch(uow, household)
     uow.flush()
     audit.record(uow, "change_head", "household", household.id, old={"relations": old},
-                 new={"relations": new_codes}, community_id=household.community_id)
+                 new={"relations": plan.new_codes}, community_id=household.community_id)
     uow.commit()
-    return SaveResult(household_record(uow, household))
+    return SaveResult(household_record(uow, household), plan.warnings)
+
+
+def check_change_head(uow: UnitOfWork, household_id: int, expected_version: int, new_head_id: int,
+                      relations: dict[int, str]) -> tuple[Warning, ...]:
+    """change_head's checks without saving."""
+    return plan_change_head(uow, household_id, expected_version, new_head_id, relations).warnings
 
 
 def record_death(uow: UnitOfWork, person_id: int, expected_version: int, on: date,
                  *, new_head_id: int | None = None, relations: dict[int, str] | None = None) -> PersonRecord:
     """Record a death; when the head dies and others remain, a new head is named in the same step."""
-    require(uow.actor, "ledger.write")
-    person = load_person(uow, person_id, expected_version)
-    if person.deceased_on is not None:
-        raise ValidationError("已登记死亡", field="deceased_on")
-    on = check_on_date(on, uow, "死亡日期")
-    month_locks.refuse_if_locked(uow, person.community_id, on, field="deceased_on")
-    if on < person.birth_date:
-        raise ValidationError("死亡日期早于出生日期", field="deceased_on")
-    membership = current_membership(uow, person_id)
-    household = load_household(uow, membership.household_id) if membership else None
-    if membership and household:
-        _leave_by_death(uow, household, membership, on, new_head_id, relations or {})
-    person.deceased_on = on
-    close_entries_for_person(uow, person_id, on, "死亡")
+    plan = plan_record_death(uow, person_id, expected_version, on, new_head_id, relations or {})
+    person = plan.person
+    if plan.membership is not None and plan.household is not None:
+        _leave_by_death(uow, plan)
+    person.deceased_on = plan.on
+    close_entries_for_person(uow, person_id, plan.on, "死亡")
     uow.flush()
     search.reindex_persons(uow, [person_id])
-    audit.record(uow, "death", "person", person_id, new={"deceased_on": on},
+    audit.record(uow, "death", "person", person_id, new={"deceased_on": plan.on},
                  community_id=person.community_id)
     uow.commit()
     return get_person(uow, person_id)
 
 
+def check_record_death(uow: UnitOfWork, person_id: int, expected_version: int, on: date,
+                       *, new_head_id: int | None = None,
+                       relations: dict[int, str] | None = None) -> tuple[Warning, ...]:
+    """record_death's checks without saving."""
+    return plan_record_death(uow, person_id, expected_version, on, new_head_id, relations or {}).warnings
+
+
 def update_person(uow: UnitOfWork, person_id: int, expected_version: int, draft: PersonDraft) -> PersonRecord:
     """Edit a person's details; an ID change is checked for duplicates like a new registration."""
-    require(uow.actor, "ledger.write")
-    person = load_person(uow, person_id, expected_version)
-    clean = clean_person(replace(draft, relation=""), uow.today(), needs_relation=False)
-    if clean.values["id_number"] != person.id_number:
-        refuse_duplicate_id(uow, clean.values["id_number"], except_person=person.id)
+    person, clean = _plan_update_person(uow, person_id, expected_version, draft)
     before = audit.snapshot(person)
     for key, value in clean.values.items():
         setattr(person, key, value)
@@ -174,6 +169,22 @@ def update_person(uow: UnitOfWork, person_id: int, expected_version: int, draft:
     audit.record(uow, "update", "person", person.id, old=old, new=new, community_id=person.community_id)
     uow.commit()
     return get_person(uow, person.id)
+
+
+def check_update_person(uow: UnitOfWork, person_id: int, expected_version: int,
+                        draft: PersonDraft) -> tuple[Warning, ...]:
+    """update_person's checks without saving (a duplicate ID is refused before the confirmation)."""
+    _plan_update_person(uow, person_id, expected_version, draft)
+    return ()
+
+
+def _plan_update_person(uow: UnitOfWork, person_id: int, expected_version: int, draft: PersonDraft):
+    require(uow.actor, "ledger.write")
+    person = load_person(uow, person_id, expected_version)
+    clean = clean_person(replace(draft, relation=""), uow.today(), needs_relation=False)
+    if clean.values["id_number"] != person.id_number:
+        refuse_duplicate_id(uow, clean.values["id_number"], except_person=person.id)
+    return person, clean
 
 
 def set_registered_household(uow: UnitOfWork, person_id: int, expected_version: int,
@@ -196,32 +207,13 @@ def set_registered_household(uow: UnitOfWork, person_id: int, expected_version: 
     return get_person(uow, person.id)
 
 
-def _leave_by_death(uow: UnitOfWork, household, membership, on: date,
-                    new_head_id: int | None, relations: dict[int, str]) -> None:
-    others = [m for m in current_members(uow, household.id) if m.person_id != membership.person_id]
-    if membership.relation == HEAD and others:
-        if new_head_id is None:
-            raise ValidationError("户主死亡后请指定新户主", field="new_head")
-        by_person = {m.person_id: m for m in others}
-        if new_head_id not in by_person or set(relations) != set(by_person) - {new_head_id}:
-            raise ValidationError("请为其他每名成员填写与新户主的关系", field="relation")
-        for person_id, code in relations.items():
-            by_person[person_id].relation = relation_code(code)
-        by_person[new_head_id].relation = HEAD
-    leave(membership, on, "死亡")
-    if not others:
-        household.status, household.moved_out_on = "cancelled", on
+def _leave_by_death(uow: UnitOfWork, plan: DeathPlan) -> None:
+    household, membership = plan.household, plan.membership
+    assert household is not None and membership is not None
+    by_person = {m.person_id: m for m in plan.others}
+    for person_id, code in plan.new_codes.items():
+        by_person[person_id].relation = code
+    leave(membership, plan.on, "死亡")
+    if not plan.others:
+        household.status, household.moved_out_on = "cancelled", plan.on
     touch(uow, household)
-
-
-def _membership_in(uow: UnitOfWork, household_id: int, person_id: int):
-    membership = current_membership(uow, person_id)
-    if membership is None or membership.household_id != household_id:
-        raise ValidationError("该人员不是本户现有成员", field="person")
-    return membership
-
-
-def _require_active(household) -> None:
-    if household.status != "active":
-        raise ValidationError("该户已迁出或注销", field="status")
-

@@ -18,18 +18,21 @@ from station.registers.rules import valid_category
 from station.registers.schedule import visit_schedule
 from station.registers.view_records import RegisterPage
 from station.scope import community_clause, grid_clause
+from station.search.list_search import person_condition
 from station.uow import UnitOfWork
 
 LIST_LIMIT = 500
 
 
-def register_page(uow: UnitOfWork, category: str, *, limit: int = LIST_LIMIT) -> RegisterPage:
-    """Open entries of a category the actor may see, most overdue first, at most `limit` of them."""
+def register_page(uow: UnitOfWork, category: str, *, limit: int = LIST_LIMIT,
+                  query: str | None = None) -> RegisterPage:
+    """Open entries of a category the actor may see, most overdue first, at most `limit` of them;
+    with a query only those of the people it finds (name, pinyin initials, ID tail, 户号...)."""
     require(uow.actor, "registers.read")
     category = valid_category(uow, category)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise ValidationError("每页条数应为正整数", field="limit")
-    schedule = _schedule(uow, category)
+    schedule = _schedule(uow, category, query)
     page_ids = [entry_id for _due, entry_id, _state in schedule[:limit]]
     position = {entry_id: index for index, entry_id in enumerate(page_ids)}
     entries = entry_records(uow, RegisterEntry.id.in_(page_ids)) if page_ids else []
@@ -41,7 +44,7 @@ def register_page(uow: UnitOfWork, category: str, *, limit: int = LIST_LIMIT) ->
     )
 
 
-def _schedule(uow: UnitOfWork, category: str) -> list[tuple[date, int, str]]:
+def _schedule(uow: UnitOfWork, category: str, search: str | None) -> list[tuple[date, int, str]]:
     """(next visit due, entry id, state) of every open entry in scope, earliest due first."""
     last_visit = (
         select(func.max(Visit.done_on))
@@ -56,6 +59,9 @@ def _schedule(uow: UnitOfWork, category: str) -> list[tuple[date, int, str]]:
                grid_clause(uow.actor, Household.grid_id),
                RegisterEntry.category == category, RegisterEntry.end_on.is_(None))
     )
+    found = person_condition(search, RegisterEntry.person_id, Household.id)
+    if found is not None:
+        query = query.where(found)
     today = uow.today()
     rows = []
     for entry_id, start_on, every_days, last_visit_on in uow.session.execute(query):

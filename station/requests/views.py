@@ -3,7 +3,7 @@ one request with whom it concerns, and the people it may be assigned to."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, false, or_, select
+from sqlalchemy import ColumnElement, case, false, or_, select
 
 from models import Grid, Household, Person, ResidentRequest, User, UserGrid
 from station.permissions import GRID_SCOPED_ROLES, ROLE_PERMISSIONS, require
@@ -11,6 +11,7 @@ from station.requests.queries import get_request, load_request, request_record
 from station.requests.rules import OPEN_STATES, STATES, URGENCIES, choice
 from station.requests.view_records import AssigneeChoice, RequestFile, RequestPage
 from station.scope import community_clause, grid_clause
+from station.search.list_search import person_condition
 from station.uow import UnitOfWork
 
 LIST_LIMIT = 500
@@ -18,9 +19,10 @@ HANDLER_ROLES = tuple(sorted(role for role, granted in ROLE_PERMISSIONS.items() 
 
 
 def request_page(uow: UnitOfWork, *, open_only: bool = True, state: str | None = None,
-                 mine: bool = False, limit: int = LIST_LIMIT) -> RequestPage:
+                 mine: bool = False, limit: int = LIST_LIMIT, query: str | None = None) -> RequestPage:
     """Requests the actor sees: open ones first (urgent, then nearest deadline), then the
-    finished ones newest first; at most `limit` of them."""
+    finished ones newest first; at most `limit` of them. A query keeps those about the people or
+    household it finds, or with that number or contact name."""
     require(uow.actor, "requests.read")
     conditions = [community_clause(uow.actor, ResidentRequest.community_id),
                   grid_clause(uow.actor, ResidentRequest.grid_id)]
@@ -31,6 +33,9 @@ def request_page(uow: UnitOfWork, *, open_only: bool = True, state: str | None =
     if mine:
         user_id = uow.actor.user_id
         conditions.append(ResidentRequest.assignee_id == user_id if user_id is not None else false())
+    found = _found(query)
+    if found is not None:
+        conditions.append(found)
     rows = list(uow.session.execute(
         select(ResidentRequest, Grid.name, User.display_name)
         .outerjoin(Grid, Grid.id == ResidentRequest.grid_id)
@@ -39,6 +44,16 @@ def request_page(uow: UnitOfWork, *, open_only: bool = True, state: str | None =
     ))
     records = tuple(request_record(uow, *row) for row in rows[:limit])
     return RequestPage(records, capped=len(rows) > limit)
+
+
+def _found(query: str | None) -> ColumnElement[bool] | None:
+    """The request's resident or household, its number, or the contact's name (as typed)."""
+    about = person_condition(query, ResidentRequest.person_id, ResidentRequest.household_id,
+                             members_of_household=True)
+    if about is None:
+        return None
+    text = (query or "").strip()
+    return or_(about, ResidentRequest.number.ilike(f"{text}%"), ResidentRequest.contact_name.contains(text))
 
 
 def _most_pressing_first() -> list:

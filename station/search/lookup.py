@@ -11,6 +11,7 @@ Keys are written when a person or household changes (`reindex_persons`), never a
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -20,7 +21,9 @@ from sqlalchemy import ColumnElement, Select, and_, delete, insert, or_, select
 from models import Building, Grid, Household, Membership, Person, SearchEntry, Unit
 from station.actor import Actor
 from station.permissions import require
+from station.residents.former_home import last_households
 from station.scope import grid_clause
+from station.search.household_number import members_by_number
 from station.search.keys import KEY_LENGTH, address_keys, key_rows, normalize, person_keys
 from station.search.records import SearchHit
 from station.uow import UnitOfWork
@@ -60,21 +63,26 @@ def reindex_household(uow: UnitOfWork, household_id: int) -> None:
 
 
 def search(uow: UnitOfWork, query: str, *, limit: int = 50, include_inactive: bool = True) -> list[SearchHit]:
-    """Residents in the actor's scope with a key starting with the query, best matches first."""
+    """Residents in the actor's scope with a key starting with the query, best matches first.
+
+    A query that is a household's number (户号) answers that household's members first.
+    """
     require(uow.actor, "ledger.read")
     needle = normalize(query)[:KEY_LENGTH]
     if not needle or (needle.isascii() and len(needle) < 2):
         return []
+    numbered = members_by_number(uow, query)
     candidates = _candidates(uow, _query_variants(needle), limit * SCAN_FACTOR)
     ranked = sorted(
         (_rank(name, needle, key), key, person_id)
         for person_id, (key, name, status) in candidates.items()
         if include_inactive or status == "active"
     )
-    chosen = [person_id for _tier, _key, person_id in ranked[:limit]]
+    chosen = [*numbered, *(person_id for _tier, _key, person_id in ranked if person_id not in numbered)]
     # Only the shown persons are joined to their homes: that join is the costly read.
-    hits = {hit.person_id: hit for hit in hits_for(uow, chosen)}
-    return [hits[person_id] for person_id in chosen if person_id in hits]
+    hits = {hit.person_id: hit for hit in hits_for(uow, chosen[:limit + len(numbered)])}
+    shown = [hits[person_id] for person_id in chosen if person_id in hits]
+    return [hit for hit in shown if include_inactive or hit.status == "active"][:limit]
 
 
 def successor(prefix: str) -> str | None:
@@ -205,7 +213,19 @@ def hits_for(uow: UnitOfWork, person_ids: list[int]) -> list[SearchHit]:
         ).where(Person.id.in_(person_ids))
     )
     # Keys carry the grid already; checking the rows too keeps a stale key from leaking a person.
-    return [_hit(row) for row in uow.session.execute(statement) if uow.actor.sees_grid(row.grid_id)]
+    hits = [_hit(row) for row in uow.session.execute(statement) if uow.actor.sees_grid(row.grid_id)]
+    homeless = [hit.person_id for hit in hits if hit.household_id is None]
+    if not homeless:
+        return hits
+    last = last_households(uow, homeless)
+    return [_with_last_home(hit, last.get(hit.person_id)) for hit in hits]
+
+
+def _with_last_home(hit: SearchHit, last: tuple[int, str, int] | None) -> SearchHit:
+    if hit.household_id is not None or last is None:
+        return hit
+    household_id, number, _grid_id = last
+    return replace(hit, last_household_id=household_id, last_household_number=number)
 
 
 def _hit(row: Any) -> SearchHit:

@@ -23,3 +23,6 @@ class SearchHit:
     grid_name: str
     relation: str  # GB/T 4761 code; "" without a current household
     status: str  # active | moved_out | deceased
+    # Without a current household: the one the person last lived in (opened as history).
+    last_household_id: int | None = None
+    last_household_number: str = ""

@@ -15,6 +15,7 @@ from station.registers.entries import list_entries
 from station.registers.records import RegisterEntryRecord
 from station.residents.loading import current_membership, load_household, load_person
 from station.scope import community_clause, grid_clause, load_visible
+from station.search.list_search import person_condition
 from station.text_rules import text_for
 from station.uow import UnitOfWork
 from station.visits.records import DueVisitRecord, VisitRecord
@@ -96,8 +97,9 @@ def complete_visit(uow: UnitOfWork, visit_id: int, done_on: date, content: str,
 
 def list_visits(uow: UnitOfWork, *, worker_id: int | None = None, grid_id: int | None = None,
                 kind: str | None = None, date_from: date | None = None,
-                date_to: date | None = None, limit: int = 500) -> list[VisitRecord]:
-    """Visits the actor may see, newest first; dates filter on the done (else planned) day."""
+                date_to: date | None = None, limit: int = 500, query: str | None = None) -> list[VisitRecord]:
+    """Visits the actor may see, newest first; dates filter on the done (else planned) day; a query
+    keeps the visits to the people or households it finds (as the ledger's search box)."""
     require(uow.actor, "visits.read")
     day = func.coalesce(Visit.done_on, Visit.planned_on)
     conditions = []
@@ -111,6 +113,9 @@ def list_visits(uow: UnitOfWork, *, worker_id: int | None = None, grid_id: int |
         conditions.append(day >= date_from)
     if date_to is not None:
         conditions.append(day <= date_to)
+    found = person_condition(query, Visit.person_id, Visit.household_id, members_of_household=True)
+    if found is not None:
+        conditions.append(found)
     return _records(uow, *conditions, limit=limit)
 
 

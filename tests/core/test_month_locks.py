@@ -25,6 +25,8 @@ from station.visits import log as servicelog
 
 OCTOBER = date(2026, 10, 15)
 NOVEMBER = date(2026, 11, 2)
+# Before any edit a test dates: nobody leaves a household before they joined it.
+MOVED_IN = date(2026, 1, 5)
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def place(db, community_id):
 def home(db, community_id, place):
     return make_home(db, community_id, place.grid1, Resident("周大爷", date(1940, 1, 1)),
                      Resident("周大妈", date(1942, 2, 2), male=False, relation="10"),
-                     Resident("周小妹", date(1990, 3, 3), male=False, relation="30"))
+                     Resident("周小妹", date(1990, 3, 3), male=False, relation="30"), registered_on=MOVED_IN)
 
 
 @pytest.fixture
@@ -138,7 +140,7 @@ def _split(uow, place, home, day):
 
 def _other_household(uow, place, seq: int):
     person = PersonDraft(name="郑邻居", id_number=make_id(date(1970, 1, 1), seq=seq), relation="02")
-    draft = HouseholdDraft(grid_id=place.grid1, members=(person,), address="幸福路4号")
+    draft = HouseholdDraft(grid_id=place.grid1, members=(person,), address="幸福路4号", registered_on=MOVED_IN)
     return households.register_household(uow, draft).household
 
 

@@ -26,6 +26,8 @@ from station.residents.records import PersonDraft
 from station.uow import UnitOfWork
 from tests.conftest import actor_for
 
+MOVED_IN = date(2026, 1, 5)
+
 
 @pytest.fixture
 def grid_id(uow, community_id) -> int:
@@ -39,8 +41,9 @@ def building_id(db, admin, grid_id) -> int:
 
 
 def register(db, actor, draft):
+    """Register a household whose members joined it in January (before any date a test records)."""
     with UnitOfWork(db, actor) as uow:
-        return households.register_household(uow, draft)
+        return households.register_household(uow, replace(draft, registered_on=draft.registered_on or MOVED_IN))
 
 
 def count(db, model) -> int:

@@ -135,9 +135,7 @@ def test_edit_member_to_an_id_already_on_file_offers_the_other_household(db, tow
         await press(pilot, "enter")
         await fill(pilot, id_number=id_number_of(db, grandma))
         pilot.app.screen.query_one("#population_type", Select).value = "registered"
-        await press(pilot, "ctrl+s")
-        # The new ID carries another sex and birth date: the summary shows the number change only.
-        await press(pilot, "enter")
+        await press(pilot, "ctrl+s")  # checked before any confirmation: the duplicate is asked about at once
         assert isinstance(pilot.app.screen, ConfirmDialog) and "是否打开已有人员所在的住户" in pilot.app.screen.message
         await press(pilot, "enter")
         assert screen_name(pilot) == "HouseholdScreen" and pilot.app.screen.household_id == town.home2.household_id
@@ -188,7 +186,7 @@ def test_a_second_head_is_refused_and_nothing_is_saved(db, town):
         await open_file(pilot, home.household_id)
         await press(pilot, "ctrl+n")
         await fill(pilot, name="王二", id_number=new_id(), relation="户主")
-        await save_and_confirm(pilot)
+        await press(pilot, "ctrl+s")
         assert screen_name(pilot) == "AddMemberDialog"
         assert "该户已有户主" in form_error(pilot)
 
@@ -203,7 +201,7 @@ def test_a_duplicate_id_offers_to_open_the_existing_household(db, town):
         await open_file(pilot, town.home1.household_id)
         await press(pilot, "ctrl+n")
         await fill(pilot, name="赵奶奶", id_number=grandma_id, relation="母亲")
-        await save_and_confirm(pilot)
+        await press(pilot, "ctrl+s")  # checked before any confirmation: the duplicate is asked about at once
         question = pilot.app.screen
         assert isinstance(question, ConfirmDialog) and "已登记为“赵奶奶”" in question.message
         assert grandma_id not in question.message
@@ -239,7 +237,8 @@ def test_the_head_cannot_be_removed(db, town):
     async def scenario(pilot):
         await open_file(pilot, home.household_id)
         await press(pilot, "delete")  # the head has the focus when the file opens
-        await save_and_confirm(pilot)
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot) == "RemoveMemberDialog"  # refused before any confirmation
         assert "户主不能直接移出" in form_error(pilot)
 
     drive(app_for(db), scenario)
@@ -255,7 +254,8 @@ def test_a_future_or_garbled_date_is_refused(db, town):
         await press(pilot, "ctrl+s")
         assert "日期“2026-13-01”无效" in form_error(pilot)
         await fill(pilot, on="2026-12-01")
-        await save_and_confirm(pilot)
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot) == "RemoveMemberDialog"  # refused before any confirmation
         assert "迁出日期不能晚于今天" in form_error(pilot)
 
     drive(app_for(db), scenario)
@@ -296,6 +296,7 @@ def test_change_head_asks_every_other_members_relation(db, town):
         await press(pilot, "ctrl+g")
         pilot.app.screen.query_one("#new_head", Select).value = son
         await settle(pilot)
+        await fill(pilot, **{f"rel-{grandpa}": ""})  # the clerk clears a proposed relation
         await press(pilot, "ctrl+s")
         assert "请填写“王大爷”与户主的关系" in form_error(pilot)
         await fill(pilot, **{f"rel-{grandpa}": "父亲", f"rel-{grandma}": "母亲"})

@@ -290,3 +290,41 @@ def test_prefix_ranges_hold_at_code_point_boundaries(db, uow, admin, town):
     assert names(db, admin, "\U00020000") == ["\U00020000三"]
     assert names(db, admin, "\uffef") == ["\uffef一"]
     assert names(db, admin, "张")[:3] == ["张", "张三", "张小明"]
+
+
+# --- 户号 (household number), printed on every form ---
+
+
+@pytest.mark.parametrize("query", ["H001", "h001", " H001 ", "Ｈ００１", "001"])
+def test_household_number_finds_its_members_head_first(db, admin, town, query):
+    assert names(db, admin, query)[:2] == ["张三", "张小明"]
+
+
+def test_household_number_hits_come_before_key_matches(db, uow, admin, town):
+    # An address that starts like the number matches by its keys: the household itself goes first.
+    _add_household(uow, town, town.grid_two, [("王五", make_id(date(1990, 1, 1), seq=14), "", "02")],
+                   number="H009", address="H001路5号")
+    uow.commit()
+    assert names(db, admin, "h001") == ["张三", "张小明", "王五"]
+
+
+def test_household_number_respects_grids_and_communities(db, town):
+    worker = actor_for("grid_worker", town.community_id, grid_ids={town.grid_two})
+    assert names(db, worker, "H001") == []
+    assert names(db, worker, "H002") == ["李四"]
+
+
+def test_a_moved_out_household_number_finds_its_last_members(db, uow, admin, town):
+    household = uow.session.scalar(select(Household).where(Household.number == "H002"))
+    household.status, household.moved_out_on = "moved_out", date(2026, 1, 5)
+    for membership in uow.session.scalars(select(Membership).where(Membership.household_id == household.id)):
+        membership.left_on = date(2026, 1, 5)
+        uow.session.get_one(Person, membership.person_id).moved_out_on = date(2026, 1, 5)
+    uow.flush()
+    reindex_household(uow, household.id)
+    uow.commit()
+    with UnitOfWork(db, admin) as unit_of_work:
+        (hit,) = search(unit_of_work, "H002")
+    assert (hit.name, hit.status, hit.household_id) == ("李四", "moved_out", None)
+    assert (hit.last_household_id, hit.last_household_number) == (household.id, "H002")
+    assert names(db, admin, "H002", include_inactive=False) == []

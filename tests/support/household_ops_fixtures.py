@@ -28,12 +28,17 @@ class Town:
     home2: Home  # 赵奶奶 alone in grid 2
 
 
+# When the homes' members joined them: before any date a test records (nobody leaves before joining).
+MOVED_IN = date(2026, 1, 5)
+
+
 def build(db: Database, community_id: int) -> Town:
     place = neighbourhood(db, community_id)
     home1 = make_home(db, community_id, place.grid1, Resident("王大爷", date(1946, 3, 1)),
                       Resident("王大妈", date(1948, 5, 2), male=False, relation="10"),
-                      Resident("王小明", date(1975, 6, 1), relation="20"))
-    home2 = make_home(db, community_id, place.grid2, Resident("赵奶奶", date(1940, 1, 1), male=False))
+                      Resident("王小明", date(1975, 6, 1), relation="20"), registered_on=MOVED_IN)
+    home2 = make_home(db, community_id, place.grid2, Resident("赵奶奶", date(1940, 1, 1), male=False),
+                      registered_on=MOVED_IN)
     make_admin(db)
     return Town(place, home1, home2)
 

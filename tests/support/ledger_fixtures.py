@@ -97,8 +97,10 @@ def make_worker(db: Database, community_id: int, username: str, display_name: st
         return Worker(user.id, username, role, community_id, grid_ids)
 
 
-def make_home(db: Database, community_id: int, grid_id: int, *residents: Resident) -> Home:
-    """A household registered through the ledger service; person ids in the order given."""
+def make_home(db: Database, community_id: int, grid_id: int, *residents: Resident,
+              registered_on: date | None = None) -> Home:
+    """A household registered through the ledger service (today unless `registered_on` says when,
+    which is when its members joined it); person ids in the order given."""
     residents = residents or (Resident("张三", date(1980, 5, 1)),)
     drafts = tuple(
         PersonDraft(name=r.name, relation=r.relation,
@@ -107,7 +109,8 @@ def make_home(db: Database, community_id: int, grid_id: int, *residents: Residen
     )
     admin = Actor(None, "admin", "admin", community_id)
     with UnitOfWork(db, admin) as uow:
-        saved = register_household(uow, HouseholdDraft(grid_id=grid_id, members=drafts, address="幸福路1号"))
+        saved = register_household(uow, HouseholdDraft(grid_id=grid_id, members=drafts, address="幸福路1号",
+                                                        registered_on=registered_on))
     by_id_number = {member.id_number: member.id for member in saved.household.members}
     return Home(saved.household.id, grid_id, tuple(by_id_number[d.id_number] for d in drafts))
 

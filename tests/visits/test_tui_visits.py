@@ -178,7 +178,7 @@ def test_filters_by_worker_grid_type_and_dates(db, town):
         await _open(pilot)
         assert _shown(pilot) == _ids(visits_as(db, director)) and len(_shown(pilot)) == 5
         await _keys(pilot, "ctrl+f")
-        assert pilot.app.screen.focused.id == "filter-worker"
+        assert pilot.app.screen.focused.id == "filter-query"  # the search comes first
         await choose(pilot, "#filter-worker", place.worker1.id)
         assert _shown(pilot) == _ids(visits_as(db, director, worker_id=place.worker1.id))
         assert len(_shown(pilot)) == 3

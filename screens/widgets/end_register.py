@@ -24,7 +24,7 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
     """Answers the ended entry, or None when cancelled; refusals stay in the dialog."""
 
     # Both files: a screen loads only its own CSS_PATH, and this may be the first dialog shown.
-    CSS_PATH = [DIALOGS_CSS, str(Path(__file__).with_name("end.tcss"))]  # type: ignore[assignment]
+    CSS_PATH = [DIALOGS_CSS, str(Path(__file__).with_name("end_register.tcss"))]  # type: ignore[assignment]
     HELP_TOPIC: ClassVar[str] = "register_end"
 
     def __init__(self, entry: RegisterEntryRecord):
