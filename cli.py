@@ -268,10 +268,19 @@ def _report_failure(error: Exception) -> int:
 
     known = explain(error)
     if known is not None:
-        err.print(Text.assemble((f"{known.title}:", "red"), visible(known.message)))
+        language = _language()
+        err.print(Text.assemble((f"{known.render_title(language)}:", "red"), visible(known.render(language))))
         return 1
     err.print(Text.assemble(("系统错误:", "red"), visible(f"{type(error).__name__}: {mask_text(str(error))[:300]}")))
     return 2
+
+
+def _language() -> str:
+    """The configured language for a message, or Chinese when the settings themselves fail."""
+    try:
+        return settings().station.language
+    except Exception:  # noqa: BLE001 - a broken station.toml is itself being reported
+        return "zh"
 
 
 def _register_command_groups() -> None:

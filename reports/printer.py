@@ -10,7 +10,9 @@ from station.errors import StationError
 
 
 class PrintError(StationError):
-    title = "打印失败"
+    """lp is missing or refused the job (the file is kept)."""
+
+    title_code = "errors.title.printing"
 
 
 def has_printer() -> bool:

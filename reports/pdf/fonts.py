@@ -25,7 +25,7 @@ _registered: dict[Path, str] = {}
 class FontMissing(StationError):
     """No embeddable CJK font: printouts would show empty boxes instead of Chinese."""
 
-    title = "缺少中文字体"
+    title_code = "errors.title.font_missing"
 
 
 def cjk_font(settings: Settings) -> str:

@@ -73,7 +73,7 @@ class PlaceFields(Localized, Grid):
     def location(self) -> Location:
         grid, building = self.query_one("#grid", Select).value, self.query_one("#building", Select).value
         if not isinstance(grid, int):
-            raise ValidationError(self.t("household_ops.grid_missing"), field="grid_id")
+            raise ValidationError("household_ops.grid_missing", field="grid_id")
         values = {name: self.query_one(f"#{name}", Input).value.strip() for name in PLACE_INPUTS}
         return Location(grid, building if isinstance(building, int) else None, **values)
 

@@ -97,7 +97,7 @@ class OperationDialog(FormDialog[Outcome | None]):
         try:
             self.pending = self.operation()
         except StationError as error:
-            self.query_one(FormError).show(error.message)
+            self.query_one(FormError).show(self.error_text(error))
             return
         question = ConfirmDialog(self.t("household_ops.confirm_title"), self.pending.summary)
         self.app.push_screen(question, callback=self._confirmed)
@@ -121,10 +121,11 @@ class OperationDialog(FormDialog[Outcome | None]):
         if isinstance(error, ConflictError):
             self.dismiss(Outcome(stale=error))
             return
-        self.query_one(FormError).show(error.message)
+        self.query_one(FormError).show(self.error_text(error))
         if isinstance(error, DuplicateError) and error.existing_id is not None:
             existing = error.existing_id
-            question = ConfirmDialog(error.title, self.t("household_form.duplicate_open", message=error.message))
+            offer = self.t("household_form.duplicate_open", message=self.error_text(error))
+            question = ConfirmDialog(self.error_title(error), offer)
             self.app.push_screen(question, callback=lambda yes: self._open_existing(existing, yes))
 
     def _open_existing(self, person_id: int, yes: bool | None) -> None:
@@ -143,7 +144,7 @@ class OperationDialog(FormDialog[Outcome | None]):
         try:
             return parse_day(raw, today) or today
         except ValueError:
-            raise ValidationError(self.t("household_ops.bad_date", value=raw), field=field_id) from None
+            raise ValidationError("household_ops.bad_date", value=raw, field=field_id) from None
 
     def today_text(self) -> str:
         return self.station.database.now().date().isoformat()

@@ -180,8 +180,8 @@ class RequestDetailScreen(StationScreen):
         if isinstance(result, RequestRecord):
             self.notify(self.t(f"request_action.done_{step}", number=result.number, name=result.assignee_name))
         elif isinstance(result, ConflictError):
-            self.app.push_screen(MessageDialog(result.title, self.t("request_detail.conflict",
-                                                                    message=result.message), kind="error"))
+            conflict = self.t("request_detail.conflict", message=self.error_text(result))
+            self.app.push_screen(MessageDialog(self.error_title(result), conflict, kind="error"))
         elif isinstance(result, StationError):
             self.station.show_error(result)
         if result is not None:

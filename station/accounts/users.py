@@ -15,6 +15,7 @@ from station.accounts.records import UserRecord
 from station.actor import Actor
 from station.db import Database
 from station.errors import AuthError, NotFound, PermissionDenied, ValidationError
+from station.messages import Term
 from station.permissions import GRID_SCOPED_ROLES, ROLES, STREET_ROLES, require
 from station.phone import parse_phone
 from station.scope import check_visible, community_clause
@@ -193,7 +194,7 @@ def _community_for(uow: UnitOfWork, role: str, community_id: int | None) -> int 
     community_id = community_id if community_id is not None else actor.community_id
     if community_id is None:
         raise ValidationError("请选择该账户所属的社区", field="community")
-    check_visible(actor, community_id, None, "社区")
+    check_visible(actor, community_id, None, Term("things.community"))
     return community_id
 
 
@@ -235,7 +236,7 @@ def _visible_user(uow: UnitOfWork, username: str) -> User:
     user = uow.session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None:
         raise NotFound("未找到该用户", field="username")
-    check_visible(uow.actor, user.community_id, None, "用户")
+    check_visible(uow.actor, user.community_id, None, Term("things.user"))
     return user
 
 

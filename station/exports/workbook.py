@@ -16,6 +16,7 @@ from station.exports.activity import register_rows, request_rows, visit_rows
 from station.exports.common import ExportRows
 from station.exports.ledger import household_rows, person_rows
 from station.exports.records import EXPORT_KINDS, ExportTable
+from station.messages import Term
 from station.permissions import require
 from station.places.directory import community_by_code, find_grid
 from station.scope import check_visible
@@ -75,5 +76,5 @@ def _grid_id(uow: UnitOfWork, code: str) -> int:
     if community_id is None:
         community_id = community_by_code(uow, uow.settings.station.community_code).id
     grid = find_grid(uow, code.strip(), community_id)
-    check_visible(uow.actor, grid.community_id, grid.id, "网格")
+    check_visible(uow.actor, grid.community_id, grid.id, Term("things.grid"))
     return grid.id

@@ -11,9 +11,10 @@ from models import Household, Membership, Person
 from station import audit, month_locks
 from station.codes import HEAD, HOUSEHOLD_KINDS, relation_code
 from station.counters import next_value
-from station.errors import ValidationError
+from station.errors import StationError, ValidationError
 from station.ledger.queries import household_record
 from station.ledger.records import HouseholdDraft, SaveResult
+from station.messages import Term
 from station.permissions import require
 from station.phone import parse_phone
 from station.places.directory import unit_id_for
@@ -22,7 +23,7 @@ from station.registers.entries import close_entries_for_person
 from station.residents.loading import current_members, load_household
 from station.residents.memberships import check_on_date, check_one_head, join, leave, touch
 from station.residents.people import insert_person, same_name_warning
-from station.residents.rules import clean_person
+from station.residents.rules import CleanPerson, clean_person
 from station.search import lookup as search
 from station.text_rules import text_for
 from station.uow import UnitOfWork
@@ -48,14 +49,14 @@ def register_household(uow: UnitOfWork, draft: HouseholdDraft) -> SaveResult:
     _refuse_ids_twice([c.values["id_number"] for c in cleaned])
     location = Location(draft.grid_id, draft.building_id, draft.unit, draft.room, draft.address)
     household = _new_household(uow, draft, location)
-    on = check_on_date(draft.registered_on, uow, "登记日期")
+    on = check_on_date(draft.registered_on, uow, Term("labels.registered_on"))
     month_locks.refuse_if_locked(uow, household.community_id, on, field="registered_on")
     warnings = []
-    for clean in cleaned:
+    for number, clean in enumerate(cleaned, start=1):
         warning = same_name_warning(uow, clean)
         if warning:
             warnings.append(warning)
-        person = insert_person(uow, clean, household.community_id)
+        person = _insert_member(uow, clean, household.community_id, number)
         join(uow, household, person, clean.relation, on)
     uow.flush()
     record = household_record(uow, household)
@@ -97,9 +98,9 @@ def move_out(uow: UnitOfWork, household_id: int, expected_version: int, *,
     require(uow.actor, "ledger.write")
     household = load_household(uow, household_id, expected_version)
     if household.status != "active":
-        raise ValidationError("该户已不在住", field="status")
+        raise ValidationError("ledger.not_living_here", field="status")
     reason = text_for("memberships.left_reason", reason)
-    on = check_on_date(on, uow, "迁出日期")
+    on = check_on_date(on, uow, Term("labels.moved_out_on"))
     month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     members = current_members(uow, household.id)
     for membership in members:
@@ -121,7 +122,7 @@ def split_household(uow: UnitOfWork, household_id: int, expected_version: int, *
     """Members listed in `relations` (person id → relation in the new household) form a new one."""
     require(uow.actor, "ledger.write")
     source = load_household(uow, household_id, expected_version)
-    on = check_on_date(on, uow, "分户日期")
+    on = check_on_date(on, uow, Term("labels.split_on"))
     month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
     memberships = {m.person_id: m for m in current_members(uow, source.id)}
     _check_split(memberships, relations)
@@ -149,17 +150,17 @@ def merge_households(uow: UnitOfWork, source_id: int, source_version: int, targe
     """Everyone in `source` joins `target` with a new relation to target's head; source closes."""
     require(uow.actor, "ledger.write")
     if source_id == target_id:
-        raise ValidationError("不能与本户合并", field="household")
+        raise ValidationError("ledger.merge_with_itself", field="household")
     source = load_household(uow, source_id, source_version)
     target = load_household(uow, target_id, target_version)
-    on = check_on_date(on, uow, "合户日期")
+    on = check_on_date(on, uow, Term("labels.merged_on"))
     month_locks.refuse_if_locked(uow, target.community_id, on, field="on")
     moving = current_members(uow, source.id)
     if set(relations) != {m.person_id for m in moving}:
-        raise ValidationError("请为被合并户的每名成员填写与新户主的关系", field="relation")
+        raise ValidationError("ledger.merge_relations_missing", field="relation")
     new_relations = {pid: _relation(code) for pid, code in relations.items()}
     if HEAD in new_relations.values():
-        raise ValidationError("合户后只能保留目标户的户主", field="relation")
+        raise ValidationError("ledger.merge_keeps_target_head", field="relation")
     for membership in moving:
         leave(membership, on, "合户")
         join(uow, target, membership_person(uow, membership), new_relations[membership.person_id], on)
@@ -181,14 +182,22 @@ def _clean_member(draft: HouseholdDraft, index: int, today: date):
     try:
         return clean_person(draft.members[index], today)
     except ValidationError as error:
-        raise ValidationError(f"第 {index + 1} 名成员:{error.message}", field=error.field) from error
+        raise error.with_index(index + 1) from error
+
+
+def _insert_member(uow: UnitOfWork, clean: CleanPerson, community_id: int, number: int) -> Person:
+    """The form's `number`-th member, inserted; a refusal (an ID already registered) names them."""
+    try:
+        return insert_person(uow, clean, community_id)
+    except StationError as error:
+        raise error.with_index(number) from error
 
 
 def _refuse_ids_twice(id_numbers: list[str]) -> None:
     seen = set()
-    for number in id_numbers:
+    for index, number in enumerate(id_numbers, start=1):
         if number in seen:
-            raise ValidationError("同一身份证号在本户中出现两次", field="id_number")
+            raise ValidationError("ledger.id_twice", field="id_number", index=index)
         seen.add(number)
 
 
@@ -197,7 +206,7 @@ def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -
     number = text_for("households.number", draft.number) or f"H{next_value(uow, grid.community_id, 'household'):06d}"
     if uow.session.scalar(select(Household.id).where(
             Household.community_id == grid.community_id, Household.number == number)):
-        raise ValidationError(f"户号 {number} 已存在", field="number")
+        raise ValidationError("ledger.number_taken", number=number, field="number")
     household = Household(community_id=grid.community_id, grid_id=grid.id, number=number,
                           kind=_kind(draft.kind), phone=parse_phone(draft.phone),
                           notes=text_for("households.notes", draft.notes))
@@ -213,7 +222,7 @@ def _place(uow: UnitOfWork, household: Household, location: Location) -> None:
     grid = load_grid(uow, location.grid_id)
     building = check_building(uow, location.building_id, grid.id)
     if building is None and not address:
-        raise ValidationError("请选择楼栋或填写地址(平房、村民小组)", field="address")
+        raise ValidationError("ledger.place_missing", field="address")
     household.grid_id = grid.id
     household.building_id = building.id if building else None
     household.unit_id = unit_id_for(uow, building.id, unit) if building and unit else None
@@ -222,7 +231,7 @@ def _place(uow: UnitOfWork, household: Household, location: Location) -> None:
 
 def _kind(kind: str) -> str:
     if kind not in HOUSEHOLD_KINDS:
-        raise ValidationError(f"未知的户类型 {kind}", field="kind")
+        raise ValidationError("ledger.unknown_kind", kind=kind, field="kind")
     return kind
 
 
@@ -232,14 +241,14 @@ def _relation(code: str) -> str:
 
 def _check_split(memberships: dict, relations: dict[int, str]) -> None:
     if not relations:
-        raise ValidationError("请选择要分出的成员", field="persons")
+        raise ValidationError("ledger.split_nobody", field="persons")
     if not set(relations) <= set(memberships):
-        raise ValidationError("所选人员不是本户现有成员", field="persons")
+        raise ValidationError("ledger.not_current_members", field="persons")
     remaining = [m.relation for pid, m in memberships.items() if pid not in relations]
     if not remaining:
-        raise ValidationError("分户后原户不能没有成员", field="persons")
+        raise ValidationError("ledger.split_leaves_nobody", field="persons")
     if HEAD not in remaining:
-        raise ValidationError("原户主不能分出;请先变更户主", field="persons")
+        raise ValidationError("ledger.split_head", field="persons")
 
 
 def _summary(record) -> dict:

@@ -11,6 +11,7 @@ from station.errors import ValidationError
 from station.ledger.households import membership_person
 from station.ledger.queries import get_person, household_record
 from station.ledger.records import SaveResult
+from station.messages import Term
 from station.permissions import require
 from station.registers.entries import close_entries_for_person
 from station.residents.loading import (
@@ -36,8 +37,8 @@ def add_member(uow: UnitOfWork, household_id: int, expected_version: int, draft:
     _require_active(household)
     clean = clean_person(draft, uow.today())
     if clean.relation == HEAD:
-        raise ValidationError("该户已有户主;如需更换请使用“变更户主”", field="relation")
-    on = check_on_date(on or draft.moved_in_on, uow, "入户日期")
+        raise ValidationError("ledger.has_head", field="relation")
+    on = check_on_date(on or draft.moved_in_on, uow, Term("labels.joined_on"))
     month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     warning = same_name_warning(uow, clean)
     person = insert_person(uow, clean, household.community_id)
@@ -59,9 +60,9 @@ def remove_member(uow: UnitOfWork, household_id: int, expected_version: int, per
     household = load_household(uow, household_id, expected_version)
     membership = _membership_in(uow, household.id, person_id)
     if membership.relation == HEAD:
-        raise ValidationError("户主不能直接移出;请先变更户主或办理整户迁出", field="person")
+        raise ValidationError("ledger.remove_head", field="person")
     reason = text_for("memberships.left_reason", reason)
-    on = check_on_date(on, uow, "迁出日期")
+    on = check_on_date(on, uow, Term("labels.moved_out_on"))
     month_locks.refuse_if_locked(uow, household.community_id, on, field="on")
     leave(membership, on, reason)
     membership_person(uow, membership).moved_out_on = on
@@ -82,17 +83,17 @@ def transfer_member(uow: UnitOfWork, source_id: int, source_version: int, person
     """A member moves from one household to another in the community (not as its head)."""
     require(uow.actor, "ledger.write")
     if source_id == target_id:
-        raise ValidationError("目标户与原户相同", field="household")
+        raise ValidationError("ledger.same_household", field="household")
     source = load_household(uow, source_id, source_version)
     target = load_household(uow, target_id, target_version)
     _require_active(target)
     membership = _membership_in(uow, source.id, person_id)
     if membership.relation == HEAD:
-        raise ValidationError("户主不能转出;请先变更户主", field="person")
+        raise ValidationError("ledger.transfer_head", field="person")
     code = relation_code(relation)
     if code == HEAD:
-        raise ValidationError("目标户已有户主", field="relation")
-    on = check_on_date(on, uow, "转户日期")
+        raise ValidationError("ledger.target_has_head", field="relation")
+    on = check_on_date(on, uow, Term("labels.transferred_on"))
     month_locks.refuse_if_locked(uow, source.community_id, on, field="on")
     leave(membership, on, "转户")
     join(uow, target, membership_person(uow, membership), code, on)
@@ -115,10 +116,10 @@ def change_head(uow: UnitOfWork, household_id: int, expected_version: int, new_h
     household = load_household(uow, household_id, expected_version)
     members = {m.person_id: m for m in current_members(uow, household.id)}
     if new_head_id not in members:
-        raise ValidationError("新户主必须是本户现有成员", field="person")
+        raise ValidationError("ledger.new_head_not_member", field="person")
     others = set(members) - {new_head_id}
     if set(relations) != others:
-        raise ValidationError("请为其他每名成员填写与新户主的关系", field="relation")
+        raise ValidationError("ledger.relations_missing", field="relation")
     new_codes = {pid: relation_code(code) for pid, code in relations.items()}
     new_codes[new_head_id] = HEAD
     check_one_head(list(new_codes.values()))
@@ -139,11 +140,11 @@ def record_death(uow: UnitOfWork, person_id: int, expected_version: int, on: dat
     require(uow.actor, "ledger.write")
     person = load_person(uow, person_id, expected_version)
     if person.deceased_on is not None:
-        raise ValidationError("已登记死亡", field="deceased_on")
-    on = check_on_date(on, uow, "死亡日期")
+        raise ValidationError("ledger.already_deceased", field="deceased_on")
+    on = check_on_date(on, uow, Term("labels.deceased_on"))
     month_locks.refuse_if_locked(uow, person.community_id, on, field="deceased_on")
     if on < person.birth_date:
-        raise ValidationError("死亡日期早于出生日期", field="deceased_on")
+        raise ValidationError("ledger.death_before_birth", field="deceased_on")
     membership = current_membership(uow, person_id)
     household = load_household(uow, membership.household_id) if membership else None
     if membership and household:
@@ -185,7 +186,7 @@ def set_registered_household(uow: UnitOfWork, person_id: int, expected_version: 
         load_household(uow, household_id)
         membership = current_membership(uow, person_id)
         if membership is not None and membership.household_id == household_id:
-            raise ValidationError("户籍户与现居住户相同,无需登记人户分离", field="registered_household_id")
+            raise ValidationError("ledger.registered_here", field="registered_household_id")
     old = person.registered_household_id
     person.registered_household_id = household_id
     person.residence_state = "both" if household_id is None else "person_only"
@@ -201,10 +202,10 @@ def _leave_by_death(uow: UnitOfWork, household, membership, on: date,
     others = [m for m in current_members(uow, household.id) if m.person_id != membership.person_id]
     if membership.relation == HEAD and others:
         if new_head_id is None:
-            raise ValidationError("户主死亡后请指定新户主", field="new_head")
+            raise ValidationError("ledger.new_head_needed", field="new_head")
         by_person = {m.person_id: m for m in others}
         if new_head_id not in by_person or set(relations) != set(by_person) - {new_head_id}:
-            raise ValidationError("请为其他每名成员填写与新户主的关系", field="relation")
+            raise ValidationError("ledger.relations_missing", field="relation")
         for person_id, code in relations.items():
             by_person[person_id].relation = relation_code(code)
         by_person[new_head_id].relation = HEAD
@@ -217,11 +218,11 @@ def _leave_by_death(uow: UnitOfWork, household, membership, on: date,
 def _membership_in(uow: UnitOfWork, household_id: int, person_id: int):
     membership = current_membership(uow, person_id)
     if membership is None or membership.household_id != household_id:
-        raise ValidationError("该人员不是本户现有成员", field="person")
+        raise ValidationError("ledger.not_a_member", field="person")
     return membership
 
 
 def _require_active(household) -> None:
     if household.status != "active":
-        raise ValidationError("该户已迁出或注销", field="status")
+        raise ValidationError("ledger.gone", field="status")
 

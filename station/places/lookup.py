@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from models import Building, Grid
 from station.errors import ValidationError
+from station.messages import Term
 from station.scope import load_visible
 from station.uow import UnitOfWork
 
 
 def load_grid(uow: UnitOfWork, grid_id: int) -> Grid:
-    return load_visible(uow, Grid, grid_id, "网格", field="grid_id", grid_of=lambda grid: grid.id)
+    return load_visible(uow, Grid, grid_id, Term("things.grid"), field="grid_id", grid_of=lambda grid: grid.id)
 
 
 def check_building(uow: UnitOfWork, building_id: int | None, grid_id: int) -> Building | None:

@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 
 from models import Grid, RequestEvent, ResidentRequest, User
 from station.errors import NotFound
+from station.messages import Term
 from station.permissions import require
 from station.requests.records import RequestDetail, RequestEventRecord, RequestRecord
 from station.requests.rules import CHANNELS, OPEN_STATES, SATISFACTIONS, STATES, URGENCIES, choice
@@ -87,7 +88,7 @@ def request_timing(received_at: datetime, deadline_at: datetime, closed_at: date
 
 def load_request(uow: UnitOfWork, request_id: int) -> ResidentRequest:
     """A request the actor may see."""
-    return load_visible(uow, ResidentRequest, request_id, "诉求", field="request_id")
+    return load_visible(uow, ResidentRequest, request_id, Term("things.request"), field="request_id")
 
 
 def request_record_by_id(uow: UnitOfWork, request_id: int) -> RequestRecord:

@@ -10,6 +10,7 @@ from models import Grid, Household, Person, User, Visit
 from station import audit, month_locks
 from station.accounts.users import load_worker
 from station.errors import ValidationError
+from station.messages import Term
 from station.permissions import require
 from station.registers.entries import list_entries
 from station.registers.records import RegisterEntryRecord
@@ -222,7 +223,7 @@ def _check_dates(uow: UnitOfWork, planned_on: date | None, done_on: date | None,
 
 
 def _load_visit(uow: UnitOfWork, visit_id: int, expected_version: int | None = None) -> Visit:
-    return load_visible(uow, Visit, visit_id, "走访记录", field="visit_id",
+    return load_visible(uow, Visit, visit_id, Term("things.visit"), field="visit_id",
                         expected_version=expected_version)
 
 
