@@ -18,5 +18,5 @@ def check_building(uow: UnitOfWork, building_id: int | None, grid_id: int) -> Bu
         return None
     building = uow.session.get(Building, building_id)
     if building is None or building.grid_id != grid_id:
-        raise ValidationError("楼栋不属于所选网格", field="building_id")
+        raise ValidationError("places.building_not_in_grid", field="building_id")
     return building

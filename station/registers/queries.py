@@ -57,7 +57,7 @@ def entry_record_by_id(uow: UnitOfWork, entry_id: int) -> RegisterEntryRecord:
     """The record of one entry in the actor's scope."""
     records = entry_records(uow, RegisterEntry.id == entry_id)
     if not records:
-        raise NotFound("未找到该登记", field="entry_id")
+        raise NotFound("registers.entry_not_found", field="entry_id")
     return records[0]
 
 

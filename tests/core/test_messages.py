@@ -15,6 +15,7 @@ from station.errors import DuplicateError, StationError, ValidationError
 from station.failures import _OS_TERMS, _SQLITE_CODES
 from station.messages import LANGUAGES, Term, catalogue, message
 from station.permissions import PERMISSION_NAMES, ROLES
+from station.registers.attributes import LABELS as ATTRIBUTE_LABELS
 from station.text_rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,8 @@ _CONVERTED = ("station/config.py", "station/db.py", "station/secrets.py", "stati
               "station/phone.py", "station/output_files.py", "station/month_locks.py", "station/uow.py",
               "station/scope.py", "station/text_rules.py", "station/permissions.py", "station/migrate.py",
               "station/bootstrap.py", "station/failures.py", "station/errors.py", "station/messages.py",
-              "station/residents", "station/ledger", "screens/")
+              "station/residents", "station/ledger", "screens/", "station/registers", "station/visits",
+              "station/places", "station/accounts", "station/search", "station/dossiers")
 SCANNED = [path for path in SCANNED if str(path.relative_to(ROOT)).startswith(_CONVERTED)]
 
 
@@ -87,6 +89,7 @@ FAMILIES: dict[str, Iterable[str]] = {
     "roles.": ROLES,
     "rights.": PERMISSION_NAMES,
     "columns.": RULES,
+    "registers.attribute.": ATTRIBUTE_LABELS,
 }
 
 
