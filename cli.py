@@ -227,13 +227,13 @@ def _community_id(uow, code: str | None, role: str) -> int | None:
 
 def _stat_labels() -> dict[str, str]:
     """Chinese names for the overview's keys (the JSON keeps the stable English keys)."""
-    from station.requests.rules import STATES
+    from station.requests.rules import STATES, state_name
 
     labels = {"grids": "网格", "buildings": "楼栋", "households": "在住户数", "persons": "现住人员",
               "visits_done": "已完成走访"}
     labels |= {f"registers.{code}": f"重点人群·{name}"
                for code, name in settings().registers.categories.items()}
-    labels |= {f"requests.{code}": f"诉求·{name}" for code, name in STATES.items()}
+    labels |= {f"requests.{code}": f"诉求·{state_name(code)}" for code in STATES}
     return labels
 
 

@@ -138,7 +138,7 @@ class RequestDetailScreen(StationScreen):
     def may(self, step: str) -> bool:
         """True when the request's state allows the step and the user's role grants it."""
         request = self.request
-        _label, permission, from_states, _to = TRANSITIONS[step]
+        permission, from_states, _to = TRANSITIONS[step]
         return (request is not None and request.state in from_states
                 and allowed(self.station.actor, permission))
 

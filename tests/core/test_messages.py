@@ -16,6 +16,7 @@ from station.failures import _OS_TERMS, _SQLITE_CODES
 from station.messages import LANGUAGES, Term, catalogue, message
 from station.permissions import PERMISSION_NAMES, ROLES
 from station.registers.attributes import LABELS as ATTRIBUTE_LABELS
+from station.requests.rules import STATES, TRANSITIONS
 from station.text_rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,8 @@ _CONVERTED = ("station/config.py", "station/db.py", "station/secrets.py", "stati
               "station/scope.py", "station/text_rules.py", "station/permissions.py", "station/migrate.py",
               "station/bootstrap.py", "station/failures.py", "station/errors.py", "station/messages.py",
               "station/residents", "station/ledger", "screens/", "station/registers", "station/visits",
-              "station/places", "station/accounts", "station/search", "station/dossiers")
+              "station/places", "station/accounts", "station/search", "station/dossiers",
+              "station/requests")
 SCANNED = [path for path in SCANNED if str(path.relative_to(ROOT)).startswith(_CONVERTED)]
 
 
@@ -90,6 +92,8 @@ FAMILIES: dict[str, Iterable[str]] = {
     "rights.": PERMISSION_NAMES,
     "columns.": RULES,
     "registers.attribute.": ATTRIBUTE_LABELS,
+    "requests.state.": STATES,
+    "requests.action.": TRANSITIONS,
 }
 
 
