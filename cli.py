@@ -191,7 +191,7 @@ def secret_set(
 
     url = make_url(settings().database.url)
     if url.get_backend_name() != "postgresql":
-        raise StationError("SQLite 数据库不需要密码")
+        raise StationError("cli.sqlite_needs_no_password")
     password = _read_password(password_stdin, confirm=False)
     source = store_database_password(account_for(url.username or "", url.host or ""), password)
     out.print(f"[green]已存入密钥环[/green]({source.detail})")
@@ -211,7 +211,7 @@ def _grid_ids(uow, codes: list[str], community_id: int | None) -> list[int]:
     from station.places import directory as places
 
     if codes and community_id is None:
-        raise StationError("街道账户不属于任何网格,不能指定 --grid")
+        raise StationError("cli.street_account_no_grid")
     return [places.find_grid(uow, code, community_id).id for code in codes] if community_id else []
 
 

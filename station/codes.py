@@ -207,7 +207,8 @@ def person_status_code(text: str) -> str:
 
 def political_status_code(text: str) -> str:
     """The GB/T 4762 code for a code, a name or a short form (党员, 团员)."""
-    return _lookup(text, POLITICAL_STATUSES, POLITICAL_SYNONYMS, "political_status", Term("columns.persons.political_status"))
+    return _lookup(text, POLITICAL_STATUSES, POLITICAL_SYNONYMS, "political_status",
+                   Term("columns.persons.political_status"))
 
 
 def education_code(text: str) -> str:

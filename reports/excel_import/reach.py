@@ -30,6 +30,7 @@ from defusedxml import ElementTree as SafeTree
 
 from reports.excel_import.parts import member, sheet_member, sheet_parts
 from station.errors import ValidationError
+from station.messages import Term
 
 MAX_COLUMNS = 200
 MAX_ROWS = 1_048_576
@@ -219,7 +220,8 @@ class _CellPlaces:
         if spanned > MAX_CELLS:
             first = f"{column_letters(self.left)}{self.top}"
             raise ValidationError(
-                "imports.too_many_cells", sheet=self.sheet, first=first, lowest=self.lowest, rightmost=self.rightmost, spanned=spanned, max_cells=MAX_CELLS, field="file")
+                "imports.too_many_cells", sheet=self.sheet, first=first, lowest=self.lowest,
+                rightmost=self.rightmost, spanned=spanned, max_cells=MAX_CELLS, field="file")
         return reach
 
     def _place(self, reference: str | None) -> tuple[int, int, str]:
@@ -240,9 +242,10 @@ class _CellPlaces:
 
     def _hold(self, row: int, column: int, reference: str) -> None:
         if column > MAX_COLUMNS or row > MAX_ROWS:
-            limit = (f"最多 {MAX_COLUMNS} 列，即到 {column_letters(MAX_COLUMNS)} 列" if column > MAX_COLUMNS
-                     else f"最多 {MAX_ROWS:,} 行")
-            raise ValidationError("imports.cell_out_of_reach", sheet=self.sheet, reference=reference, limit=limit, field="file")
+            limit = (Term("imports.limit_columns", most=MAX_COLUMNS, last=column_letters(MAX_COLUMNS))
+                     if column > MAX_COLUMNS else Term("imports.limit_rows", most=MAX_ROWS))
+            raise ValidationError("imports.cell_out_of_reach", sheet=self.sheet, reference=reference, limit=limit,
+                                  field="file")
         if not self.bottom:
             self.top, self.left = row, column
         self.top, self.left = min(self.top, row), min(self.left, column)

@@ -97,7 +97,8 @@ def _check_same_columns(first: SheetLedger, other: SheetLedger) -> None:
     if missing or extra:
         parts = ([f"缺少{'、'.join(f'“{c}”' for c in missing)}"] if missing else []) + (
             [f"多出{'、'.join(f'“{c}”' for c in extra)}"] if extra else [])
-        raise ValidationError("imports.sheets_differ", sheet=other.name, first=first.name, differences='；'.join(parts), field="columns")
+        raise ValidationError("imports.sheets_differ", sheet=other.name, first=first.name,
+                              differences="；".join(parts), field="columns")
 
 
 def _sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:

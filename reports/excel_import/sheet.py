@@ -75,7 +75,8 @@ def _columns(sheet: str, header: list[Any]) -> tuple[dict[str, int], dict[str, s
         if name in positions:
             first = positions[name]
             raise ValidationError(
-                "imports.column_twice", sheet=sheet, label=label, first_label=labels[name], first_column=column_letters(first + 1), column=column_letters(index + 1), meaning=LEDGER_COLUMNS[name],
+                "imports.column_twice", sheet=sheet, label=label, first_label=labels[name],
+                first_column=column_letters(first + 1), column=column_letters(index + 1), meaning=LEDGER_COLUMNS[name],
                 field="columns")
         positions[name], labels[name] = index, label
     return positions, labels

@@ -59,14 +59,14 @@ def export_table(uow: UnitOfWork, kind: str, *, grid_code: str | None = None, un
 def _builder(kind: str) -> tuple[Callable[[UnitOfWork, int | None, bool], ExportRows], str]:
     if kind not in _BUILDERS:
         choices = "、".join(f"{code}({name})" for code, name in EXPORT_KINDS.items())
-        raise ValidationError(f"未知的导出内容“{kind}”,可选:{choices}", field="kind")
+        raise ValidationError("exports.unknown_kind", kind=kind, choices=choices, field="kind")
     return _BUILDERS[kind]
 
 
 def _valid_reason(reason: str, unmasked: bool) -> str:
     reason = free_text(reason, limit=MAX_REASON, field="reason", label="导出原因")
     if unmasked and len(reason) < 2:
-        raise ValidationError("导出未脱敏数据必须填写原因(至少两个字)", field="reason")
+        raise ValidationError("exports.reason_missing", field="reason")
     return reason
 
 

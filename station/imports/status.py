@@ -56,7 +56,8 @@ def departure(cells: dict[str, Any], birth: date | None, today: date) -> Departu
         raise ValidationError("imports.death_date_needs_deceased", field="status")
     needed = ("moved_out_on", MOVED_OUT_ON, moved_out_on) if status == MOVED_OUT else ("deceased_on", DECEASED_ON, deceased_on)
     if needed[2] is None:
-        raise ValidationError("imports.departure_date_missing", status=PERSON_STATUSES[status], date=needed[1], field=needed[0])
+        raise ValidationError("imports.departure_date_missing", status=PERSON_STATUSES[status], date=needed[1],
+                              field=needed[0])
     if moved_out_on and deceased_on and moved_out_on > deceased_on:
         raise ValidationError("imports.moved_out_after_death", field="moved_out_on")
     return Departure(status, moved_out_on, deceased_on)

@@ -46,6 +46,7 @@ from models import (
 )
 from station.codes import HEAD, POPULATION_TYPES
 from station.errors import NotFound, ValidationError
+from station.messages import Term
 from station.permissions import require
 from station.requests.workflow import SATISFACTIONS, STATES
 from station.scope import community_clause, grid_clause, scope_conditions
@@ -82,7 +83,7 @@ def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = 
     """The month's statistics for the actor's scope, or for one grid of it (see the module doc)."""
     require(uow.actor, "stats.read")
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise ValidationError("请输入有效的年份和月份", field="month")
+        raise ValidationError("month_locks.bad_month", field="month")
     if grid_id is not None:
         _check_grid(uow, grid_id)
     period = Period(year, month)
@@ -121,7 +122,7 @@ def _check_grid(uow: UnitOfWork, grid_id: int) -> None:
     if grid is None or not actor.sees_grid(grid_id) or (
         actor.community_id is not None and grid.community_id != actor.community_id
     ):
-        raise NotFound("未找到该网格", field="grid_id")
+        raise NotFound("common.not_found", what=Term("things.grid"), field="grid_id")
 
 
 def _count(uow: UnitOfWork, statement: Any) -> int:
