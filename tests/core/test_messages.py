@@ -52,8 +52,8 @@ def family(literal: ast.expr) -> str | None:
 
 def codes_in_code() -> tuple[dict[str, list[str]], list[str]]:
     """The codes the code names (error codes, Terms, `error_code=` arguments to helpers that raise),
-    and constructions whose
-    code is neither a literal, a variable passing one on, nor an f-string of a known family."""
+    and constructions whose code is neither a literal, a variable passing one on, nor an f-string
+    of a known family."""
     trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in SCANNED}
     classes = error_classes(trees)
     codes: dict[str, list[str]] = {}
