@@ -285,10 +285,12 @@ def _language() -> str:
 
 def _register_command_groups() -> None:
     """Command groups live in their own modules so this file stays the composition root."""
+    import cli_check
     import cli_data
     import cli_import
     import cli_reports
 
+    cli_check.register(app)
     cli_data.register(app)
     cli_import.register(app)
     cli_reports.register(app)

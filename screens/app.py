@@ -20,10 +20,11 @@ from screens.commands import station_commands
 from screens.database_handle import DatabaseHandle
 from screens.gateway import Gateway
 from screens.i18n import Catalogue
-from screens.keys import bindings, key_display, translate_bindings, unknown_keymap_ids
+from screens.keys import bindings, key_display, unknown_keymap_ids
 from screens.no_screenshots import NoScreenshots
 from screens.session.idle import IdleWatch
 from screens.session.login import LoginScreen
+from screens.typeahead import KeyGate
 from screens.widgets.dialogs import MessageDialog
 from screens.widgets.unsaved import leave_forms
 from station.accounts.records import LoginResult, UserRecord
@@ -56,8 +57,8 @@ class StationApp(NoScreenshots, App[None]):
         self.locked = False
         self.idle = IdleWatch(self.settings.station.idle_lock_minutes * 60, clock)
         self.gateway = Gateway(database, self.show_error, self.show_failure, self.signed_out)
+        self.key_gate = KeyGate(self)
         self.title = self.settings.station.name
-        translate_bindings(self, self.catalogue)
         self.set_keymap(self.settings.keymap)
 
     @property
@@ -149,12 +150,13 @@ class StationApp(NoScreenshots, App[None]):
         leave_forms(self, lambda: self.call_next(self._show_only, section()))
 
     async def _show_only(self, screen: Screen[Any]) -> None:
-        while len(self.screen_stack) > 2:
-            await self.pop_screen()
-        if len(self.screen_stack) == 2:
-            await self.switch_screen(screen)
-        else:
-            await self.push_screen(screen)
+        with self.key_gate.hold():
+            while len(self.screen_stack) > 2:
+                await self.pop_screen()
+            if len(self.screen_stack) == 2:
+                await self.switch_screen(screen)
+            else:
+                await self.push_screen(screen)
 
     def action_lock(self) -> None:
         from screens.session.lock import LockScreen
@@ -184,7 +186,9 @@ class StationApp(NoScreenshots, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.idle.touch()
-        await super().on_event(event)
+        admitted = self.key_gate.admit(event)  # typed-ahead keys wait their turn (screens.typeahead)
+        if admitted is not None:
+            await super().on_event(admitted)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in SIGNED_IN_ACTIONS:
@@ -200,7 +204,6 @@ class StationApp(NoScreenshots, App[None]):
     def switch_language(self, language: str) -> None:
         """Show the app in another language from now on (this session only)."""
         self.catalogue = Catalogue(language)
-        translate_bindings(self, self.catalogue)
         if self.login is not None:
             self.action_go_dashboard()
 

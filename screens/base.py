@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
-from screens.keys import translate_bindings
+from screens.binding_texts import TranslatedBindings
 from station.errors import StationError
 
 if TYPE_CHECKING:
@@ -19,14 +19,10 @@ R = TypeVar("R")
 
 
 class Localized:
-    """Mixin for screens and widgets: `self.t(key)`, bindings in the app's language, `self.call`."""
+    """Mixin for screens and widgets: `self.t(key)` and `self.call`."""
 
     # The F1 help topic: catalogue keys help.<topic>.text and help.<topic>.<focused widget id>.
     HELP_TOPIC: ClassVar[str] = ""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        translate_bindings(self, self.station.catalogue)  # type: ignore[arg-type]
 
     @property
     def station(self) -> StationApp:
@@ -51,9 +47,9 @@ class Localized:
                                     on_error=on_error, **kwargs)
 
 
-class StationScreen(Localized, Screen[None]):
-    """A full screen of the counter."""
+class StationScreen(TranslatedBindings, Localized, Screen[None]):
+    """A full screen of the counter; its keys are shown in the app's language."""
 
 
-class StationModal(Localized, ModalScreen[R]):
+class StationModal(TranslatedBindings, Localized, ModalScreen[R]):
     """A screen over another (dialogs, help, lock)."""

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from screens.base import StationModal
+from screens.binding_texts import translated
 from screens.keys import KEYS, active_by_id, bindings
 
 
@@ -56,6 +57,7 @@ def _place_text(help_screen: HelpScreen, under: Screen[Any]) -> str:
 
 def _key_rows(help_screen: HelpScreen, under: Screen[Any]) -> list[tuple[str, str, str]]:
     """(key, what it does, more) for each active binding of the station's own, once per id."""
-    return [(help_screen.app.get_key_display(binding), binding.description, binding.tooltip)
-            for binding_id, (binding, enabled) in active_by_id(under).items()
-            if binding_id in KEYS and enabled]
+    catalogue = help_screen.station.catalogue
+    shown = [translated(binding, catalogue) for binding_id, (binding, enabled) in active_by_id(under).items()
+             if binding_id in KEYS and enabled]
+    return [(help_screen.app.get_key_display(binding), binding.description, binding.tooltip) for binding in shown]

@@ -3,14 +3,11 @@ the action, and its text in the catalogue (`keys.<id>` in the footer, `tips.<id>
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
 from textual.screen import Screen
-
-from screens.i18n import Catalogue
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,8 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("nav.ledger", "f2", "go_ledger", show=False),
     KeySpec("ledger.search", "ctrl+f", "focus_search"),
     KeySpec("ledger.open", "enter", "open_selected", show=True),
+    KeySpec("ledger.to_list", "down", "to_list", show=False),
+    KeySpec("picker.to_list", "down", "to_list", show=False),
     KeySpec("list.up", "up", "cursor_up", show=False),
     KeySpec("list.down", "down", "cursor_down", show=False),
     KeySpec("list.page_up", "pageup", "page_up", show=False),
@@ -119,23 +118,6 @@ def bindings(*ids: str) -> list[BindingType]:
 def _binding(spec: KeySpec) -> Binding:
     return Binding(spec.keys, spec.action, f"keys.{spec.id}", show=spec.show,
                    priority=spec.priority, tooltip=f"tips.{spec.id}", id=spec.id)
-
-
-def translate_bindings(node: DOMNode, catalogue: Catalogue) -> None:
-    """Give the node's own bindings the texts of the catalogue's language.
-
-    A node's binding map is a shallow copy of its class's, so lists are replaced, never mutated.
-    """
-    key_to_bindings = node._bindings.key_to_bindings
-    for key, key_bindings in list(key_to_bindings.items()):
-        key_to_bindings[key] = [_translated(binding, catalogue) for binding in key_bindings]
-
-
-def _translated(binding: Binding, catalogue: Catalogue) -> Binding:
-    if binding.id not in KEYS:
-        return binding
-    return replace(binding, description=catalogue(f"keys.{binding.id}"),
-                   tooltip=catalogue(f"tips.{binding.id}"))
 
 
 def active_by_id(screen: Screen[Any]) -> dict[str, tuple[Binding, bool]]:

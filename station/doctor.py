@@ -67,6 +67,8 @@ def _database_checks(settings) -> list[Check]:
     checks.append(Check("数据库版本", state, f"{revision or '空库'},{note}"))
     if revision is not None:
         checks.append(_audit_guard_check(engine))
+    if revision is not None and revision == head:
+        checks.append(ledger_rules_check(engine, settings))
     return checks
 
 
@@ -84,6 +86,26 @@ def _audit_guard_check(engine) -> Check:
         return Check("审计日志保护", "fail",
                      f"触发器缺失、被改动或被停用:{'、'.join(broken)};运行 station init 恢复(恢复会记入审计日志)")
     return Check("审计日志保护", "ok", "数据库拒绝修改、删除或替换审计记录")
+
+
+def ledger_rules_check(engine, settings) -> Check:
+    """`station check`'s rules in one line: which are broken and in how many households."""
+    from station.actor import SYSTEM
+    from station.db import Database
+    from station.ledger.check import check_ledger
+    from station.uow import UnitOfWork
+
+    try:
+        with UnitOfWork(Database(engine, settings), SYSTEM) as uow:
+            result = check_ledger(uow, examples=0)
+    except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
+        return Check("台账规则", "fail", f"无法检查:{error}")
+    finally:
+        engine.dispose()
+    if result.ok:
+        return Check("台账规则", "ok", f"{len(result.rules)} 条规则全部符合(户主、成员关系、死亡迁出、索引、日期)")
+    broken = "、".join(f"{rule.reason}({rule.households} 户)" for rule in result.broken)
+    return Check("台账规则", "warn", f"{broken};运行 station check 按户号列出")
 
 
 def _file_mode_check(settings) -> Check:

@@ -51,13 +51,19 @@ def side_bar_chart(title: str, categories: Sequence[str], values: Sequence[float
     return drawing
 
 
-def line_chart(title: str, series: Sequence[Series], font: str, width: float, height: float) -> Drawing:
-    """One line per series over the days of the month (category labels every fifth day)."""
+def line_chart(title: str, series: Sequence[Series], font: str, width: float, height: float,
+               days: int | None = None) -> Drawing:
+    """One line per series over the days of the month (category labels every fifth day).
+
+    With `days` longer than the series (a month not yet over) the axis spans every day and the
+    lines stop at the last value: reportlab draws no point for None.
+    """
     drawing = _drawing(title, font, width, height)
     chart = HorizontalLineChart()
     chart.x, chart.y, chart.width, chart.height = 40, 30, width - 60, height - 75
-    chart.data = [list(values) for _, values in series]
-    days = len(chart.data[0]) if chart.data else 0
+    longest = max((len(values) for _, values in series), default=0)
+    days = max(days or 0, longest)
+    chart.data = [[*values, *([None] * (days - len(values)))] for _, values in series]
     chart.categoryAxis.categoryNames = [str(d) if d == 1 or d % 5 == 0 else "" for d in range(1, days + 1)]
     _axes(chart, font, _top(chart.data))
     for index in range(len(series)):
@@ -84,9 +90,9 @@ def _axes(chart, font: str, top: float) -> None:
     chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
 
 
-def _top(data: Sequence[Sequence[float]]) -> float:
+def _top(data: Sequence[Sequence[float | None]]) -> float:
     """A round axis maximum above the largest value (at least 5)."""
-    largest = max((max(values, default=0) for values in data), default=0)
+    largest = max((max((v for v in values if v is not None), default=0) for values in data), default=0)
     step = _step(max(largest, 5) * 1.1)
     return step * (int(max(largest, 5) * 1.1 // step) + 1)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
+
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
@@ -14,6 +17,11 @@ from station.stats.records import AGE_BANDS
 CHART_W, CHART_H = WIDTH / 2, 80 * mm
 
 
+def moment(report: MonthReport) -> str:
+    """What the figures are taken at: the month's end, or now while the month runs."""
+    return "月末" if report.figures.as_of is None else "当前"
+
+
 def chart_page(report: MonthReport, font: str, s: Styles) -> list[Flowable]:
     """Four charts, two by two: ages by population type, coverage, visit kinds, daily counts."""
     figures = report.figures
@@ -23,13 +31,13 @@ def chart_page(report: MonthReport, font: str, s: Styles) -> list[Flowable]:
     coverage = [100 * r.covered / r.open_at_end for r in open_registers]
     kinds = [kind for kind in report.visit_kind_names if figures.visits_by_kind.get(kind)]
     charts = [
-        bar_chart("月末人口年龄结构(人)", [f"{band}岁" for band in AGE_BANDS], ages, font, CHART_W, CHART_H),
+        bar_chart(f"{moment(report)}人口年龄结构(人)", [f"{band}岁" for band in AGE_BANDS], ages, font, CHART_W, CHART_H),
         side_bar_chart("重点人群走访覆盖率(%)", [r.name for r in open_registers], coverage, font,
                        CHART_W, CHART_H, percent=True),
         side_bar_chart("走访类型(次)", [report.visit_kind_names[k] for k in kinds],
                        [figures.visits_by_kind[k] for k in kinds], font, CHART_W, CHART_H),
         line_chart("每日走访与诉求受理", [("走访", report.daily.visits), ("诉求受理", report.daily.requests)],
-                   font, CHART_W, CHART_H),
+                   font, CHART_W, CHART_H, days=_days_in(figures.first_day)),
     ]
     grid = Table([charts[:2], charts[2:]], colWidths=[CHART_W] * 2, rowHeights=[CHART_H + 4 * mm] * 2)
     # FONT too: a table without one names Helvetica in the PDF, which is then not embedded.
@@ -38,10 +46,15 @@ def chart_page(report: MonthReport, font: str, s: Styles) -> list[Flowable]:
     return [*heading("七、图表", s), grid]
 
 
+def _days_in(first_day: date) -> int:
+    return calendar.monthrange(first_day.year, first_day.month)[1]
+
+
 def check_page(report: MonthReport, s: Styles) -> list[Flowable]:
-    """What looks wrong at the month's end, each list with its total."""
-    checks = report.checks
-    return [*heading("八、数据核查", s), *_unvisited(checks, s), *_headless(checks, s), *_overdue(checks, s)]
+    """What looks wrong at the month's end (or now), each list with its total."""
+    checks, when = report.checks, moment(report)
+    return [*heading("八、数据核查", s), *_unvisited(checks, s), *_headless(checks, when, s),
+            *_overdue(checks, when, s)]
 
 
 def _section(title: str, total: int, unit: str, shown: int, s: Styles) -> list[Flowable]:
@@ -60,17 +73,17 @@ def _unvisited(checks: MonthChecks, s: Styles) -> list[Flowable]:
     return parts
 
 
-def _headless(checks: MonthChecks, s: Styles) -> list[Flowable]:
+def _headless(checks: MonthChecks, when: str, s: Styles) -> list[Flowable]:
     parts = _section("无户主的住户", checks.headless_total, "户", len(checks.headless), s)
     if checks.headless:
         rows = [[h.grid_name, h.household_number, h.address, h.residents] for h in checks.headless]
         widths = [w * mm for w in (35, 30, 90, 25)]
-        parts.append(table([["网格", "户号", "住址", "月末人数"], *rows], widths, s, numeric=(3,)))
+        parts.append(table([["网格", "户号", "住址", f"{when}人数"], *rows], widths, s, numeric=(3,)))
     return parts
 
 
-def _overdue(checks: MonthChecks, s: Styles) -> list[Flowable]:
-    parts = _section("月末超期未办结的诉求", checks.overdue_total, "件", len(checks.overdue), s)
+def _overdue(checks: MonthChecks, when: str, s: Styles) -> list[Flowable]:
+    parts = _section(f"{when}超期未办结的诉求", checks.overdue_total, "件", len(checks.overdue), s)
     if checks.overdue:
         rows = [[o.number, o.grid_name, o.category_name, day(o.received_at), day(o.deadline_at),
                  o.days_overdue] for o in checks.overdue]

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph
 
 from reports.pdf.layout import DASH, Styles, day, heading, note, share, styles, table, title_block
-from reports.pdf.month_pages import chart_page, check_page
+from reports.pdf.month_pages import chart_page, check_page, moment
 from reports.pdf.page import build
 from station.printing.records import MonthReport
 from station.stats.records import AGE_BANDS
@@ -27,12 +27,21 @@ def render(report: MonthReport, path: Path, font: str) -> Path:
     figures = report.figures
     title = f"{report.scope_name} {figures.year}年{figures.month}月{TITLE}"
     subtitle = (f"{report.letterhead.station_name} · 统计期间 {day(figures.first_day)} 至 "
-                f"{day(figures.last_day)}")
-    flowables: list[Flowable] = [*title_block(title, subtitle, s), Paragraph(_lock_text(report), s.note)]
+                f"{day(figures.end_day)}")
+    flowables: list[Flowable] = [*title_block(title, subtitle, s), *_as_of(report, s),
+                                 Paragraph(_lock_text(report), s.note)]
     flowables += _population(report, s) + _registers(report, s) + _visits(report, s)
     flowables += _requests(report, s) + _workers(report, s) + _grids(report, s)
     flowables += [PageBreak(), *chart_page(report, font, s), PageBreak(), *check_page(report, s)]
     return build(path, flowables, font=font, title=TITLE, head=report.letterhead)
+
+
+def _as_of(report: MonthReport, s: Styles) -> list[Flowable]:
+    as_of = report.figures.as_of
+    if as_of is None:
+        return []
+    return [note(f"截至 {day(as_of)}:本月尚未结束,各项数字按截至此时统计(在册、超期按此时计,"
+                 "走访达标按本月已过天数计)。", s)]
 
 
 def _lock_text(report: MonthReport) -> str:
@@ -50,12 +59,13 @@ def _population(report: MonthReport, s: Styles) -> list[Flowable]:
             for kind, ages in people.persons_by_type_and_age.items()]
     rows.append(["合计", people.households, people.persons, *(people.persons_by_age[b] for b in AGE_BANDS)])
     widths = [30 * mm] + [25 * mm] * 6
-    return [*heading("一、人口与住户(月末)", s), table([header, *rows], widths, s, numeric=range(1, 7)),
-            note("户数按户主的人口类型统计,合计为月末有居民的住户数(含无户主的住户);年龄按月末计算。", s)]
+    when = moment(report)
+    return [*heading(f"一、人口与住户({when})", s), table([header, *rows], widths, s, numeric=range(1, 7)),
+            note(f"户数按户主的人口类型统计,合计为{when}有居民的住户数(含无户主的住户);年龄按{'月末' if when == '月末' else '截至日'}计算。", s)]
 
 
 def _registers(report: MonthReport, s: Styles) -> list[Flowable]:
-    header = ["重点人群类别", "月末在册", "本月新增", "本月退出", "走访达标", "走访覆盖率"]
+    header = ["重点人群类别", f"{moment(report)}在册", "本月新增", "本月退出", "走访达标", "走访覆盖率"]
     entries = report.figures.registers
     rows = [[r.name, r.open_at_end, r.new_in_month, r.ended_in_month, r.covered,
              share(r.covered, r.open_at_end)] for r in entries]
@@ -64,8 +74,8 @@ def _registers(report: MonthReport, s: Styles) -> list[Flowable]:
     rows.append(["合计", *total, share(total[3], total[0])])
     widths = [40 * mm] + [28 * mm] * 5
     return [*heading("二、重点人群", s), table([header, *rows], widths, s, numeric=range(1, 6)),
-            note("走访达标:月末在册且本月走访次数达到其走访周期要求(周期不超过一个月的按月内应访次数,"
-                 "更长周期的在周期内至少走访一次)。", s)]
+            note(f"走访达标:{moment(report)}在册且本月走访次数达到其走访周期要求(周期不超过一个月的按月内"
+                 "应访次数,更长周期的在周期内至少走访一次)。", s)]
 
 
 def _visits(report: MonthReport, s: Styles) -> list[Flowable]:

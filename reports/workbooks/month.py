@@ -65,15 +65,21 @@ def _summary(book: Workbook, report: MonthReport) -> None:
     figures, head = report.figures, report.letterhead
     lock = report.lock
     rows = [("报表", f"{report.scope_name} {figures.year}年{figures.month}月月度统计报表"),
-            ("服务站", head.station_name), ("统计期间", f"{figures.first_day} 至 {figures.last_day}"),
-            ("网格", report.grid_code or "全社区"),
+            ("服务站", head.station_name), ("统计期间", f"{figures.first_day} 至 {figures.end_day}"),
+            *_as_of(report), ("网格", report.grid_code or "全社区"),
             ("锁定", f"{lock.locked_at:%Y-%m-%d %H:%M} {lock.locked_by}" if lock else "未锁定"),
             ("打印", f"{head.printed_at:%Y-%m-%d %H:%M} {head.printed_by}"),
             ("核查:每周走访对象三个月未走访(人)", report.checks.unvisited_total),
             ("核查:无户主的住户(户)", report.checks.headless_total),
-            ("核查:月末超期未办结的诉求(件)", report.checks.overdue_total)]
+            ("核查:超期未办结的诉求(件)", report.checks.overdue_total)]
     sheet = _sheet(book, "概况", ["项目", "内容"], rows)
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 34, 50
+
+
+def _as_of(report: MonthReport) -> list[tuple[str, str]]:
+    """A month not yet over is counted up to now: the summary says when."""
+    as_of = report.figures.as_of
+    return [] if as_of is None else [("截至", f"{as_of:%Y-%m-%d %H:%M}(本月尚未结束)")]
 
 
 def _population(book: Workbook, report: MonthReport) -> None:

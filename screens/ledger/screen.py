@@ -13,16 +13,17 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.widgets.labels import TopBar, station_footer
+from screens.widgets.search_box import DebouncedSearch
 from screens.widgets.virtual_table import PAGE_SIZE, VirtualTable
 from station.codes import relations, sexes
 from station.idcard import age_on, mask_id
-from station.ledger.pages import ledger_page, ledger_size
+from station.ledger.pages import ledger_page, ledger_totals
+from station.ledger.records import LedgerTotals
 from station.phone import mask_phone
 from station.search.lookup import search
 from station.search.records import SearchHit
@@ -38,13 +39,13 @@ COLUMNS = (("name", 8), ("sex", 4), ("age", 4), ("id_number", 18), ("phone", 11)
 class LedgerScreen(StationScreen):
     CSS_PATH = "screen.tcss"
     HELP_TOPIC: ClassVar[str] = "ledger"
-    BINDINGS = bindings("ledger.search", "ledger.new")
+    BINDINGS = bindings("ledger.search", "ledger.new", "ledger.to_list")
 
     def __init__(self) -> None:
         super().__init__()
         self.generation = 0
         self.shown_query = ""
-        self.pending: Timer | None = None
+        self.searches = DebouncedSearch(self, DEBOUNCE_SECONDS, self.run_search)
         self.today = date.today()
 
     def compose(self) -> ComposeResult:
@@ -69,14 +70,17 @@ class LedgerScreen(StationScreen):
 
     def show_whole_ledger(self) -> None:
         self.generation += 1
-        self.call(ledger_size, on_done=partial(self._ledger_sized, self.generation))
+        self.call(ledger_totals, on_done=partial(self._ledger_sized, self.generation))
 
-    def _ledger_sized(self, generation: int, size: int) -> None:
+    def _ledger_sized(self, generation: int, totals: LedgerTotals) -> None:
         if generation != self.generation:
             return
         self.shown_query = ""
+        size = totals.residents
         self.table.reset(size)
-        self._note(self.t("ledger.whole", count=size) if size else self.t("ledger.empty"))
+        self._note(self.t("ledger.whole", households=totals.households, count=size) if size
+                   else self.t("ledger.empty"))
+        self.searches.answered()
 
     def _fetch_page(self, page: int) -> None:
         if self.shown_query:
@@ -88,11 +92,16 @@ class LedgerScreen(StationScreen):
     # --- searching ---------------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if self.pending is not None:
-            self.pending.stop()
-        self.pending = self.set_timer(DEBOUNCE_SECONDS, partial(self.run_search, event.value))
+        self.searches.typed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_to_list()
+
+    def action_to_list(self) -> None:
+        """Into the list (↓ or Enter in the search box), once it shows what was typed."""
+        self.searches.then(self._focus_list)
+
+    def _focus_list(self) -> None:
         if self.table.size_rows:
             self.table.focus()
 
@@ -114,6 +123,7 @@ class LedgerScreen(StationScreen):
         for page, start in enumerate(range(0, len(hits), PAGE_SIZE)):
             table.fill(table_generation, page, hits[start:start + PAGE_SIZE])
         self._note(self._found(len(hits)))
+        self.searches.answered()
 
     def _found(self, count: int) -> str:
         if count >= SEARCH_LIMIT:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Input, Label, RadioSet, Select
 
 from screens.ledger.household_edit import PlaceFields
 from screens.ledger.member_moves import RelationFields, relation_list
 from screens.ledger.op_dialog import Operation, OperationDialog, field_input, form_grid
+from screens.widgets.toggles import Checkbox, RadioButton
 from station.codes import HEAD, relations
 from station.errors import ValidationError
 from station.ledger.households import merge_households, split_household

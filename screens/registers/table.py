@@ -15,7 +15,7 @@ from station.registers.records import RegisterEntryRecord
 
 COLUMNS = ("name", "age", "id_number", "household", "grid", "start_on", "worker", "last_visit",
            "next_visit")
-# station.visit_schedule: "due_soon" is due within DUE_SOON_DAYS (7).
+# station.registers.schedule: "due_soon" is due within DUE_SOON_DAYS (7).
 STATE_STYLES = {"overdue": "bold red", "due_soon": "yellow"}
 
 

@@ -148,6 +148,8 @@ class ReportsScreen(StationScreen):
         month = self.t("reports.month_name", year=figures.year, month=figures.month)
         state = (self.t("reports.locked_by", month=month, user=lock.locked_by, at=f"{lock.locked_at:%Y-%m-%d %H:%M}")
                  if lock else self.t("reports.not_locked", month=month))
+        if figures.as_of is not None:
+            state += " · " + self.t("reports.as_of", at=f"{figures.as_of:%Y-%m-%d %H:%M}")
         self.query_one("#month-summary", Static).update(Group(figures_table(self.t, figures),
                                                               Text(state, style="dim")))
 

@@ -8,11 +8,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.widgets.labels import FormError, TopBar, station_footer
+from screens.widgets.toggles import Checkbox
 from screens.widgets.unsaved import UnsavedGuard
 from station.accounts.records import UserRecord
 from station.bootstrap import create_admin

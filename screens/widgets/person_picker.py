@@ -7,11 +7,11 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from screens.base import StationModal
 from screens.keys import bindings
+from screens.widgets.search_box import DebouncedSearch
 from screens.widgets.tables import FittedTable
 from station.idcard import mask_id
 from station.search.lookup import search
@@ -28,7 +28,7 @@ class PickPersonDialog(StationModal[SearchHit | None]):
     """
 
     CSS_PATH = "person_picker.tcss"
-    BINDINGS = bindings("dialog.close")
+    BINDINGS = bindings("dialog.close", "picker.to_list")
     HELP_TOPIC: ClassVar[str] = "picker"
 
     def __init__(self, title: str = "", *, query: str = "", active_only: bool = True):
@@ -38,7 +38,7 @@ class PickPersonDialog(StationModal[SearchHit | None]):
         self.active_only = active_only
         self.hits: list[SearchHit] = []
         self.generation = 0
-        self.pending: Timer | None = None
+        self.searches = DebouncedSearch(self, DEBOUNCE_SECONDS, self._search)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box", classes="picker") as box:
@@ -57,15 +57,24 @@ class PickPersonDialog(StationModal[SearchHit | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        if self.pending is not None:
-            self.pending.stop()
-        self.pending = self.set_timer(DEBOUNCE_SECONDS, partial(self._search, event.value))
+        self.searches.typed(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.searches.then(self._submit)
+
+    def _submit(self) -> None:
         if len(self.hits) == 1:
             self.dismiss(self.hits[0])
-        elif self.hits:
+        else:
+            self._focus_list()
+
+    def action_to_list(self) -> None:
+        """↓ in the search box: into the list, once it shows what was typed."""
+        self.searches.then(self._focus_list)
+
+    def _focus_list(self) -> None:
+        if self.hits:
             self.query_one(DataTable).focus()
 
     def _search(self, query: str) -> None:
@@ -84,6 +93,7 @@ class PickPersonDialog(StationModal[SearchHit | None]):
                           hit.grid_name, key=str(hit.person_id))
         note = self.t("picker.found", count=len(hits)) if hits else self.t("picker.none")
         self.query_one("#pick-note", Static).update(note)
+        self.searches.answered()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

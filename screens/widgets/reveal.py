@@ -22,7 +22,11 @@ class PersonNumbers(Localized, Static, can_focus=True):
     PersonNumbers {
         height: auto;
         padding: 0 1;
-        &:focus { background: $boost; }
+        /* The selected member as a list's cursor row: $boost was invisible on 256 colours. */
+        &:focus {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
     }
     """
     BINDINGS = bindings("reveal.show")

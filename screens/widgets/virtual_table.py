@@ -31,10 +31,26 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     """Rows 0..size-1; `fetch(page)` is called for a missing page, `fill(generation, page, rows)`
     delivers it. `reset(size)` starts over (a new query): pages of the old one are then ignored."""
 
+    # The cursor row as Textual's DataTable draws it (the theme's block cursor; dimmer without
+    # the focus), so that every list of the station shows its cursor the same way.
     DEFAULT_CSS = """
     VirtualTable {
         height: 1fr;
         background: $surface;
+        & > .virtual-table--header {
+            text-style: bold;
+            background: $panel;
+        }
+        & > .virtual-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .virtual-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
     }
     """
     BINDINGS = bindings("list.up", "list.down", "list.page_up", "list.page_down", "list.first",
@@ -116,8 +132,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             texts = self.cells(row)
         style = self.rich_style
         if index == self.cursor:
-            style += self.get_component_rich_style("virtual-table--cursor") if self.has_focus \
-                else Style(reverse=True, dim=True)
+            style += self.get_component_rich_style("virtual-table--cursor")
         return self._strip(texts, style)
 
     def _strip(self, texts: Sequence[str], style: Style) -> Strip:

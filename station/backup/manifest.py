@@ -32,7 +32,7 @@ class BackupManifest:
     counts: dict[str, int] = field(default_factory=dict)
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
-    seal: str = ""  # HMAC under the station's seal key (station.backup_seal); "" when unsealed
+    seal: str = ""  # HMAC under the station's seal key (station.backup.seal); "" when unsealed
 
     def total_rows(self) -> int:
         return sum(self.counts.values())

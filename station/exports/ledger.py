@@ -37,6 +37,7 @@ from station.exports.common import (
 )
 from station.idcard import age_on
 from station.ledger.columns import LEDGER_COLUMNS
+from station.residents.living import residents
 from station.scope import scope_conditions
 from station.uow import UnitOfWork
 
@@ -121,8 +122,8 @@ def _status(left_on, deceased_on) -> str:
 
 
 def _household_query(uow: UnitOfWork, grid_id: int | None) -> Select:
-    members = (select(Membership.household_id, func.count().label("size"))
-               .where(Membership.left_on.is_(None)).group_by(Membership.household_id).subquery())
+    # 人数 is the living residents (living.py), as the dashboard and the reports count them.
+    members = residents(Membership.household_id, func.count().label("size")).group_by(Membership.household_id).subquery()
     head = (select(Membership.household_id, Person.name)
             .join(Person, Person.id == Membership.person_id)
             .where(Membership.left_on.is_(None), Membership.relation == HEAD).subquery())

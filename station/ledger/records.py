@@ -56,3 +56,11 @@ class SaveResult:
 
     household: HouseholdRecord
     warnings: tuple[Warning, ...] = ()
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    """Living households and residents (living.py's definition) in the actor's scope now."""
+
+    households: int
+    residents: int

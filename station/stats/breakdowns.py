@@ -14,7 +14,7 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from models import Grid, Household, Membership, RegisterEntry, ResidentRequest, Visit
 from station.permissions import require
 from station.scope import community_clause, grid_clause, scope_conditions
-from station.stats.figures import Period, covered, home_grid, residents_at_end
+from station.stats.figures import Period, covered, home_grid, month_period, residents_at_end
 from station.stats.month_records import DailyCounts, GridMonthRow
 from station.uow import UnitOfWork
 
@@ -22,7 +22,7 @@ from station.uow import UnitOfWork
 def grid_rows(uow: UnitOfWork, year: int, month: int) -> tuple[GridMonthRow, ...]:
     """Key figures of every grid in the actor's scope, by grid code."""
     require(uow.actor, "stats.read")
-    period = Period(year, month)
+    period = month_period(uow, year, month)
     grids = uow.session.execute(
         select(Grid.id, Grid.code, Grid.name)
         .where(*scope_conditions(uow, Grid.community_id, Grid.id)).order_by(Grid.code, Grid.id)
@@ -39,12 +39,12 @@ def grid_rows(uow: UnitOfWork, year: int, month: int) -> tuple[GridMonthRow, ...
 
 
 def daily_counts(uow: UnitOfWork, year: int, month: int, grid_id: int | None = None) -> DailyCounts:
-    """Visits done and requests received per day of the month."""
+    """Visits done and requests received per day of the month (so far, while it runs)."""
     require(uow.actor, "stats.read")
-    period = Period(year, month)
+    period = month_period(uow, year, month)
     visits = uow.session.execute(
         select(Visit.done_on, func.count(Visit.id))
-        .where(Visit.done_on.between(period.first, period.last),
+        .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .group_by(Visit.done_on)
     )
@@ -56,7 +56,7 @@ def daily_counts(uow: UnitOfWork, year: int, month: int, grid_id: int | None = N
         .where(ResidentRequest.received_at >= period.start, ResidentRequest.received_at < period.stop,
                *scope_conditions(uow, ResidentRequest.community_id, ResidentRequest.grid_id, grid_id))
     ))
-    days = range(1, period.days + 1)
+    days = range(1, period.elapsed + 1)
     return DailyCounts(tuple(per_day_visits.get(d, 0) for d in days), tuple(received.get(d, 0) for d in days))
 
 
@@ -75,8 +75,8 @@ def _registers_per_grid(uow: UnitOfWork, period: Period) -> dict[int, tuple[int,
         select(home_grid(period).label("grid_id"),
                case((covered(uow, period), 1), else_=0).label("covered"))
         .where(community_clause(uow.actor, RegisterEntry.community_id),
-               RegisterEntry.start_on <= period.last,
-               or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > period.last))
+               RegisterEntry.start_on <= period.end,
+               or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > period.end))
         .subquery()
     )
     statement = (
@@ -90,7 +90,7 @@ def _registers_per_grid(uow: UnitOfWork, period: Period) -> dict[int, tuple[int,
 def _visits_per_grid(uow: UnitOfWork, period: Period) -> dict[int, int]:
     statement = (
         select(Visit.grid_id, func.count(Visit.id))
-        .where(Visit.done_on.between(period.first, period.last),
+        .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id))
         .group_by(Visit.grid_id)
     )

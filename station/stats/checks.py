@@ -1,4 +1,5 @@
-"""The monthly report's validation page: what looks wrong at the end of the month.
+"""The monthly report's validation page: what looks wrong at the end of the month (or now,
+while the month runs: "the last day" below is then today, and lateness is measured to now).
 
 - Unvisited: people in a weekly register (visits every 7 days or more often), open at the
   month's end and registered for at least three months, with no visit done in the three
@@ -31,7 +32,7 @@ from models import (
 from station.codes import HEAD
 from station.permissions import require
 from station.scope import community_clause, scope_conditions
-from station.stats.figures import Period, residents_at_end
+from station.stats.figures import Period, month_period, residents_at_end
 from station.stats.month_records import HeadlessLine, MonthChecks, OverdueLine, UnvisitedLine
 from station.uow import UnitOfWork
 
@@ -43,8 +44,8 @@ def month_checks(uow: UnitOfWork, year: int, month: int, grid_id: int | None = N
                  limit: int = LIMIT) -> MonthChecks:
     """The three checks for the actor's scope (or one grid); each list holds at most `limit` lines."""
     require(uow.actor, "stats.read")
-    period = Period(year, month)
-    since = months_before(period.last, 3)
+    period = month_period(uow, year, month)
+    since = months_before(period.end, 3)
     unvisited = _unvisited(uow, period, since, grid_id)
     headless = _headless(uow, period, grid_id)
     overdue = _overdue(uow, period, grid_id)
@@ -61,14 +62,14 @@ def months_before(day: date, months: int) -> date:
 def _unvisited(uow: UnitOfWork, period: Period, since: date, grid_id: int | None) -> list[UnvisitedLine]:
     home = _home_household(period)
     last_visit = (select(func.max(Visit.done_on))
-                  .where(Visit.person_id == RegisterEntry.person_id, Visit.done_on <= period.last)
+                  .where(Visit.person_id == RegisterEntry.person_id, Visit.done_on <= period.end)
                   .scalar_subquery())
     entries = (
         select(Person.name.label("person_name"), home.label("household_id"), RegisterEntry.category,
                RegisterEntry.start_on, last_visit.label("last_visit_on"))
         .join(Person, Person.id == RegisterEntry.person_id)
         .where(RegisterEntry.visit_every_days <= WEEKLY_DAYS, RegisterEntry.start_on <= since,
-               or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > period.last),
+               or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > period.end),
                community_clause(uow.actor, RegisterEntry.community_id))
         .subquery()
     )
@@ -90,7 +91,7 @@ def _home_household(period: Period) -> Any:
     """SQL, per entry: the household of the person's latest membership begun by the last day."""
     return (
         select(Membership.household_id)
-        .where(Membership.person_id == RegisterEntry.person_id, Membership.joined_on <= period.last)
+        .where(Membership.person_id == RegisterEntry.person_id, Membership.joined_on <= period.end)
         .order_by(Membership.joined_on.desc(), Membership.id.desc())
         .limit(1)
         .scalar_subquery()

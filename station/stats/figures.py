@@ -1,10 +1,14 @@
 """Statistics: the overview of the actor's scope and the monthly figures, all SQL aggregates.
 
-Definitions used by `month_figures` (M is the month, from its first to its last day):
+Definitions used by `month_figures` (M is the month, from its first to its last day; a month
+not yet over is taken "as of" now: its last day below is today, its timestamps end now, and the
+report says so):
 
-- Resident at the end of M: a membership with joined_on ≤ last day and left_on empty or after
-  the last day, of a person not deceased by then. A household is counted when it has such a
-  resident; its population type is its head's. Ages are full years on the last day.
+- Resident at the end of M: someone living in a household on the last day, as living.py defines
+  it (membership begun and not ended, household not closed, person neither dead nor moved out
+  by then). A household is counted when it has such a resident; its population type is its
+  head's. Ages are full years on the last day. The overview (and the dashboard) count the same
+  way today.
 - A person's grid for the register figures is the grid of their home for M: the household of
   their latest membership begun on or before the last day (so people who moved out or died in
   M still count where they lived).
@@ -13,7 +17,7 @@ Definitions used by `month_figures` (M is the month, from its first to its last 
 - Coverage: an entry open at the end of M is covered when the person got the visits its
   frequency (every N = visit_every_days days) asks for: at least floor(days in M / N) done
   visits in M when N ≤ days in M, else at least one done visit in the N days ending on the last
-  day (not overdue at month end). Visits of any kind by anyone count. So a 30-day register needs
+  day (not overdue at month end). For a month not yet over, "days in M" are the days so far. Visits of any kind by anyone count. So a 30-day register needs
   one visit in any month, a 7-day one four, a 90-day one a visit within the last 90 days.
   (ceil(days / N) would ask two visits a month of a 30-day register in 31-day months.)
 - Requests: received in M (received_at in M); closed in M (closed_at in M: closed or rated now,
@@ -27,7 +31,7 @@ Definitions used by `month_figures` (M is the month, from its first to its last 
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Date, String, and_, case, cast, distinct, func, literal, or_, select
@@ -49,6 +53,7 @@ from station.errors import NotFound, ValidationError
 from station.messages import Term
 from station.permissions import require
 from station.requests.workflow import SATISFACTIONS, STATES
+from station.residents.living import residents
 from station.scope import community_clause, grid_clause, scope_conditions
 from station.stats.records import (
     AGE_BANDS,
@@ -65,13 +70,15 @@ from station.uow import UnitOfWork
 def overview(uow: UnitOfWork) -> Overview:
     """Counts within the actor's scope as they stand now."""
     require(uow.actor, "stats.read")
+    households, persons = uow.session.execute(
+        residents(func.count(distinct(Membership.household_id)), func.count())
+        .where(*scope_conditions(uow, Household.community_id, Household.grid_id))
+    ).one()
     return Overview(
         grids=_count(uow, select(func.count(Grid.id)).where(*scope_conditions(uow, Grid.community_id, Grid.id))),
         buildings=_count(uow, select(func.count(Building.id)).join(Grid, Grid.id == Building.grid_id)
                          .where(*scope_conditions(uow, Grid.community_id, Grid.id))),
-        households=_count(uow, select(func.count(Household.id)).where(
-            Household.status == "active", *scope_conditions(uow, Household.community_id, Household.grid_id))),
-        persons=_count(uow, _current_residents(uow)),
+        households=households, persons=persons,
         registers=_open_registers(uow),
         visits_done=_count(uow, select(func.count(Visit.id)).where(
             Visit.done_on.is_not(None), *scope_conditions(uow, Visit.community_id, Visit.grid_id))),
@@ -82,14 +89,13 @@ def overview(uow: UnitOfWork) -> Overview:
 def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = None) -> MonthFigures:
     """The month's statistics for the actor's scope, or for one grid of it (see the module doc)."""
     require(uow.actor, "stats.read")
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise ValidationError("month_locks.bad_month", field="month")
+    period = month_period(uow, year, month)
     if grid_id is not None:
         _check_grid(uow, grid_id)
-    period = Period(year, month)
     visits_by_kind = _visits_by_kind(uow, period, grid_id)
     return MonthFigures(
         year=year, month=month, first_day=period.first, last_day=period.last, grid_id=grid_id,
+        as_of=period.as_of,
         population=_population(uow, period, grid_id),
         registers=_registers(uow, period, grid_id),
         visits_done=sum(visits_by_kind.values()), visits_by_kind=visits_by_kind,
@@ -99,14 +105,33 @@ def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = 
 
 
 class Period:
-    """A calendar month as dates (inclusive) and datetimes (half-open)."""
+    """A calendar month as dates (inclusive) and datetimes (half-open), as of `now` if not over.
 
-    def __init__(self, year: int, month: int):
+    `end` is the day the month's figures are taken on: its last day, or today while it runs;
+    `elapsed` counts the days from the first to `end`; `stop` ends its timestamps (midnight
+    after the last day, or now); `as_of` is now while the month runs, else None.
+    """
+
+    def __init__(self, year: int, month: int, now: datetime | None = None):
         self.first = date(year, month, 1)
         self.days = calendar.monthrange(year, month)[1]
         self.last = date(year, month, self.days)
         self.start = datetime(year, month, 1)
-        self.stop = datetime.combine(self.last + timedelta(days=1), datetime.min.time())
+        month_stop = datetime.combine(self.last + timedelta(days=1), time.min)
+        self.as_of = now if now is not None and now < month_stop else None
+        self.end = self.as_of.date() if self.as_of is not None else self.last
+        self.elapsed = (self.end - self.first).days + 1
+        self.stop = self.as_of if self.as_of is not None else month_stop
+
+
+def month_period(uow: UnitOfWork, year: int, month: int) -> Period:
+    """The month to report on, as of the unit of work's clock; a month not yet begun is refused."""
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise ValidationError("month_locks.bad_month", field="month")
+    now = uow.now()
+    if datetime(year, month, 1) > now:
+        raise ValidationError("month_locks.not_begun", field="month", year=year, month=month)
+    return Period(year, month, now)
 
 
 # --- scope ----------------------------------------------------------------------------------
@@ -135,16 +160,6 @@ def _pairs(uow: UnitOfWork, statement: Any) -> dict[str, int]:
 
 
 # --- overview -------------------------------------------------------------------------------
-
-
-def _current_residents(uow: UnitOfWork) -> Any:
-    return (
-        select(func.count(Membership.id))
-        .join(Household, Household.id == Membership.household_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(Membership.left_on.is_(None), Household.status == "active",
-               Person.deceased_on.is_(None), *scope_conditions(uow, Household.community_id, Household.grid_id))
-    )
 
 
 def _open_registers(uow: UnitOfWork) -> dict[str, int]:
@@ -180,7 +195,7 @@ def _requests_by_state(uow: UnitOfWork) -> dict[str, int]:
 
 def _population(uow: UnitOfWork, period: Period, grid_id: int | None) -> PopulationFigures:
     """Residents at the end of the month by population type and age band, and their households."""
-    band = _age_band(Person.birth_date, period.last)
+    band = _age_band(Person.birth_date, period.end)
     counts = residents_at_end(
         uow, period, grid_id,
         Person.population_type, band, func.count(Membership.id),
@@ -199,20 +214,9 @@ def _population(uow: UnitOfWork, period: Period, grid_id: int | None) -> Populat
 
 
 def residents_at_end(uow: UnitOfWork, period: Period, grid_id: int | None, *columns: Any) -> Any:
-    """SELECT columns over the memberships of residents on the month's last day, in scope."""
-    end = period.last
-    return (
-        select(*columns)
-        .select_from(Membership)
-        .join(Person, Person.id == Membership.person_id)
-        .join(Household, Household.id == Membership.household_id)
-        .where(
-            Membership.joined_on <= end,
-            or_(Membership.left_on.is_(None), Membership.left_on > end),
-            or_(Person.deceased_on.is_(None), Person.deceased_on > end),
-            *scope_conditions(uow, Household.community_id, Household.grid_id, grid_id),
-        )
-    )
+    """SELECT columns over the memberships of residents living there at the month's end, in scope."""
+    return residents(*columns, on=period.end).where(
+        *scope_conditions(uow, Household.community_id, Household.grid_id, grid_id))
 
 
 def _age_band(birth_date: Any, on: date) -> Any:
@@ -237,7 +241,7 @@ def _years_before(day: date, years: int) -> date:
 
 
 def _registers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[RegisterFigures, ...]:
-    first, last = period.first, period.last
+    first, last = period.first, period.end
     open_at_end = and_(RegisterEntry.start_on <= last,
                        or_(RegisterEntry.end_on.is_(None), RegisterEntry.end_on > last))
     statement = (
@@ -266,15 +270,15 @@ def _registers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[Re
 
 def covered(uow: UnitOfWork, period: Period) -> Any:
     """SQL: the entry's person got the visits its frequency asks for (see the module doc)."""
-    every = RegisterEntry.visit_every_days
-    monthly_or_more = every <= period.days
-    since = case((monthly_or_more, literal(period.first, Date)), else_=_days_before(uow, period.last, every - 1))
-    required = case((monthly_or_more, period.days // every), else_=1)
+    every, days = RegisterEntry.visit_every_days, period.elapsed
+    monthly_or_more = every <= days
+    since = case((monthly_or_more, literal(period.first, Date)), else_=_days_before(uow, period.end, every - 1))
+    required = case((monthly_or_more, days // every), else_=1)
     # Correlated per entry, answered from the index on (person_id, done_on).
     done = (
         select(func.count(Visit.id))
         .where(Visit.person_id == RegisterEntry.person_id, Visit.done_on >= since,
-               Visit.done_on <= period.last)
+               Visit.done_on <= period.end)
         .scalar_subquery()
     )
     return done >= required
@@ -294,7 +298,7 @@ def home_grid(period: Period) -> Any:
         select(Household.grid_id)
         .select_from(Membership)
         .join(Household, Household.id == Membership.household_id)
-        .where(Membership.person_id == RegisterEntry.person_id, Membership.joined_on <= period.last)
+        .where(Membership.person_id == RegisterEntry.person_id, Membership.joined_on <= period.end)
         .order_by(Membership.joined_on.desc(), Membership.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -307,7 +311,7 @@ def home_grid(period: Period) -> Any:
 def _visits_by_kind(uow: UnitOfWork, period: Period, grid_id: int | None) -> dict[str, int]:
     statement = (
         select(Visit.kind, func.count(Visit.id))
-        .where(Visit.done_on.between(period.first, period.last),
+        .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .group_by(Visit.kind)
         .order_by(Visit.kind)
@@ -351,7 +355,7 @@ def _workers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[Work
     work: dict[int, list[int]] = {user_id: [0, 0] for user_id in _grid_workers(uow, grid_id)}
     visits = (
         select(Visit.worker_id, func.count(Visit.id))
-        .where(Visit.done_on.between(period.first, period.last),
+        .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .group_by(Visit.worker_id)
     )

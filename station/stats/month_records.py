@@ -70,7 +70,7 @@ class OverdueLine:
     category_name: str
     received_at: datetime
     deadline_at: datetime
-    days_overdue: int  # whole days past the deadline at the month's end
+    days_overdue: int  # whole days past the deadline at the month's end (now, while it runs)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 AGE_BANDS = ("0-17", "18-59", "60-79", "80+")
@@ -15,8 +15,8 @@ class Overview:
 
     grids: int
     buildings: int
-    households: int  # active households
-    persons: int  # current residents: in an active household and alive
+    households: int  # living households (living.py): someone lives in them
+    persons: int  # living residents (living.py)
     registers: dict[str, int]  # open entries per register category code
     visits_done: int
     requests: dict[str, int]  # requests per state
@@ -89,6 +89,13 @@ class MonthFigures:
     visits_by_kind: dict[str, int]
     requests: RequestFigures
     workers: tuple[WorkerFigures, ...] = field(default_factory=tuple)
+    # Set while the month runs: every figure is as of this moment, not of the month's last day.
+    as_of: datetime | None = None
+
+    @property
+    def end_day(self) -> date:
+        """The day the figures are taken on: the month's last, or today's while it runs."""
+        return self.as_of.date() if self.as_of is not None else self.last_day
 
     def register(self, category: str) -> RegisterFigures:
         return next(figures for figures in self.registers if figures.category == category)
@@ -96,6 +103,7 @@ class MonthFigures:
     def as_dict(self) -> dict[str, Any]:
         values = asdict(self)
         values["first_day"], values["last_day"] = self.first_day.isoformat(), self.last_day.isoformat()
+        values["as_of"] = self.as_of.isoformat(timespec="minutes") if self.as_of else None
         for figures, row in zip(self.registers, values["registers"], strict=True):
             row["coverage_rate"] = figures.coverage_rate
         values["requests"]["on_time_rate"] = self.requests.on_time_rate

@@ -110,3 +110,15 @@ def test_the_demo_community_loads_with_a_progress_bar(db, monkeypatch):
     assert bar_values and bar_values[-1] == 500
     with UnitOfWork(db, Actor(None, "t", "admin", None)) as uow:
         assert overview(uow).households == 500
+
+
+def test_the_demo_box_shows_whether_it_is_ticked_without_colour(db):
+    async def scenario(pilot):
+        assert "▐ ▌" in text_of(pilot, "#demo")
+        pilot.app.screen.query_one("#demo", Checkbox).focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#demo", Checkbox).value
+        assert "▐X▌" in text_of(pilot, "#demo")
+
+    drive(app_for(db), scenario)

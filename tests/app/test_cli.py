@@ -10,18 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_station import write_config
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def write_config(folder: Path, extra: str = "") -> Path:
-    path = folder / "station.toml"
-    path.write_text(
-        '[station]\nname = "测试站"\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-        '[database]\nurl = "sqlite:///data/station.db"\n' + extra,
-        encoding="utf-8",
-    )
-    return path
 
 
 def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:

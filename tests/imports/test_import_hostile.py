@@ -48,17 +48,23 @@ PEAK_RSS_MB = 400
 PERSON = ("H1", "一网格", "张三", "110105194912310021", "户主")
 
 
+# The CLI is started by a small Python of its own, which reports its child's peak RSS: a child
+# forked straight from the test worker would count the worker's own peak (Linux keeps the
+# forking process's high-water mark across exec), and workers grow to hundreds of MB.
+_MEASURED = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+             "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)); "
+             "sys.exit(code)")
+
+
 def run_cli(folder: Path, *args: str) -> tuple[int, str, str, float]:
-    """`python -m cli ...` in `folder`: exit code, stdout, stderr and this child's own peak RSS in MB."""
+    """`python -m cli ...` in `folder`: exit code, stdout, stderr and the CLI's own peak RSS in MB."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
            "COLUMNS": "200"}
-    out, err = folder / "out.txt", folder / "err.txt"
+    out, err, peak = folder / "out.txt", folder / "err.txt", folder / "peak-rss.txt"
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "cli", *args], cwd=folder, env=env,
-                                   stdout=stdout, stderr=stderr)
-        _pid, status, usage = os.wait4(process.pid, 0)  # this child's rusage alone
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return (process.returncode, out.read_text("utf-8"), err.read_text("utf-8"), usage.ru_maxrss / 1024)
+        code = subprocess.call([sys.executable, "-c", _MEASURED, str(peak), sys.executable, "-m", "cli", *args],
+                               cwd=folder, env=env, stdout=stdout, stderr=stderr)
+    return code, out.read_text("utf-8"), err.read_text("utf-8"), int(peak.read_text()) / 1024
 
 
 @pytest.fixture

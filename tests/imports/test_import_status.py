@@ -6,34 +6,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from factories import make_id
-from import_books import HEADER, person, read, write_openpyxl
+from import_books import (
+    HEAD_ID,
+    SPOUSE_ID,
+    import_rows,
+    late_head_family,
+    person,
+)
 from sqlalchemy import select
 
 from models import Household, Membership, Person, SearchEntry
-from station.imports.ledger import run_import
 from station.search import lookup as search
 from station.uow import UnitOfWork
-
-STATUS_HEADER = [*HEADER, "状态", "迁出日期", "死亡日期"]
-HEAD_ID, SPOUSE_ID, CHILD_ID = (make_id(date(1950, 1, 1), seq=1), make_id(date(1952, 2, 2), male=False, seq=2),
-                                make_id(date(1980, 3, 3), seq=3))
-
-
-def import_rows(db, actor, tmp_path, rows, mode="insert", name="ledger.xlsx"):
-    path = write_openpyxl(tmp_path / name, rows, header=STATUS_HEADER)
-    with UnitOfWork(db, actor) as uow:
-        return run_import(uow, read(path), mode=mode, source_name=path.name)
-
-
-def late_head_family(number="H1", **changes):
-    """The head died, his widow heads the household now, their son moved away."""
-    rows = [person(number, "老王", HEAD_ID, "户主", 状态="死亡", 死亡日期=date(2025, 5, 1)),
-            person(number, "王妻", SPOUSE_ID, "户主"),
-            person(number, "王子", CHILD_ID, "子", 状态="迁出", 迁出日期="2024/6/1")]
-    for index, cells in changes.items():
-        rows[int(index[1:])].update(cells)
-    return rows
 
 
 def people(db) -> dict[str, tuple]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import id_number_of, neighbourhood
@@ -9,6 +11,7 @@ from sqlalchemy import text
 from tui_support import (
     PASSWORD,
     app_for,
+    burst,
     drive,
     log_in,
     make_admin,
@@ -19,6 +22,7 @@ from tui_support import (
     text_of,
 )
 
+import screens.ledger.screen
 from screens.i18n import LANGUAGES, Catalogue
 from screens.ledger.household import SECTIONS
 from screens.ledger.member_rows import FIELDS
@@ -31,6 +35,7 @@ from station.actor import Actor
 from station.dossiers.household import household_file
 from station.idcard import mask_id
 from station.requests import workflow as resident_requests
+from station.search.lookup import search
 from station.uow import UnitOfWork
 
 
@@ -83,6 +88,41 @@ def test_results_follow_each_key_and_enter_opens_the_household(db, town):
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(pilot) == "LedgerScreen" and _names(pilot) == ["王大爷"]
+
+    drive(app_for(db), scenario)
+
+
+def test_down_and_enter_typed_with_the_query_open_its_household(db, town):
+    _place, _home1, home2 = town
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        # ↓ waits for the hits of 赵 (the whole ledger is listed before), Enter opens the row.
+        await burst(pilot, "f2", "赵", "down", "enter")
+        assert screen_name(pilot) == "HouseholdScreen"
+        assert pilot.app.screen.file.household.id == home2.household_id
+
+    drive(app_for(db), scenario)
+
+
+def test_enter_enter_while_the_search_still_runs_opens_the_household_found(db, town, monkeypatch):
+    _place, _home1, home2 = town
+
+    def slow_search(uow, *args, **kwargs):  # a busy PC: the answer comes after both Enters
+        time.sleep(0.5)
+        return search(uow, *args, **kwargs)
+
+    monkeypatch.setattr(screens.ledger.screen, "search", slow_search)
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await burst(pilot, "f2", *"赵奶奶", then_settle=False)
+        while screen_name(pilot) != "LedgerScreen" or pilot.app.screen.query_one("#search").value != "赵奶奶":
+            await pilot.pause(0.01)
+        await pilot.pause(0.1)  # the search for 赵奶奶 has started, its answer is on the way
+        await burst(pilot, "enter", "enter", "down")
+        assert screen_name(pilot) == "HouseholdScreen"
+        assert pilot.app.screen.file.household.id == home2.household_id
 
     drive(app_for(db), scenario)
 

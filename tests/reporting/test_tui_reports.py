@@ -290,3 +290,15 @@ def test_f1_explains_the_screen_and_its_keys(db, town):
         assert "Ctrl+O锁定" in shown and "Ctrl+B空白表单" in shown
 
     drive(app_for(db), scenario)
+
+
+def test_the_running_month_is_summarised_as_of_now(db, town):
+    async def scenario(pilot):
+        await open_reports(pilot)
+        await choose(pilot, "2026-11")  # the station clock says 2026-11-23 12:00
+        assert pilot.app.screen.figures.as_of is not None
+        assert "截至2026-11-23" in squeeze(text_of(pilot, "#month-summary"))
+        await choose(pilot, "2026-10")
+        assert "截至" not in text_of(pilot, "#month-summary")
+
+    drive(app_for(db), scenario)

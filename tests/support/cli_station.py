@@ -28,3 +28,14 @@ def new_station(folder: Path, households: int = 0, config: str = CONFIG) -> Path
         created = station(folder, "demo", "-n", str(households))
         assert created.returncode == 0, created.stderr
     return folder
+
+
+def write_config(folder: Path, extra: str = "") -> Path:
+    """A station.toml for a station named 测试站 (plus `extra` lines)."""
+    path = folder / "station.toml"
+    path.write_text(
+        '[station]\nname = "测试站"\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
+        '[database]\nurl = "sqlite:///data/station.db"\n' + extra,
+        encoding="utf-8",
+    )
+    return path

@@ -9,7 +9,9 @@ from typing import Any
 from factories import make_id
 
 from reports.excel_import.reader import read_ledger
+from station.imports.ledger import run_import
 from station.imports.records import LedgerSource
+from station.uow import UnitOfWork
 
 HEADER = ["户号", "网格", "楼栋", "单元", "房号", "地址", "姓名", "公民身份号码", "与户主关系", "性别",
           "出生日期", "民族", "联系电话", "人口类型", "备注"]
@@ -117,3 +119,25 @@ def _write_cell(sheet: Any, row: int, column: int, value: Any, as_number: bool, 
 def _name(serial: int) -> str:
     surnames = "王李张刘陈杨赵黄周吴"
     return surnames[serial % 10] + GIVEN[serial // 10 % len(GIVEN)] + GIVEN[serial // 230 % len(GIVEN)]
+
+
+# A ledger with 状态/迁出日期/死亡日期 columns, as the persons export writes it.
+STATUS_HEADER = [*HEADER, "状态", "迁出日期", "死亡日期"]
+HEAD_ID, SPOUSE_ID, CHILD_ID = (make_id(date(1950, 1, 1), seq=1), make_id(date(1952, 2, 2), male=False, seq=2),
+                                make_id(date(1980, 3, 3), seq=3))
+
+
+def import_rows(db, actor, tmp_path, rows, mode="insert", name="ledger.xlsx"):
+    path = write_openpyxl(tmp_path / name, rows, header=STATUS_HEADER)
+    with UnitOfWork(db, actor) as uow:
+        return run_import(uow, read(path), mode=mode, source_name=path.name)
+
+
+def late_head_family(number="H1", **changes):
+    """The head died, his widow heads the household now, their son moved away."""
+    rows = [person(number, "老王", HEAD_ID, "户主", 状态="死亡", 死亡日期=date(2025, 5, 1)),
+            person(number, "王妻", SPOUSE_ID, "户主"),
+            person(number, "王子", CHILD_ID, "子", 状态="迁出", 迁出日期="2024/6/1")]
+    for index, cells in changes.items():
+        rows[int(index[1:])].update(cells)
+    return rows

@@ -69,8 +69,9 @@ class _Rows:
                     for values in result]
 
         self.members = fetch(
-            "select m.id, m.household_id, h.number as household_number, h.grid_id, m.relation, m.joined_on, m.left_on, p.id as person_id,"
-            " p.birth_date, p.population_type, p.deceased_on from memberships m"
+            "select m.id, m.household_id, h.number as household_number, h.grid_id, h.status,"
+            " h.moved_out_on as household_closed_on, m.relation, m.joined_on, m.left_on, p.id as person_id,"
+            " p.birth_date, p.population_type, p.deceased_on, p.moved_out_on from memberships m"
             " join households h on h.id = m.household_id join persons p on p.id = m.person_id"
             " where h.community_id = :c")
         self.entries = fetch("select person_id, category, start_on, end_on, visit_every_days"
@@ -86,8 +87,12 @@ class _Rows:
         self.grids = dict(fetch("select id, code from grids where community_id = :c"))
 
     def residents_at(self, last: date) -> list:
-        return [m for m in self.members if m.joined_on <= last and (m.left_on is None or m.left_on > last)
-                and (m.deceased_on is None or m.deceased_on > last)]
+        """在住 on the day: joined, not left, household not closed, person neither dead nor moved out."""
+        def later(day):
+            return day is None or day > last
+
+        return [m for m in self.members if m.joined_on <= last and later(m.left_on) and later(m.deceased_on)
+                and later(m.moved_out_on) and (m.status == "active" or (m.household_closed_on or last) > last)]
 
     def home_grid(self, person_id: int, last: date) -> int | None:
         mine = [m for m in self.members if m.person_id == person_id and m.joined_on <= last]

@@ -78,7 +78,8 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        busy = any(worker.is_running for worker in app.workers) or _tables_measuring(app)
+        busy = (any(worker.is_running for worker in app.workers) or _tables_measuring(app)
+                or app.key_gate.busy)
         state = (tuple(id(screen) for screen in app.screen_stack), busy)
         stable = stable + 1 if state == last and not busy else 0
         if stable >= 2:
@@ -131,6 +132,15 @@ async def run_palette_command(pilot: Pilot, name: str) -> None:
     await settle(pilot)
 
 
+async def wait_for_screen(pilot: Pilot, name: str, seconds: float = 5.0) -> None:
+    """Wait until the screen on top is `name` (while a worker may still be running)."""
+    for _ in range(int(seconds / 0.05)):
+        if screen_name(pilot) == name:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{name} did not show; the screen is {screen_name(pilot)}")
+
+
 def screen_name(pilot: Pilot) -> str:
     return type(pilot.app.screen).__name__
 
@@ -152,3 +162,25 @@ def squeeze(text: str) -> str:
 
 def app_for(db: Database, clock=None) -> StationApp:
     return create_app(db, clock=clock) if clock is not None else create_app(db)
+
+
+async def burst(pilot: Pilot, *keys: str, then_settle: bool = True) -> None:
+    """Send keys all at once, as a terminal delivers a paste or an ID-card reader's typing."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    app = pilot.app
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app.post_message(event)
+    if then_settle:
+        await settle(pilot)
