@@ -191,7 +191,7 @@ def secret_set(
 
     url = make_url(settings().database.url)
     if url.get_backend_name() != "postgresql":
-        raise StationError("SQLite 数据库不需要密码")
+        raise StationError("cli.sqlite_needs_no_password")
     password = _read_password(password_stdin, confirm=False)
     source = store_database_password(account_for(url.username or "", url.host or ""), password)
     out.print(f"[green]已存入密钥环[/green]({source.detail})")
@@ -211,7 +211,7 @@ def _grid_ids(uow, codes: list[str], community_id: int | None) -> list[int]:
     from station.places import directory as places
 
     if codes and community_id is None:
-        raise StationError("街道账户不属于任何网格,不能指定 --grid")
+        raise StationError("cli.street_account_no_grid")
     return [places.find_grid(uow, code, community_id).id for code in codes] if community_id else []
 
 
@@ -227,13 +227,13 @@ def _community_id(uow, code: str | None, role: str) -> int | None:
 
 def _stat_labels() -> dict[str, str]:
     """Chinese names for the overview's keys (the JSON keeps the stable English keys)."""
-    from station.requests.rules import STATES
+    from station.requests.rules import STATES, state_name
 
     labels = {"grids": "网格", "buildings": "楼栋", "households": "在住户数", "persons": "现住人员",
               "visits_done": "已完成走访"}
     labels |= {f"registers.{code}": f"重点人群·{name}"
                for code, name in settings().registers.categories.items()}
-    labels |= {f"requests.{code}": f"诉求·{name}" for code, name in STATES.items()}
+    labels |= {f"requests.{code}": f"诉求·{state_name(code)}" for code in STATES}
     return labels
 
 
@@ -268,10 +268,19 @@ def _report_failure(error: Exception) -> int:
 
     known = explain(error)
     if known is not None:
-        err.print(Text.assemble((f"{known.title}:", "red"), visible(known.message)))
+        language = _language()
+        err.print(Text.assemble((f"{known.render_title(language)}:", "red"), visible(known.render(language))))
         return 1
     err.print(Text.assemble(("系统错误:", "red"), visible(f"{type(error).__name__}: {mask_text(str(error))[:300]}")))
     return 2
+
+
+def _language() -> str:
+    """The configured language for a message, or Chinese when the settings themselves fail."""
+    try:
+        return settings().station.language
+    except Exception:  # noqa: BLE001 - a broken station.toml is itself being reported
+        return "zh"
 
 
 def _register_command_groups() -> None:

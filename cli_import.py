@@ -6,6 +6,7 @@ validates and writes them, reports writes the errors workbook back. `register(ap
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -37,7 +38,7 @@ def import_ledger(
     if errors is not None:  # a refused path is said before the file is read, not after
         check_output(errors, settings(), force=force)
     with progress_bar() as progress, unit_of_work() as uow:
-        outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=progress)
+        outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=_named(progress))
     report = outcome.report
     if len(outcome.headers) > 1:
         out.print(f"读取了 {len(outcome.headers)} 个工作表：{'、'.join(outcome.headers)}", markup=False)
@@ -60,6 +61,13 @@ def template(
     target = write_output(out_file, settings(), write_template, force=force)
     out.print(f"[green]已生成导入模板[/green] {target}")
 
+
+
+def _named(progress: Callable[[str, int, int], None]) -> Callable[[str, int, int], None]:
+    """The import's stages (codes) shown by their names on the progress bar."""
+    from station.messages import message
+
+    return lambda stage, done, total: progress(message(f"imports.stage.{stage}"), done, total)
 
 
 def _print_report(out, report) -> None:

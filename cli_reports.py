@@ -44,7 +44,7 @@ def monthly(
     from reports import print_jobs  # reportlab loads only when printing
     year, number = parse_month(month)
     if lock and grid:
-        raise ValidationError("锁定针对全社区,请不要同时指定 --grid", field="grid")
+        raise ValidationError("cli.lock_whole_community", field="grid")
     with community_unit_of_work() as uow:
         _show(print_jobs.print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send,
                                         force=force))
@@ -63,7 +63,7 @@ def household(
     """住户信息登记表(身份证号、电话已脱敏)。"""
     from reports import print_jobs  # reportlab loads only when printing
     if not number and not blank:
-        raise ValidationError("请输入户号,或用 --blank 打印空白表", field="number")
+        raise ValidationError("cli.household_number_missing", field="number")
     with community_unit_of_work() as uow:
         _show(print_jobs.print_household(uow, None if blank else number, out=pdf, send=send, force=force))
 
@@ -98,7 +98,7 @@ def visits(
     """走访记录表:走访人一段时间内的走访(已完成的填好内容),或空白表。"""
     from reports import print_jobs  # reportlab loads only when printing
     if not blank and not (worker and date_from and date_to):
-        raise ValidationError("请指定 --worker、--from 和 --to,或用 --blank 打印空白表", field="worker")
+        raise ValidationError("cli.visit_sheet_arguments", field="worker")
     period = None if blank else (worker or "", parse_day(date_from, "from"), parse_day(date_to, "to"))
     with community_unit_of_work() as uow:
         _show(print_jobs.print_visits(uow, period, out=pdf, send=send, force=force))
@@ -157,7 +157,7 @@ def parse_month(text: str) -> tuple[int, int]:
     try:
         return dates.parse_month(text)
     except ValueError:
-        raise ValidationError(f"月份格式应为 2026-10:{text}", field="month") from None
+        raise ValidationError("cli.bad_month", text=text, field="month") from None
 
 
 def parse_day(text: str | None, field: str) -> date:
@@ -167,7 +167,7 @@ def parse_day(text: str | None, field: str) -> date:
     except ValueError:
         day = None
     if day is None:
-        raise ValidationError(f"日期格式应为 2026-11-01:{text}", field=field)
+        raise ValidationError("cli.bad_day", text=text, field=field)
     return day
 
 

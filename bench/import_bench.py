@@ -97,7 +97,7 @@ def _timed_import(ledger: Path, path: Path) -> tuple[float, dict[str, float]]:
         db.dispose()
     if not report.written:
         raise RuntimeError(f"benchmark ledger refused: {report.errors[:3]}")
-    points = [started, marks["read_done"], marks["写入"], marks["建立检索"], finished]
+    points = [started, marks["read_done"], marks["write"], marks["index"], finished]
     names = ("stage_read", "stage_check_rows", "stage_write_households", "stage_keys_commit_analyze")
     return finished - started, {name: b - a for name, a, b in zip(names, points, points[1:], strict=False)}
 

@@ -10,7 +10,9 @@ from station.errors import StationError
 
 
 class PrintError(StationError):
-    title = "打印失败"
+    """lp is missing or refused the job (the file is kept)."""
+
+    title_code = "errors.title.printing"
 
 
 def has_printer() -> bool:
@@ -22,11 +24,11 @@ def send(path: Path) -> str:
     """Queue a file on the default printer; returns lp's answer (the job id)."""
     lp = shutil.which("lp")
     if lp is None:
-        raise PrintError(f"本机没有打印命令 lp,文件已保存在 {path}")
+        raise PrintError("printing.no_lp", path=path)
     try:
         result = subprocess.run([lp, "--", str(path)], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise PrintError(f"无法调用 lp:{error};文件已保存在 {path}") from error
+        raise PrintError("printing.lp_unavailable", error=error, path=path) from error
     if result.returncode != 0:
-        raise PrintError(f"lp 报错:{result.stderr.strip() or result.returncode};文件已保存在 {path}")
+        raise PrintError("printing.lp_failed", path=path, answer=result.stderr.strip() or result.returncode)
     return result.stdout.strip()

@@ -229,7 +229,8 @@ class StationApp(NoScreenshots, App[None]):
     # --- messages ----------------------------------------------------------------------------
 
     def show_error(self, error: StationError) -> None:
-        self.push_screen(MessageDialog(error.title, error.message, kind="error"))
+        self.push_screen(MessageDialog(self.catalogue.error_title(error), self.catalogue.error(error),
+                                       kind="error"))
 
     def show_failure(self) -> None:
         self.push_screen(MessageDialog(self.catalogue("errors.unexpected_title"),

@@ -31,6 +31,14 @@ class Localized:
     def t(self, key: str, **values: Any) -> str:
         return self.station.catalogue(key, **values)
 
+    def error_text(self, error: StationError) -> str:
+        """An error's message in the app's language."""
+        return self.station.catalogue.error(error)
+
+    def error_title(self, error: StationError) -> str:
+        """An error's kind in the app's language (a dialog's title)."""
+        return self.station.catalogue.error_title(error)
+
     def call(self, service: Callable[..., T], *args: Any, on_done: Callable[[T], None],
              on_error: Callable[[StationError], None] | None = None, **kwargs: Any) -> Worker[None]:
         """Run a service as the logged-in user in a thread worker (see screens.gateway)."""

@@ -5,9 +5,10 @@ the service runs on one of DATABASE_THREADS long-lived threads with a fresh Unit
 are never shared between threads) and the plain record it returns comes back to `on_done` on the
 UI thread. Reusing two threads (rather than one new thread per keystroke) keeps the database
 connections and the process's memory arenas few on a 2-core counter PC. Expected problems
-(StationError) go to `on_error` (by default a dialog with the Chinese message); anything else is
-logged with its traceback and shown as a generic message. AccountDisabled (the account was
-disabled by an administrator while logged in) goes to `sign_out`, whatever the screen asked for.
+(StationError) go to `on_error` (by default a dialog rendering the error's code in the app's
+language); anything else is logged with its traceback and shown as a generic message.
+AccountDisabled (the account was disabled by an administrator while logged in) goes to
+`sign_out`, whatever the screen asked for.
 """
 
 from __future__ import annotations

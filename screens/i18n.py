@@ -1,11 +1,21 @@
-"""UI strings: one TOML catalogue per language (screens/locale/zh.toml, en.toml), read by key."""
+"""UI strings: one TOML catalogue per language (screens/locale/zh.toml, en.toml), read by key.
+
+What the core says (errors, request states) is in the core's catalogue (station/locale, see
+station.messages): a key the UI catalogue lacks is looked up there, and errors are rendered in
+the app's language from their code and parameters.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from station.messages import has_message, message
+
+if TYPE_CHECKING:
+    from station.errors import StationError
 
 LOCALE_FOLDER = Path(__file__).parent / "locale"
 LANGUAGES = ("zh", "en")
@@ -19,11 +29,24 @@ class Catalogue:
         self.strings = load_strings(self.language)
 
     def __call__(self, key: str, **values: Any) -> str:
-        text = self.strings.get(key, key)
+        text = self.strings.get(key)
+        if text is None and has_message(key, self.language):
+            return message(key, self.language, **values)
+        text = key if text is None else text
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:
-        return key in self.strings
+        return key in self.strings or has_message(key, self.language)
+
+    def error(self, error: StationError) -> str:
+        """An error's message in this language (from its code, field index and parameters)."""
+        if error.code in self.strings:  # a form's own check, said in the UI's words
+            return self(error.code, **error.params)
+        return error.render(self.language)
+
+    def error_title(self, error: StationError) -> str:
+        """What kind of problem an error is, in this language (a dialog's title)."""
+        return error.render_title(self.language)
 
 
 @cache

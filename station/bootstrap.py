@@ -53,7 +53,7 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
         outcome = ensure_schema(engine, backup=backup_before_upgrade)
     except OperationalError as error:
         engine.dispose()
-        raise DatabaseError(f"无法打开数据库:{error.orig}") from error
+        raise DatabaseError("database.cannot_open", reason=error.orig) from error
     for path in database_files(settings):  # SQLite created them with the umask's mode
         if path.exists():
             make_private(path)

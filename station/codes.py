@@ -10,6 +10,7 @@ from importlib import resources
 
 from station.errors import ValidationError
 from station.idcard import normalize_id, parse_id
+from station.messages import Term
 
 HEAD = "02"  # 与户主关系: 户主
 SELF = "01"  # 与户主关系: 本人, treated as the head (see relation_code)
@@ -184,7 +185,7 @@ def ethnicity_code(text: str) -> str:
     if code is None and not key.endswith("族"):
         code = _by_name(key + "族", table)
     if code is None:
-        raise ValidationError(f"无法识别的民族“{text.strip()}”", field="ethnicity")
+        raise ValidationError("codes.unknown_ethnicity", text=text.strip(), field="ethnicity")
     return code
 
 
@@ -194,24 +195,25 @@ def relation_code(text: str) -> str:
     table = _load("relationship_gbt4761.csv")
     code = RELATION_SYNONYMS.get(key) or _as_code(key, table) or _by_name(key, table)
     if code is None:
-        raise ValidationError(f"无法识别的与户主关系“{text.strip()}”", field="relation")
+        raise ValidationError("codes.unknown_relation", text=text.strip(), field="relation")
     # A ledger's 本人 row is the household head: one code keeps "exactly one head" checkable.
     return HEAD if code == SELF else code
 
 
 def person_status_code(text: str) -> str:
     """active / moved_out / deceased from a code, 在住/迁出/死亡, or a common word (已故, 正常)."""
-    return _lookup(text, PERSON_STATUSES, PERSON_STATUS_SYNONYMS, "status", "状态")
+    return _lookup(text, PERSON_STATUSES, PERSON_STATUS_SYNONYMS, "status", Term("codes.label.status"))
 
 
 def political_status_code(text: str) -> str:
     """The GB/T 4762 code for a code, a name or a short form (党员, 团员)."""
-    return _lookup(text, POLITICAL_STATUSES, POLITICAL_SYNONYMS, "political_status", "政治面貌")
+    return _lookup(text, POLITICAL_STATUSES, POLITICAL_SYNONYMS, "political_status",
+                   Term("columns.persons.political_status"))
 
 
 def education_code(text: str) -> str:
     """The simplified GB/T 4658 code for a code, a name or a short form (本科, 中专, 文盲)."""
-    return _lookup(text, EDUCATION_LEVELS, EDUCATION_SYNONYMS, "education", "文化程度")
+    return _lookup(text, EDUCATION_LEVELS, EDUCATION_SYNONYMS, "education", Term("columns.persons.education"))
 
 
 def check_disability_certificate(
@@ -222,19 +224,19 @@ def check_disability_certificate(
     field = "certificate_no"
     if len(number) != 20:
         raise ValidationError(
-            f"残疾人证号应为20位（身份证号码加残疾类别和等级），现在是{len(number)}位",
+            "codes.disability_number_length", length=len(number),
             field=field,
         )
     if number[:18] != _id18(id_number):
-        raise ValidationError("残疾人证号前18位应与身份证号码一致", field=field)
+        raise ValidationError("codes.disability_number_id", field=field)
     if number[18] not in _load_disability("category"):
-        raise ValidationError("残疾人证号第19位应为残疾类别（1-7）", field=field)
+        raise ValidationError("codes.disability_number_category", field=field)
     if number[19] not in _load_disability("grade"):
-        raise ValidationError("残疾人证号第20位应为残疾等级（1-4）", field=field)
+        raise ValidationError("codes.disability_number_grade", field=field)
     if number[18] != str(category).strip():
-        raise ValidationError("残疾人证号中的残疾类别与所填类别不一致", field=field)
+        raise ValidationError("codes.disability_category_differs", field=field)
     if number[19] != str(grade).strip():
-        raise ValidationError("残疾人证号中的残疾等级与所填等级不一致", field=field)
+        raise ValidationError("codes.disability_grade_differs", field=field)
     return number
 
 
@@ -247,13 +249,13 @@ def _id18(id_number: str) -> str:
 
 
 def _lookup(
-    text: str, table: dict[str, str], synonyms: dict[str, str], field: str, label: str
+    text: str, table: dict[str, str], synonyms: dict[str, str], field: str, label: Term
 ) -> str:
     """Resolve a code, a name or a synonym against a small code table."""
     key = _clean(text)
     code = _as_code(key, table) or _by_name(key, table) or synonyms.get(key)
     if code is None:
-        raise ValidationError(f"无法识别的{label}“{text.strip()}”", field=field)
+        raise ValidationError("codes.unknown_value", label=label, text=text.strip(), field=field)
     return code
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from station.errors import ConfigError
+from station.messages import Term
 from station.settings import Settings
 
 ENV_VAR = "STATION_CONFIG"
@@ -24,12 +25,12 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
     if explicit:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"找不到配置文件 {path}")
+            raise ConfigError("config.file_missing", path=path)
         return path
     if os.environ.get(ENV_VAR):
         path = Path(os.environ[ENV_VAR])
         if not path.is_file():
-            raise ConfigError(f"找不到配置文件 {path}(来自环境变量 {ENV_VAR})")
+            raise ConfigError("config.file_missing_from_env", path=path, env_var=ENV_VAR)
         return path
     local = Path.cwd() / "station.toml"
     return local if local.is_file() else None
@@ -44,9 +45,9 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
         # utf-8-sig: Windows Notepad saves UTF-8 with a byte-order mark, which TOML itself refuses.
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: 无法读取配置文件({exc})") from exc
+        raise ConfigError("config.unreadable", path=path, exc=exc) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: TOML 格式错误:{exc}") from exc
+        raise ConfigError("config.bad_toml", path=path, exc=exc) from exc
     return settings_from_dict(raw, source=str(path), base_dir=path.resolve().parent)
 
 
@@ -73,13 +74,13 @@ def _dotted(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _build(cls: type, raw: Any, source: str, prefix: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: [{prefix.rstrip('.')}] 应为表(table)")
+        raise ConfigError("config.not_a_table", source=source, table=prefix.rstrip('.'))
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in _NOT_FILE_KEYS}
     hints = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in fields:
-            raise ConfigError(f"{source}: 未知配置项 {prefix}{key}")
+            raise ConfigError("config.unknown_key", source=source, prefix=prefix, key=key)
         values[key] = _coerce(hints[key], value, source, f"{prefix}{key}")
         default = _default(fields[key])
         if isinstance(default, dict) and isinstance(values[key], dict):
@@ -102,39 +103,43 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
     if origin is dict:
         value_type = typing.get_args(hint)[1]
         if not isinstance(value, dict):
-            raise ConfigError(f"{source}: {key} 应为表(table)")
+            raise ConfigError("config.key_not_a_table", source=source, key=key)
         return {k: _coerce(value_type, v, source, f"{key}.{k}") for k, v in value.items()}
     if isinstance(hint, types.UnionType) or origin is typing.Union:
         hint = typing.get_args(hint)[0]
     return _scalar(hint, value, source, key)
 
 
+_TYPE_NAMES = {str: Term("config.type.text"), int: Term("config.type.integer"),
+               float: Term("config.type.number"), bool: Term("config.type.boolean")}
+
+
 def _scalar(hint: type, value: Any, source: str, key: str) -> Any:
-    names = {str: "文本", int: "整数", float: "数字", bool: "true/false"}
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint is int and isinstance(value, bool):
-        raise ConfigError(f"{source}: {key} 应为整数,不能是 {value!r}")
+        raise ConfigError("config.not_an_integer", source=source, key=key, value=value)
     if not isinstance(value, hint):
-        raise ConfigError(f"{source}: {key} 应为{names.get(hint, hint.__name__)},而不是 {value!r}")
+        raise ConfigError("config.wrong_type", source=source, key=key, hint=_TYPE_NAMES.get(hint, hint.__name__),
+                          value=value)
     return value
 
 
 def _check_rules(settings: Settings) -> None:
     src = settings.source
     if settings.station.language not in LANGUAGES:
-        raise ConfigError(f"{src}: station.language 只能是 zh 或 en,而不是 {settings.station.language!r}")
+        raise ConfigError("config.bad_language", src=src, language=settings.station.language)
     _positive(src, "station.idle_lock_minutes", settings.station.idle_lock_minutes)
     _positive(src, "backup.keep", settings.backup.keep)
     _check_database_url(src, settings.database.url)
     _check_deadlines(settings)
     if not 0 < settings.requests.at_risk_ratio < 1:
-        raise ConfigError(f"{src}: requests.at_risk_ratio 应在 0 与 1 之间")
+        raise ConfigError("config.bad_at_risk_ratio", src=src)
     if settings.registers.dibao_edge_multiplier < 1:
-        raise ConfigError(f"{src}: registers.dibao_edge_multiplier 不能小于 1")
+        raise ConfigError("config.bad_dibao_multiplier", src=src)
     for code, days in settings.registers.visit_every_days.items():
         if code not in settings.registers.categories:
-            raise ConfigError(f"{src}: registers.visit_every_days.{code} 不是已定义的重点人群类别")
+            raise ConfigError("config.unknown_register_category", src=src, category=code)
         _positive(src, f"registers.visit_every_days.{code}", days)
 
 
@@ -142,17 +147,17 @@ def _check_deadlines(settings: Settings) -> None:
     src, req = settings.source, settings.requests
     for urgency in URGENCIES:
         if urgency not in req.deadline_hours:
-            raise ConfigError(f"{src}: requests.deadline_hours 缺少 {urgency}")
+            raise ConfigError("config.deadline_missing", src=src, urgency=urgency)
     for urgency, hours in req.deadline_hours.items():
         if urgency not in URGENCIES:
-            raise ConfigError(f"{src}: requests.deadline_hours.{urgency} 不是紧急程度(urgent/normal/enquiry)")
+            raise ConfigError("config.unknown_urgency", src=src, urgency=urgency)
         _positive(src, f"requests.deadline_hours.{urgency}", hours)
     for category, overrides in req.category_deadline_hours.items():
         if category not in req.categories:
-            raise ConfigError(f"{src}: requests.category_deadline_hours.{category} 不是已定义的诉求类别")
+            raise ConfigError("config.unknown_request_category", src=src, category=category)
         for urgency, hours in overrides.items():
             if urgency not in URGENCIES:
-                raise ConfigError(f"{src}: requests.category_deadline_hours.{category}.{urgency} 不是紧急程度")
+                raise ConfigError("config.unknown_category_urgency", src=src, category=category, urgency=urgency)
             _positive(src, f"requests.category_deadline_hours.{category}.{urgency}", hours)
 
 
@@ -163,16 +168,15 @@ def _check_database_url(src: str, url: str) -> None:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise ConfigError(f"{src}: database.url 不是有效的数据库地址:{url!r}") from exc
+        raise ConfigError("config.bad_database_url", src=src, url=url) from exc
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(f"{src}: database.url 只支持 sqlite 或 postgresql")
+        raise ConfigError("config.unsupported_database", src=src)
     if parsed.password:
         raise ConfigError(
-            f"{src}: database.url 不能包含密码;请用 `station secret set` 存入系统密钥环,"
-            " 或设置环境变量 STATION_DATABASE_PASSWORD"
+            "config.password_in_url", src=src
         )
 
 
 def _positive(src: str, key: str, value: int | float) -> None:
     if value <= 0:
-        raise ConfigError(f"{src}: {key} 必须大于 0,而不是 {value}")
+        raise ConfigError("config.not_positive", src=src, key=key, value=value)

@@ -21,8 +21,7 @@ def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:
     url = make_url(settings.database.url)
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:" or url.database.startswith("file::memory:"):
-            raise ConfigError("[database] url 指向内存数据库:数据在程序退出时全部丢失,不能使用;"
-                              "请写一个数据库文件,如 sqlite:///data/station.db")
+            raise ConfigError("config.memory_database")
         return url.set(database=str(settings.resolve(url.database))), None
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")

@@ -2,8 +2,8 @@
 
 A database another process holds locked, a full disk, a read-only file, a server that does not
 answer: none is a bug, and none may reach a clerk or an admin as a traceback. `explain` turns
-such an exception into a DatabaseError (or StationError) with a Chinese message saying what
-happened and that nothing was saved; anything it does not recognise stays unexplained, for the
+such an exception into a DatabaseError (or StationError) whose message says what happened and
+that nothing was saved; anything it does not recognise stays unexplained, for the
 caller's generic "系统错误" line and the log.
 """
 
@@ -15,25 +15,24 @@ import sqlite3
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from station.errors import DatabaseError, StationError
+from station.messages import Term
 
-NOTHING_SAVED = "本次操作未完成,数据未改动"
-_SQLITE_MESSAGES = (
-    ("database is locked", f"数据库正被其他程序占用(另一窗口或进程正在写入),请稍后重试;{NOTHING_SAVED}"),
-    ("database table is locked", f"数据库正被其他程序占用,请稍后重试;{NOTHING_SAVED}"),
-    ("database or disk is full", f"磁盘已满;{NOTHING_SAVED}。请清理磁盘空间后重试"),
-    ("readonly database", f"数据库文件是只读的(或所在目录不可写),无法保存;{NOTHING_SAVED}"),
-    ("unable to open database file", "无法打开数据库文件:目录不存在、无访问权限,或路径不是文件"),
-    ("disk i/o error", f"读写磁盘出错(磁盘已满、已拔出或损坏);{NOTHING_SAVED}"),
-    ("file is not a database", "数据库文件已损坏,或不是 station 的数据库;请从备份恢复(station restore)"),
+_SQLITE_CODES = (
+    ("database is locked", "failures.locked"),
+    ("database table is locked", "failures.table_locked"),
+    ("database or disk is full", "failures.no_space"),
+    ("readonly database", "failures.read_only_database"),
+    ("unable to open database file", "failures.cannot_open"),
+    ("disk i/o error", "failures.disk_io"),
+    ("file is not a database", "failures.not_a_database"),
 )
-_OS_MESSAGES = {
-    errno.ENOSPC: f"磁盘已满;{NOTHING_SAVED}。请清理磁盘空间后重试",
-    errno.EROFS: "目标位置是只读的,无法写入",
-    errno.EACCES: "没有访问权限",
-    errno.EPERM: "没有访问权限",
-    errno.ENOENT: "找不到文件或目录",
-    errno.EISDIR: "这是一个目录,不是文件",
-    errno.ENOTDIR: "路径中的某一级不是目录",
+_OS_TERMS = {
+    errno.EROFS: Term("failures.os.read_only"),
+    errno.EACCES: Term("failures.os.no_access"),
+    errno.EPERM: Term("failures.os.no_access"),
+    errno.ENOENT: Term("failures.os.not_found"),
+    errno.EISDIR: Term("failures.os.is_directory"),
+    errno.ENOTDIR: Term("failures.os.not_directory"),
 }
 
 
@@ -42,7 +41,7 @@ def explain(error: BaseException) -> StationError | None:
     if isinstance(error, StationError):
         return error
     if isinstance(error, IntegrityError):
-        return DatabaseError(f"数据与已有记录冲突(可能有另一进程同时写入);{NOTHING_SAVED},请重试")
+        return DatabaseError("failures.integrity")
     if isinstance(error, OperationalError | DBAPIError):
         return _database(error.orig)
     if isinstance(error, sqlite3.Error):
@@ -54,20 +53,23 @@ def explain(error: BaseException) -> StationError | None:
 
 def _database(cause: BaseException | None) -> StationError | None:
     text = str(cause or "").lower()
-    for fragment, message in _SQLITE_MESSAGES:
+    for fragment, code in _SQLITE_CODES:
         if fragment in text:
-            return DatabaseError(message)
+            return DatabaseError(code)
     from_server = cause is not None and type(cause).__module__.startswith("psycopg")
     if from_server and ("connect" in text or "server" in text):
-        return DatabaseError(f"数据库服务器无法连接;{NOTHING_SAVED},请检查网络或联系管理员后重试")
+        return DatabaseError("failures.server_unreachable")
     if isinstance(cause, OSError):
         return _file(cause)
     return None
 
 
 def _file(error: OSError) -> StationError:
-    what = _OS_MESSAGES.get(error.errno or 0, error.strerror or str(error))
-    where = f":{error.filename}" if error.filename else ""
     if error.errno == errno.ENOSPC:
-        return DatabaseError(f"{what}{where}")
-    return StationError(f"文件操作失败{where}:{what}")
+        if error.filename:
+            return DatabaseError("failures.no_space_at", path=str(error.filename))
+        return DatabaseError("failures.no_space")
+    what = _OS_TERMS.get(error.errno or 0) or error.strerror or str(error)
+    if error.filename:
+        return StationError("failures.file_at", path=str(error.filename), what=what)
+    return StationError("failures.file", what=what)

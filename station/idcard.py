@@ -28,11 +28,6 @@ PROVINCE_CODES = frozenset(
 # A number Excel showed in scientific notation or as a float: "1.10105194912310E+17", "1.1E17".
 _EXCEL_NUMBER = re.compile(r"[0-9]+(\.[0-9]*)?(E\+?[0-9]+)?")
 
-_EXCEL_MESSAGE = (
-    "身份证号码在 Excel 中被存成了数字，后几位已经丢失，无法还原；"
-    "请在原始资料中找回完整号码（Excel 中应把该列设为文本格式）"
-)
-
 
 @dataclass(frozen=True)
 class IdInfo:
@@ -65,17 +60,17 @@ def parse_id(raw: str, *, field: str = "id_number", today: date | None = None) -
     """Validate an ID number (18 characters, or 15 first-generation digits) and parse it."""
     number = normalize_id(raw)
     if not number:
-        raise ValidationError("请填写身份证号码", field=field)
+        raise ValidationError("idcard.missing", field=field)
     _refuse_excel_number(number, field)
     number = _to_eighteen(number, field)
     if number[:2] not in PROVINCE_CODES:
-        raise ValidationError(f"身份证号码前两位“{number[:2]}”不是有效的省份代码", field=field)
+        raise ValidationError("idcard.bad_province", prefix=number[:2], field=field)
     birth = _birth_date(number[6:14], field, today or date.today())
     if check_char(number[:17]) != number[17]:
         # Excel keeps 15 significant digits, so a damaged 18-digit ID ends in "000".
         if number.endswith("000"):
-            raise ValidationError(_EXCEL_MESSAGE, field=field)
-        raise ValidationError("身份证号码校验位错误，请核对号码", field=field)
+            raise ValidationError("idcard.excel_number", field=field)
+        raise ValidationError("idcard.bad_check_digit", field=field)
     return IdInfo(number=number, birth_date=birth, sex=_sex_code(number), region=number[:6])
 
 
@@ -121,24 +116,24 @@ def mask_id(number: str) -> str:
 def _refuse_excel_number(number: str, field: str) -> None:
     """Refuse text that is plainly a number Excel reformatted (exponent or decimal point)."""
     if ("E" in number or "." in number) and _EXCEL_NUMBER.fullmatch(number):
-        raise ValidationError(_EXCEL_MESSAGE, field=field)
+        raise ValidationError("idcard.excel_number", field=field)
 
 
 def _to_eighteen(number: str, field: str) -> str:
     """Check length and characters; widen a 15-digit first-generation number to 18."""
     if len(number) == 15:
         if not _is_digits(number):
-            raise ValidationError("15位身份证号码只能由数字组成", field=field)
+            raise ValidationError("idcard.old_not_digits", field=field)
         first17 = number[:6] + "19" + number[6:]
         return first17 + check_char(first17)
     if len(number) != 18:
         raise ValidationError(
-            f"身份证号码应为18位（或15位旧号码），现在是{len(number)}位", field=field
+            "idcard.bad_length", length=len(number), field=field
         )
     if not _is_digits(number[:17]):
-        raise ValidationError("身份证号码前17位只能是数字", field=field)
+        raise ValidationError("idcard.first17_not_digits", field=field)
     if number[17] not in "0123456789X":
-        raise ValidationError("身份证号码最后一位只能是数字或X", field=field)
+        raise ValidationError("idcard.bad_last_char", field=field)
     return number
 
 
@@ -147,11 +142,11 @@ def _birth_date(text: str, field: str, today: date) -> date:
     try:
         birth = date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise ValidationError(f"身份证号码中的出生日期“{text}”不存在", field=field) from None
+        raise ValidationError("idcard.no_such_birth_date", text=text, field=field) from None
     if birth > today:
-        raise ValidationError("身份证号码中的出生日期晚于今天", field=field)
+        raise ValidationError("idcard.birth_in_future", field=field)
     if birth.year < MIN_BIRTH_YEAR:
-        raise ValidationError(f"身份证号码中的出生年份早于{MIN_BIRTH_YEAR}年，请核对", field=field)
+        raise ValidationError("idcard.birth_too_early", year=MIN_BIRTH_YEAR, field=field)
     return birth
 
 

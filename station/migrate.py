@@ -62,10 +62,10 @@ def _bring_to_head(engine: Engine, head: str, backup: Callable[[], Path | None] 
     if current == head:
         return "current"
     if current is None and _has_tables(engine):
-        raise DatabaseError("数据库中已有数据表但没有版本信息,不是本系统的数据库,已停止以免损坏数据")
+        raise DatabaseError("database.not_ours")
     known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
     if current is not None and current not in known:
-        raise DatabaseError(f"数据库版本 {current} 比本程序新,请升级 station 后再打开")
+        raise DatabaseError("database.too_new", revision=current)
     if current is not None and backup is not None:
         backup()
     upgrade(engine)

@@ -51,8 +51,7 @@ def refuse_if_locked(uow: UnitOfWork, community_id: int, day: date | datetime | 
     lock = _lock(uow, community_id, day.year, day.month)
     if lock is not None:
         raise ValidationError(
-            f"{day.year}年{day.month}月的统计已锁定(已打印报表),不能登记或修改该月日期的数据;"
-            "如需更正请联系管理员解锁", field=field)
+            "month_locks.locked", year=day.year, month=day.month, field=field)
 
 
 def lock_month(uow: UnitOfWork, community_id: int, year: int, month: int) -> MonthLockRecord:
@@ -61,9 +60,9 @@ def lock_month(uow: UnitOfWork, community_id: int, year: int, month: int) -> Mon
     _check_whole_community(uow, community_id)
     first = _first_day(year, month)
     if (first.year, first.month) >= (uow.today().year, uow.today().month):
-        raise ValidationError("只能锁定已经结束的月份", field="month")
+        raise ValidationError("month_locks.not_over", field="month")
     if _lock(uow, community_id, year, month) is not None:
-        raise ValidationError(f"{year}年{month}月已锁定", field="month")
+        raise ValidationError("month_locks.already_locked", year=year, month=month, field="month")
     lock = MonthLock(community_id=community_id, year=year, month=month, locked_at=uow.now(),
                      locked_by=uow.actor.username)
     uow.session.add(lock)
@@ -81,10 +80,10 @@ def unlock_month(uow: UnitOfWork, community_id: int, year: int, month: int,
     _check_whole_community(uow, community_id)
     reason = free_text(reason, limit=MAX_UNLOCK_REASON, field="reason", label="解锁原因")
     if not reason:
-        raise ValidationError("请填写解锁原因", field="reason")
+        raise ValidationError("month_locks.reason_missing", field="reason")
     lock = _lock(uow, community_id, year, month)
     if lock is None:
-        raise NotFound(f"{year}年{month}月没有锁定", field="month")
+        raise NotFound("month_locks.not_locked", year=year, month=month, field="month")
     audit.record(uow, "unlock", "month", lock.id, old=audit.snapshot(lock), detail=reason,
                  community_id=community_id)
     uow.session.delete(lock)
@@ -115,12 +114,12 @@ def _check_whole_community(uow: UnitOfWork, community_id: int) -> None:
     """Locks cover a whole community: only actors who see all of it may set or lift them."""
     actor = uow.actor
     if actor.community_id not in (None, community_id) or actor.grid_ids is not None:
-        raise PermissionDenied("只有能查看整个社区的人员可以锁定或解锁月份")
+        raise PermissionDenied("month_locks.community_only")
 
 
 def _first_day(year: int, month: int) -> date:
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise ValidationError("请输入有效的年份和月份", field="month")
+        raise ValidationError("month_locks.bad_month", field="month")
     return date(year, month, 1)
 
 

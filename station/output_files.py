@@ -51,9 +51,9 @@ def check_output(path: Path, settings: Settings, *, force: bool = False) -> Path
     _refuse_special(target)
     _refuse_protected(target, settings)
     if not target.parent.is_dir():
-        raise ValidationError(f"输出目录 {target.parent} 不存在,请先建立该目录", field="output")
+        raise ValidationError("output.folder_missing", folder=target.parent, field="output")
     if target.exists() and not force:
-        raise ValidationError(f"文件 {target} 已存在;确需覆盖请加 --force", field="output")
+        raise ValidationError("output.exists", target=target, field="output")
     return target
 
 
@@ -108,24 +108,24 @@ def _safe_name(name: str) -> str:
 
 def _refuse_special(target: Path) -> None:
     if target.is_symlink():
-        raise ValidationError(f"{target} 是符号链接,拒绝写入(请指定普通文件的路径)", field="output")
+        raise ValidationError("output.symlink", target=target, field="output")
     if not target.exists():
         return
     mode = target.stat().st_mode
     if stat.S_ISDIR(mode):
-        raise ValidationError(f"{target} 是一个目录,请指定文件名(如 {target / '导出.xlsx'})", field="output")
+        raise ValidationError("output.is_folder", target=target, example=target / '导出.xlsx', field="output")
     if not stat.S_ISREG(mode):
-        raise ValidationError(f"{target} 不是普通文件(设备或管道),拒绝写入", field="output")
+        raise ValidationError("output.not_regular", target=target, field="output")
 
 
 def _refuse_protected(target: Path, settings: Settings) -> None:
     real = _real(target)
     for protected in protected_files(settings):
         if real == _real(protected) or _same_file(target, protected):
-            raise ValidationError(f"{target} 是本站的数据库或配置文件,不能作为输出文件", field="output")
+            raise ValidationError("output.protected", target=target, field="output")
     backups = _real(settings.resolve(settings.backup.folder))
     if real == backups or backups in real.parents:
-        raise ValidationError(f"{target} 位于备份目录 {backups} 中,不能作为输出文件", field="output")
+        raise ValidationError("output.in_backups", target=target, backups=backups, field="output")
 
 
 def _real(path: Path) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from station.actor import Actor
 from station.errors import PermissionDenied
+from station.messages import Term
 
 ROLES = {
     "admin": "系统管理员",
@@ -27,7 +28,7 @@ def role_code(text: str) -> str:
     code = typed if typed in ROLES else by_name.get(typed)
     if code is None:
         choices = "、".join(f"{code}({name})" for code, name in ROLES.items())
-        raise ValidationError(f"未知的角色“{typed}”,可选:{choices}", field="role")
+        raise ValidationError("permissions.unknown_role", typed=typed, choices=choices, field="role")
     return code
 
 
@@ -104,6 +105,10 @@ def allowed(actor: Actor, permission: str) -> bool:
 def require(actor: Actor, permission: str) -> None:
     """Raise PermissionDenied unless the actor may do this."""
     if not allowed(actor, permission):
-        what = PERMISSION_NAMES.get(permission, permission)
-        role = ROLES.get(actor.role, actor.role)
-        raise PermissionDenied(f"{role}无权{what}")
+        what = Term(f"rights.{permission}") if permission in PERMISSION_NAMES else permission
+        raise PermissionDenied("permissions.denied", role=role_name(actor.role), what=what)
+
+
+def role_name(role: str) -> Term | str:
+    """A role's name in the message's language (an unknown role shows its code)."""
+    return Term(f"roles.{role}") if role in ROLES else role

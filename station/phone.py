@@ -41,17 +41,17 @@ def parse_phone(raw: str, *, field: str = "phone") -> str:
         return ""
     digits = text.replace("-", "")
     if not (digits.isascii() and digits.isdigit()):
-        raise ValidationError("电话号码只能包含数字和区号后的“-”", field=field)
+        raise ValidationError("phone.bad_characters", field=field)
     if "-" in text:
         return _landline(text, field)
     if digits.startswith("0"):
         return _landline(_split_area(digits), field)
     if len(digits) in (7, 8):
-        raise ValidationError("固定电话请加上区号，例如 010-12345678", field=field)
+        raise ValidationError("phone.area_code_missing", field=field)
     # Only near-miss lengths get the mobile-specific message; the rest is just malformed.
     if digits.startswith("1") and 9 <= len(digits) <= 13:
         return _mobile(digits, field)
-    raise ValidationError("电话号码格式不对：手机号为11位，固定电话为“区号-号码”", field=field)
+    raise ValidationError("phone.bad_format", field=field)
 
 
 def is_mobile(phone: str) -> bool:
@@ -95,9 +95,9 @@ def _split_area(digits: str) -> str:
 def _mobile(digits: str, field: str) -> str:
     """An 11-digit mobile number starting 13-19."""
     if len(digits) != 11:
-        raise ValidationError(f"手机号码应为11位，现在是{len(digits)}位", field=field)
+        raise ValidationError("phone.mobile_length", length=len(digits), field=field)
     if not MOBILE.fullmatch(digits):
-        raise ValidationError("手机号码号段无效，应以13-19开头", field=field)
+        raise ValidationError("phone.mobile_prefix", field=field)
     return digits
 
 
@@ -105,7 +105,7 @@ def _landline(text: str, field: str) -> str:
     """An AREA-NUMBER landline with a 7-8 digit local number."""
     area, _, number = text.partition("-")
     if not AREA_CODE.fullmatch(area):
-        raise ValidationError(f"区号“{area}”无效", field=field)
+        raise ValidationError("phone.bad_area_code", area=area, field=field)
     if not LANDLINE.fullmatch(text):
-        raise ValidationError("固定电话号码（区号后）应为7-8位数字", field=field)
+        raise ValidationError("phone.landline_length", field=field)
     return text

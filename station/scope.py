@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, true
 
 from station.actor import Actor
 from station.errors import NotFound
+from station.messages import Term
 from station.uow import UnitOfWork, check_version
 
 Row = TypeVar("Row")
@@ -33,21 +34,21 @@ def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,
     return conditions
 
 
-def check_visible(actor: Actor, community_id: int | None, grid_id: int | None, what: str) -> None:
+def check_visible(actor: Actor, community_id: int | None, grid_id: int | None, what: Term) -> None:
     """Refuse a row outside the actor's scope as if it did not exist (no existence leak)."""
     if actor.community_id is not None and community_id != actor.community_id:
-        raise NotFound(f"未找到该{what}")
+        raise NotFound("common.not_found", what=what)
     if not actor.sees_grid(grid_id):
-        raise NotFound(f"未找到该{what}")
+        raise NotFound("common.not_found", what=what)
 
 
-def load_visible(uow: UnitOfWork, model: type[Row], row_id: int, what: str, *, field: str,
+def load_visible(uow: UnitOfWork, model: type[Row], row_id: int, what: Term, *, field: str,
                  expected_version: int | None = None,
                  grid_of: Callable[[Any], int | None] = lambda row: row.grid_id) -> Row:
     """A row the actor may see (else NotFound, as if absent), at the version the caller expects."""
     row: Any = uow.session.get(model, row_id)
     if row is None:
-        raise NotFound(f"未找到该{what}", field=field)
+        raise NotFound("common.not_found", what=what, field=field)
     check_visible(uow.actor, row.community_id, grid_of(row), what)
     if expected_version is not None:
         check_version(row.version, expected_version)

@@ -77,7 +77,7 @@ def store_database_password(account: str, password: str) -> SecretSource:
 
     source = keyring_backend()
     if source.kind != "keyring":
-        raise ConfigError(f"{source.detail};请改用环境变量 {ENV_VAR}")
+        raise ConfigError("config.no_keyring", detail=source.detail, env_var=ENV_VAR)
     import keyring
 
     keyring.set_password(SERVICE, account, password)

@@ -19,100 +19,107 @@ from sqlalchemy import String
 
 from models import Base
 from station.errors import ValidationError
+from station.messages import Term
 
 NAME, FREE, CODE, INTERNAL = "name", "free", "code", "internal"
 # Cc: C0/C1 controls (ESC, BEL, CR, NUL); Cf: format characters, which include the bidi
 # overrides and isolates (U+202A-202E, U+2066-2069), zero-width space/joiners and the BOM;
 # Cs: lone surrogates; Zl/Zp: Unicode line and paragraph separators.
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# What an error calls the text: a catalogue word, or a workbook's own column heading.
+Label = Term | str
 _FREE_TEXT_KEEPS = {"\n": "\n", "\t": " ", "\u2028": "\n", "\u2029": "\n"}
 
 
 @dataclass(frozen=True)
 class TextRule:
-    """How one column's text is checked: its kind, and the field and label errors name."""
+    """How one column's text is checked: its kind, and the field errors name."""
 
     column: str  # "table.column"
     kind: str
-    label: str
     field: str
 
+    @property
+    def label(self) -> Term:
+        """What errors call the column (catalogue: columns.<table>.<column>)."""
+        return Term(f"columns.{self.column}")
 
-def _rules(kind: str, *entries: tuple[str, str, str]) -> list[TextRule]:
-    return [TextRule(column, kind, label, field) for column, label, field in entries]
+
+def _rules(kind: str, *entries: tuple[str, str]) -> list[TextRule]:
+    return [TextRule(column, kind, field) for column, field in entries]
 
 
 RULES: dict[str, TextRule] = {rule.column: rule for rule in [
     *_rules(NAME,
-            ("persons.name", "姓名", "name"),
-            ("persons.registered_address", "户籍地址", "registered_address"),
-            ("persons.employment", "就业情况", "employment"),
-            ("households.number", "户号", "number"),
-            ("households.room", "房号", "room"),
-            ("households.address", "地址", "address"),
-            ("requests.contact_name", "联系人", "contact_name"),
-            ("users.username", "用户名", "username"),
-            ("users.display_name", "姓名", "display_name"),
-            ("communities.code", "社区编号", "community_code"),
-            ("communities.name", "社区名称", "community"),
-            ("communities.street", "街道名称", "street"),
-            ("grids.code", "网格编号", "code"),
-            ("grids.name", "网格名称", "name"),
-            ("buildings.name", "楼栋名称", "name"),
-            ("buildings.address", "楼栋地址", "address"),
-            ("units.name", "单元", "unit")),
+            ("persons.name", "name"),
+            ("persons.registered_address", "registered_address"),
+            ("persons.employment", "employment"),
+            ("households.number", "number"),
+            ("households.room", "room"),
+            ("households.address", "address"),
+            ("requests.contact_name", "contact_name"),
+            ("users.username", "username"),
+            ("users.display_name", "display_name"),
+            ("communities.code", "community_code"),
+            ("communities.name", "community"),
+            ("communities.street", "street"),
+            ("grids.code", "code"),
+            ("grids.name", "name"),
+            ("buildings.name", "name"),
+            ("buildings.address", "address"),
+            ("units.name", "unit")),
     *_rules(FREE,
-            ("persons.notes", "备注", "notes"),
-            ("households.notes", "备注", "notes"),
-            ("register_entries.notes", "备注", "notes"),
-            ("register_entries.end_reason", "结束原因", "reason"),
-            ("memberships.left_reason", "迁出原因", "reason"),
-            ("visits.content", "走访内容", "content"),
-            ("requests.description", "诉求内容", "description"),
-            ("requests.result", "办理结果", "result"),
-            ("requests.feedback", "回访意见", "feedback"),
-            ("request_events.note", "说明", "note")),
+            ("persons.notes", "notes"),
+            ("households.notes", "notes"),
+            ("register_entries.notes", "notes"),
+            ("register_entries.end_reason", "reason"),
+            ("memberships.left_reason", "reason"),
+            ("visits.content", "content"),
+            ("requests.description", "description"),
+            ("requests.result", "result"),
+            ("requests.feedback", "feedback"),
+            ("request_events.note", "note")),
     *_rules(CODE,
-            ("persons.id_type", "证件类型", "id_type"),
-            ("persons.id_number", "证件号码", "id_number"),
-            ("persons.sex", "性别", "sex"),
-            ("persons.ethnicity", "民族", "ethnicity"),
-            ("persons.phone", "联系电话", "phone"),
-            ("persons.population_type", "人口类型", "population_type"),
-            ("persons.residence_state", "人户状态", "residence_state"),
-            ("persons.political_status", "政治面貌", "political_status"),
-            ("persons.marital_status", "婚姻状况", "marital_status"),
-            ("persons.education", "文化程度", "education"),
-            ("households.kind", "户类型", "kind"),
-            ("households.phone", "联系电话", "phone"),
-            ("households.status", "状态", "status"),
-            ("memberships.relation", "与户主关系", "relation"),
-            ("register_entries.category", "重点人群类别", "category"),
-            ("communities.phone", "社区电话", "phone"),
-            ("buildings.kind", "楼栋类型", "kind"),
-            ("requests.channel", "诉求来源", "channel"),
-            ("requests.category", "诉求类别", "category"),
-            ("requests.urgency", "紧急程度", "urgency"),
-            ("requests.contact_phone", "联系电话", "contact_phone"),
-            ("requests.state", "状态", "state"),
-            ("requests.satisfaction", "满意度", "satisfaction"),
-            ("request_events.from_state", "原状态", "from_state"),
-            ("request_events.to_state", "新状态", "to_state"),
-            ("users.role", "角色", "role"),
-            ("users.phone", "联系电话", "phone"),
-            ("visits.kind", "走访类型", "kind")),
+            ("persons.id_type", "id_type"),
+            ("persons.id_number", "id_number"),
+            ("persons.sex", "sex"),
+            ("persons.ethnicity", "ethnicity"),
+            ("persons.phone", "phone"),
+            ("persons.population_type", "population_type"),
+            ("persons.residence_state", "residence_state"),
+            ("persons.political_status", "political_status"),
+            ("persons.marital_status", "marital_status"),
+            ("persons.education", "education"),
+            ("households.kind", "kind"),
+            ("households.phone", "phone"),
+            ("households.status", "status"),
+            ("memberships.relation", "relation"),
+            ("register_entries.category", "category"),
+            ("communities.phone", "phone"),
+            ("buildings.kind", "kind"),
+            ("requests.channel", "channel"),
+            ("requests.category", "category"),
+            ("requests.urgency", "urgency"),
+            ("requests.contact_phone", "contact_phone"),
+            ("requests.state", "state"),
+            ("requests.satisfaction", "satisfaction"),
+            ("request_events.from_state", "from_state"),
+            ("request_events.to_state", "to_state"),
+            ("users.role", "role"),
+            ("users.phone", "phone"),
+            ("visits.kind", "kind")),
     *_rules(INTERNAL,
-            ("grids.notes", "备注", "notes"),  # no form or import writes it yet
-            ("audit_log.username", "用户名", "username"),
-            ("audit_log.action", "操作", "action"),
-            ("audit_log.entity", "对象", "entity"),
-            ("audit_log.detail", "详情", "detail"),
-            ("month_locks.locked_by", "锁定人", "locked_by"),
-            ("search_keys.key", "检索键", "key"),
-            ("counters.name", "计数器", "name"),
-            ("requests.number", "诉求编号", "number"),
-            ("users.password_hash", "密码", "password"),
-            ("login_failures.username", "用户名", "username")),
+            ("grids.notes", "notes"),  # no form or import writes it yet
+            ("audit_log.username", "username"),
+            ("audit_log.action", "action"),
+            ("audit_log.entity", "entity"),
+            ("audit_log.detail", "detail"),
+            ("month_locks.locked_by", "locked_by"),
+            ("search_keys.key", "key"),
+            ("counters.name", "name"),
+            ("requests.number", "number"),
+            ("users.password_hash", "password"),
+            ("login_failures.username", "username")),
 ]}
 
 
@@ -127,7 +134,7 @@ def limit_of(column: str) -> int:
 
 
 def text_for(column: str, value: str | None, *, field: str | None = None,
-             label: str | None = None) -> str:
+             label: Label | None = None) -> str:
     """The value as `column` stores it (stripped), or ValidationError naming field and limit."""
     rule = RULES[column]
     field, label, limit = field or rule.field, label or rule.label, limit_of(column)
@@ -138,17 +145,17 @@ def text_for(column: str, value: str | None, *, field: str | None = None,
     return _within(_stripped(value), limit, field, label)
 
 
-def name_text(value: str | None, *, limit: int, field: str, label: str) -> str:
+def name_text(value: str | None, *, limit: int, field: str, label: Label) -> str:
     """A one-line name: stripped; refused if it holds an unsafe character or is too long."""
     text = _stripped(value)
     bad = first_unsafe(text)
     if bad is not None:
-        raise ValidationError(f"{label}含有不可见的控制字符（{_codepoint(bad)}），请删除后重新输入",
+        raise ValidationError("text.control_character", label=label, bad=_codepoint(bad),
                               field=field)
     return _within(text, limit, field, label)
 
 
-def free_text(value: str | None, *, limit: int, field: str, label: str) -> str:
+def free_text(value: str | None, *, limit: int, field: str, label: Label) -> str:
     """Free text: unsafe characters removed (line breaks kept), stripped, at most `limit` long."""
     text = (value or "").replace("\r\n", "\n").replace("\r", "\n")
     if first_unsafe(text) is not None:
@@ -170,14 +177,9 @@ def visible(text: str) -> str:
     return "".join(_codepoint(ch) if _unsafe(ch) else ch for ch in text)
 
 
-def too_long(label: str, limit: int, length: int) -> str:
-    """The message for text over a column's limit."""
-    return f"{label}过长（最多 {limit} 个字，现有 {length} 个字）"
-
-
-def _within(text: str, limit: int, field: str, label: str) -> str:
+def _within(text: str, limit: int, field: str, label: Label) -> str:
     if len(text) > limit:
-        raise ValidationError(too_long(label, limit, len(text)), field=field)
+        raise ValidationError("text.too_long", label=label, limit=limit, length=len(text), field=field)
     return text
 
 

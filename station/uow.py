@@ -15,14 +15,11 @@ from station.db import Database
 from station.errors import AccountDisabled, ConflictError
 from station.settings import Settings
 
-STALE_MESSAGE = "该记录已被其他人修改,请重新打开后再保存(您的修改未保存)"
-DISABLED_MESSAGE = "您的账户已停用,请联系管理员"
-
 
 def check_version(current: int, expected: int | None) -> None:
     """Refuse a save based on a version other than the row's current one."""
     if expected is not None and expected != current:
-        raise ConflictError(STALE_MESSAGE)
+        raise ConflictError("common.stale")
 
 
 class UnitOfWork:
@@ -58,7 +55,7 @@ class UnitOfWork:
             return  # the CLI's system actor, and nobody before login
         disabled = self.session.scalar(select(User.disabled).where(User.id == self.actor.user_id))
         if disabled is None or disabled:
-            raise AccountDisabled(DISABLED_MESSAGE)
+            raise AccountDisabled("accounts.disabled_meanwhile")
 
     def __exit__(
         self,
@@ -74,11 +71,11 @@ class UnitOfWork:
         try:
             self.session.flush()
         except StaleDataError as error:
-            raise ConflictError(STALE_MESSAGE) from error
+            raise ConflictError("common.stale") from error
 
     def commit(self) -> None:
         try:
             self.session.commit()
         except StaleDataError as error:
             self.session.rollback()
-            raise ConflictError(STALE_MESSAGE) from error
+            raise ConflictError("common.stale") from error

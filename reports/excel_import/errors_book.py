@@ -46,7 +46,7 @@ def write_errors_workbook(source: Path, out: Path, headers: dict[str, int], erro
     the first).
     """
     if Path(out).resolve() == Path(source).resolve():
-        raise ValidationError("错误工作簿不能覆盖原文件，请另选文件名", field="errors")
+        raise ValidationError("imports.errors_book_over_source", field="errors")
     ensure_defused_xml()
     reasons = _reasons_by_row(errors, next(iter(headers), ""))
     if _bloated(source):

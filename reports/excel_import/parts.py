@@ -33,7 +33,7 @@ def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str:
     """The zip member holding the named sheet's XML (part names are case-insensitive in Excel)."""
     part = sheet_parts(archive).get(sheet)
     if part is None:
-        raise ValidationError(f"工作簿中没有名为“{sheet}”的工作表", field="sheet")
+        raise ValidationError("imports.no_such_sheet", sheet=sheet, field="sheet")
     return member(archive, part)
 
 
@@ -41,11 +41,11 @@ def _small_part(archive: zipfile.ZipFile, name: str) -> Any:
     names = {info.filename.lower(): info for info in archive.infolist()}
     info = names.get(name.lower())
     if info is None or info.file_size > _MAIN_PARTS:
-        raise ValidationError(f"不是有效的 .xlsx 文件（{name} 缺失或异常）", field="file")
+        raise ValidationError("imports.part_missing", part=name, field="file")
     try:
         return SafeTree.fromstring(archive.read(info), forbid_dtd=True)
     except (SafeTree.ParseError, ValueError) as error:
-        raise ValidationError(f"不是有效的 .xlsx 文件（{name} 无法解析）", field="file") from error
+        raise ValidationError("imports.part_unreadable", part=name, field="file") from error
 
 
 def member(archive: zipfile.ZipFile, name: str) -> str:
@@ -53,7 +53,7 @@ def member(archive: zipfile.ZipFile, name: str) -> str:
     wanted = name.lower()
     found = next((info.filename for info in archive.infolist() if info.filename.lower() == wanted), None)
     if found is None:
-        raise ValidationError(f"不是有效的 .xlsx 文件（缺少工作表部件 {name}）", field="file")
+        raise ValidationError("imports.sheet_part_missing", part=name, field="file")
     return found
 
 

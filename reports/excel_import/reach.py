@@ -30,6 +30,7 @@ from defusedxml import ElementTree as SafeTree
 
 from reports.excel_import.parts import member, sheet_member, sheet_parts
 from station.errors import ValidationError
+from station.messages import Term
 
 MAX_COLUMNS = 200
 MAX_ROWS = 1_048_576
@@ -219,9 +220,8 @@ class _CellPlaces:
         if spanned > MAX_CELLS:
             first = f"{column_letters(self.left)}{self.top}"
             raise ValidationError(
-                f"工作表“{self.sheet}”中有内容的单元格从 {first} 延伸到 {self.lowest} 和 {self.rightmost}，"
-                f"共 {spanned:,} 个单元格，超过可读取的 {MAX_CELLS:,} 个；请删去远处单元格的内容，"
-                "或把台账拆成几个文件", field="file")
+                "imports.too_many_cells", sheet=self.sheet, first=first, lowest=self.lowest,
+                rightmost=self.rightmost, spanned=spanned, max_cells=MAX_CELLS, field="file")
         return reach
 
     def _place(self, reference: str | None) -> tuple[int, int, str]:
@@ -230,22 +230,22 @@ class _CellPlaces:
             return self.row, self.column, f"{column_letters(self.column)}{self.row}"
         plain = _REFERENCE.fullmatch(reference.strip())
         if plain is None or int(plain[2]) == 0:
-            raise ValidationError(f"工作表“{self.sheet}”中的单元格引用“{reference[:20]}”无法识别，拒绝读取",
+            raise ValidationError("imports.bad_cell_reference", sheet=self.sheet, reference=reference[:20],
                                   field="file")
         self.column = column_number(plain[1])
         return int(plain[2]), self.column, f"{plain[1].upper()}{int(plain[2])}"
 
     def _row_number(self, text: str) -> int:
         if not text.strip().isdigit():
-            raise ValidationError(f"工作表“{self.sheet}”中的行号“{text[:20]}”无法识别，拒绝读取", field="file")
+            raise ValidationError("imports.bad_row_number", sheet=self.sheet, row=text[:20], field="file")
         return int(text)
 
     def _hold(self, row: int, column: int, reference: str) -> None:
         if column > MAX_COLUMNS or row > MAX_ROWS:
-            limit = (f"最多 {MAX_COLUMNS} 列，即到 {column_letters(MAX_COLUMNS)} 列" if column > MAX_COLUMNS
-                     else f"最多 {MAX_ROWS:,} 行")
-            raise ValidationError(f"工作表“{self.sheet}”的单元格 {reference} 超出台账的范围（{limit}）；"
-                                  "请删除该单元格的内容后再导入", field="file")
+            limit = (Term("imports.limit_columns", most=MAX_COLUMNS, last=column_letters(MAX_COLUMNS))
+                     if column > MAX_COLUMNS else Term("imports.limit_rows", most=MAX_ROWS))
+            raise ValidationError("imports.cell_out_of_reach", sheet=self.sheet, reference=reference, limit=limit,
+                                  field="file")
         if not self.bottom:
             self.top, self.left = row, column
         self.top, self.left = min(self.top, row), min(self.left, column)
@@ -263,8 +263,8 @@ def _exact_reach(stream: IO[bytes], sheet: str) -> Reach:
             parser.feed(window)
         reach = parser.close()
     except SafeTree.ParseError as error:
-        raise ValidationError(f"工作表“{sheet}”的内容不是有效的 XML，拒绝读取", field="file") from error
+        raise ValidationError("imports.sheet_not_xml", sheet=sheet, field="file") from error
     except (ValueError, KeyError) as error:  # defusedxml's refusals (DTD, entities) are ValueErrors
-        raise ValidationError(f"工作表“{sheet}”含有不允许的 XML 结构，拒绝读取", field="file") from error
+        raise ValidationError("imports.sheet_forbidden_xml", sheet=sheet, field="file") from error
     assert isinstance(reach, Reach)
     return reach

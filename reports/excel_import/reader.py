@@ -46,10 +46,10 @@ def read_ledger(path: Path, sheet: str | None = None) -> LedgerSource:
         with zipfile.ZipFile(path) as archive, CalamineWorkbook.from_path(str(path)) as workbook:
             ledgers = _read_named(archive, workbook, sheet) if sheet else _read_all(archive, workbook)
     except (CalamineError, zipfile.BadZipFile) as error:
-        raise ValidationError(f"无法读取该 Excel 文件：{error}", field="file") from error
+        raise ValidationError("imports.unreadable_workbook", error=error, field="file") from error
     if not ledgers:
         raise ValidationError(
-            f"未找到表头：前 {HEADER_SEARCH_ROWS} 行中没有同时含“姓名”和“公民身份号码（身份证号）”的行",
+            "imports.header_not_found", rows=HEADER_SEARCH_ROWS,
             field="file")
     return _combined(ledgers)
 
@@ -75,8 +75,7 @@ def _read_all(archive: zipfile.ZipFile, workbook: CalamineWorkbook) -> list[Shee
             found.append(ledger)
     if hidden:
         names = "、".join(f"“{name}”" for name in hidden)
-        raise ValidationError(f"工作表{names}已隐藏，但含台账表头：请删除该表，或取消隐藏后再导入"
-                              "（命令行也可用 --sheet 只导入指定的工作表）", field="sheet")
+        raise ValidationError("imports.hidden_ledger_sheet", names=names, field="sheet")
     return found
 
 
@@ -98,12 +97,12 @@ def _check_same_columns(first: SheetLedger, other: SheetLedger) -> None:
     if missing or extra:
         parts = ([f"缺少{'、'.join(f'“{c}”' for c in missing)}"] if missing else []) + (
             [f"多出{'、'.join(f'“{c}”' for c in extra)}"] if extra else [])
-        raise ValidationError(f"工作表“{other.name}”的列与“{first.name}”不同（{'；'.join(parts)}）："
-                              "各工作表的列应相同", field="columns")
+        raise ValidationError("imports.sheets_differ", sheet=other.name, first=first.name,
+                              differences="；".join(parts), field="columns")
 
 
 def _sheet(workbook: CalamineWorkbook, name: str) -> CalamineSheet:
     try:
         return workbook.get_sheet_by_name(name)
     except Exception as error:  # noqa: BLE001 - calamine raises several types for a missing sheet
-        raise ValidationError(f"工作簿中没有名为“{name}”的工作表", field="sheet") from error
+        raise ValidationError("imports.no_such_sheet", sheet=name, field="sheet") from error

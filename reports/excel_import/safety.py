@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.errors import ValidationError
+from station.messages import Term
 
 MACRO_SUFFIXES = frozenset({".xlsm", ".xltm", ".xlam", ".xlsb"})
 ACCEPTED_SUFFIXES = frozenset({".xlsx"})
@@ -35,7 +36,7 @@ def ensure_defused_xml() -> None:
     from openpyxl import xml
 
     if not xml.DEFUSEDXML:
-        raise ValidationError("安全组件 defusedxml 未启用，拒绝读取 Excel 文件（请安装 defusedxml）",
+        raise ValidationError("imports.defusedxml_missing",
                               field="file")
 
 
@@ -44,14 +45,14 @@ def check_workbook(path: Path, limits: WorkbookLimits | None = None) -> None:
     limits = limits or WorkbookLimits()
     path = Path(path)
     if not path.is_file():
-        raise ValidationError(f"找不到文件 {path}", field="file")
+        raise ValidationError("imports.file_missing", path=path, field="file")
     _check_suffix(path)
     size = path.stat().st_size
     if size > limits.max_bytes:
-        raise ValidationError(f"文件过大（{size // 1048576} MB，上限 {limits.max_bytes // 1048576} MB）",
+        raise ValidationError("imports.file_too_large", size=size // 1048576, limit=limits.max_bytes // 1048576,
                               field="file")
     if not zipfile.is_zipfile(path):
-        raise ValidationError("不是有效的 .xlsx 文件（文件已损坏、设置了打开密码，或是其他格式改了扩展名）",
+        raise ValidationError("imports.not_xlsx",
                               field="file")
     with zipfile.ZipFile(path) as archive:
         members = archive.infolist()
@@ -63,23 +64,23 @@ def check_workbook(path: Path, limits: WorkbookLimits | None = None) -> None:
 def _check_suffix(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix in MACRO_SUFFIXES:
-        raise ValidationError(f"不接受启用宏或二进制格式的工作簿（{suffix}）；请在 Excel 中另存为 .xlsx",
+        raise ValidationError("imports.macro_format", suffix=suffix,
                               field="file")
     if suffix == ".xls":
-        raise ValidationError("不接受旧版 .xls 文件；请在 Excel 中另存为 .xlsx", field="file")
+        raise ValidationError("imports.old_xls", field="file")
     if suffix not in ACCEPTED_SUFFIXES:
-        raise ValidationError(f"只接受 .xlsx 文件，收到的是 {suffix or '无扩展名'}", field="file")
+        raise ValidationError("imports.wrong_suffix", suffix=suffix or Term("imports.no_suffix"), field="file")
 
 
 def _check_members(members: list[zipfile.ZipInfo], size: int, limits: WorkbookLimits) -> None:
     if len(members) > limits.max_members:
-        raise ValidationError(f"文件内部结构异常（{len(members)} 个部件），拒绝读取", field="file")
+        raise ValidationError("imports.too_many_parts", parts=len(members), field="file")
     total = sum(member.file_size for member in members)
     if total > limits.max_uncompressed or total > max(size, 1) * limits.max_ratio:
-        raise ValidationError("文件解压后异常庞大（疑似压缩炸弹），拒绝读取", field="file")
+        raise ValidationError("imports.zip_bomb", field="file")
     for member in members:
         if member.file_size > max(member.compress_size, 1024) * limits.max_ratio:
-            raise ValidationError(f"文件部件 {member.filename} 压缩比异常（疑似压缩炸弹），拒绝读取",
+            raise ValidationError("imports.part_ratio", part=member.filename,
                                   field="file")
 
 
@@ -88,14 +89,14 @@ def _check_macros(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> N
     has_macro_part = any(part in name for name in names for part in _MACRO_PARTS)
     content_types = _content_types(archive, names)
     if has_macro_part or "macroenabled" in content_types or "vbaproject" in content_types:
-        raise ValidationError("文件包含宏（VBA），出于安全考虑不予导入；请在 Excel 中另存为不含宏的 .xlsx",
+        raise ValidationError("imports.has_macros",
                               field="file")
 
 
 def _content_types(archive: zipfile.ZipFile, names: list[str]) -> str:
     """[Content_Types].xml lower-cased (it is small; a huge one is refused by the ratio check)."""
     if "[content_types].xml" not in names:
-        raise ValidationError("不是有效的 .xlsx 文件（缺少 [Content_Types].xml）", field="file")
+        raise ValidationError("imports.content_types_missing", field="file")
     name = next(m.filename for m in archive.infolist() if m.filename.lower() == "[content_types].xml")
     with archive.open(name) as part:
         return part.read(1024 * 1024).decode("utf-8", errors="replace").lower()

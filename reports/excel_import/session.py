@@ -21,7 +21,7 @@ from station.permissions import require
 from station.settings import Settings
 from station.uow import UnitOfWork
 
-READ_STAGE = "读取"
+READ_STAGE = "read"
 ERRORS_SUFFIX = "-错误"
 
 

@@ -75,8 +75,8 @@ def _columns(sheet: str, header: list[Any]) -> tuple[dict[str, int], dict[str, s
         if name in positions:
             first = positions[name]
             raise ValidationError(
-                f"工作表“{sheet}”的表头中“{labels[name]}”（{column_letters(first + 1)} 列）和“{label}”"
-                f"（{column_letters(index + 1)} 列）都是{LEDGER_COLUMNS[name]}列；请删除或改名其中一列",
+                "imports.column_twice", sheet=sheet, label=label, first_label=labels[name],
+                first_column=column_letters(first + 1), column=column_letters(index + 1), meaning=LEDGER_COLUMNS[name],
                 field="columns")
         positions[name], labels[name] = index, label
     return positions, labels

@@ -13,11 +13,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from station.errors import StationError
+from station.messages import Term
 from station.printing.fonts import find_cjk_font, has_truetype_outlines
 from station.settings import Settings
 
-HINT = ("请在 station.toml 的 [reports] font 指定中文 TrueType 字体文件(.ttf/.ttc,如 Windows 的 "
-        "simsun.ttc、msyh.ttc),或在 Debian 上安装:sudo apt-get install fonts-wqy-microhei")
+HINT = Term("printing.font_hint")
 
 _registered: dict[Path, str] = {}
 
@@ -25,15 +25,16 @@ _registered: dict[Path, str] = {}
 class FontMissing(StationError):
     """No embeddable CJK font: printouts would show empty boxes instead of Chinese."""
 
-    title = "缺少中文字体"
+    title_code = "errors.title.font_missing"
 
 
 def cjk_font(settings: Settings) -> str:
     """The reportlab name of the configured or discovered CJK font, registered on first use."""
     path = find_cjk_font(settings.reports.font)
     if path is None:
-        where = f"找不到配置的字体 {settings.reports.font}" if settings.reports.font else "未找到中文字体"
-        raise FontMissing(f"{where},无法打印中文。{HINT}")
+        where = Term("printing.font_not_found", font=settings.reports.font) if settings.reports.font \
+            else Term("printing.no_cjk_font")
+        raise FontMissing("printing.font_missing", where=where, hint=HINT)
     return register_font(path)
 
 
@@ -43,12 +44,12 @@ def register_font(path: Path) -> str:
     if path in _registered:
         return _registered[path]
     if not has_truetype_outlines(path):
-        raise FontMissing(f"{path} 不是 TrueType 字体(CFF/OpenType 字形无法嵌入)。{HINT}")
+        raise FontMissing("printing.font_not_truetype", path=path, hint=HINT)
     name = f"StationCJK{len(_registered)}"
     try:
         font = TTFont(name, str(path), subfontIndex=0)
     except (TTFError, OSError) as error:
-        raise FontMissing(f"字体 {path} 无法使用:{error}。{HINT}") from error
+        raise FontMissing("printing.font_unusable", path=path, error=error, hint=HINT) from error
     pdfmetrics.registerFont(font)
     # CJK fonts have no bold or italic faces: <b> in a paragraph keeps the same face.
     for bold in (0, 1):

@@ -1,4 +1,4 @@
-"""The import's progress line: a bar and the stage (读取, 校验, 写入, 建立检索) with rows done.
+"""The import's progress line: a bar and the stage (read, check, write, index) with rows done.
 
 The import reports progress from its worker thread; `reporter()` hands each update to the UI
 thread with call_from_thread, dropping updates that come closer together than a tenth of a
@@ -53,6 +53,4 @@ class ImportProgress(Localized, Horizontal):
         self.query_one("#stage", Static).update(f"{self.stage_name(stage)} {done:,}/{total:,}")
 
     def stage_name(self, stage: str) -> str:
-        names = {"读取": self.t("import.stage_read"), "校验": self.t("import.stage_check"),
-                 "写入": self.t("import.stage_write"), "建立检索": self.t("import.stage_index")}
-        return names.get(stage, stage)
+        return self.t(f"imports.stage.{stage}")

@@ -193,7 +193,7 @@ class ImportScreen(StationScreen):
         self.outcome, self.checked = None, None
         self._set_busy(False)
         self.query_one(ImportProgress).stop()
-        self.query_one("#summary", Static).update(Text(self.t("import.failed", message=error.message),
+        self.query_one("#summary", Static).update(Text(self.t("import.failed", message=self.error_text(error)),
                                                        style="bold red"))
 
     def _set_busy(self, busy: bool) -> None:

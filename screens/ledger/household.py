@@ -169,7 +169,7 @@ class HouseholdScreen(HouseholdOperations):
             return self.t("household.none")
         table = self._table("number", "category", "state", "received")
         for request in file.requests:
-            table.add_row(plain(request.number), request.category_name, request.state_name,
+            table.add_row(plain(request.number), request.category_name, self.t(f"requests.state.{request.state}"),
                           f"{request.received_at:%Y-%m-%d}")
         return table
 

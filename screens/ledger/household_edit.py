@@ -73,7 +73,7 @@ class PlaceFields(Localized, Grid):
     def location(self) -> Location:
         grid, building = self.query_one("#grid", Select).value, self.query_one("#building", Select).value
         if not isinstance(grid, int):
-            raise ValidationError(self.t("household_ops.grid_missing"), field="grid_id")
+            raise ValidationError("household_ops.grid_missing", field="grid_id")
         values = {name: self.query_one(f"#{name}", Input).value.strip() for name in PLACE_INPUTS}
         return Location(grid, building if isinstance(building, int) else None, **values)
 
@@ -125,7 +125,7 @@ class EditHouseholdDialog(OperationDialog):
             changes["notes"] = notes
             lines.append(self._changed("household_ops.notes", household.notes, notes))
         if not lines:
-            raise ValidationError(self.t("household_ops.nothing_changed"))
+            raise ValidationError("household_ops.nothing_changed")
         summary = self.t("household_ops.edit_summary", number=household.number, changes="\n".join(lines))
         return Operation(summary, update_household, (household.id, household.version), changes,
                          notice=self.t("household_ops.edit_done", number=household.number))

@@ -118,7 +118,7 @@ class EditMemberDialog(OperationDialog):
                              needs_relation=False)
         changes = self._changes(clean.values)
         if not changes:
-            raise ValidationError(self.t("household_ops.nothing_changed"))
+            raise ValidationError("household_ops.nothing_changed")
         summary = self.t("household_ops.edit_member_summary", name=self.member.name, changes=changes)
         return Operation(summary, update_person, (self.member.id, self.member.version, draft),
                          notice=self.t("household_ops.edit_member_done", name=clean.values["name"]),
@@ -161,7 +161,7 @@ def derived_text(dialog: OperationDialog, raw: str) -> str:
     try:
         info = parse_id(raw, today=dialog.station.database.now().date())
     except ValidationError as error:
-        return error.message
+        return dialog.error_text(error)
     return dialog.t("household_form.derived", sex=codes.sexes().get(info.sex, ""),
                     birth=info.birth_date.isoformat())
 

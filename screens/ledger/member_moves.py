@@ -69,7 +69,7 @@ class RelationFields(Localized, Grid):
                 continue
             value = self.query_one(f"#rel-{member.id}", Input).value.strip()
             if not value:
-                raise ValidationError(self.t("household_ops.relation_missing", name=member.name))
+                raise ValidationError("household_ops.relation_missing", name=member.name)
             typed[member.id] = value
         return typed
 
@@ -116,7 +116,7 @@ class TransferMemberDialog(OperationDialog):
     def operation(self) -> Operation:
         relation, on = self.text("relation"), self.day("on")
         if not relation:
-            raise ValidationError(self.t("household_ops.relation_missing", name=self.member.name))
+            raise ValidationError("household_ops.relation_missing", name=self.member.name)
         source, member, target = self.household, self.member, self.target
         summary = self.t("household_ops.transfer_summary", name=member.name, source=source.number,
                          target=target.number, relation=relation, on=on)
@@ -163,7 +163,7 @@ class ChangeHeadDialog(OperationDialog):
         """The chosen new head (id, name) and the others' relations to them."""
         new_head = self.new_head()
         if new_head is None:
-            raise ValidationError(self.t("household_ops.new_head_missing"))
+            raise ValidationError("household_ops.new_head_missing")
         typed = self.query_one(RelationFields).relations(leaving_out=(new_head, *leaving))
         name = next(member.name for member in self.household.members if member.id == new_head)
         return new_head, name, typed

@@ -87,7 +87,7 @@ class MemberRow(Localized, Horizontal):
         try:
             info = parse_id(raw, today=self.station.database.now().date())
         except ValidationError as error:
-            derived.update(error.message)
+            derived.update(self.error_text(error))
             derived.set_class(True, "-bad")
             return
         derived.set_class(False, "-bad")

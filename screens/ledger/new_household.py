@@ -6,7 +6,6 @@ member (adding a row after the last). Grid and building default to the last ones
 
 from __future__ import annotations
 
-import re
 import weakref
 from typing import Any, ClassVar
 
@@ -30,7 +29,6 @@ from station.places.records import BuildingRecord, GridRecord
 from station.residents.records import PersonRecord
 
 PLACE_FIELDS = ("unit", "room", "address")
-MEMBER_NUMBER = re.compile(r"第 (\d+) 名成员")
 # The grid and building each user saved last, while the app runs.
 _last_place: weakref.WeakKeyDictionary[Any, dict[int | None, tuple[int, int | None]]] = \
     weakref.WeakKeyDictionary()
@@ -138,25 +136,24 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
             (household.grid_id, household.building_id)
         self.notify(self.t("household_form.saved", number=household.number, count=len(household.members)))
         for warning in result.warnings:
-            self.notify(warning.message, severity="warning")
+            self.notify(warning.render(self.station.catalogue.language), severity="warning")
         self.dismiss()
         self.app.push_screen(_household_screen(household.id))
 
     def refused(self, error: StationError) -> None:
-        self.query_one(FormError).show(error.message, about=self._focus_field(error))
+        self.query_one(FormError).show(self.error_text(error), about=self._focus_field(error))
         if isinstance(error, DuplicateError) and error.existing_id is not None:
-            question = ConfirmDialog(error.title, self.t("household_form.duplicate_open",
-                                                         message=error.message))
+            offer = self.t("household_form.duplicate_open", message=self.error_text(error))
+            question = ConfirmDialog(self.error_title(error), offer)
             existing = error.existing_id
             self.app.push_screen(question, callback=lambda yes: self._open_existing(existing) if yes else None)
 
     def _focus_field(self, error: StationError) -> Input | None:
-        """Put the cursor where the message points: the named field of the named member (returned)."""
-        found = MEMBER_NUMBER.search(error.message)
+        """Put the cursor where the error points: the named field of the named member (returned)."""
         rows = self.rows()
         field: Input | None = None
         if error.field in FIELDS:
-            number = int(found.group(1)) if found else 1
+            number = error.index or 1
             non_empty = [row for row in rows if not row.is_blank()]
             if 0 < number <= len(non_empty):
                 field = non_empty[number - 1].field(error.field)

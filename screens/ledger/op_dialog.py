@@ -127,7 +127,8 @@ class OperationDialog(FormDialog[Outcome | None]):
         assert self.pending is not None
         summary = self.pending.summary
         if warnings:
-            notes = "\n".join(f"· {warning.message}" for warning in warnings)
+            language = self.station.catalogue.language
+            notes = "\n".join(f"· {warning.render(language)}" for warning in warnings)
             summary += "\n\n" + self.t("household_ops.warnings", notes=notes)
         question = ConfirmDialog(self.t("household_ops.confirm_title"), summary)
         self.app.push_screen(question, callback=self._confirmed)
@@ -152,10 +153,11 @@ class OperationDialog(FormDialog[Outcome | None]):
             self.dismiss(Outcome(stale=error))
             return
         about = next(iter(self.query(f"#{error.field}").results(Input)), None) if error.field else None
-        self.query_one(FormError).show(error.message, about=about)
+        self.query_one(FormError).show(self.error_text(error), about=about)
         if isinstance(error, DuplicateError) and error.existing_id is not None:
             existing = error.existing_id
-            question = ConfirmDialog(error.title, self.t("household_form.duplicate_open", message=error.message))
+            offer = self.t("household_form.duplicate_open", message=self.error_text(error))
+            question = ConfirmDialog(self.error_title(error), offer)
             self.app.push_screen(question, callback=lambda yes: self._open_existing(existing, yes))
 
     def _open_existing(self, person_id: int, yes: bool | None) -> None:
@@ -174,7 +176,7 @@ class OperationDialog(FormDialog[Outcome | None]):
         try:
             return parse_day(raw, today) or today
         except ValueError:
-            raise ValidationError(self.t("household_ops.bad_date", value=raw), field=field_id) from None
+            raise ValidationError("household_ops.bad_date", value=raw, field=field_id) from None
 
     def today_text(self) -> str:
         return self.station.database.now().date().isoformat()

@@ -58,15 +58,15 @@ class SplitDialog(OperationDialog):
         chosen = {member.id: member for member in self.movable
                   if self.query_one(f"#leave-{member.id}", Checkbox).value}
         if not chosen:
-            raise ValidationError(self.t("household_ops.split_nobody_chosen"))
+            raise ValidationError("household_ops.split_nobody_chosen")
         if not isinstance(new_head, int) or new_head not in chosen:
-            raise ValidationError(self.t("household_ops.new_head_missing"))
+            raise ValidationError("household_ops.new_head_missing")
         typed = {new_head: HEAD_NAME}
         for person_id, member in chosen.items():
             if person_id != new_head:
                 typed[person_id] = self.text(f"rel-{person_id}")
                 if not typed[person_id]:
-                    raise ValidationError(self.t("household_ops.relation_missing", name=member.name))
+                    raise ValidationError("household_ops.relation_missing", name=member.name)
         return typed
 
     def operation(self) -> Operation:

@@ -99,7 +99,7 @@ class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEnt
 
     def show_warnings(self, warnings: tuple[Warning, ...]) -> None:
         note = self.query_one("#form-warning", Static)
-        note.update("\n".join(warning.message for warning in warnings))
+        note.update("\n".join(warning.render(self.station.catalogue.language) for warning in warnings))
         note.display = bool(warnings)
 
     def show_workers(self, users: list[UserRecord]) -> None:
@@ -147,7 +147,7 @@ class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEnt
         """What the service is given; a date or number the form cannot read is refused here."""
         start_on = try_day(self.query_one("#start_on", Input).value, self.station.database.now().date())
         if start_on is None:
-            raise ValidationError(self.t("register_form.bad_date"), field="start_on")
+            raise ValidationError("register_form.bad_date", field="start_on")
         every = self.query_one("#visit_every_days", Input).value.strip()
         worker = self.query_one("#worker_id", Select).value
         return {
@@ -169,9 +169,10 @@ class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEnt
         key = FIELD_LABELS.get(error.field or "")
         label = self.t(key) if key else ""
         # 走访周期(天) is named enough by a message that says 走访周期.
-        if not label or UNIT.sub("", label) in error.message:
-            return error.message
-        return self.t("register_form.field_error", field=label, message=error.message)
+        text = self.error_text(error)
+        if not label or UNIT.sub("", label) in text:
+            return text
+        return self.t("register_form.field_error", field=label, message=text)
 
 
 def _label(text: str) -> Static:

@@ -138,7 +138,7 @@ class ReportsScreen(StationScreen):
     def show_figures_error(self, generation: int, error: StationError) -> None:
         if generation == self.generation:
             self.figures = None
-            self.query_one("#month-summary", Static).update(Text(error.message, style="red"))
+            self.query_one("#month-summary", Static).update(Text(self.error_text(error), style="red"))
 
     def _show_summary(self) -> None:
         figures = self.figures

@@ -91,6 +91,6 @@ class RequestActionDialog(FormDialog[ActionResult]):
         """A wrong input stays here to be corrected; anything else goes to the screen."""
         self.busy = False
         if isinstance(error, ValidationError) and error.field != "state":
-            self.query_one(FormError).show(error.message)
+            self.query_one(FormError).show(self.error_text(error))
             return
         self.dismiss(error)

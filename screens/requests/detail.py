@@ -138,7 +138,7 @@ class RequestDetailScreen(StationScreen):
     def may(self, step: str) -> bool:
         """True when the request's state allows the step and the user's role grants it."""
         request = self.request
-        _label, permission, from_states, _to = TRANSITIONS[step]
+        permission, from_states, _to = TRANSITIONS[step]
         return (request is not None and request.state in from_states
                 and allowed(self.station.actor, permission))
 
@@ -180,8 +180,8 @@ class RequestDetailScreen(StationScreen):
         if isinstance(result, RequestRecord):
             self.notify(self.t(f"request_action.done_{step}", number=result.number, name=result.assignee_name))
         elif isinstance(result, ConflictError):
-            self.app.push_screen(MessageDialog(result.title, self.t("request_detail.conflict",
-                                                                    message=result.message), kind="error"))
+            conflict = self.t("request_detail.conflict", message=self.error_text(result))
+            self.app.push_screen(MessageDialog(self.error_title(result), conflict, kind="error"))
         elif isinstance(result, StationError):
             self.station.show_error(result)
         if result is not None:

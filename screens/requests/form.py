@@ -160,7 +160,7 @@ class ReceiveRequestScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
 
     def refused(self, error: StationError) -> None:
         self.saving = False
-        self.query_one(FormError).show(error.message)
+        self.query_one(FormError).show(self.error_text(error))
         widget_id = FIELD_WIDGETS.get(error.field or "", error.field)
         if widget_id in (*SELECTS, *INPUTS):
             self.query_one(f"#{widget_id}").focus()

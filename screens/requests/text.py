@@ -18,8 +18,14 @@ LIST_COLUMNS = ("number", "received", "category", "urgency", "state", "assignee"
 
 
 def code_name(t: Translate, family: str, code: str) -> str:
-    """A state, urgency, channel, satisfaction or timing code as the catalogue names it."""
-    return t(f"requests.{family}_{code}") if code else ""
+    """A state, urgency, channel, satisfaction or timing code as the catalogue names it.
+
+    A state's name is the core's (requests.state.<code>, shared with printouts and exports);
+    the others are the UI's.
+    """
+    if not code:
+        return ""
+    return t(f"requests.state.{code}") if family == "state" else t(f"requests.{family}_{code}")
 
 
 def time_left(t: Translate, request: RequestRecord, now: datetime) -> str:

@@ -86,7 +86,7 @@ class FirstRunScreen(UnsavedGuard, StationScreen):
 
     def _refused(self, error: StationError) -> None:
         self.query_one("#create", Button).disabled = False
-        self._refused_field(error.field if error.field in FIELDS else None, error.message)
+        self._refused_field(error.field if error.field in FIELDS else None, self.error_text(error))
 
     def _refused_field(self, field: str | None, message: str) -> None:
         self.query_one(FormError).show(message)
@@ -119,5 +119,5 @@ class FirstRunScreen(UnsavedGuard, StationScreen):
     def _demo_failed(self, admin: UserRecord, error: StationError) -> None:
         # The administrator exists already: go on to the login, saying why there is no demo data
         # (a notification, since a dialog would close with this screen).
-        self.notify(error.message, title=error.title, severity="error", timeout=15)
+        self.notify(self.error_text(error), title=self.error_title(error), severity="error", timeout=15)
         self.station.show_login(admin.username)

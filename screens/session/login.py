@@ -74,7 +74,7 @@ class LoginScreen(StationScreen):
         self.station.sign_in(result)
 
     def _refused(self, refusal: StationError) -> None:
-        self.query_one(FormError).show(refusal.message)
+        self.query_one(FormError).show(self.error_text(refusal))
         self.query_one("#submit", Button).disabled = False
         password = self.query_one("#password", Input)
         password.clear()

@@ -93,6 +93,6 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
 
     def refused(self, refusal: StationError) -> None:
         self.saving = False
-        self.query_one(FormError).show(refusal.message)
+        self.query_one(FormError).show(self.error_text(refusal))
         if refusal.field in ("done_on", "content"):
             self.query_one(f"#{refusal.field}", Input).focus()

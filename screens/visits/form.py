@@ -186,7 +186,7 @@ class NewVisitScreen(ClearsFormErrors, UnsavedGuard, StationModal[VisitLogged | 
 
     def refused(self, error: StationError) -> None:
         self.saving = False
-        self._show_problem(FIELD_OF_ERROR.get(error.field or ""), error.message)
+        self._show_problem(FIELD_OF_ERROR.get(error.field or ""), self.error_text(error))
 
     def _show_problem(self, field: str | None, message: str) -> None:
         self.query_one(FormError).show(message)

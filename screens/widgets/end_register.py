@@ -80,6 +80,6 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
     def _refused(self, error: StationError) -> None:
         """A bad date or missing reason, or the entry changed meanwhile (ConflictError): say so here."""
         self.saving = False
-        self.query_one(FormError).show(error.message)
+        self.query_one(FormError).show(self.error_text(error))
         if error.field in ("end_on", "reason"):
             self.query_one(f"#{error.field}", Input).focus()

@@ -23,7 +23,6 @@ LOCK_AFTER_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_DURATION = timedelta(minutes=15)
 # One message for unknown users and wrong passwords, so the login form does not reveal accounts.
-WRONG_CREDENTIALS = "用户名或密码错误"
 # What the audit log records as the name of an attempt with a name no account has: what was
 # typed may well be the password, typed into the wrong field.
 UNKNOWN_USERNAME = "(未知用户名)"
@@ -57,13 +56,13 @@ def _attempt(uow: UnitOfWork, username: str, password: str, via: str) -> User:
     now = uow.now()
     lock_end = _lock_end(uow.session, name, user, now)
     if lock_end is not None:
-        _refuse(uow, user, "login_locked", _locked_message(lock_end), f"{via}: 账户锁定中")
+        _refuse(uow, user, "login_locked", _locked(lock_end), f"{via}: 账户锁定中")
     # Unknown names still pay for a hash check, so response time does not reveal accounts.
     matches = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         _fail(uow, name, user, now, via)
     if user.disabled:
-        _refuse(uow, user, "login_failed", "账户已停用", f"{via}: 账户已停用")
+        _refuse(uow, user, "login_failed", AuthError("accounts.account_disabled"), f"{via}: 账户已停用")
     _succeed(uow, user, password, via)
     return user
 
@@ -84,21 +83,21 @@ def _fail(uow: UnitOfWork, name: str, user: User | None, now: datetime, via: str
     uow.session.add(LoginFailure(username=name, at=now))
     uow.flush()
     if len(_recent_failures(uow.session, name, now)) < LOCK_AFTER_FAILURES:
-        _refuse(uow, user, "login_failed", WRONG_CREDENTIALS, _wrong(via, user))
+        _refuse(uow, user, "login_failed", AuthError("accounts.wrong_credentials"), _wrong(via, user))
     lock_end = now + LOCK_DURATION
     if user is not None:
         user.locked_until = lock_end
     detail = f"{_wrong(via, user)},连续 {LOCK_AFTER_FAILURES} 次失败,锁定至 {lock_end:%H:%M:%S}"
-    _refuse(uow, user, "login_failed", _locked_message(lock_end), detail)
+    _refuse(uow, user, "login_failed", _locked(lock_end), detail)
 
 
-def _refuse(uow: UnitOfWork, user: User | None, action: str, message: str,
+def _refuse(uow: UnitOfWork, user: User | None, action: str, refusal: AuthError,
             detail: str) -> NoReturn:
     """Audit and commit the refused attempt (and its failure row), then raise."""
     audit.record(uow, action, "user", user.id if user else None, detail=detail,
                  actor=_attempting_actor(user))
     uow.commit()
-    raise AuthError(message)
+    raise refusal
 
 
 def _succeed(uow: UnitOfWork, user: User, password: str, via: str) -> None:
@@ -121,10 +120,10 @@ def _recent_failures(session: Session, name: str, now: datetime) -> list[datetim
     )
 
 
-def _locked_message(lock_end: datetime) -> str:
+def _locked(lock_end: datetime) -> AuthError:
     # Round up, so trying again at the minute shown never meets the lock.
     shown = lock_end if lock_end.second == lock_end.microsecond == 0 else lock_end + timedelta(minutes=1)
-    return f"账户已锁定,请于 {shown:%H:%M} 后再试"
+    return AuthError("accounts.locked_until", time=f"{shown:%H:%M}")
 
 
 def _wrong(via: str, user: User | None) -> str:

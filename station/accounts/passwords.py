@@ -45,14 +45,14 @@ def check_password_strength(password: str, username: str) -> None:
     because favourites such as Passw0rd and Admin@123 pass the class rule.
     """
     if len(password) < MIN_LENGTH:
-        raise ValidationError(f"密码至少需要 {MIN_LENGTH} 个字符", field="password")
+        raise ValidationError("accounts.password_too_short", min_length=MIN_LENGTH, field="password")
     if password.lower() in common_passwords():
-        raise ValidationError("该密码过于常见,很容易被猜中,请换一个", field="password")
+        raise ValidationError("accounts.password_too_common", field="password")
     if _classes(password) < 3:
-        raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类", field="password")
+        raise ValidationError("accounts.password_too_simple", field="password")
     name = username.strip().lower()
     if name and name in password.lower():
-        raise ValidationError("密码不能包含用户名", field="password")
+        raise ValidationError("accounts.password_has_username", field="password")
 
 
 def _classes(password: str) -> int:

@@ -15,6 +15,7 @@ from station.accounts.records import UserRecord
 from station.actor import Actor
 from station.db import Database
 from station.errors import AuthError, NotFound, PermissionDenied, ValidationError
+from station.messages import Term
 from station.permissions import GRID_SCOPED_ROLES, ROLES, STREET_ROLES, require
 from station.phone import parse_phone
 from station.scope import check_visible, community_clause
@@ -41,7 +42,7 @@ def add_user(
     """Create an account in the actor's community (street accounts only by a street-wide admin)."""
     require(uow.actor, "users.manage")
     if role not in ROLES:
-        raise ValidationError(f"未知的角色 {role}", field="role")
+        raise ValidationError("accounts.unknown_role", role=role, field="role")
     community_id = _community_for(uow, role, community_id)
     return _insert_user(uow, username, display_name, role, password, community_id, grid_ids, phone)
 
@@ -69,7 +70,7 @@ def disable_user(uow: UnitOfWork, username: str, disabled: bool = True) -> UserR
     require(uow.actor, "users.manage")
     user = _visible_user(uow, username)
     if disabled and user.id == uow.actor.user_id:
-        raise ValidationError("不能停用自己的账户", field="disabled")
+        raise ValidationError("accounts.disable_self", field="disabled")
     if user.disabled != disabled:
         audit.record(uow, "update", "user", user.id, old={"disabled": user.disabled},
                      new={"disabled": disabled}, community_id=user.community_id)
@@ -106,7 +107,7 @@ def create_first_admin(
 ) -> UserRecord:
     """Create the first administrator; refused once any account exists."""
     if _any_user(uow.session):
-        raise PermissionDenied("系统已有账户,请由管理员在用户管理中添加新账户")
+        raise PermissionDenied("accounts.already_set_up")
     return _insert_user(uow, username, display_name, "admin", password, community_id, (), "")
 
 
@@ -114,9 +115,9 @@ def actor_for_user(uow: UnitOfWork, user_id: int) -> Actor:
     """The actor an account works as (its role, community and, for grid workers, its grids)."""
     user = uow.session.get(User, user_id)
     if user is None:
-        raise NotFound("未找到该用户", field="username")
+        raise NotFound("accounts.user_not_found", field="username")
     if user.disabled:
-        raise AuthError("账户已停用")
+        raise AuthError("accounts.account_disabled")
     return actor_from_user(user, grid_ids_of(uow.session, user.id))
 
 
@@ -124,7 +125,7 @@ def load_worker(uow: UnitOfWork, user_id: int, community_id: int, *, field: str 
     """An enabled account of the community (or a street-level one) to give work to."""
     user = uow.session.get(User, user_id)
     if user is None or user.disabled or user.community_id not in (None, community_id):
-        raise ValidationError("未找到该工作人员(或账户已停用)", field=field)
+        raise ValidationError("accounts.worker_not_found", field=field)
     return user
 
 
@@ -146,11 +147,11 @@ def change_own_password(uow: UnitOfWork, old_password: str, new_password: str) -
     user_id = uow.actor.user_id
     user = uow.session.get(User, user_id) if user_id is not None else None
     if user is None:
-        raise PermissionDenied("请先登录")
+        raise PermissionDenied("accounts.not_logged_in")
     if not verify_password(user.password_hash, old_password):
-        raise ValidationError("原密码不正确", field="old_password")
+        raise ValidationError("accounts.old_password_wrong", field="old_password")
     if new_password == old_password:
-        raise ValidationError("新密码不能与原密码相同", field="password")
+        raise ValidationError("accounts.password_unchanged", field="password")
     check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="修改本人密码")
     uow.commit()
@@ -166,7 +167,7 @@ def _insert_user(
     name = _valid_username(uow.session, username)
     display_name = _valid_display_name(display_name)
     if community_id is not None and uow.session.get(Community, community_id) is None:
-        raise NotFound("未找到该社区", field="community")
+        raise NotFound("accounts.community_not_found", field="community")
     grid_tuple = _valid_grids(uow.session, role, community_id, grid_ids)
     check_password_strength(password, name)
     user = User(username=name, display_name=display_name, role=role, community_id=community_id,
@@ -186,30 +187,30 @@ def _community_for(uow: UnitOfWork, role: str, community_id: int | None) -> int 
     actor = uow.actor
     if role in STREET_ROLES:
         if actor.community_id is not None:
-            raise PermissionDenied("只有街道级管理员可以创建街道账户")
+            raise PermissionDenied("accounts.street_admins_only")
         if community_id is not None:
-            raise ValidationError("街道账户不属于具体社区", field="community")
+            raise ValidationError("accounts.street_account_community", field="community")
         return None
     community_id = community_id if community_id is not None else actor.community_id
     if community_id is None:
-        raise ValidationError("请选择该账户所属的社区", field="community")
-    check_visible(actor, community_id, None, "社区")
+        raise ValidationError("accounts.community_missing", field="community")
+    check_visible(actor, community_id, None, Term("things.community"))
     return community_id
 
 
 def _valid_username(session: Session, username: str) -> str:
     name = text_for("users.username", normalise_username(username))
     if not USERNAME.fullmatch(name):
-        raise ValidationError("用户名须为 3-32 位字母、数字或 . _ -", field="username")
+        raise ValidationError("accounts.bad_username", field="username")
     if session.scalar(select(User.id).where(User.username == name)) is not None:
-        raise ValidationError("用户名已存在", field="username")
+        raise ValidationError("accounts.username_taken", field="username")
     return name
 
 
 def _valid_display_name(display_name: str) -> str:
     display_name = text_for("users.display_name", display_name)
     if not display_name:
-        raise ValidationError("姓名不能为空", field="display_name")
+        raise ValidationError("accounts.display_name_missing", field="display_name")
     return display_name
 
 
@@ -218,24 +219,24 @@ def _valid_grids(
 ) -> tuple[int, ...]:
     wanted = tuple(sorted(set(grid_ids)))
     if role in GRID_SCOPED_ROLES and not wanted:
-        raise ValidationError("网格员至少要负责一个网格", field="grids")
+        raise ValidationError("accounts.grid_worker_needs_grid", field="grids")
     if not wanted:
         return wanted
     if community_id is None:
-        raise ValidationError("街道账户不能分配网格", field="grids")
+        raise ValidationError("accounts.street_account_grids", field="grids")
     found = set(session.scalars(
         select(Grid.id).where(Grid.id.in_(wanted), Grid.community_id == community_id)
     ))
     if found != set(wanted):
-        raise ValidationError("所选网格不属于该社区", field="grids")
+        raise ValidationError("accounts.grids_not_in_community", field="grids")
     return wanted
 
 
 def _visible_user(uow: UnitOfWork, username: str) -> User:
     user = uow.session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None:
-        raise NotFound("未找到该用户", field="username")
-    check_visible(uow.actor, user.community_id, None, "用户")
+        raise NotFound("accounts.user_not_found", field="username")
+    check_visible(uow.actor, user.community_id, None, Term("things.user"))
     return user
 
 

@@ -51,7 +51,7 @@ def check_sqlite_file(path: Path, *, digest: bool = True) -> FileCheck:
         sha256 = hashing.result() if hashing else ""
     if problems:
         shown = ";".join(problems[:_SHOWN_PROBLEMS])
-        raise DatabaseError(f"数据库文件 {path.name} 完整性检查未通过({len(problems)} 处问题):{shown}")
+        raise DatabaseError("backup.integrity_failed", name=path.name, shown=shown, count=len(problems))
     return FileCheck(counts=counts, revision=revision, sha256=sha256)
 
 
@@ -67,7 +67,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _inventory(path: Path) -> tuple[dict[str, int], str | None]:
     """Row counts of the application's tables and the alembic revision; refuse non-SQLite files."""
     if not path.is_file():
-        raise DatabaseError(f"找不到文件 {path}")
+        raise DatabaseError("backup.file_missing", path=path)
     try:
         connection = _connect(path)
         try:
@@ -79,7 +79,7 @@ def _inventory(path: Path) -> tuple[dict[str, int], str | None]:
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
-        raise DatabaseError(f"{path.name} 不是有效的 SQLite 数据库或已损坏({error})") from error
+        raise DatabaseError("backup.not_sqlite", name=path.name, error=error) from error
     return counts, revision
 
 

@@ -94,7 +94,7 @@ def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | N
     """
     backend = engine.dialect.name
     if backend not in BACKUP_SUFFIXES:
-        raise DatabaseError(f"不支持备份 {backend} 数据库")
+        raise DatabaseError("backup.unsupported_backend", backend=backend)
     now = now or datetime.now()
     private_folder(folder)
     with folder_lock(folder):
@@ -122,7 +122,7 @@ def _dump(engine: Engine, partial: Path, name: str, label: str, now: datetime,
         counts, revision = dump_postgres(engine, partial)
         sha256 = file_sha256(partial)
     if revision is None:
-        raise DatabaseError("数据库没有版本信息,不是本系统的数据库,未备份")
+        raise DatabaseError("backup.no_revision")
     return BackupManifest(file=name, backend=engine.dialect.name, schema_revision=revision,
                           sha256=sha256, size=partial.stat().st_size,
                           created_at=now.isoformat(timespec="seconds"), label=label, counts=counts)

@@ -65,17 +65,17 @@ def read_manifest(backup: Path) -> BackupManifest:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DatabaseError(f"备份文件 {backup.name} 缺少清单文件 {path.name},无法校验,已拒绝") from None
+        raise DatabaseError("backup.manifest_missing", name=backup.name, manifest=path.name) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DatabaseError(f"清单文件 {path.name} 无法读取:{error}") from error
+        raise DatabaseError("backup.manifest_unreadable", name=path.name, error=error) from error
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise DatabaseError(f"{path.name} 不是 station 的备份清单,已拒绝")
+        raise DatabaseError("backup.not_a_manifest", name=path.name)
     if raw.get("format_version") != FORMAT_VERSION:
-        raise DatabaseError(f"备份清单版本 {raw.get('format_version')} 无法识别,请升级 station")
+        raise DatabaseError("backup.manifest_version", version=raw.get('format_version'))
     try:
         manifest = BackupManifest(**raw)
     except TypeError as error:
-        raise DatabaseError(f"备份清单 {path.name} 内容不完整:{error}") from error
+        raise DatabaseError("backup.manifest_incomplete", name=path.name, error=error) from error
     _check_types(manifest, path.name)
     return manifest
 
@@ -92,7 +92,7 @@ def _check_types(manifest: BackupManifest, name: str) -> None:
             for key, value in counts.items()):
         wrong.append("counts")
     if wrong:
-        raise DatabaseError(f"备份清单 {name} 中 {'、'.join(wrong)} 的内容类型不对(清单被改动或损坏),已拒绝")
+        raise DatabaseError("backup.manifest_types", name=name, wrong='、'.join(wrong))
 
 
 def file_sha256(path: Path) -> str:

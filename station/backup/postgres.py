@@ -22,7 +22,7 @@ def pg_tool(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_major, reverse=True)
     found = candidates[0] if candidates else shutil.which(name)
     if not found:
-        raise DatabaseError(f"找不到 {name}:请安装 PostgreSQL 客户端(Debian/Ubuntu: apt-get install postgresql-client)")
+        raise DatabaseError("backup.tool_missing", name=name)
     return found
 
 
@@ -35,7 +35,7 @@ def run_pg_tool(name: str, url: URL | None, *args: str) -> None:
     result = subprocess.run([pg_tool(name), *connection, *args], capture_output=True, text=True,
                             env=env, timeout=_TOOL_TIMEOUT_S)
     if result.returncode != 0:
-        raise DatabaseError(f"{name} 失败:{result.stderr.strip()[-500:]}")
+        raise DatabaseError("backup.tool_failed", name=name, output=result.stderr.strip()[-500:])
 
 
 def dump_postgres(engine: Engine, partial: Path) -> tuple[dict[str, int], str | None]:
@@ -59,7 +59,7 @@ def check_archive(path: Path) -> None:
     try:
         run_pg_tool("pg_restore", None, "--list", str(path))
     except DatabaseError as error:
-        raise DatabaseError(f"{path.name} 不是有效的 PostgreSQL 备份:{error.message}") from error
+        raise DatabaseError("backup.not_postgres_backup", name=path.name, reason=error) from error
 
 
 def table_counts(connection) -> dict[str, int]:

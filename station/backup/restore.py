@@ -75,7 +75,7 @@ def stage_restore(database: Database, actor: Actor, path: Path, *, key: bytes | 
     require(actor, "backup.restore")
     backup = backup_path_for(path) if path.name.endswith(MANIFEST_SUFFIX) else path
     if not backup.is_file():
-        raise DatabaseError(f"找不到备份文件 {backup}")
+        raise DatabaseError("backup.backup_missing", backup=backup)
     manifest = read_manifest(backup)
     check_seal(manifest, key or seal_key(database.engine), backup.name)
     _check_compatible(database, manifest)
@@ -109,9 +109,9 @@ def discard_restore(staged: StagedRestore) -> None:
 def _check_compatible(database: Database, manifest: BackupManifest) -> None:
     backend = database.engine.dialect.name
     if manifest.backend != backend:
-        raise DatabaseError(f"这是 {manifest.backend} 数据库的备份,不能恢复到当前的 {backend} 数据库")
+        raise DatabaseError("backup.wrong_backend", backend=manifest.backend, current=backend)
     if manifest.schema_revision not in known_revisions():
-        raise DatabaseError(f"备份的数据库版本 {manifest.schema_revision} 比本程序新或无法识别,请升级 station 后再恢复")
+        raise DatabaseError("backup.revision_unknown", revision=manifest.schema_revision)
 
 
 def known_revisions() -> set[str]:

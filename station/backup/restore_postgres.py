@@ -23,13 +23,12 @@ from station.backup.schema_check import check_pg_schema
 from station.errors import DatabaseError
 
 MAINTENANCE_DATABASE = "postgres"
-BUSY_MESSAGE = "数据库正被其他程序使用(例如另一个 station 窗口),请先全部关闭后再恢复;数据库未改动"
 
 
 def verify_postgres_archive(backup: Path, manifest: BackupManifest) -> None:
     """Checksum against the manifest, then the archive's table of contents."""
     if file_sha256(backup) != manifest.sha256:
-        raise DatabaseError(f"备份文件 {backup.name} 的校验和与清单不符:文件已损坏或被改动,已拒绝恢复")
+        raise DatabaseError("backup.checksum_differs", name=backup.name)
     check_archive(backup)
 
 
@@ -69,7 +68,7 @@ def _load(url: URL, admin: Engine, backup: Path, manifest: BackupManifest) -> No
     finally:
         engine.dispose()
     if counts != manifest.counts:
-        raise DatabaseError(f"恢复出的数据与备份清单的行数不符,已放弃恢复:{backup.name}")
+        raise DatabaseError("backup.counts_differ", name=backup.name)
     check_pg_schema(url, admin, manifest.schema_revision, backup.name)
 
 
@@ -81,6 +80,6 @@ def _rename_pair(admin: Engine, live: str, fresh: str, old: str) -> None:
             connection.execute(text(f'ALTER DATABASE "{fresh}" RENAME TO "{live}"'))
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) == "55006":  # object_in_use
-            raise DatabaseError(BUSY_MESSAGE) from error
+            raise DatabaseError("backup.database_busy") from error
         raise
 

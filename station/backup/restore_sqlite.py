@@ -27,9 +27,6 @@ from station.backup.sqlite import live_sqlite_path
 from station.disk import file_lock, fsync_folder, private_file
 from station.errors import DatabaseError
 
-BUSY_MESSAGE = "数据库正被其他程序使用(例如另一个 station 窗口),请先全部关闭后再恢复;数据库未改动"
-UNSAVED_MESSAGE = ("当前数据库无法完整备份(可能已损坏),为免丢失数据未作恢复:{problem}。"
-                   "如确需恢复,请先把当前数据库文件 {live} 移到别处保存,再执行恢复")
 _SIDECARS = ("-wal", "-shm", "-journal")
 
 
@@ -70,12 +67,12 @@ def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest) -> Path
     staged = staged_path(live)
     try:
         if _copy_hashing(backup, staged) != manifest.sha256:
-            raise DatabaseError(f"备份文件 {backup.name} 的校验和与清单不符:文件已损坏或被改动,已拒绝恢复")
+            raise DatabaseError("backup.checksum_differs", name=backup.name)
         check = check_sqlite_file(staged, digest=False)
         if check.revision is None:
-            raise DatabaseError(f"{backup.name} 不是 station 的数据库(没有版本信息),已拒绝恢复")
+            raise DatabaseError("backup.not_ours", name=backup.name)
         if check.revision != manifest.schema_revision or check.counts != manifest.counts:
-            raise DatabaseError(f"备份文件 {backup.name} 的内容与清单不符,已拒绝恢复")
+            raise DatabaseError("backup.content_differs", name=backup.name)
         check_schema(staged, check.revision, backup.name)
     except BaseException:
         staged.unlink(missing_ok=True)
@@ -103,8 +100,7 @@ def _safety_backup(engine: Engine, folder: Path, now: datetime, guard: sqlite3.C
     try:
         return create_backup(engine, folder, label="pre-restore", now=now, source=guard)
     except (DatabaseError, sqlite3.DatabaseError) as error:
-        problem = error.message if isinstance(error, DatabaseError) else str(error)
-        raise DatabaseError(UNSAVED_MESSAGE.format(problem=problem, live=engine.url.database)) from error
+        raise DatabaseError("backup.cannot_save_current", problem=error, live=engine.url.database) from error
 
 
 def _hold(live: Path) -> sqlite3.Connection:
@@ -113,14 +109,14 @@ def _hold(live: Path) -> sqlite3.Connection:
     try:
         mode = guard.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if mode != "delete":
-            raise DatabaseError(BUSY_MESSAGE)
+            raise DatabaseError("backup.database_busy")
         guard.execute("BEGIN")
         guard.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
         guard.close()
         if getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-            raise DatabaseError(BUSY_MESSAGE) from error
-        raise DatabaseError(UNSAVED_MESSAGE.format(problem=error, live=live)) from error
+            raise DatabaseError("backup.database_busy") from error
+        raise DatabaseError("backup.cannot_save_current", problem=error, live=live) from error
     except BaseException:
         guard.close()
         raise

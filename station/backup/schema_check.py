@@ -36,8 +36,7 @@ def _refuse_differences(found: Schema, wanted: Schema, revision: str, name: str)
                 *(f"多出 {x}" for x in extra)]
     if problems:
         shown = "、".join(problems[:_SHOWN]) + (f" 等 {len(problems)} 处" if len(problems) > _SHOWN else "")
-        raise DatabaseError(f"备份 {name} 的数据库结构与版本 {revision} 不符({shown}):"
-                            "备份在本站之外被改动,或不是本系统的数据库,已拒绝恢复")
+        raise DatabaseError("backup.schema_differs", name=name, revision=revision, shown=shown)
 
 
 def file_schema(path: Path) -> Schema:

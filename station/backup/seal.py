@@ -70,7 +70,7 @@ def parse_key(text: str, *, field: str = "key") -> bytes:
     except ValueError:
         key = b""
     if len(key) != _KEY_BYTES:
-        raise ValidationError("备份签名密钥应为 64 位十六进制字符(可含空格或短横)", field=field)
+        raise ValidationError("backup.bad_key", field=field)
     return key
 
 
@@ -82,12 +82,11 @@ def sealed(manifest: BackupManifest, key: bytes) -> BackupManifest:
 def check_seal(manifest: BackupManifest, key: bytes | None, name: str) -> None:
     """Refuse a manifest this station did not seal, or that changed after sealing."""
     if not manifest.seal:
-        raise DatabaseError(f"备份 {name} 没有本站的签名(旧版本或其他程序生成),无法证明未被改动,已拒绝恢复")
+        raise DatabaseError("backup.unsealed", name=name)
     if key is None:
-        raise DatabaseError(f"本机没有本站的备份签名密钥,无法验证 {name};如在新电脑上恢复,"
-                            "请用 --key 输入管理员保存的密钥(station backup-key 可显示)")
+        raise DatabaseError("backup.no_key", name=name)
     if not hmac.compare_digest(manifest.seal, _mac(manifest, key)):
-        raise DatabaseError(f"备份 {name} 的签名不符:备份在本站之外被改动,或来自其他站点,已拒绝恢复")
+        raise DatabaseError("backup.seal_differs", name=name)
 
 
 def _mac(manifest: BackupManifest, key: bytes) -> str:

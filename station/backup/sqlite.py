@@ -17,7 +17,7 @@ def live_sqlite_path(engine: Engine) -> Path:
     """The file behind a SQLite engine; in-memory databases cannot be backed up or restored."""
     database = engine.url.database
     if not database or database == ":memory:":
-        raise DatabaseError("内存数据库无法备份或恢复")
+        raise DatabaseError("backup.memory_database")
     return Path(database)
 
 

@@ -50,6 +50,7 @@ from station.demo.requests import RequestMaker
 from station.demo.users import DemoAccounts, make_accounts
 from station.demo.visits import VisitMaker
 from station.errors import ValidationError
+from station.messages import Term
 from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 
@@ -98,7 +99,7 @@ def generate(db: Database, *, households: int, seed: int, progress: Progress | N
     """Fill the station's community with `households` living households (plus a few that left
     this year, whose homes were taken over); refused unless the community is still empty."""
     if not 1 <= households <= MAX_HOUSEHOLDS:
-        raise ValidationError(f"户数应为 1-{MAX_HOUSEHOLDS}", field="households")
+        raise ValidationError("demo.bad_household_count", most=MAX_HOUSEHOLDS, field="households")
     started = clock.perf_counter()
     with UnitOfWork(db, SYSTEM) as uow:
         community = ensure_community(uow, db.settings)
@@ -124,10 +125,10 @@ def _claim(connection: Connection, community_id: int) -> None:
 
 
 def _refuse_non_empty(connection: Connection, community_id: int) -> None:
-    for model, what in ((Household, "住户"), (ResidentRequest, "诉求")):
+    for model, what in ((Household, Term("demo.data.households")), (ResidentRequest, Term("demo.data.requests"))):
         if connection.scalar(select(model.id).where(model.community_id == community_id).limit(1)):
             raise ValidationError(
-                f"本社区已有{what}数据,演示数据只能生成到空社区中;请换用新的数据库或社区编码",
+                "demo.community_not_empty", what=what,
                 field="households",
             )
 

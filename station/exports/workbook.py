@@ -16,6 +16,7 @@ from station.exports.activity import register_rows, request_rows, visit_rows
 from station.exports.common import ExportRows
 from station.exports.ledger import household_rows, person_rows
 from station.exports.records import EXPORT_KINDS, ExportTable
+from station.messages import Term
 from station.permissions import require
 from station.places.directory import community_by_code, find_grid
 from station.scope import check_visible
@@ -58,14 +59,14 @@ def export_table(uow: UnitOfWork, kind: str, *, grid_code: str | None = None, un
 def _builder(kind: str) -> tuple[Callable[[UnitOfWork, int | None, bool], ExportRows], str]:
     if kind not in _BUILDERS:
         choices = "、".join(f"{code}({name})" for code, name in EXPORT_KINDS.items())
-        raise ValidationError(f"未知的导出内容“{kind}”,可选:{choices}", field="kind")
+        raise ValidationError("exports.unknown_kind", kind=kind, choices=choices, field="kind")
     return _BUILDERS[kind]
 
 
 def _valid_reason(reason: str, unmasked: bool) -> str:
     reason = free_text(reason, limit=MAX_REASON, field="reason", label="导出原因")
     if unmasked and len(reason) < 2:
-        raise ValidationError("导出未脱敏数据必须填写原因(至少两个字)", field="reason")
+        raise ValidationError("exports.reason_missing", field="reason")
     return reason
 
 
@@ -75,5 +76,5 @@ def _grid_id(uow: UnitOfWork, code: str) -> int:
     if community_id is None:
         community_id = community_by_code(uow, uow.settings.station.community_code).id
     grid = find_grid(uow, code.strip(), community_id)
-    check_visible(uow.actor, grid.community_id, grid.id, "网格")
+    check_visible(uow.actor, grid.community_id, grid.id, Term("things.grid"))
     return grid.id

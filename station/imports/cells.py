@@ -15,6 +15,7 @@ from typing import Any
 from station import codes
 from station.dates import NotADay, parse_day
 from station.errors import ValidationError
+from station.messages import Term
 
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug is folded into that epoch).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -54,7 +55,7 @@ def id_text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "" if value is None else str(value)
     if isinstance(value, float) and not value.is_integer():
-        raise ValidationError("身份证号码不应是小数，请核对", field="id_number")
+        raise ValidationError("imports.id_is_decimal", field="id_number")
     digits = str(int(value))
     if len(digits) > _EXACT_DIGITS:
         # parse_id gives its "stored as a number" message for this scientific form.
@@ -69,7 +70,7 @@ def phone_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def date_value(value: Any, field: str, label: str) -> date | None:
+def date_value(value: Any, field: str, label: Term) -> date | None:
     """A date cell, or text such as 2020/1/5, 2020.01.05, 20200105, 2020年1月5日 (None if blank)."""
     if is_blank(value):
         return None
@@ -89,7 +90,7 @@ def sex_code(value: Any) -> str:
         return ""
     code = SEXES.get(key)
     if code is None:
-        raise ValidationError(f"无法识别的性别“{key}”，请填写男或女", field="sex")
+        raise ValidationError("imports.unknown_sex", text=key, field="sex")
     return code
 
 
@@ -97,7 +98,7 @@ def sex_code(value: Any) -> str:
 def relation_of(raw: str) -> str:
     """The relation code of a cell's text (cached: a ledger repeats a few dozen values)."""
     if not raw.strip():
-        raise ValidationError("请填写与户主关系", field="relation")
+        raise ValidationError("residents.relation_missing", field="relation")
     return codes.relation_code(raw)
 
 
@@ -105,7 +106,7 @@ def relation_of(raw: str) -> str:
 def ethnicity_of(raw: str) -> str:
     """The ethnicity code of a cell's text; legacy names (毛难族) map to today's."""
     if not raw.strip():
-        raise ValidationError("请填写民族", field="ethnicity")
+        raise ValidationError("imports.ethnicity_missing", field="ethnicity")
     return codes.ethnicity_code(raw)
 
 
@@ -120,21 +121,21 @@ def population_type_of(raw: str) -> str:
     by_name = {name: code for code, name in codes.POPULATION_TYPES.items()}
     code = by_name.get(key) or POPULATION_SYNONYMS.get(key)
     if code is None:
-        raise ValidationError(f"无法识别的人口类型“{raw}”，应为户籍人口、流动人口或境外人员",
+        raise ValidationError("imports.unknown_population_type", text=raw,
                               field="population_type")
     return code
 
 
-def _number_date(value: float, field: str, label: str) -> date:
+def _number_date(value: float, field: str, label: Term) -> date:
     """An Excel date serial, or a number typed as YYYYMMDD."""
     if float(value).is_integer() and _DATE_DIGITS.fullmatch(str(int(value))):
         return _text_date(str(int(value)), field, label)
     if int(value) not in _SERIAL_RANGE:
-        raise ValidationError(f"{label}“{text(value)}”不是有效日期", field=field)
+        raise ValidationError("imports.not_a_date", label=label, value=text(value), field=field)
     return EXCEL_EPOCH + timedelta(days=int(value))
 
 
-def _text_date(raw: str, field: str, label: str) -> date:
+def _text_date(raw: str, field: str, label: Term) -> date:
     # A date written with a time (2020-01-05 00:00:00) is still that date.
     typed = "".join(_MIDNIGHT.sub("", raw.strip()).split())
     try:
@@ -142,7 +143,7 @@ def _text_date(raw: str, field: str, label: str) -> date:
     except NotADay:
         day = None
     except ValueError:
-        raise ValidationError(f"{label}“{raw}”不存在", field=field) from None
+        raise ValidationError("imports.no_such_date", label=label, text=raw, field=field) from None
     if day is None:
-        raise ValidationError(f"{label}“{raw}”无法识别，请写成 2020-01-05 的形式", field=field)
+        raise ValidationError("imports.date_unreadable", label=label, text=raw, field=field)
     return day

@@ -24,8 +24,6 @@ from station.uow import UnitOfWork
 
 __all__ = ["ImportPlan", "ImportReport", "apply_import", "plan_import", "run_import"]
 
-CHANGED_MESSAGE = ("导入期间库中数据发生了变化（例如有人同时登记了相同的身份证号码或户号），"
-                   "未写入任何数据；请重新导入")
 
 
 def plan_import(uow: UnitOfWork, source: LedgerSource, *, mode: str = "insert", source_name: str = "",
@@ -40,7 +38,7 @@ def apply_import(uow: UnitOfWork, plan: ImportPlan, *, progress: Progress | None
     """Write a plan without refusals (in the unit of work it was planned in), audit and commit."""
     require(uow.actor, "data.import")
     if not plan.ok:
-        raise ValidationError(f"有 {plan.counts.rows_refused} 行被拒绝，未写入任何数据", field="rows")
+        raise ValidationError("imports.rows_refused", rows=plan.counts.rows_refused, field="rows")
     started = time.perf_counter()
     try:
         write_plan(uow, plan, progress or _silent)
@@ -50,7 +48,7 @@ def apply_import(uow: UnitOfWork, plan: ImportPlan, *, progress: Progress | None
         uow.commit()
     except IntegrityError as error:
         uow.session.rollback()
-        raise ConflictError(CHANGED_MESSAGE) from error
+        raise ConflictError("imports.changed_meanwhile") from error
     refresh_statistics(uow.database.engine)
     return report
 

@@ -107,7 +107,7 @@ def check_grid_column(source: LedgerSource, book: PlaceBook) -> str:
     if only is None:
         count = len(book.grid_names)
         raise ValidationError(
-            f"文件中没有“网格”列，而本社区有 {count} 个网格，无法确定各户属于哪个网格；请加上“网格”列",
+            "imports.grid_column_missing", count=count,
             field="grid")
     return only
 

@@ -42,7 +42,9 @@ from station.ledger.columns import IMPORT_COLUMNS
 from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 
-Progress = Callable[[str, int, int], None]
+Progress = Callable[[str, int, int], None]  # (stage, done, total), the stage one of STAGES
+# The import's stages; what each is called is in the catalogue (imports.stage.<code>).
+STAGES = ("read", "check", "write", "index")
 PROGRESS_EVERY = 2000
 
 
@@ -124,10 +126,10 @@ def community_for(uow: UnitOfWork) -> int:
 
 def _check_request(source: LedgerSource, mode: str) -> None:
     if mode not in IMPORT_MODES:
-        raise ValidationError(f"未知的导入方式 {mode}，应为 insert 或 upsert", field="mode")
+        raise ValidationError("imports.unknown_mode", mode=mode, field="mode")
     missing = [IMPORT_COLUMNS[name] for name in REQUIRED_COLUMNS if name not in source.columns]
     if missing:
-        raise ValidationError(f"文件缺少必需的列：{'、'.join(missing)}", field="columns")
+        raise ValidationError("imports.columns_missing", missing='、'.join(missing), field="columns")
 
 
 def _clean_rows(uow: UnitOfWork, source: LedgerSource, progress: Progress) -> tuple[list[CleanRow], list[RowError]]:
@@ -135,7 +137,7 @@ def _clean_rows(uow: UnitOfWork, source: LedgerSource, progress: Progress) -> tu
     rows: list[CleanRow] = []
     errors: list[RowError] = []
     total = len(source.rows)
-    progress("校验", 0, total)
+    progress("check", 0, total)
     for index, row in enumerate(source.rows, 1):
         result = cleaner.clean(row)
         if isinstance(result, list):
@@ -143,8 +145,8 @@ def _clean_rows(uow: UnitOfWork, source: LedgerSource, progress: Progress) -> tu
         else:
             rows.append(result)
         if index % PROGRESS_EVERY == 0:
-            progress("校验", index, total)
-    progress("校验", total, total)
+            progress("check", index, total)
+    progress("check", total, total)
     return rows, errors
 
 

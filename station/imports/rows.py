@@ -27,6 +27,7 @@ from station.imports.cells import (
 from station.imports.records import LedgerSource, RowError, SourceRow
 from station.imports.status import Departure, departure
 from station.ledger.columns import STATUS_COLUMNS
+from station.messages import Term
 from station.residents.records import PersonDraft
 from station.residents.rules import clean_person
 from station.text_rules import limit_of, text_for, visible
@@ -113,7 +114,7 @@ class RowCleaner:
 
     def _person(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
         sex = check("", sex_code, cells.get("sex"))
-        birth = check(None, date_value, cells.get("birth_date"), "birth_date", "出生日期")
+        birth = check(None, date_value, cells.get("birth_date"), "birth_date", Term("labels.birth_date"))
         relation = check("", relation_of, text(cells.get("relation")))
         ethnicity = check("01", ethnicity_of, text(cells.get("ethnicity"))) if self.has_ethnicity else "01"
         population = check("registered", population_type_of, text(cells.get("population_type")))

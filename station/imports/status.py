@@ -15,9 +15,11 @@ from typing import Any
 from station.codes import PERSON_STATUSES, person_status_code
 from station.errors import ValidationError
 from station.imports.cells import date_value, text
+from station.messages import Term
 
 MOVED_OUT, DECEASED = "moved_out", "deceased"
 LEFT_REASONS = {MOVED_OUT: "迁出", DECEASED: "死亡"}  # as move_out and record_death write them
+MOVED_OUT_ON, DECEASED_ON = Term("labels.moved_out_on"), Term("labels.deceased_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,21 +44,22 @@ class Departure:
 
 def departure(cells: dict[str, Any], birth: date | None, today: date) -> Departure | None:
     """The row's departure, None for a person living there; ValidationError naming the column."""
-    moved_out_on = _date(cells.get("moved_out_on"), "moved_out_on", "迁出日期", birth, today)
-    deceased_on = _date(cells.get("deceased_on"), "deceased_on", "死亡日期", birth, today)
+    moved_out_on = _date(cells.get("moved_out_on"), "moved_out_on", MOVED_OUT_ON, birth, today)
+    deceased_on = _date(cells.get("deceased_on"), "deceased_on", DECEASED_ON, birth, today)
     status = _status(cells.get("status"), moved_out_on, deceased_on)
     if status == "active":
         if moved_out_on or deceased_on:
-            filled = "迁出日期" if moved_out_on else "死亡日期"
-            raise ValidationError(f"状态为“在住”，却填写了{filled}：请改正状态或删去日期", field="status")
+            filled = MOVED_OUT_ON if moved_out_on else DECEASED_ON
+            raise ValidationError("imports.living_with_departure_date", date=filled, field="status")
         return None
     if status == MOVED_OUT and deceased_on:
-        raise ValidationError("填写了死亡日期，状态应为“死亡”", field="status")
-    needed = ("moved_out_on", "迁出日期", moved_out_on) if status == MOVED_OUT else ("deceased_on", "死亡日期", deceased_on)
+        raise ValidationError("imports.death_date_needs_deceased", field="status")
+    needed = ("moved_out_on", MOVED_OUT_ON, moved_out_on) if status == MOVED_OUT else ("deceased_on", DECEASED_ON, deceased_on)
     if needed[2] is None:
-        raise ValidationError(f"状态为“{PERSON_STATUSES[status]}”，请填写{needed[1]}", field=needed[0])
+        raise ValidationError("imports.departure_date_missing", status=PERSON_STATUSES[status], date=needed[1],
+                              field=needed[0])
     if moved_out_on and deceased_on and moved_out_on > deceased_on:
-        raise ValidationError("迁出日期晚于死亡日期", field="moved_out_on")
+        raise ValidationError("imports.moved_out_after_death", field="moved_out_on")
     return Departure(status, moved_out_on, deceased_on)
 
 
@@ -67,15 +70,15 @@ def _status(cell: Any, moved_out_on: date | None, deceased_on: date | None) -> s
     try:
         return person_status_code(raw)
     except ValidationError:
-        raise ValidationError(f"无法识别的状态“{raw}”，应为在住、迁出或死亡", field="status") from None
+        raise ValidationError("imports.unknown_status", text=raw, field="status") from None
 
 
-def _date(cell: Any, field: str, label: str, birth: date | None, today: date) -> date | None:
+def _date(cell: Any, field: str, label: Term, birth: date | None, today: date) -> date | None:
     value = date_value(cell, field, label)
     if value is None:
         return None
     if value > today:
-        raise ValidationError(f"{label}不能晚于今天", field=field)
+        raise ValidationError("residents.date_in_future", label=label, field=field)
     if birth is not None and value < birth:
-        raise ValidationError(f"{label}早于出生日期", field=field)
+        raise ValidationError("imports.date_before_birth", label=label, field=field)
     return value

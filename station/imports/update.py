@@ -17,7 +17,6 @@ from station.errors import ConflictError
 from station.imports.existing import ExistingPerson
 from station.imports.plan import PlannedWork
 from station.imports.rows import PERSON_FIELDS, CleanRow
-from station.uow import STALE_MESSAGE
 
 LEFT_REASON = "导入调整"
 
@@ -96,6 +95,6 @@ class ExistingRowWriter:
         )
         result = self.connection.execute(statement, self.person_rows)
         if self.connection.dialect.supports_sane_multi_rowcount and result.rowcount != len(ids):
-            raise ConflictError(STALE_MESSAGE)
+            raise ConflictError("common.stale")
         # Their keys are rewritten with the chunk's inserts.
         self.connection.execute(delete(SearchEntry).where(SearchEntry.person_id.in_(ids)))

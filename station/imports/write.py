@@ -84,7 +84,7 @@ class _Writer:
         person_ids = iter(reserve_ids(self.connection, Person, new_rows))
         total, done = sum(len(group.rows) for group in groups), 0
         key_sources: list[_KeySource] = []
-        progress("写入", 0, total)
+        progress("write", 0, total)
         for start in range(0, len(groups), HOUSEHOLDS_PER_CHUNK):
             chunk = groups[start : start + HOUSEHOLDS_PER_CHUNK]
             batch = _Batch()
@@ -92,19 +92,19 @@ class _Writer:
                 key_sources += self._household(batch, group, household_ids[id(group)], person_ids)
             self._insert(batch)
             done += sum(len(group.rows) for group in chunk)
-            progress("写入", done, total)
+            progress("write", done, total)
         self.existing.finish()
         return key_sources
 
     def write_keys(self, key_sources: list[_KeySource], progress: Progress) -> None:
         """Search keys of every written person (a worker inserts while the next batch is built)."""
         maker = KeyMaker()
-        progress("建立检索", 0, len(key_sources))
+        progress("index", 0, len(key_sources))
         constants = {"community_id": self.community_id}
         with background_inserts(self.connection, SearchEntry, KEY_COLUMNS, constants=constants) as add:
             for start, batch in _batches(key_sources, KEY_BATCH_PERSONS):
                 add([maker.row(source.person_id, source.values, source.grid_id, source.home) for source in batch])
-                progress("建立检索", start + len(batch), len(key_sources))
+                progress("index", start + len(batch), len(key_sources))
 
     def _household_ids(self, groups: list[HouseholdGroup]) -> dict[int, tuple[int, str]]:
         """id(group) → (household id, 户号): new ids and numbers, or the matched household's."""

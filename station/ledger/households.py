@@ -11,10 +11,11 @@ from models import Building, Grid, Household, Membership, Person
 from station import audit, month_locks
 from station.codes import HOUSEHOLD_KINDS
 from station.counters import next_value
-from station.errors import ValidationError
+from station.errors import StationError, ValidationError
 from station.ledger.household_checks import plan_merge, plan_move_out, plan_split
 from station.ledger.queries import household_record
 from station.ledger.records import HouseholdDraft, SaveResult
+from station.messages import Term
 from station.permissions import require
 from station.phone import parse_phone
 from station.places.directory import unit_id_for
@@ -25,7 +26,7 @@ from station.residents.loading import load_household
 from station.residents.memberships import check_on_date, check_one_head, join, leave, touch
 from station.residents.people import insert_person, same_name_warning
 from station.residents.records import Warning
-from station.residents.rules import clean_person
+from station.residents.rules import CleanPerson, clean_person
 from station.search import lookup as search
 from station.text_rules import text_for
 from station.uow import UnitOfWork
@@ -51,15 +52,15 @@ def register_household(uow: UnitOfWork, draft: HouseholdDraft) -> SaveResult:
     _refuse_ids_twice([c.values["id_number"] for c in cleaned])
     location = Location(draft.grid_id, draft.building_id, draft.unit, draft.room, draft.address)
     household = _new_household(uow, draft, location)
-    on = check_on_date(draft.registered_on, uow, "登记日期")
+    on = check_on_date(draft.registered_on, uow, Term("labels.registered_on"))
     month_locks.refuse_if_locked(uow, household.community_id, on, field="registered_on")
     warnings: list[Warning] = []
-    for clean in cleaned:
+    for number, clean in enumerate(cleaned, start=1):
         values = clean.values
         notes = (same_name_warning(uow, clean),
                  sex_relation_warning(values["name"], values["sex"], clean.relation))
         warnings.extend(note for note in notes if note)
-        person = insert_person(uow, clean, household.community_id)
+        person = _insert_member(uow, clean, household.community_id, number)
         join(uow, household, person, clean.relation, on)
     uow.flush()
     record = household_record(uow, household)
@@ -186,14 +187,22 @@ def _clean_member(draft: HouseholdDraft, index: int, today: date):
     try:
         return clean_person(draft.members[index], today)
     except ValidationError as error:
-        raise ValidationError(f"第 {index + 1} 名成员:{error.message}", field=error.field) from error
+        raise error.with_index(index + 1) from error
+
+
+def _insert_member(uow: UnitOfWork, clean: CleanPerson, community_id: int, number: int) -> Person:
+    """The form's `number`-th member, inserted; a refusal (an ID already registered) names them."""
+    try:
+        return insert_person(uow, clean, community_id)
+    except StationError as error:
+        raise error.with_index(number) from error
 
 
 def _refuse_ids_twice(id_numbers: list[str]) -> None:
     seen = set()
-    for number in id_numbers:
+    for index, number in enumerate(id_numbers, start=1):
         if number in seen:
-            raise ValidationError("同一身份证号在本户中出现两次", field="id_number")
+            raise ValidationError("ledger.id_twice", field="id_number", index=index)
         seen.add(number)
 
 
@@ -202,7 +211,7 @@ def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -
     number = text_for("households.number", draft.number) or f"H{next_value(uow, grid.community_id, 'household'):06d}"
     if uow.session.scalar(select(Household.id).where(
             Household.community_id == grid.community_id, Household.number == number)):
-        raise ValidationError(f"户号 {number} 已存在", field="number")
+        raise ValidationError("ledger.number_taken", number=number, field="number")
     household = Household(community_id=grid.community_id, grid_id=grid.id, number=number,
                           kind=_kind(draft.kind), phone=parse_phone(draft.phone),
                           notes=text_for("households.notes", draft.notes))
@@ -227,13 +236,13 @@ def _check_place(uow: UnitOfWork, location: Location) -> tuple[Grid, Building | 
     grid = load_grid(uow, location.grid_id)
     building = check_building(uow, location.building_id, grid.id)
     if building is None and not address:
-        raise ValidationError("请选择楼栋或填写地址(平房、村民小组)", field="address")
+        raise ValidationError("ledger.place_missing", field="address")
     return grid, building, unit, room, address
 
 
 def _kind(kind: str) -> str:
     if kind not in HOUSEHOLD_KINDS:
-        raise ValidationError(f"未知的户类型 {kind}", field="kind")
+        raise ValidationError("ledger.unknown_kind", kind=kind, field="kind")
     return kind
 
 

@@ -16,6 +16,7 @@ from station import month_locks
 from station.codes import HEAD, relation_code
 from station.errors import ValidationError
 from station.ledger.records import PersonDraft, Warning
+from station.messages import Term
 from station.permissions import require
 from station.residents.kinship import sex_relation_warning
 from station.residents.loading import (
@@ -85,8 +86,8 @@ def plan_add_member(uow: UnitOfWork, household_id: int, expected_version: int, d
     require_active(household)
     clean = clean_person(draft, uow.today())
     if clean.relation == HEAD:
-        raise ValidationError("该户已有户主;如需更换请使用“变更户主”", field="relation")
-    day = check_on_date(on or draft.moved_in_on, uow, "入户日期")
+        raise ValidationError("ledger.has_head", field="relation")
+    day = check_on_date(on or draft.moved_in_on, uow, Term("labels.joined_on"))
     month_locks.refuse_if_locked(uow, household.community_id, day, field="on")
     refuse_duplicate_id(uow, clean.values["id_number"])
     notes = (same_name_warning(uow, clean),
@@ -100,11 +101,11 @@ def plan_remove_member(uow: UnitOfWork, household_id: int, expected_version: int
     household = load_household(uow, household_id, expected_version)
     membership = membership_in(uow, household.id, person_id)
     if membership.relation == HEAD:
-        raise ValidationError("户主不能直接移出;请先变更户主或办理整户迁出", field="person")
+        raise ValidationError("ledger.remove_head", field="person")
     reason = text_for("memberships.left_reason", reason)
-    day = check_on_date(on, uow, "迁出日期")
+    day = check_on_date(on, uow, Term("labels.moved_out_on"))
     month_locks.refuse_if_locked(uow, household.community_id, day, field="on")
-    refuse_leaving_before_joining(uow, membership, day, "迁出日期")
+    refuse_leaving_before_joining(uow, membership, day, Term("labels.moved_out_on"))
     return LeavePlan(household, membership, reason, day)
 
 
@@ -112,19 +113,19 @@ def plan_transfer_member(uow: UnitOfWork, source_id: int, source_version: int, p
                          target_id: int, target_version: int, relation: str, on: date | None) -> TransferPlan:
     require(uow.actor, "ledger.write")
     if source_id == target_id:
-        raise ValidationError("目标户与原户相同", field="household")
+        raise ValidationError("ledger.same_household", field="household")
     source = load_household(uow, source_id, source_version)
     target = load_household(uow, target_id, target_version)
     require_active(target)
     membership = membership_in(uow, source.id, person_id)
     if membership.relation == HEAD:
-        raise ValidationError("户主不能转出;请先变更户主", field="person")
+        raise ValidationError("ledger.transfer_head", field="person")
     code = relation_code(relation)
     if code == HEAD:
-        raise ValidationError("目标户已有户主", field="relation")
-    day = check_on_date(on, uow, "转户日期")
+        raise ValidationError("ledger.target_has_head", field="relation")
+    day = check_on_date(on, uow, Term("labels.transferred_on"))
     month_locks.refuse_if_locked(uow, source.community_id, day, field="on")
-    refuse_leaving_before_joining(uow, membership, day, "转户日期")
+    refuse_leaving_before_joining(uow, membership, day, Term("labels.transferred_on"))
     return TransferPlan(source, target, membership, code, day, sex_warnings(uow, {person_id: code}))
 
 
@@ -135,7 +136,7 @@ def plan_change_head(uow: UnitOfWork, household_id: int, expected_version: int, 
     require_active(household)
     members = {m.person_id: m for m in current_members(uow, household.id)}
     if new_head_id not in members:
-        raise ValidationError("新户主必须是本户现有成员", field="person")
+        raise ValidationError("ledger.new_head_not_member", field="person")
     new_codes = _new_relations(uow, members, new_head_id, relations)
     return HeadPlan(household, members, new_codes, sex_warnings(uow, new_codes))
 
@@ -145,59 +146,60 @@ def plan_record_death(uow: UnitOfWork, person_id: int, expected_version: int, on
     require(uow.actor, "ledger.write")
     person = load_person(uow, person_id, expected_version)
     if person.deceased_on is not None:
-        raise ValidationError("已登记死亡", field="deceased_on")
-    day = check_on_date(on, uow, "死亡日期")
+        raise ValidationError("ledger.already_deceased", field="deceased_on")
+    day = check_on_date(on, uow, Term("labels.deceased_on"))
     month_locks.refuse_if_locked(uow, person.community_id, day, field="deceased_on")
     if day < person.birth_date:
-        raise ValidationError("死亡日期早于出生日期", field="deceased_on")
+        raise ValidationError("ledger.death_before_birth", field="deceased_on")
     membership = current_membership(uow, person_id)
     if membership is None:
         return DeathPlan(person, day, None, None, [], {}, ())
-    refuse_leaving_before_joining(uow, membership, day, "死亡日期")
+    refuse_leaving_before_joining(uow, membership, day, Term("labels.deceased_on"))
     household = load_household(uow, membership.household_id)
     others = [m for m in current_members(uow, household.id) if m.person_id != person_id]
     new_codes: dict[int, str] = {}
     if membership.relation == HEAD and others:
         if new_head_id is None:
-            raise ValidationError("户主死亡后请指定新户主", field="new_head")
+            raise ValidationError("ledger.new_head_needed", field="new_head")
         by_person = {m.person_id: m for m in others}
         if new_head_id not in by_person:
-            raise ValidationError("新户主必须是本户现有成员", field="new_head")
+            raise ValidationError("ledger.new_head_not_member", field="new_head")
         new_codes = _new_relations(uow, by_person, new_head_id, relations)
     return DeathPlan(person, day, membership, household, others, new_codes, sex_warnings(uow, new_codes))
 
 
-def refuse_leaving_before_joining(uow: UnitOfWork, membership: Membership, on: date, label: str) -> None:
+def refuse_leaving_before_joining(uow: UnitOfWork, membership: Membership, on: date, label: Term) -> None:
     """Nobody leaves a household (or dies in it) before the day they joined it."""
     if on < membership.joined_on:
         name = uow.session.get_one(Person, membership.person_id).name
-        raise ValidationError(f"{label} {on} 早于“{name}”的入户日期 {membership.joined_on}", field="on")
+        raise ValidationError("ledger.leaves_before_joining", field="on", label=label, on=on, name=name,
+                              joined=membership.joined_on)
 
 
 def membership_in(uow: UnitOfWork, household_id: int, person_id: int) -> Membership:
     membership = current_membership(uow, person_id)
     if membership is None or membership.household_id != household_id:
-        raise ValidationError("该人员不是本户现有成员", field="person")
+        raise ValidationError("ledger.not_a_member", field="person")
     return membership
 
 
 def require_active(household: Household) -> None:
     if household.status != "active":
-        raise ValidationError("该户已迁出或注销", field="status")
+        raise ValidationError("ledger.gone", field="status")
 
 
 def _new_relations(uow: UnitOfWork, members: dict[int, Membership], new_head_id: int,
                    relations: dict[int, str]) -> dict[int, str]:
     """Every member's code under the new head (which is 户主); a relation is needed for each other one."""
     if set(relations) != set(members) - {new_head_id}:
-        raise ValidationError("请为其他每名成员填写与新户主的关系", field="relation")
+        raise ValidationError("ledger.relations_missing", field="relation")
     new_codes = {}
     for person_id, typed in relations.items():
         try:
             new_codes[person_id] = relation_code(typed)
         except ValidationError as error:
             name = uow.session.get_one(Person, person_id).name
-            raise ValidationError(f"“{name}”:{error.message}", field="relation") from error
+            raise ValidationError("ledger.member_problem", field="relation", name=name, problem=error) from error
     new_codes[new_head_id] = HEAD
     check_one_head(list(new_codes.values()))
     return new_codes

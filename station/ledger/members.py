@@ -196,7 +196,7 @@ def set_registered_household(uow: UnitOfWork, person_id: int, expected_version: 
         load_household(uow, household_id)
         membership = current_membership(uow, person_id)
         if membership is not None and membership.household_id == household_id:
-            raise ValidationError("户籍户与现居住户相同,无需登记人户分离", field="registered_household_id")
+            raise ValidationError("ledger.registered_here", field="registered_household_id")
     old = person.registered_household_id
     person.registered_household_id = household_id
     person.residence_state = "both" if household_id is None else "person_only"

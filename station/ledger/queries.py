@@ -28,7 +28,7 @@ def find_household(uow: UnitOfWork, number: str) -> HouseholdRecord:
         query = query.where(Household.community_id == uow.actor.community_id)
     household_id = uow.session.scalar(query)
     if household_id is None:
-        raise NotFound(f"未找到户号 {number}", field="number")
+        raise NotFound("ledger.number_not_found", number=number, field="number")
     return get_household(uow, household_id)
 
 

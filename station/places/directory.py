@@ -36,7 +36,7 @@ def ensure_community(uow: UnitOfWork, settings: Settings) -> Community:
 def community_by_code(uow: UnitOfWork, code: str) -> CommunityRecord:
     community = uow.session.scalar(select(Community).where(Community.code == code))
     if community is None:
-        raise NotFound(f"未找到社区 {code}", field="community")
+        raise NotFound("places.community_not_found", community=code, field="community")
     return CommunityRecord(community.id, community.code, community.name, community.street, community.phone)
 
 
@@ -52,11 +52,11 @@ def add_grid(uow: UnitOfWork, community_id: int, code: str, name: str) -> GridRe
     require(uow.actor, "places.write")
     code, name = text_for("grids.code", code), text_for("grids.name", name)
     if not code:
-        raise ValidationError("网格编号不能为空", field="code")
+        raise ValidationError("places.grid_code_missing", field="code")
     if not name:
-        raise ValidationError("网格名称不能为空", field="name")
+        raise ValidationError("places.grid_name_missing", field="name")
     if uow.session.scalar(select(Grid.id).where(Grid.community_id == community_id, Grid.code == code)):
-        raise ValidationError(f"网格编号 {code} 已存在", field="code")
+        raise ValidationError("places.grid_code_taken", grid=code, field="code")
     grid = Grid(community_id=community_id, code=code, name=name)
     uow.session.add(grid)
     uow.flush()
@@ -79,7 +79,7 @@ def list_grids(uow: UnitOfWork) -> list[GridRecord]:
 def find_grid(uow: UnitOfWork, code: str, community_id: int) -> Grid:
     grid = uow.session.scalar(select(Grid).where(Grid.community_id == community_id, Grid.code == code))
     if grid is None:
-        raise NotFound(f"未找到网格 {code}", field="grid")
+        raise NotFound("places.grid_code_not_found", grid=code, field="grid")
     return grid
 
 
@@ -88,15 +88,15 @@ def add_building(uow: UnitOfWork, grid_id: int, name: str, kind: str = "building
     """Create a building (or a bungalow row / village group) in a grid."""
     require(uow.actor, "places.write")
     if kind not in BUILDING_KINDS:
-        raise ValidationError(f"未知的楼栋类型 {kind}", field="kind")
+        raise ValidationError("places.unknown_building_kind", kind=kind, field="kind")
     name, address = text_for("buildings.name", name), text_for("buildings.address", address)
     if not name:
-        raise ValidationError("楼栋名称不能为空", field="name")
+        raise ValidationError("places.building_name_missing", field="name")
     grid = uow.session.get(Grid, grid_id)
     if grid is None:
-        raise NotFound("未找到网格", field="grid")
+        raise NotFound("places.grid_not_found", field="grid")
     if uow.session.scalar(select(Building.id).where(Building.grid_id == grid_id, Building.name == name)):
-        raise ValidationError(f"网格内已有楼栋 {name}", field="name")
+        raise ValidationError("places.building_taken", name=name, field="name")
     building = Building(grid_id=grid_id, name=name, kind=kind, address=address)
     uow.session.add(building)
     uow.flush()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from models import Building, Grid
 from station.errors import ValidationError
+from station.messages import Term
 from station.scope import load_visible
 from station.uow import UnitOfWork
 
 
 def load_grid(uow: UnitOfWork, grid_id: int) -> Grid:
-    return load_visible(uow, Grid, grid_id, "网格", field="grid_id", grid_of=lambda grid: grid.id)
+    return load_visible(uow, Grid, grid_id, Term("things.grid"), field="grid_id", grid_of=lambda grid: grid.id)
 
 
 def check_building(uow: UnitOfWork, building_id: int | None, grid_id: int) -> Building | None:
@@ -17,5 +18,5 @@ def check_building(uow: UnitOfWork, building_id: int | None, grid_id: int) -> Bu
         return None
     building = uow.session.get(Building, building_id)
     if building is None or building.grid_id != grid_id:
-        raise ValidationError("楼栋不属于所选网格", field="building_id")
+        raise ValidationError("places.building_not_in_grid", field="building_id")
     return building

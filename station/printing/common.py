@@ -37,7 +37,7 @@ def letterhead(uow: UnitOfWork, community_id: int | None = None) -> Letterhead:
         statement = statement.where(Community.code == uow.settings.station.community_code)
     community = uow.session.scalar(statement)
     if community is None:
-        raise NotFound("未找到本站的社区,请先运行 station init", field="community")
+        raise NotFound("printing.community_missing", field="community")
     station = uow.settings.station
     return Letterhead(
         community_id=community.id, station_name=station.name, community_name=community.name,

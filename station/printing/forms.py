@@ -91,10 +91,10 @@ def find_person(uow: UnitOfWork, text: str, household_number: str | None = None)
     if len(hits) == 1:
         return hits[0].person_id
     if not hits:
-        raise NotFound(f"未找到姓名或身份证号为“{needle}”的人员", field="person")
+        raise NotFound("printing.person_not_found", needle=needle, field="person")
     listing = ";".join(f"{hit.name} {mask_id(hit.id_number)} 户号 {hit.household_number or '无'}"
                        for hit in hits[:10])
-    raise ValidationError(f"有 {len(hits)} 人符合“{needle}”,请输入身份证号或指定户号:{listing}",
+    raise ValidationError("printing.several_people", needle=needle, listing=listing, count=len(hits),
                           field="person")
 
 
@@ -103,7 +103,7 @@ def visit_sheet(uow: UnitOfWork, worker: str, date_from: date, date_to: date) ->
     require(uow.actor, "reports.print")
     require(uow.actor, "visits.read")
     if date_to < date_from or (date_to - date_from).days >= MAX_SHEET_DAYS:
-        raise ValidationError(f"请选择不超过{MAX_SHEET_DAYS}天的日期范围(开始不晚于结束)", field="date_to")
+        raise ValidationError("printing.bad_period", days=MAX_SHEET_DAYS, field="date_to")
     user = find_worker(uow, worker)
     visits = list_visits(uow, worker_id=user.id, date_from=date_from, date_to=date_to, limit=MAX_SHEET_LINES)
     pending = {visit.person_id for visit in visits if visit.person_id and visit.done_on is None}

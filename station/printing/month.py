@@ -22,7 +22,7 @@ def month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None =
     require(uow.actor, "reports.print")
     community_id = uow.actor.community_id
     if community_id is None:
-        raise ValidationError("月度报表按社区统计,请以社区账户打印", field="community")
+        raise ValidationError("printing.month_needs_community", field="community")
     head = letterhead(uow, community_id)
     grid = find_grid(uow, grid_code, community_id) if grid_code else None
     grid_id = grid.id if grid is not None else None

@@ -34,9 +34,9 @@ def find_worker(uow: UnitOfWork, name: str) -> User:
         .order_by(User.username != text.lower(), User.id)
     ))
     if not rows:
-        raise NotFound(f"未找到工作人员 {text}", field="worker")
+        raise NotFound("printing.worker_not_found", text=text, field="worker")
     if len(rows) > 1 and rows[0].username != text.lower():
-        raise NotFound(f"有多名工作人员叫 {text},请输入账号", field="worker")
+        raise NotFound("printing.worker_ambiguous", text=text, field="worker")
     return rows[0]
 
 

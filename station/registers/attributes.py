@@ -10,6 +10,7 @@ from models import Person
 from station import codes
 from station.errors import ValidationError
 from station.idcard import normalize_id
+from station.messages import Term
 from station.phone import parse_phone
 from station.registers.tekun import TEKUN_PREFIX
 from station.text_rules import first_unsafe, name_text
@@ -17,16 +18,16 @@ from station.text_rules import first_unsafe, name_text
 ASSISTANCE_CATEGORIES = frozenset({"dibao_urban", "dibao_rural", "dibao_edge"})
 # Attributes live in a JSON column: no String(length) to read, so the limit is set here.
 MAX_TEXT = 200
-LABELS = {"certificate_no": "残疾证号", "disability_category": "残疾类别", "disability_grade": "残疾等级",
-          "scheme_no": "救助证编号", "monthly_amount": "月发放金额", "guardian": "监护人",
-          "guardian_phone": "监护人电话"}
+LABELS = {field: Term(f"registers.attribute.{field}") for field in (
+    "certificate_no", "disability_category", "disability_grade", "scheme_no", "monthly_amount", "guardian",
+    "guardian_phone")}
 
 
 def clean_attributes(category: str, raw: dict[str, Any] | None, person: Person) -> dict[str, Any]:
     """Validate the typed attributes of an entry for its category; return them normalised."""
     raw = raw or {}
     if not isinstance(raw, dict):
-        raise ValidationError("附加信息格式不对", field="attributes")
+        raise ValidationError("registers.bad_attributes", field="attributes")
     if category == "disabled":
         return _disability_attributes(raw, person)
     if category in ASSISTANCE_CATEGORIES or category.startswith(TEKUN_PREFIX):
@@ -43,7 +44,7 @@ def clean_text(value: Any, field: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise ValidationError("应填写文字", field=field)
+        raise ValidationError("registers.text_expected", field=field)
     return name_text(value, limit=MAX_TEXT, field=field, label=LABELS.get(field, field))
 
 
@@ -56,9 +57,9 @@ def _disability_attributes(raw: dict[str, Any], person: Person) -> dict[str, Any
     category = _code_or_name(typed_category, codes.disability_categories())
     grade = _code_or_name(typed_grade, codes.disability_grades())
     if category is None:
-        raise ValidationError("请选择残疾类别(1-7)", field="disability_category")
+        raise ValidationError("registers.disability_category_missing", field="disability_category")
     if grade is None:
-        raise ValidationError("请选择残疾等级(1-4)", field="disability_grade")
+        raise ValidationError("registers.disability_grade_missing", field="disability_grade")
     values = {"disability_category": category, "disability_grade": grade}
     if certificate:
         values["certificate_no"] = codes.check_disability_certificate(
@@ -82,7 +83,7 @@ def _guardian_attributes(raw: dict[str, Any]) -> dict[str, Any]:
     _only_keys(raw, {"guardian", "guardian_phone"})
     guardian = clean_text(raw.get("guardian"), "guardian")
     if not guardian:
-        raise ValidationError("请填写监护人", field="guardian")
+        raise ValidationError("registers.guardian_missing", field="guardian")
     values = {"guardian": guardian}
     phone = parse_phone(clean_text(raw.get("guardian_phone"), "guardian_phone"), field="guardian_phone")
     if phone:
@@ -94,9 +95,9 @@ def _free_attributes(raw: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if not isinstance(key, str) or not key.strip() or len(key) > 32 or first_unsafe(key):
-            raise ValidationError("附加信息的名称应为1-32个字（不含控制字符）", field="attributes")
+            raise ValidationError("registers.bad_attribute_name", field="attributes")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ValidationError(f"附加信息“{key}”只能是文字或数字", field="attributes")
+            raise ValidationError("registers.attribute_not_text", name=key, field="attributes")
         values[key.strip()] = clean_text(value, key) if isinstance(value, str) else value
     return values
 
@@ -104,7 +105,7 @@ def _free_attributes(raw: dict[str, Any]) -> dict[str, Any]:
 def _only_keys(raw: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(str(key) for key in raw if key not in allowed)
     if unknown:
-        raise ValidationError(f"该类别没有附加信息“{unknown[0]}”", field="attributes")
+        raise ValidationError("registers.unknown_attribute", name=unknown[0], field="attributes")
 
 
 def _code_or_name(value: str, table: dict[str, str]) -> str | None:
@@ -122,9 +123,9 @@ def _amount(value: Any) -> str:
             raise InvalidOperation
         amount = Decimal(str(value).replace(",", "").strip())
     except InvalidOperation:
-        raise ValidationError("月发放金额应为数字", field="monthly_amount") from None
+        raise ValidationError("registers.amount_not_a_number", field="monthly_amount") from None
     if not amount.is_finite() or amount < 0:
-        raise ValidationError("月发放金额不能为负数", field="monthly_amount")
+        raise ValidationError("registers.amount_negative", field="monthly_amount")
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError("月发放金额最多保留两位小数", field="monthly_amount")
+        raise ValidationError("registers.amount_decimals", field="monthly_amount")
     return str(amount.quantize(Decimal("0.01")))

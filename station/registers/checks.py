@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from models import Household, Membership
+from station.messages import Term
 from station.permissions import require
 from station.registers.rules import valid_category
 from station.residents.loading import current_membership, load_person
@@ -32,5 +33,6 @@ def register_warnings(uow: UnitOfWork, person_id: int, category: str) -> tuple[W
         return ()
     number = uow.session.get_one(Household, membership.household_id).number
     name = uow.settings.registers.categories[category]
-    return (Warning("category", f"“{person.name}”所在的 {number} 户现有 {members} 名成员,"
-                                f"登记为“{name}”请核实", person.id),)
+    said = Term("registers.lives_alone_with_others", name=person.name, number=number, members=members,
+                category=name)
+    return (Warning("category", said, person.id),)

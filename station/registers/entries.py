@@ -102,11 +102,11 @@ def end_entry(uow: UnitOfWork, entry_id: int, end_on: date, reason: str,
     month_locks.refuse_if_locked(uow, entry.community_id, end_on, field="end_on")
     reason = text_for("register_entries.end_reason", reason)
     if not reason:
-        raise ValidationError("请填写结束原因", field="reason")
+        raise ValidationError("registers.end_reason_missing", field="reason")
     if end_on > uow.today():
-        raise ValidationError("结束日期不能晚于今天", field="end_on")
+        raise ValidationError("registers.end_in_future", field="end_on")
     if end_on < entry.start_on:
-        raise ValidationError("结束日期不能早于登记日期", field="end_on")
+        raise ValidationError("registers.end_before_start", field="end_on")
     before = audit.snapshot(entry)
     entry.end_on, entry.end_reason = end_on, reason
     return _save_change(uow, entry, before, "end")
@@ -134,7 +134,7 @@ def _worker_id(uow: UnitOfWork, worker_id: int | None, community_id: int) -> int
 def _load_open_entry(uow: UnitOfWork, entry_id: int, expected_version: int) -> RegisterEntry:
     entry = load_entry(uow, entry_id, expected_version)
     if entry.end_on is not None:
-        raise ValidationError("该登记已结束,不能修改", field="end_on")
+        raise ValidationError("registers.entry_ended", field="end_on")
     return entry
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, select
 from models import Grid, Household, Membership, Person, RegisterEntry, User, Visit
 from station.errors import NotFound
 from station.idcard import age_on
+from station.messages import Term
 from station.registers.records import RegisterEntryRecord
 from station.registers.schedule import visit_schedule
 from station.residents.loading import home_grid
@@ -18,7 +19,7 @@ from station.uow import UnitOfWork
 
 def load_entry(uow: UnitOfWork, entry_id: int, expected_version: int | None = None) -> RegisterEntry:
     """An entry whose person the actor may see, at the version the caller expects."""
-    return load_visible(uow, RegisterEntry, entry_id, "登记", field="entry_id",
+    return load_visible(uow, RegisterEntry, entry_id, Term("things.register_entry"), field="entry_id",
                         expected_version=expected_version,
                         grid_of=lambda entry: home_grid(uow, entry.person_id))
 
@@ -56,7 +57,7 @@ def entry_record_by_id(uow: UnitOfWork, entry_id: int) -> RegisterEntryRecord:
     """The record of one entry in the actor's scope."""
     records = entry_records(uow, RegisterEntry.id == entry_id)
     if not records:
-        raise NotFound("未找到该登记", field="entry_id")
+        raise NotFound("registers.entry_not_found", field="entry_id")
     return records[0]
 
 

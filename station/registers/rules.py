@@ -17,29 +17,29 @@ def valid_category(uow: UnitOfWork, category: str) -> str:
     """A register category configured in station.toml."""
     category = (category or "").strip()
     if not category:
-        raise ValidationError("请选择重点人群类别", field="category")
+        raise ValidationError("registers.category_missing", field="category")
     if category not in uow.settings.registers.categories:
-        raise ValidationError(f"未知的重点人群类别“{category}”", field="category")
+        raise ValidationError("registers.unknown_category", category=category, field="category")
     return category
 
 
 def valid_visit_every(days: int) -> int:
     """A visit cycle of 1 to 366 days."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_VISIT_EVERY_DAYS:
-        raise ValidationError(f"走访周期应为1-{MAX_VISIT_EVERY_DAYS}天", field="visit_every_days")
+        raise ValidationError("registers.bad_visit_cycle", most=MAX_VISIT_EVERY_DAYS, field="visit_every_days")
     return days
 
 
 def check_can_register(uow: UnitOfWork, person: Person, start_on: date) -> None:
     """Only living residents who have not moved out, from a start date between birth and today."""
     if person.deceased_on is not None:
-        raise ValidationError(f"{person.name}已去世,不能登记", field="person_id")
+        raise ValidationError("registers.person_deceased", name=person.name, field="person_id")
     if person.moved_out_on is not None:
-        raise ValidationError(f"{person.name}已迁出,不能登记", field="person_id")
+        raise ValidationError("registers.person_moved_out", name=person.name, field="person_id")
     if start_on > uow.today():
-        raise ValidationError("登记日期不能晚于今天", field="start_on")
+        raise ValidationError("registers.start_in_future", field="start_on")
     if start_on < person.birth_date:
-        raise ValidationError("登记日期不能早于出生日期", field="start_on")
+        raise ValidationError("registers.start_before_birth", field="start_on")
 
 
 def lock_person(uow: UnitOfWork, person_id: int) -> None:
@@ -63,5 +63,5 @@ def refuse_open_duplicate(uow: UnitOfWork, person_id: int, category: str) -> Non
     )
     if existing is not None:
         name = uow.settings.registers.categories[category]
-        raise DuplicateError(f"该人员已在“{name}”台账中,请打开已有登记", field="category",
+        raise DuplicateError("registers.already_registered", name=name, field="category",
                              existing_id=existing)

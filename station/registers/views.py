@@ -31,7 +31,7 @@ def register_page(uow: UnitOfWork, category: str, *, limit: int = LIST_LIMIT,
     require(uow.actor, "registers.read")
     category = valid_category(uow, category)
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValidationError("每页条数应为正整数", field="limit")
+        raise ValidationError("registers.bad_page_size", field="limit")
     schedule = _schedule(uow, category, query)
     page_ids = [entry_id for _due, entry_id, _state in schedule[:limit]]
     position = {entry_id: index for index, entry_id in enumerate(page_ids)}

@@ -20,17 +20,17 @@ def request_place(uow: UnitOfWork, grid_id: int | None, household_id: int | None
         if household_id is None and membership is not None:
             household_id = membership.household_id
         elif household_id is not None and (membership is None or membership.household_id != household_id):
-            raise ValidationError(f"{person.name}不在所选住户中", field="person_id")
+            raise ValidationError("requests.person_not_in_household", name=person.name, field="person_id")
     if household_id is not None:
         household = load_household(uow, household_id)
         if grid_id is not None and grid_id != household.grid_id:
-            raise ValidationError("所选住户不在所选网格内", field="grid_id")
+            raise ValidationError("requests.household_not_in_grid", field="grid_id")
         grid_id = household.grid_id
     if grid_id is not None:
         load_grid(uow, grid_id)
     elif uow.actor.grid_ids is not None:
         # A grid worker's request must land in one of their grids, or they could not see it.
-        raise ValidationError("请选择网格", field="grid_id")
+        raise ValidationError("requests.grid_missing", field="grid_id")
     return grid_id, household_id, person_id
 
 
@@ -39,7 +39,7 @@ def request_community(uow: UnitOfWork, grid_id: int | None) -> int:
     if grid_id is not None:
         return uow.session.get_one(Grid, grid_id).community_id
     if uow.actor.community_id is None:
-        raise ValidationError("请选择网格(街道账户受理诉求须指明社区网格)", field="grid_id")
+        raise ValidationError("requests.grid_needed_for_street", field="grid_id")
     return uow.actor.community_id
 
 
@@ -47,9 +47,9 @@ def load_assignee(uow: UnitOfWork, request: ResidentRequest, user_id: int) -> Us
     """Someone who may handle requests and, for a grid worker, looks after the request's grid."""
     user = load_worker(uow, user_id, request.community_id, field="assignee_id")
     if "requests.handle" not in ROLE_PERMISSIONS.get(user.role, frozenset()):
-        raise ValidationError(f"{user.display_name}无权处置居民诉求", field="assignee_id")
+        raise ValidationError("requests.assignee_not_allowed", name=user.display_name, field="assignee_id")
     if user.role in GRID_SCOPED_ROLES and not _looks_after(uow, user.id, request.grid_id):
-        raise ValidationError(f"{user.display_name}不负责该诉求所在网格", field="assignee_id")
+        raise ValidationError("requests.assignee_not_in_grid", name=user.display_name, field="assignee_id")
     return user
 
 

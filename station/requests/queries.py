@@ -8,9 +8,19 @@ from sqlalchemy import case, func, select
 
 from models import Grid, RequestEvent, ResidentRequest, User
 from station.errors import NotFound
+from station.messages import Term
 from station.permissions import require
 from station.requests.records import RequestDetail, RequestEventRecord, RequestRecord
-from station.requests.rules import CHANNELS, OPEN_STATES, SATISFACTIONS, STATES, URGENCIES, choice
+from station.requests.rules import (
+    CHANNELS,
+    OPEN_STATES,
+    SATISFACTIONS,
+    STATES,
+    URGENCIES,
+    choice,
+    state_name,
+    state_names,
+)
 from station.scope import community_clause, grid_clause, load_visible
 from station.uow import UnitOfWork
 
@@ -22,7 +32,7 @@ def list_requests(uow: UnitOfWork, *, state: str | None = None, open_only: bool 
     require(uow.actor, "requests.read")
     conditions = []
     if state is not None:
-        conditions.append(ResidentRequest.state == choice(state, STATES, "state", "未知的状态"))
+        conditions.append(ResidentRequest.state == choice(state, state_names(), "state", error_code="requests.unknown_state"))
     if open_only:
         conditions.append(ResidentRequest.state.in_(OPEN_STATES))
     if grid_id is not None:
@@ -87,7 +97,7 @@ def request_timing(received_at: datetime, deadline_at: datetime, closed_at: date
 
 def load_request(uow: UnitOfWork, request_id: int) -> ResidentRequest:
     """A request the actor may see."""
-    return load_visible(uow, ResidentRequest, request_id, "诉求", field="request_id")
+    return load_visible(uow, ResidentRequest, request_id, Term("things.request"), field="request_id")
 
 
 def request_record_by_id(uow: UnitOfWork, request_id: int) -> RequestRecord:
@@ -101,7 +111,7 @@ def _id_for(uow: UnitOfWork, number: str) -> int:
         .order_by(ResidentRequest.id).limit(1)
     )
     if request_id is None:
-        raise NotFound(f"未找到诉求 {number.strip()}", field="number")
+        raise NotFound("requests.number_not_found", number=number.strip(), field="number")
     return request_id
 
 
@@ -135,7 +145,7 @@ def request_record(uow: UnitOfWork, request: ResidentRequest, grid_name: str | N
         urgency_name=URGENCIES.get(request.urgency, request.urgency),
         description=request.description, contact_name=request.contact_name,
         contact_phone=request.contact_phone, household_id=request.household_id,
-        person_id=request.person_id, state=request.state, state_name=STATES[request.state],
+        person_id=request.person_id, state=request.state, state_name=state_name(request.state),
         assignee_id=request.assignee_id, assignee_name=assignee_name or "",
         received_by_id=request.received_by_id, received_at=request.received_at,
         deadline_at=request.deadline_at, closed_at=request.closed_at, result=request.result,

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from station.errors import ValidationError
+from station.messages import DEFAULT_LANGUAGE, Term, message
 from station.text_rules import RULES, limit_of, text_for
 
-STATES = {
-    "received": "受理",
-    "assigned": "分派",
-    "in_progress": "处置中",
-    "closed": "已办结",
-    "rated": "已回访评价",
-}
+# A state's name is in the catalogue (requests.state.<code>): see state_name.
+STATES = ("received", "assigned", "in_progress", "closed", "rated")
 OPEN_STATES = ("received", "assigned", "in_progress")
 CHANNELS = {"window": "窗口", "phone": "电话", "grid_report": "网格员上报"}
 URGENCIES = {"urgent": "紧急", "normal": "一般", "enquiry": "咨询"}
@@ -29,43 +25,57 @@ TIMINGS = {
     "closed_late": "超期办结",
 }
 
-# What each transition is called, the permission it needs and the states it may start from.
+# The permission each transition needs, the states it may start from and where it leads
+# (what it is called is in the catalogue: requests.action.<name>).
 TRANSITIONS = {
-    "assign": ("分派", "requests.assign", ("received", "assigned", "in_progress"), "assigned"),
-    "start": ("开始处置", "requests.handle", ("assigned",), "in_progress"),
-    "close": ("办结", "requests.handle", ("in_progress",), "closed"),
-    "rate": ("回访评价", "requests.feedback", ("closed",), "rated"),
-    "reopen": ("重新打开", "requests.reopen", ("closed", "rated"), "in_progress"),
+    "assign": ("requests.assign", ("received", "assigned", "in_progress"), "assigned"),
+    "start": ("requests.handle", ("assigned",), "in_progress"),
+    "close": ("requests.handle", ("in_progress",), "closed"),
+    "rate": ("requests.feedback", ("closed",), "rated"),
+    "reopen": ("requests.reopen", ("closed", "rated"), "in_progress"),
 }
 MAX_DESCRIPTION = limit_of("requests.description")
 MAX_NOTE = limit_of("request_events.note")
 
 
+def state_name(state: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """What a state is called (受理, 已办结, ...) in `language`: the catalogue is its one definition."""
+    return message(f"requests.state.{state}", language)
+
+
+def state_names() -> dict[str, str]:
+    """Every state's Chinese name by code, for reading what a clerk typed."""
+    return {state: state_name(state) for state in STATES}
+
+
 def check_transition(state: str, action: str) -> None:
     """Refuse a transition that may not start from the request's current state."""
-    label, _, from_states, _ = TRANSITIONS[action]
+    _, from_states, _ = TRANSITIONS[action]
     if state not in from_states:
-        raise ValidationError(f"当前状态为{STATES[state]},不能{label}", field="state")
+        raise ValidationError("requests.wrong_state", state=Term(f"requests.state.{state}"),
+                              action=Term(f"requests.action.{action}"), field="state")
 
 
-def choice(value: str, table: dict[str, str], field: str, message: str) -> str:
-    """The code of `table` a clerk typed as its code or its name."""
+def choice(value: str, table: dict[str, str], field: str, *, error_code: str) -> str:
+    """The code of `table` a clerk typed as its code or its name; `error_code` says what to choose."""
     value = (value or "").strip()
     if value in table:
         return value
     by_name = {name: code for code, name in table.items()}
     if value in by_name:
         return by_name[value]
-    raise ValidationError(message if not value else f"{message}(无法识别“{value}”)", field=field)
+    if not value:
+        raise ValidationError(error_code, field=field)
+    raise ValidationError("requests.not_recognised", prompt=Term(error_code), value=value, field=field)
 
 
-def required_text(column: str, value: str, message: str, *, field: str | None = None,
-                  label: str | None = None) -> str:
-    """Text for `column` (checked by text_rules) that must not be empty."""
+def required_text(column: str, value: str, *, error_code: str, field: str | None = None,
+                  label: Term | None = None) -> str:
+    """Text for `column` (checked by text_rules) that must not be empty (else `error_code`)."""
     # No NFKC here: it would turn a resident's full-width Chinese punctuation into ASCII.
     text = text_for(column, value, field=field, label=label)
     if not text:
-        raise ValidationError(message, field=field or RULES[column].field)
+        raise ValidationError(error_code, field=field or RULES[column].field)
     return text
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, case, false, or_, select
 from models import Grid, Household, Person, ResidentRequest, User, UserGrid
 from station.permissions import GRID_SCOPED_ROLES, ROLE_PERMISSIONS, require
 from station.requests.queries import get_request, load_request, request_record
-from station.requests.rules import OPEN_STATES, STATES, URGENCIES, choice
+from station.requests.rules import OPEN_STATES, URGENCIES, choice, state_names
 from station.requests.view_records import AssigneeChoice, RequestFile, RequestPage
 from station.scope import community_clause, grid_clause
 from station.search.list_search import person_condition
@@ -29,7 +29,7 @@ def request_page(uow: UnitOfWork, *, open_only: bool = True, state: str | None =
     if open_only:
         conditions.append(ResidentRequest.state.in_(OPEN_STATES))
     if state is not None:
-        conditions.append(ResidentRequest.state == choice(state, STATES, "state", "未知的状态"))
+        conditions.append(ResidentRequest.state == choice(state, state_names(), "state", error_code="requests.unknown_state"))
     if mine:
         user_id = uow.actor.user_id
         conditions.append(ResidentRequest.assignee_id == user_id if user_id is not None else false())

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from models import RequestEvent, ResidentRequest
 from station import audit, month_locks
 from station.counters import next_value
+from station.messages import Term
 from station.permissions import require
 from station.phone import parse_phone
 from station.requests.parties import load_assignee, request_community, request_place
@@ -53,10 +54,11 @@ def receive(uow: UnitOfWork, *, channel: str, category: str, urgency: str, descr
     """Register a new request with its number and deadline."""
     require(uow.actor, "requests.receive")
     values = {
-        "channel": choice(channel, CHANNELS, "channel", "请选择诉求来源"),
-        "category": choice(category, uow.settings.requests.categories, "category", "请选择诉求类别"),
-        "urgency": choice(urgency, URGENCIES, "urgency", "请选择紧急程度"),
-        "description": required_text("requests.description", description, "请填写诉求内容"),
+        "channel": choice(channel, CHANNELS, "channel", error_code="requests.channel_missing"),
+        "category": choice(category, uow.settings.requests.categories, "category",
+                           error_code="requests.category_missing"),
+        "urgency": choice(urgency, URGENCIES, "urgency", error_code="requests.urgency_missing"),
+        "description": required_text("requests.description", description, error_code="requests.description_missing"),
         "contact_name": text_for("requests.contact_name", contact_name),
         "contact_phone": parse_phone(contact_phone, field="contact_phone"),
     }
@@ -106,7 +108,7 @@ def start(uow: UnitOfWork, request_id: int, expected_version: int, note: str = "
 def close(uow: UnitOfWork, request_id: int, result: str, expected_version: int) -> RequestRecord:
     """Record the result; the request is done (办结) and waits for the resident's rating."""
     request, before = _begin(uow, "close", request_id, expected_version)
-    request.result = required_text("requests.result", result, "请填写办理结果")
+    request.result = required_text("requests.result", result, error_code="requests.result_missing")
     request.closed_at = uow.now()
     return _finish(uow, request, before, "close", request.result[:MAX_NOTE])
 
@@ -115,7 +117,8 @@ def rate(uow: UnitOfWork, request_id: int, satisfaction: str, feedback: str,
          expected_version: int) -> RequestRecord:
     """Record the resident's satisfaction from the follow-up call (回访)."""
     request, before = _begin(uow, "rate", request_id, expected_version)
-    request.satisfaction = choice(satisfaction, SATISFACTIONS, "satisfaction", "请选择满意度")
+    request.satisfaction = choice(satisfaction, SATISFACTIONS, "satisfaction",
+                                  error_code="requests.satisfaction_missing")
     request.feedback = text_for("requests.feedback", feedback)
     note = f"{SATISFACTIONS[request.satisfaction]} {request.feedback}".strip()
     return _finish(uow, request, before, "rate", note)
@@ -124,8 +127,8 @@ def rate(uow: UnitOfWork, request_id: int, satisfaction: str, feedback: str,
 def reopen(uow: UnitOfWork, request_id: int, reason: str, expected_version: int) -> RequestRecord:
     """Send a closed or rated request back to handling; the original deadline still applies."""
     request, before = _begin(uow, "reopen", request_id, expected_version)
-    reason = required_text("request_events.note", reason, "请填写重新打开的原因", field="reason",
-                           label="重新打开的原因")
+    reason = required_text("request_events.note", reason, error_code="requests.reopen_reason_missing",
+                           field="reason", label=Term("labels.reopen_reason"))
     request.reopen_count += 1
     request.closed_at = None
     request.satisfaction, request.feedback = "", ""
@@ -138,7 +141,7 @@ def _begin(uow: UnitOfWork, action: str, request_id: int,
 
     Returns the request and its values before the change (for the event and the audit).
     """
-    require(uow.actor, TRANSITIONS[action][1])
+    require(uow.actor, TRANSITIONS[action][0])
     request = load_request(uow, request_id)
     month_locks.refuse_if_locked(uow, request.community_id, request.closed_at, field="closed_at")
     check_version(request.version, expected_version)
@@ -148,7 +151,7 @@ def _begin(uow: UnitOfWork, action: str, request_id: int,
 
 def _finish(uow: UnitOfWork, request: ResidentRequest, before: dict, action: str,
             note: str) -> RequestRecord:
-    request.state = TRANSITIONS[action][3]
+    request.state = TRANSITIONS[action][2]
     uow.flush()
     _event(uow, request, before["state"], request.state, note)
     old, new = audit.changes(before, audit.snapshot(request))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 
 from models import Household, Membership, Person
 from station.errors import NotFound
+from station.messages import Term
 from station.permissions import require
 from station.residents.former_home_records import FormerHome
 from station.residents.loading import load_household
@@ -26,10 +27,10 @@ def former_home(uow: UnitOfWork, person_id: int) -> FormerHome:
     require(uow.actor, "ledger.read")
     person = uow.session.get(Person, person_id)
     if person is None or not _in_community(uow, person):
-        raise NotFound("未找到该人员", field="person")
+        raise NotFound("common.not_found", what=Term("things.person"), field="person")
     membership = _latest_membership(uow, person_id)
     if membership is None:
-        raise NotFound(f"“{person.name}”没有住户记录", field="person")
+        raise NotFound("residents.no_household_record", name=person.name, field="person")
     household = load_household(uow, membership.household_id)  # the household's grid decides visibility
     status = "deceased" if person.deceased_on else "moved_out" if person.moved_out_on else "active"
     return FormerHome(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from station.codes import HEAD, NON_RELATIVE, relations
+from station.messages import Term
 from station.residents.records import Warning
 
 MALE, FEMALE = "1", "2"  # GB/T 2261.1
@@ -67,9 +68,9 @@ def sex_relation_warning(name: str, sex: str, relation: str, person_id: int | No
     expected = MALE if relation in MALE_RELATIONS else FEMALE if relation in FEMALE_RELATIONS else None
     if expected is None or sex not in (MALE, FEMALE) or sex == expected:
         return None
-    sex_name = "女性" if sex == FEMALE else "男性"
-    return Warning("relation", f"“{name}”为{sex_name},与户主关系却是“{relations().get(relation, relation)}”,"
-                               "请核实", person_id)
+    sex_word = Term("residents.female") if sex == FEMALE else Term("residents.male")
+    said = Term("residents.sex_relation", name=name, sex=sex_word, relation=relations().get(relation, relation))
+    return Warning("relation", said, person_id)
 
 
 def propose_relations(members: Sequence[Kin], new_head_id: int) -> dict[int, str | None]:

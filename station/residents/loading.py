@@ -5,19 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import Household, Membership, Person
+from station.messages import Term
 from station.scope import load_visible
 from station.uow import UnitOfWork
 
 
 def load_household(uow: UnitOfWork, household_id: int, expected_version: int | None = None) -> Household:
     """The household if the actor may see it, refusing a stale version."""
-    return load_visible(uow, Household, household_id, "户", field="household",
+    return load_visible(uow, Household, household_id, Term("things.household"), field="household",
                         expected_version=expected_version)
 
 
 def load_person(uow: UnitOfWork, person_id: int, expected_version: int | None = None) -> Person:
     """The person if the actor may see them (through their current household's grid)."""
-    return load_visible(uow, Person, person_id, "人员", field="person", expected_version=expected_version,
+    return load_visible(uow, Person, person_id, Term("things.person"), field="person", expected_version=expected_version,
                         grid_of=lambda person: home_grid(uow, person.id))
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from models import Household, Membership, Person
 from station.codes import HEAD
 from station.errors import ValidationError
+from station.messages import Term
 from station.uow import UnitOfWork
 
 
@@ -30,13 +31,13 @@ def check_one_head(relations: list[str]) -> None:
     """Exactly one 户主 per household, at all times."""
     heads = relations.count(HEAD)
     if heads == 0:
-        raise ValidationError("每户必须有一名户主", field="relation")
+        raise ValidationError("ledger.no_head", field="relation")
     if heads > 1:
-        raise ValidationError("每户只能有一名户主", field="relation")
+        raise ValidationError("ledger.one_head", field="relation")
 
 
-def check_on_date(on: date | None, uow: UnitOfWork, label: str) -> date:
+def check_on_date(on: date | None, uow: UnitOfWork, label: Term) -> date:
     on = on or uow.today()
     if on > uow.today():
-        raise ValidationError(f"{label}不能晚于今天", field="on")
+        raise ValidationError("residents.date_in_future", label=label, field="on")
     return on

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from models import Person
 from station.errors import DuplicateError
 from station.idcard import mask_id
+from station.messages import Term
 from station.residents.records import Warning
 from station.residents.rules import CleanPerson
 from station.uow import UnitOfWork
@@ -17,7 +18,7 @@ def refuse_duplicate_id(uow: UnitOfWork, id_number: str, *, except_person: int |
     existing = uow.session.scalar(select(Person).where(Person.id_number == id_number))
     if existing is not None and existing.id != except_person:
         raise DuplicateError(
-            f"身份证号 {mask_id(id_number)} 已登记为“{existing.name}”,请打开已有人员",
+            "residents.duplicate_id", id_number=mask_id(id_number), name=existing.name,
             field="id_number",
             existing_id=existing.id,
         )
@@ -35,7 +36,7 @@ def same_name_warning(uow: UnitOfWork, clean: CleanPerson, except_person: int | 
     )
     if twin is None:
         return None
-    return Warning("name", f"已有同名且出生日期相同的人员“{values['name']}”,请核实是否重复登记", twin)
+    return Warning("name", Term("residents.same_name_and_birth", name=values["name"]), twin)
 
 
 def insert_person(uow: UnitOfWork, clean: CleanPerson, community_id: int) -> Person:

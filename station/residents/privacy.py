@@ -13,7 +13,7 @@ from station import audit
 from station.actor import Actor
 from station.errors import PermissionDenied, ValidationError
 from station.idcard import mask_id
-from station.permissions import ROLES, allowed
+from station.permissions import allowed, role_name
 from station.phone import mask_phone
 from station.residents.loading import load_person
 from station.residents.privacy_records import RevealedRecord
@@ -34,7 +34,7 @@ def may_reveal(actor: Actor) -> bool:
 def reveal_person(uow: UnitOfWork, person_id: int, reason: str) -> RevealedRecord:
     """One person's full ID and/or phone number (what the role may see), audited with the reason."""
     if not may_reveal(uow.actor):
-        raise PermissionDenied(f"{ROLES.get(uow.actor.role, uow.actor.role)}无权查看完整身份证号或电话")
+        raise PermissionDenied("residents.reveal_denied", role=role_name(uow.actor.role))
     reason = _valid_reason(reason)
     person = load_person(uow, person_id)
     show_id, show_phone = allowed(uow.actor, "reveal.id"), allowed(uow.actor, "reveal.phone")
@@ -54,5 +54,5 @@ def reveal_person(uow: UnitOfWork, person_id: int, reason: str) -> RevealedRecor
 def _valid_reason(reason: str) -> str:
     reason = free_text(reason, limit=MAX_REASON, field="reason", label="查看原因")
     if len(reason) < 2:
-        raise ValidationError("请填写查看原因(至少两个字)", field="reason")
+        raise ValidationError("residents.reveal_reason_missing", field="reason")
     return reason

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from station.messages import DEFAULT_LANGUAGE, Term
+
 
 @dataclass(frozen=True)
 class PersonDraft:
@@ -63,5 +65,14 @@ class Warning:
     """Something worth a second look that does not stop the save (e.g. same name + birth date)."""
 
     field: str
-    message: str
+    term: Term  # what to say, in the catalogue's words
     person_id: int | None = None
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The warning in `language`."""
+        return self.term.render(language)
+
+    @property
+    def message(self) -> str:
+        """The warning in Chinese."""
+        return self.term.render()

@@ -10,6 +10,7 @@ from typing import Any
 from station import codes
 from station.errors import ValidationError
 from station.idcard import normalize_id, parse_id
+from station.messages import Term
 from station.phone import parse_phone
 from station.residents.records import PersonDraft
 from station.text_rules import text_for
@@ -37,18 +38,20 @@ def clean_person(draft: PersonDraft, today: date, *, needs_relation: bool = True
         "birth_date": birth,
         "ethnicity": codes.ethnicity_code(draft.ethnicity or "01"),
         "phone": parse_phone(draft.phone),
-        "population_type": _choice(draft.population_type, codes.POPULATION_TYPES, "population_type", "人口类型"),
-        "residence_state": _choice(draft.residence_state, codes.RESIDENCE_STATES, "residence_state", "人户状态"),
+        "population_type": _choice(draft.population_type, codes.POPULATION_TYPES, "population_type",
+                                   Term("columns.persons.population_type")),
+        "residence_state": _choice(draft.residence_state, codes.RESIDENCE_STATES, "residence_state",
+                                   Term("columns.persons.residence_state")),
         "registered_address": text_for("persons.registered_address", draft.registered_address),
         "political_status": _optional(draft.political_status, codes.political_status_code),
         "marital_status": _marital(draft.marital_status),
         "education": _optional(draft.education, codes.education_code),
         "employment": text_for("persons.employment", draft.employment),
-        "moved_in_on": _not_future(draft.moved_in_on, today, "moved_in_on", "迁入日期"),
+        "moved_in_on": _not_future(draft.moved_in_on, today, "moved_in_on", Term("labels.moved_in_on")),
         "notes": text_for("persons.notes", draft.notes),
     }
     if needs_relation and not draft.relation.strip():
-        raise ValidationError("请填写与户主关系", field="relation")
+        raise ValidationError("residents.relation_missing", field="relation")
     relation = codes.relation_code(draft.relation) if needs_relation else ""
     return CleanPerson(values, relation)
 
@@ -56,45 +59,45 @@ def clean_person(draft: PersonDraft, today: date, *, needs_relation: bool = True
 def _clean_name(raw: str) -> str:
     name = text_for("persons.name", unicodedata.normalize("NFKC", raw))
     if not name:
-        raise ValidationError("姓名不能为空", field="name")
+        raise ValidationError("residents.name_missing", field="name")
     if any(ch.isdigit() for ch in name):
-        raise ValidationError("姓名不能包含数字", field="name")
+        raise ValidationError("residents.name_has_digits", field="name")
     return name
 
 
 def _identity(draft: PersonDraft, today: date) -> tuple[str, str, date]:
     """ID number, sex and birth date; for resident IDs the last two come from the number."""
     if draft.id_type not in ID_TYPES:
-        raise ValidationError(f"未知的证件类型 {draft.id_type}", field="id_type")
+        raise ValidationError("residents.unknown_id_type", id_type=draft.id_type, field="id_type")
     if draft.id_type != "resident":
         return _foreign_identity(draft, today)
     info = parse_id(draft.id_number, today=today)
     if draft.sex and draft.sex != info.sex:
-        raise ValidationError("性别与身份证号码不符", field="sex")
+        raise ValidationError("residents.sex_differs_from_id", field="sex")
     if draft.birth_date and draft.birth_date != info.birth_date:
-        raise ValidationError("出生日期与身份证号码不符", field="birth_date")
+        raise ValidationError("residents.birth_differs_from_id", field="birth_date")
     return info.number, info.sex, info.birth_date
 
 
 def _foreign_identity(draft: PersonDraft, today: date) -> tuple[str, str, date]:
     number = normalize_id(draft.id_number)
     if not 5 <= len(number) <= 32 or not number.isalnum():
-        raise ValidationError("证件号码应为 5-32 位字母或数字", field="id_number")
+        raise ValidationError("residents.bad_document_number", field="id_number")
     if draft.sex not in codes.sexes():
-        raise ValidationError("请选择性别", field="sex")
+        raise ValidationError("residents.sex_missing", field="sex")
     if draft.birth_date is None:
-        raise ValidationError("请填写出生日期", field="birth_date")
-    _not_future(draft.birth_date, today, "birth_date", "出生日期")
+        raise ValidationError("residents.birth_date_missing", field="birth_date")
+    _not_future(draft.birth_date, today, "birth_date", Term("labels.birth_date"))
     return number, draft.sex, draft.birth_date
 
 
-def _choice(value: str, table: dict[str, str], field: str, label: str) -> str:
+def _choice(value: str, table: dict[str, str], field: str, label: Term) -> str:
     if value in table:
         return value
     by_name = {name: code for code, name in table.items()}
     if value in by_name:
         return by_name[value]
-    raise ValidationError(f"无法识别的{label}“{value}”", field=field)
+    raise ValidationError("codes.unknown_value", label=label, text=value, field=field)
 
 
 def _optional(value: str, lookup) -> str:
@@ -104,10 +107,10 @@ def _optional(value: str, lookup) -> str:
 def _marital(value: str) -> str:
     if not value.strip():
         return ""
-    return _choice(value.strip(), codes.marital_statuses(), "marital_status", "婚姻状况")
+    return _choice(value.strip(), codes.marital_statuses(), "marital_status", Term("columns.persons.marital_status"))
 
 
-def _not_future(value: date | None, today: date, field: str, label: str) -> date | None:
+def _not_future(value: date | None, today: date, field: str, label: Term) -> date | None:
     if value is not None and value > today:
-        raise ValidationError(f"{label}不能晚于今天", field=field)
+        raise ValidationError("residents.date_in_future", label=label, field=field)
     return value

@@ -50,6 +50,7 @@ from models import (
 )
 from station.codes import HEAD, POPULATION_TYPES
 from station.errors import NotFound, ValidationError
+from station.messages import Term
 from station.permissions import require
 from station.requests.workflow import SATISFACTIONS, STATES
 from station.residents.living import residents
@@ -126,10 +127,10 @@ class Period:
 def month_period(uow: UnitOfWork, year: int, month: int) -> Period:
     """The month to report on, as of the unit of work's clock; a month not yet begun is refused."""
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        raise ValidationError("请输入有效的年份和月份", field="month")
+        raise ValidationError("month_locks.bad_month", field="month")
     now = uow.now()
     if datetime(year, month, 1) > now:
-        raise ValidationError(f"{year}年{month}月尚未开始,还没有统计数据", field="month")
+        raise ValidationError("month_locks.not_begun", field="month", year=year, month=month)
     return Period(year, month, now)
 
 
@@ -146,7 +147,7 @@ def _check_grid(uow: UnitOfWork, grid_id: int) -> None:
     if grid is None or not actor.sees_grid(grid_id) or (
         actor.community_id is not None and grid.community_id != actor.community_id
     ):
-        raise NotFound("未找到该网格", field="grid_id")
+        raise NotFound("common.not_found", what=Term("things.grid"), field="grid_id")
 
 
 def _count(uow: UnitOfWork, statement: Any) -> int:

@@ -10,6 +10,7 @@ from models import Grid, Household, Person, User, Visit
 from station import audit, month_locks
 from station.accounts.users import load_worker
 from station.errors import ValidationError
+from station.messages import Term
 from station.permissions import require
 from station.registers.entries import list_entries
 from station.registers.records import RegisterEntryRecord
@@ -66,7 +67,7 @@ def plan_visit(uow: UnitOfWork, *, kind: str, worker_id: int, planned_on: date,
                content: str = "") -> VisitRecord:
     """Plan a visit for a day from today on; complete_visit records it as done."""
     if planned_on is None:
-        raise ValidationError("请选择计划日期", field="planned_on")
+        raise ValidationError("visits.planned_on_missing", field="planned_on")
     return log_visit(uow, kind=kind, worker_id=worker_id, household_id=household_id,
                      person_id=person_id, planned_on=planned_on, content=content)
 
@@ -78,9 +79,9 @@ def complete_visit(uow: UnitOfWork, visit_id: int, done_on: date, content: str,
     visit = _load_visit(uow, visit_id, expected_version)
     month_locks.refuse_if_locked(uow, visit.community_id, done_on, field="done_on")
     if visit.done_on is not None:
-        raise ValidationError("该走访已完成", field="done_on")
+        raise ValidationError("visits.already_done", field="done_on")
     if done_on is None:
-        raise ValidationError("请填写走访日期", field="done_on")
+        raise ValidationError("visits.done_on_missing", field="done_on")
     content = _check_dates(uow, visit.planned_on, done_on, content, follow_up_on)
     before = audit.snapshot(visit)
     visit.done_on, visit.content, visit.follow_up_on = done_on, content, follow_up_on
@@ -187,7 +188,7 @@ def _due_from_entry(entry: RegisterEntryRecord, today: date) -> DueVisitRecord:
 
 def _kind(kind: str) -> str:
     if kind not in VISIT_KINDS:
-        raise ValidationError("请选择走访类型", field="kind")
+        raise ValidationError("visits.kind_missing", field="kind")
     return kind
 
 
@@ -196,14 +197,14 @@ def _visited(uow: UnitOfWork, household_id: int | None,
     """The household visited (a person's current one) and the person, if one was named."""
     if person_id is None:
         if household_id is None:
-            raise ValidationError("请选择走访的住户或人员", field="household_id")
+            raise ValidationError("visits.target_missing", field="household_id")
         return load_household(uow, household_id), None
     person = load_person(uow, person_id)
     membership = current_membership(uow, person.id)
     if membership is None:
-        raise ValidationError(f"{person.name}当前不在任何住户中,无法确定网格", field="person_id")
+        raise ValidationError("visits.person_without_household", name=person.name, field="person_id")
     if household_id is not None and household_id != membership.household_id:
-        raise ValidationError(f"{person.name}不在所选住户中", field="person_id")
+        raise ValidationError("visits.person_not_in_household", name=person.name, field="person_id")
     return load_household(uow, membership.household_id), person
 
 
@@ -213,21 +214,21 @@ def _check_dates(uow: UnitOfWork, planned_on: date | None, done_on: date | None,
     content = text_for("visits.content", content)
     if done_on is None:
         if planned_on is not None and planned_on < uow.today():
-            raise ValidationError("计划日期不能早于今天", field="planned_on")
+            raise ValidationError("visits.planned_in_past", field="planned_on")
         if follow_up_on is not None:
-            raise ValidationError("走访完成后才能约定回访日期", field="follow_up_on")
+            raise ValidationError("visits.follow_up_before_done", field="follow_up_on")
         return content
     if done_on > uow.today():
-        raise ValidationError("走访日期不能晚于今天", field="done_on")
+        raise ValidationError("visits.done_in_future", field="done_on")
     if not content:
-        raise ValidationError("请填写走访内容", field="content")
+        raise ValidationError("visits.content_missing", field="content")
     if follow_up_on is not None and follow_up_on <= done_on:
-        raise ValidationError("回访日期应晚于走访日期", field="follow_up_on")
+        raise ValidationError("visits.follow_up_not_after", field="follow_up_on")
     return content
 
 
 def _load_visit(uow: UnitOfWork, visit_id: int, expected_version: int | None = None) -> Visit:
-    return load_visible(uow, Visit, visit_id, "走访记录", field="visit_id",
+    return load_visible(uow, Visit, visit_id, Term("things.visit"), field="visit_id",
                         expected_version=expected_version)
 
 

@@ -43,7 +43,7 @@ def log_visit_with_follow_up(uow: UnitOfWork, *, kind: str, worker_id: int, pers
     A note without a day is kept with the visit's content. Both are saved, or neither.
     """
     if follow_up_on is not None and follow_up_on < uow.today():
-        raise ValidationError("回访日期不能早于今天", field="follow_up_on")
+        raise ValidationError("visits.follow_up_in_past", field="follow_up_on")
     note = follow_up_note.strip()
     if note and follow_up_on is None and content.strip():
         content = f"{content.strip()}\n跟进事项:{note}"

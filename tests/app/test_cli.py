@@ -22,6 +22,12 @@ def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedPr
                           capture_output=True, text=True, env=env, timeout=300)
 
 
+def in_english(folder: Path) -> None:
+    path = folder / "station.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[station]\n", '[station]\nlanguage = "en"\n'),
+                    encoding="utf-8")
+
+
 @pytest.fixture
 def folder(tmp_path) -> Path:
     write_config(tmp_path)
@@ -86,6 +92,22 @@ def test_unknown_user_and_bad_role_fail_with_message(folder):
     bad_role = station(folder, "user", "add", "x12", "--name", "某人", "--role", "king",
                        "--password-stdin", stdin="Str0ng-Pass\n")
     assert bad_role.returncode == 1 and "角色" in bad_role.stderr
+
+
+def test_a_refusal_is_said_in_the_configured_language(tmp_path):
+    write_config(tmp_path)
+    in_english(tmp_path)
+    station(tmp_path, "init")
+    missing = station(tmp_path, "user", "disable", "nobody")
+    assert missing.returncode == 1
+    assert "Not found:" in missing.stderr and "User not found" in missing.stderr and "未找到" not in missing.stderr
+
+
+def test_a_broken_configuration_is_said_in_chinese(tmp_path):
+    write_config(tmp_path, "[backup]\nkeep = -1\n")
+    in_english(tmp_path)
+    result = station(tmp_path, "init")
+    assert result.returncode == 1 and "必须大于 0" in result.stderr  # no settings, no language: Chinese
 
 
 def test_bad_config_names_file_and_key(tmp_path):

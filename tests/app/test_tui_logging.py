@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tui_support import app_for, drive, make_admin, screen_name, settle, text_of
+from tui_support import app_for, drive, make_admin, screen_name, settle, text_of, with_settings
 
 from screens.logging_setup import LOGGER_NAME, MASK, scrub, setup_logging
 
@@ -62,13 +62,14 @@ def test_an_unexpected_error_shows_a_generic_message_and_logs_the_detail(db, tmp
     _remove_file_handlers(logging.getLogger(LOGGER_NAME))
 
 
-def test_an_expected_error_shows_its_chinese_message(db):
+def refusing_service(uow):
     from station.errors import ValidationError
 
-    make_admin(db)
+    raise ValidationError("visits.content_missing", field="content")
 
-    def refusing_service(uow):
-        raise ValidationError("请填写走访内容", field="content")
+
+def test_an_expected_error_shows_its_chinese_message(db):
+    make_admin(db)
 
     async def scenario(pilot):
         pilot.app.screen.call(refusing_service, on_done=lambda _result: None)
@@ -78,5 +79,20 @@ def test_an_expected_error_shows_its_chinese_message(db):
         await pilot.press("escape")
         await settle(pilot)
         assert screen_name(pilot) == "LoginScreen"
+
+    drive(app_for(db), scenario)
+
+
+def test_an_expected_error_shows_in_the_apps_language(db):
+    make_admin(db)
+    with_settings(db, language="en")
+
+    async def scenario(pilot):
+        pilot.app.screen.call(refusing_service, on_done=lambda _result: None)
+        await settle(pilot)
+        assert screen_name(pilot) == "MessageDialog"
+        shown = text_of(pilot)
+        assert "Invalid input" in shown and "Please enter what the visit was about" in shown
+        assert "输入有误" not in shown and "请填写" not in shown
 
     drive(app_for(db), scenario)

@@ -111,7 +111,7 @@ def test_upsert_mode_and_bad_files_from_the_cli(folder):
     assert refused.returncode == 1 and "宏" in refused.stderr
 
 
-@pytest.mark.parametrize("stage", ["写入", "建立检索"])
+@pytest.mark.parametrize("stage", ["write", "index"])
 def test_an_import_killed_midway_leaves_nothing(folder, stage):
     ledger = write_xlsxwriter(folder / "big.xlsx", families(6000))  # 18,000 persons
     process = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, str(folder / "station.toml"), str(ledger),

@@ -34,9 +34,10 @@ from station.accounts.users import set_password
 from station.actor import Actor
 from station.idcard import mask_id
 from station.ledger.households import update_household
+from station.messages import message as catalogue_message
 from station.phone import mask_phone
 from station.search.records import SearchHit
-from station.uow import STALE_MESSAGE, UnitOfWork
+from station.uow import UnitOfWork
 
 
 @pytest.fixture
@@ -426,7 +427,7 @@ def test_someone_else_saving_first_gives_the_conflict_message(db, town):
             update_household(uow, home.household_id, household(db, home.household_id).version, kind="dwelling")
         await save_and_confirm(pilot)
         message = pilot.app.screen
-        assert isinstance(message, MessageDialog) and message.message == STALE_MESSAGE
+        assert isinstance(message, MessageDialog) and message.message == catalogue_message("common.stale")
         await press(pilot, "enter")
         assert screen.file.household.kind == "dwelling"  # reloaded
 

@@ -8,7 +8,17 @@ import pytest
 from factories import make_id
 from ledger_fixtures import Resident, make_home, neighbourhood
 from textual.widgets import Input, Select
-from tui_support import PASSWORD, app_for, drive, log_in, make_admin, screen_name, settle, text_of
+from tui_support import (
+    PASSWORD,
+    app_for,
+    drive,
+    log_in,
+    make_admin,
+    screen_name,
+    settle,
+    text_of,
+    with_settings,
+)
 
 from station.accounts.users import set_password
 from station.actor import Actor
@@ -92,6 +102,35 @@ def test_sex_and_birth_follow_the_id_and_a_bad_id_says_why(db, place):
         assert screen_name(pilot) == "RegisterHouseholdScreen"
         assert "第 1 名成员" in text_of(pilot, "#form-error") and "校验位错误" in text_of(pilot, "#form-error")
         assert pilot.app.screen.focused.id == "m1-id_number"
+
+    drive(app_for(db), scenario, size=(120, 40))
+
+
+def test_in_english_a_bad_member_is_named_and_focused_in_english(db, place):
+    with_settings(db, language="en")
+
+    async def scenario(pilot):
+        await _open_form(pilot)
+        bad = HEAD_ID[:-1] + ("0" if HEAD_ID[-1] != "0" else "1")
+        await _play(pilot, ["101", "tab", "幸福路8号", "enter", "张三", "tab", HEAD_ID, "enter",
+                            "李四", "tab", bad, "tab", "妻", "ctrl+s"])
+        assert screen_name(pilot) == "RegisterHouseholdScreen"
+        said = text_of(pilot, "#form-error")
+        assert said.startswith("Member 2: ") and "check digit" in said
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in said)
+        assert pilot.app.screen.focused.id == "m2-id_number"  # from the error's index, not its words
+
+    drive(app_for(db), scenario, size=(120, 40))
+
+
+def test_in_english_a_second_head_is_refused_in_english(db, place):
+    with_settings(db, language="en")
+
+    async def scenario(pilot):
+        await _open_form(pilot)
+        await _play(pilot, ["101", "tab", "幸福路8号", "enter", "张三", "tab", HEAD_ID, "enter",
+                            "李四", "tab", WIFE_ID, "tab", "户主", "ctrl+s"])
+        assert "A household can have only one head" in text_of(pilot, "#form-error")
 
     drive(app_for(db), scenario, size=(120, 40))
 

@@ -12,8 +12,10 @@ from ledger_fixtures import Resident, make_home, make_worker, neighbourhood
 from sqlalchemy import func, select
 
 from models import AuditEntry, Community, RequestEvent
+from screens.i18n import load_strings
 from station.errors import ConflictError, NotFound, PermissionDenied, ValidationError
 from station.requests import workflow as requests
+from station.requests.rules import STATES, state_name
 from station.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -204,6 +206,22 @@ def test_transitions_from_the_wrong_state_are_refused(uow, place, action, messag
     with pytest.raises(ValidationError) as error:
         action(uow, request, place)
     assert error.value.message == message
+
+
+def test_a_wrong_state_is_said_in_english_from_the_same_error(uow, place):
+    request = _handled(uow, place)
+    with pytest.raises(ValidationError) as error:
+        requests.rate(uow, request.id, "satisfied", "", request.version)
+    assert (error.value.code, error.value.field) == ("requests.wrong_state", "state")
+    assert error.value.render("en") == "The request is “Handling”, so you cannot record feedback"
+
+
+def test_state_names_have_one_definition_the_core_catalogue():
+    assert STATES == ("received", "assigned", "in_progress", "closed", "rated")
+    assert [state_name(state) for state in STATES] == ["受理", "分派", "处置中", "已办结", "已回访评价"]
+    assert state_name("closed", "en") == "Closed"
+    for language in ("zh", "en"):
+        assert not [key for key in load_strings(language) if key.startswith("requests.state")]
 
 
 def test_rate_and_assign_from_the_wrong_state(uow, place):

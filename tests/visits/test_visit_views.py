@@ -103,7 +103,7 @@ def test_a_refused_follow_up_saves_nothing(db, place, home):
 
 def test_a_failing_plan_rolls_the_visit_back(db, place, home, monkeypatch):
     def refuse(*args, **kwargs):
-        raise ValidationError("计划失败", field="planned_on")
+        raise ValidationError("visits.planned_on_missing", field="planned_on")
 
     monkeypatch.setattr(visit_views, "plan_visit", refuse)
     with pytest.raises(ValidationError):
