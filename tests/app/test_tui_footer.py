@@ -37,13 +37,21 @@ class TwoKeySets(App[None]):
         yield self.footer
 
 
-def _stale_keys() -> int:
+def _footer_keys() -> list[FooterKey]:
     gc.collect()
-    return sum(1 for node in gc.get_objects() if isinstance(node, FooterKey) and not node.is_attached)
+    return [node for node in gc.get_objects() if isinstance(node, FooterKey)]
+
+
+def _stale_keys(before: list[FooterKey]) -> int:
+    """Detached FooterKeys still alive that this test made (earlier tests in the process may
+    still hold their own apps' keys; those are not this footer's)."""
+    earlier = {id(node) for node in before}  # `before` keeps them alive, so no id is reused
+    return sum(1 for node in _footer_keys() if not node.is_attached and id(node) not in earlier)
 
 
 async def _switch_focus(footer: Footer) -> tuple[int, list[str]]:
     """Footer keys no longer shown but still alive after SWITCHES focus changes; the keys shown."""
+    before = _footer_keys()
     app = TwoKeySets(footer)
     async with app.run_test(size=(80, 10)) as pilot:
         for turn in range(SWITCHES):
@@ -51,7 +59,7 @@ async def _switch_focus(footer: Footer) -> tuple[int, list[str]]:
             await pilot.pause()
             await pilot.pause()
         shown = [key.description for key in footer.query(FooterKey)]
-        return _stale_keys(), shown
+        return _stale_keys(before), shown
 
 
 def test_the_footer_lets_go_of_the_keys_it_replaced():
