@@ -27,7 +27,7 @@ def run_checks(config_path: str | Path | None) -> list[Check]:
     checks.append(_keyring_check())
     checks.extend(_database_checks(settings))
     checks.append(_file_mode_check(settings))
-    checks.append(_font_check(settings))
+    checks.append(font_check(settings))
     return checks
 
 
@@ -66,13 +66,13 @@ def _database_checks(settings) -> list[Check]:
     note = "最新" if revision == head else f"需要升级到 {head}(运行 station init)"
     checks.append(Check("数据库版本", state, f"{revision or '空库'},{note}"))
     if revision is not None:
-        checks.append(_audit_guard_check(engine))
+        checks.append(audit_guard_check(engine))
     if revision is not None and revision == head:
         checks.append(ledger_rules_check(engine, settings))
     return checks
 
 
-def _audit_guard_check(engine) -> Check:
+def audit_guard_check(engine) -> Check:
     from station.audit_guard import broken_guards
 
     try:
@@ -125,7 +125,7 @@ def _file_mode_check(settings) -> Check:
     return Check("文件权限", "warn", f"其他用户可读:{shown};请执行 chmod 600(目录 chmod 700)")
 
 
-def _font_check(settings) -> Check:
+def font_check(settings) -> Check:
     from station.printing.fonts import find_cjk_font, has_truetype_outlines
 
     font = find_cjk_font(settings.reports.font)

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from station.errors import DatabaseError, StationError
 from station.messages import Term
 
-_SQLITE_CODES = (
+SQLITE_CODES = (
     ("database is locked", "failures.locked"),
     ("database table is locked", "failures.table_locked"),
     ("database or disk is full", "failures.no_space"),
@@ -26,7 +26,7 @@ _SQLITE_CODES = (
     ("disk i/o error", "failures.disk_io"),
     ("file is not a database", "failures.not_a_database"),
 )
-_OS_TERMS = {
+OS_TERMS = {
     errno.EROFS: Term("failures.os.read_only"),
     errno.EACCES: Term("failures.os.no_access"),
     errno.EPERM: Term("failures.os.no_access"),
@@ -53,7 +53,7 @@ def explain(error: BaseException) -> StationError | None:
 
 def _database(cause: BaseException | None) -> StationError | None:
     text = str(cause or "").lower()
-    for fragment, code in _SQLITE_CODES:
+    for fragment, code in SQLITE_CODES:
         if fragment in text:
             return DatabaseError(code)
     from_server = cause is not None and type(cause).__module__.startswith("psycopg")
@@ -69,7 +69,7 @@ def _file(error: OSError) -> StationError:
         if error.filename:
             return DatabaseError("failures.no_space_at", path=str(error.filename))
         return DatabaseError("failures.no_space")
-    what = _OS_TERMS.get(error.errno or 0) or error.strerror or str(error)
+    what = OS_TERMS.get(error.errno or 0) or error.strerror or str(error)
     if error.filename:
         return StationError("failures.file_at", path=str(error.filename), what=what)
     return StationError("failures.file", what=what)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from backends import BACKENDS, PG_URL, worker_name
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -19,9 +20,6 @@ from station.migrate import upgrade
 from station.places.directory import ensure_community
 from station.settings import Settings, StationSettings
 from station.uow import UnitOfWork
-
-PG_URL = os.environ.get("STATION_TEST_PG_URL", "")
-BACKENDS = ["sqlite", "postgresql"]
 
 
 class FakeClock:
@@ -35,11 +33,6 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.current += timedelta(**delta)
-
-
-def _worker() -> str:
-    # The pid keeps concurrent runs on one server (two checkouts, two terminals) apart.
-    return f'{os.environ.get("PYTEST_XDIST_WORKER", "main")}_{os.getpid()}'
 
 
 
@@ -58,7 +51,7 @@ def pg_template() -> str:
         if os.environ.get("STATION_REQUIRE_PG"):
             pytest.fail("STATION_TEST_PG_URL is not set but PostgreSQL tests are required")
         pytest.skip("PostgreSQL not configured (STATION_TEST_PG_URL); `make test` starts one")
-    name = f"station_tpl_{_worker()}"
+    name = f"station_tpl_{worker_name()}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -87,7 +80,7 @@ def db_url(backend, request, tmp_path) -> str:
         yield f"sqlite:///{target}"
         return
     template = request.getfixturevalue("pg_template")
-    name = f"t_{_worker()}_{uuid.uuid4().hex[:10]}"
+    name = f"t_{worker_name()}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
@@ -130,12 +123,6 @@ def community_id(db, settings) -> int:
 @pytest.fixture
 def admin(community_id) -> Actor:
     return Actor(user_id=None, username="admin", role="admin", community_id=community_id)
-
-
-def actor_for(role: str, community_id: int | None, grid_ids=None, user_id=None) -> Actor:
-    """An actor of a role in a community (helper for permission tests)."""
-    return Actor(user_id=user_id, username=role, role=role, community_id=community_id,
-                 grid_ids=frozenset(grid_ids) if grid_ids is not None else None)
 
 
 @pytest.fixture

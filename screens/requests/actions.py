@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Select
 from screens.widgets.dialogs import FormDialog
 from screens.widgets.labels import FormError
 from station.errors import StationError, ValidationError
-from station.requests import workflow as resident_requests
+from station.requests import workflow as request_workflow
 from station.requests.records import RequestRecord
 from station.requests.rules import MAX_DESCRIPTION, MAX_NOTE
 
@@ -27,11 +27,11 @@ def transition_call(action: str, request: RequestRecord, choice: Any,
                     text: str) -> tuple[Callable[..., RequestRecord], tuple[Any, ...]]:
     """The service and its arguments for one step, at the version the clerk looked at."""
     calls: dict[str, tuple[Callable[..., RequestRecord], tuple[Any, ...]]] = {
-        "assign": (resident_requests.assign, (request.id, choice, request.version, text)),
-        "start": (resident_requests.start, (request.id, request.version, text)),
-        "close": (resident_requests.close, (request.id, text, request.version)),
-        "rate": (resident_requests.rate, (request.id, choice or "", text, request.version)),
-        "reopen": (resident_requests.reopen, (request.id, text, request.version)),
+        "assign": (request_workflow.assign, (request.id, choice, request.version, text)),
+        "start": (request_workflow.start, (request.id, request.version, text)),
+        "close": (request_workflow.close, (request.id, text, request.version)),
+        "rate": (request_workflow.rate, (request.id, choice or "", text, request.version)),
+        "reopen": (request_workflow.reopen, (request.id, text, request.version)),
     }
     return calls[action]
 

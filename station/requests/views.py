@@ -80,7 +80,7 @@ def request_file(uow: UnitOfWork, request_id: int) -> RequestFile:
 def assignable_workers(uow: UnitOfWork, request_id: int) -> list[AssigneeChoice]:
     """Enabled accounts that may handle the request (grid workers only for its grid), by name.
 
-    The same rule as resident_requests.assign applies when the choice is saved.
+    The same rule as station.requests.workflow.assign applies when the choice is saved.
     """
     require(uow.actor, "requests.assign")
     request = load_request(uow, request_id)

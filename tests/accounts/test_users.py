@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from actors import actor_for
 from argon2 import PasswordHasher
-from conftest import actor_for
 from sqlalchemy import select
 
 from models import AuditEntry, Community, LoginFailure, User

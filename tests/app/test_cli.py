@@ -10,16 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_station import write_config
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-           "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=folder, input=stdin,
-                          capture_output=True, text=True, env=env, timeout=300)
+from cli_station import ROOT, station, write_config
 
 
 def in_english(folder: Path) -> None:

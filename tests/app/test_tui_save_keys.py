@@ -13,7 +13,7 @@ from tui_support import app_for, drive, log_in, screen_name, settle
 from screens.requests.actions import RequestActionDialog
 from screens.requests.screen import RequestTable
 from station.actor import Actor
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.requests import workflow as requests
 from station.uow import UnitOfWork
 
@@ -36,7 +36,7 @@ def test_ctrl_s_ends_a_register_entry(db, community_id):
 
     drive(app_for(db), scenario)
     with UnitOfWork(db, ADMIN) as uow:
-        [entry] = needs.entries_for_person(uow, town.li.head_id)
+        [entry] = register_entries.entries_for_person(uow, town.li.head_id)
     assert (entry.end_on, entry.end_reason) == (date(2026, 11, 23), "已入住养老院")
 
 

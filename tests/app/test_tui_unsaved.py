@@ -303,10 +303,10 @@ def test_register_form_clean_closes_and_typed_asks(db, registers):
 
 
 def _register_notes(db, registers) -> list[str]:
-    from station.registers import entries as needs
+    from station.registers import entries as register_entries
 
     with UnitOfWork(db, registers.place.director.actor) as uow:
-        return [entry.notes for entry in needs.entries_for_person(uow, registers.liu.head_id)]
+        return [entry.notes for entry in register_entries.entries_for_person(uow, registers.liu.head_id)]
 
 
 # --- first run: Ctrl+Q is its only way out ------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from factories import family
 from sqlalchemy import func, select, text
 

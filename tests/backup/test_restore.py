@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from sqlalchemy import select, text
 from test_backup import backup_now, person_count, populate
 

@@ -9,7 +9,7 @@ from station.actor import SYSTEM
 from station.audit_guard import broken_guards, repair_guards
 from station.bootstrap import open_database
 from station.db import make_engine
-from station.doctor import _audit_guard_check
+from station.doctor import audit_guard_check
 from station.uow import UnitOfWork
 
 ROW = ("insert into audit_log (at, username, action, entity, detail) "
@@ -69,7 +69,7 @@ def test_a_broken_guard_is_found_by_doctor_and_put_back_with_an_audit_entry(db, 
     altered = drop_a_guard(engine)
     with engine.connect() as conn:
         assert altered in broken_guards(conn)
-    assert _audit_guard_check(engine).status == "fail"
+    assert audit_guard_check(engine).status == "fail"
     with UnitOfWork(db, SYSTEM) as uow:
         repaired = repair_guards(uow)
         uow.commit()
@@ -79,7 +79,7 @@ def test_a_broken_guard_is_found_by_doctor_and_put_back_with_an_audit_entry(db, 
         detail = conn.execute(text(
             "select detail from audit_log where action = 'audit_guard_repaired'")).scalar_one()
     assert altered in detail
-    assert _audit_guard_check(engine).status == "ok"
+    assert audit_guard_check(engine).status == "ok"
     with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
         conn.execute(text("delete from audit_log"))
 

@@ -13,7 +13,7 @@ import pytest
 
 from screens.i18n import load_strings
 from station.errors import DuplicateError, StationError, ValidationError
-from station.failures import _OS_TERMS, _SQLITE_CODES
+from station.failures import OS_TERMS, SQLITE_CODES
 from station.imports.plan import STAGES
 from station.messages import LANGUAGES, Term, catalogue, message
 from station.permissions import PERMISSION_NAMES, ROLES
@@ -146,7 +146,7 @@ def test_the_english_catalogue_is_english():
 
 
 def test_the_failure_tables_name_catalogue_codes():
-    for code in [code for _, code in _SQLITE_CODES] + [term.key for term in _OS_TERMS.values()]:
+    for code in [code for _, code in SQLITE_CODES] + [term.key for term in OS_TERMS.values()]:
         assert all(code in catalogue(language) for language in LANGUAGES), code
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from factories import make_id
 from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import select
@@ -17,11 +17,11 @@ from station.ledger import households, members
 from station.ledger.households import Location
 from station.ledger.queries import get_household, get_person
 from station.ledger.records import HouseholdDraft
-from station.registers import entries as needs
-from station.requests import workflow as resident_requests
+from station.registers import entries as register_entries
+from station.requests import workflow as request_workflow
 from station.residents.records import PersonDraft
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 OCTOBER = date(2026, 10, 15)
 NOVEMBER = date(2026, 11, 2)
@@ -93,17 +93,17 @@ def test_only_an_admin_unlocks_with_a_reason_and_it_is_audited(db, uow, communit
 
 
 def _visit(uow, place, home, day):
-    return servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+    return visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                                 person_id=home.head_id, done_on=day, content="看望")
 
 
 def _register(uow, place, home, day):
-    return needs.add_entry(uow, home.head_id, "oldest_old", day)
+    return register_entries.add_entry(uow, home.head_id, "oldest_old", day)
 
 
 def _end_register(uow, place, home, day):
-    entry = needs.add_entry(uow, home.head_id, "empty_nest", date(2026, 1, 1))
-    return needs.end_entry(uow, entry.id, day, "迁走", entry.version)
+    entry = register_entries.add_entry(uow, home.head_id, "empty_nest", date(2026, 1, 1))
+    return register_entries.end_entry(uow, entry.id, day, "迁走", entry.version)
 
 
 def _new_household(uow, place, home, day):
@@ -181,18 +181,18 @@ def test_after_unlocking_the_month_takes_edits_again(uow, community_id, place, h
 def test_a_request_closed_in_a_locked_month_can_be_neither_rated_nor_reopened(db, uow, community_id,
                                                                                place, clock):
     clock.current = datetime(2026, 10, 20, 9, 0)
-    request = resident_requests.receive(uow, channel="window", category="property", urgency="normal",
+    request = request_workflow.receive(uow, channel="window", category="property", urgency="normal",
                                         description="路灯不亮", grid_id=place.grid1)
-    request = resident_requests.assign(uow, request.id, place.worker1.id, request.version)
-    request = resident_requests.start(uow, request.id, request.version)
-    request = resident_requests.close(uow, request.id, "已修好", request.version)
+    request = request_workflow.assign(uow, request.id, place.worker1.id, request.version)
+    request = request_workflow.start(uow, request.id, request.version)
+    request = request_workflow.close(uow, request.id, "已修好", request.version)
     clock.current = datetime(2026, 11, 23, 9, 0)
     month_locks.lock_month(uow, community_id, 2026, 10)
     with pytest.raises(ValidationError, match="已锁定"):
-        resident_requests.rate(uow, request.id, "satisfied", "", request.version)
+        request_workflow.rate(uow, request.id, "satisfied", "", request.version)
     with pytest.raises(ValidationError, match="已锁定"):
-        resident_requests.reopen(uow, request.id, "又坏了", request.version)
-    assert resident_requests.get_request(uow, request.id).request.state == "closed"
+        request_workflow.reopen(uow, request.id, "又坏了", request.version)
+    assert request_workflow.get_request(uow, request.id).request.state == "closed"
 
 
 def test_a_lock_covers_its_own_community_only(db, uow, community_id, locked):

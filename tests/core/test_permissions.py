@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 
 from station.errors import PermissionDenied
 from station.permissions import PERMISSION_NAMES, ROLE_PERMISSIONS, ROLES, allowed, require

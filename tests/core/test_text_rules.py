@@ -24,8 +24,8 @@ from station.ledger.households import Location
 from station.ledger.queries import get_household
 from station.ledger.records import HouseholdDraft
 from station.places import directory as places
-from station.registers import entries as needs
-from station.requests import workflow as resident_requests
+from station.registers import entries as register_entries
+from station.requests import workflow as request_workflow
 from station.text_rules import (
     CODE,
     FREE,
@@ -39,7 +39,7 @@ from station.text_rules import (
     visible,
 )
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 STATION = Path(__file__).resolve().parents[2] / "station"
 ESCAPES = ["\x1b[2J\x1b[31m红", "王\u202e丽", "王\u200b丽", "王\n丽", "王\x00丽", "\ufeff王丽", "王\u2066丽"]
@@ -151,20 +151,20 @@ def _move_out(uow, town, reason):
 
 def _end_entry(uow, town, reason):
     _, home = town
-    entry = needs.add_entry(uow, home.head_id, "elderly_alone", date(2026, 1, 5))
-    return needs.end_entry(uow, entry.id, date(2026, 11, 1), reason, entry.version)
+    entry = register_entries.add_entry(uow, home.head_id, "elderly_alone", date(2026, 1, 5))
+    return register_entries.end_entry(uow, entry.id, date(2026, 11, 1), reason, entry.version)
 
 
 def _visit(uow, town, content):
     place, home = town
-    return servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+    return visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                                 household_id=home.household_id, content=content)
 
 
 def _request(uow, town, **fields):
     values = {"channel": "window", "category": "property", "urgency": "normal",
               "description": "楼道灯不亮", "grid_id": town[0].grid1} | fields
-    return resident_requests.receive(uow, **values)
+    return request_workflow.receive(uow, **values)
 
 
 def _building(uow, town, **fields):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from factories import family, person
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from conftest import PG_URL, _worker
+from backends import PG_URL, worker_name
 from factories import family, person
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, func, select, text
@@ -43,7 +43,7 @@ def empty_db(backend, request, tmp_path, settings, clock):
         database.dispose()
         return
     template = request.getfixturevalue("pg_template")
-    name = f"t_{_worker()}_{uuid.uuid4().hex[:10]}"
+    name = f"t_{worker_name()}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))

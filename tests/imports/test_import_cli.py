@@ -11,14 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_station import cli_env, initialised, station
 from import_books import families, person, write_openpyxl, write_xlsxwriter
 from openpyxl import load_workbook
 
-ROOT = Path(__file__).resolve().parents[2]
 # Until cli.py registers the commands itself, add them the way it will.
-LAUNCH = ("import cli, cli_import\n"
-          "if not any(c.name == 'import' for c in cli.app.registered_commands): cli_import.register(cli.app)\n"
-          "cli.main()")
 KILL_DRIVER = """
 import sys, time
 from pathlib import Path
@@ -43,23 +40,9 @@ print("COMMITTED", file=sys.stderr, flush=True)
 """
 
 
-def env(folder: Path) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-            "COLUMNS": "200"}
-
-
-def station(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", LAUNCH, *args], cwd=folder, capture_output=True, text=True,
-                          env=env(folder), timeout=300)
-
-
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    (tmp_path / "station.toml").write_text(
-        '[station]\nname = "测试站"\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-        '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
-    assert station(tmp_path, "init").returncode == 0
-    return tmp_path
+    return initialised(tmp_path)
 
 
 def persons(folder: Path) -> int:
@@ -115,7 +98,7 @@ def test_upsert_mode_and_bad_files_from_the_cli(folder):
 def test_an_import_killed_midway_leaves_nothing(folder, stage):
     ledger = write_xlsxwriter(folder / "big.xlsx", families(6000))  # 18,000 persons
     process = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, str(folder / "station.toml"), str(ledger),
-                                stage], cwd=folder, env=env(folder), stderr=subprocess.PIPE, text=True)
+                                stage], cwd=folder, env=cli_env(folder), stderr=subprocess.PIPE, text=True)
     marker = _wait_for_mark(process)
     assert marker.startswith(f"MARK {stage}"), marker
     os.kill(process.pid, signal.SIGKILL)

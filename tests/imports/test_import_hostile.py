@@ -7,7 +7,6 @@ exit 1 with one Chinese line naming the cell, in bounded memory.
 
 from __future__ import annotations
 
-import os
 import random
 import re
 import subprocess
@@ -16,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from cli_station import cli_env, initialised
 from hostile_books import (
     HEADER,
     cell,
@@ -43,7 +43,6 @@ from reports.excel_import.reader import read_ledger
 from station.errors import ValidationError
 from station.imports.records import RowError
 
-ROOT = Path(__file__).resolve().parents[2]
 PEAK_RSS_MB = 400
 PERSON = ("H1", "一网格", "张三", "110105194912310021", "户主")
 
@@ -58,23 +57,16 @@ _MEASURED = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[
 
 def run_cli(folder: Path, *args: str) -> tuple[int, str, str, float]:
     """`python -m cli ...` in `folder`: exit code, stdout, stderr and the CLI's own peak RSS in MB."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-           "COLUMNS": "200"}
     out, err, peak = folder / "out.txt", folder / "err.txt", folder / "peak-rss.txt"
     with out.open("wb") as stdout, err.open("wb") as stderr:
         code = subprocess.call([sys.executable, "-c", _MEASURED, str(peak), sys.executable, "-m", "cli", *args],
-                               cwd=folder, env=env, stdout=stdout, stderr=stderr)
+                               cwd=folder, env=cli_env(folder), stdout=stdout, stderr=stderr)
     return code, out.read_text("utf-8"), err.read_text("utf-8"), int(peak.read_text()) / 1024
 
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    (tmp_path / "station.toml").write_text(
-        '[station]\nname = "测试站"\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
-        '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
-    code, _out, err, _rss = run_cli(tmp_path, "init")
-    assert code == 0, err
-    return tmp_path
+    return initialised(tmp_path)
 
 
 def test_a_2_kb_workbook_with_a_cell_at_xfd1048576_is_refused_by_the_cli(folder):

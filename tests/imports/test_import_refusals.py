@@ -112,7 +112,7 @@ def test_all_or_nothing_999_good_rows_and_one_bad(db, admin, tmp_path):
 
 
 def test_grid_worker_and_clerk_may_not_import(db, community_id, tmp_path):
-    from conftest import actor_for
+    from actors import actor_for
 
     from station.errors import PermissionDenied
 

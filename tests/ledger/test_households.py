@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from actors import actor_for
 from factories import family, make_id, person
 from sqlalchemy import func, select
 
@@ -24,7 +25,6 @@ from station.ledger.records import HouseholdDraft
 from station.places import directory as places
 from station.residents.records import PersonDraft
 from station.uow import UnitOfWork
-from tests.conftest import actor_for
 
 MOVED_IN = date(2026, 1, 5)
 
@@ -337,21 +337,21 @@ def test_interleaved_writers_the_database_version_check_refuses_the_late_one(db,
 
 
 def test_death_and_moving_out_end_register_entries(db, admin, grid_id, building_id):
-    from station.registers import entries as needs
+    from station.registers import entries as register_entries
 
     record = register(db, admin, family(grid_id, building_id=building_id)).household
     spouse = next(m for m in record.members if m.relation == "10")
     child = next(m for m in record.members if m.relation == "20")
     with UnitOfWork(db, admin) as uow:
-        needs.add_entry(uow, spouse.id, "disabled", date(2025, 1, 1),
+        register_entries.add_entry(uow, spouse.id, "disabled", date(2025, 1, 1),
                         attributes={"disability_category": "4", "disability_grade": "2"})
     with UnitOfWork(db, admin) as uow:
-        needs.add_entry(uow, child.id, "left_behind_child", date(2025, 1, 1), attributes={"guardian": "李四"})
+        register_entries.add_entry(uow, child.id, "left_behind_child", date(2025, 1, 1), attributes={"guardian": "李四"})
     with UnitOfWork(db, admin) as uow:
         members.record_death(uow, spouse.id, spouse.version, date(2026, 9, 1))
     with UnitOfWork(db, admin) as uow:
         household = get_household(uow, record.id)
         households.move_out(uow, record.id, household.version, on=date(2026, 10, 1))
     with UnitOfWork(db, admin) as uow:
-        entries = needs.entries_for_person(uow, spouse.id) + needs.entries_for_person(uow, child.id)
+        entries = register_entries.entries_for_person(uow, spouse.id) + register_entries.entries_for_person(uow, child.id)
     assert [(e.end_on, e.end_reason) for e in entries] == [(date(2026, 9, 1), "死亡"), (date(2026, 10, 1), "迁出")]

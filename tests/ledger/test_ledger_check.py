@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from figures_fixtures import SmallLedger, build_small_ledger, reopen_membership
 from import_books import import_rows, late_head_family
 from sqlalchemy import text

@@ -154,10 +154,10 @@ def test_the_request_list_and_the_service_log_search_too(db, community_id, clock
 
     desk = build_desk(db, community_id, clock)
     with_logins(db, desk)
-    from station.visits import log as servicelog
+    from station.visits import log as visit_log
 
     with UnitOfWork(db, desk.place.director.actor) as uow:
-        servicelog.log_visit(uow, kind="home_visit", worker_id=desk.place.worker1.id, person_id=desk.home.head_id,
+        visit_log.log_visit(uow, kind="home_visit", worker_id=desk.place.worker1.id, person_id=desk.home.head_id,
                              household_id=desk.home.household_id, done_on=date(2026, 11, 20), content="入户看望")
 
     async def scenario(pilot):
@@ -180,12 +180,12 @@ def test_the_request_list_and_the_service_log_search_too(db, community_id, clock
 
 
 def test_a_register_entry_ends_from_the_household_file(db, town):
-    from station.registers import entries as needs
+    from station.registers import entries as register_entries
 
     head = town.home1.head_id
     with UnitOfWork(db, ADMIN) as uow:
-        needs.add_entry(uow, head, "elderly_alone", date(2026, 11, 1))
-        needs.add_entry(uow, head, "oldest_old", date(2026, 11, 1))
+        register_entries.add_entry(uow, head, "elderly_alone", date(2026, 11, 1))
+        register_entries.add_entry(uow, head, "oldest_old", date(2026, 11, 1))
 
     async def scenario(pilot):
         await open_file(pilot, town.home1.household_id)  # the head has the focus
@@ -202,18 +202,18 @@ def test_a_register_entry_ends_from_the_household_file(db, town):
 
     drive(app_for(db), scenario)
     with UnitOfWork(db, ADMIN) as uow:
-        entries = needs.entries_for_person(uow, head)
+        entries = register_entries.entries_for_person(uow, head)
     assert sorted(entry.end_reason for entry in entries) == ["", "已去养老院"]  # the one picked, only
 
 
 def test_a_clerk_may_not_end_register_entries_from_the_household_file(db, town):
     from tui_support import make_user
 
-    from station.registers import entries as needs
+    from station.registers import entries as register_entries
 
     make_user(db, "clerk1", "clerk", town.place.community_id, name="周窗口")
     with UnitOfWork(db, ADMIN) as uow:
-        needs.add_entry(uow, town.home1.head_id, "elderly_alone", date(2026, 11, 1))
+        register_entries.add_entry(uow, town.home1.head_id, "elderly_alone", date(2026, 11, 1))
 
     async def scenario(pilot):
         await open_file(pilot, town.home1.household_id, username="clerk1")

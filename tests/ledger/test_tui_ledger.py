@@ -34,7 +34,7 @@ from station.accounts.users import set_password
 from station.actor import Actor
 from station.dossiers.household import household_file
 from station.idcard import mask_id
-from station.requests import workflow as resident_requests
+from station.requests import workflow as request_workflow
 from station.search.lookup import search
 from station.uow import UnitOfWork
 
@@ -44,7 +44,7 @@ def town(db, community_id, clock):
     place = neighbourhood(db, community_id)
     home1, home2 = build_town(db, community_id, place, clock)
     with UnitOfWork(db, place.director.actor) as uow:
-        resident_requests.receive(uow, channel="window", category="property", urgency="normal",
+        request_workflow.receive(uow, channel="window", category="property", urgency="normal",
                                   description="水管漏水", grid_id=place.grid1,
                                   household_id=home1.household_id)
     make_admin(db)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from sqlalchemy import func, select
 from tui_support import app_for, drive, log_in, make_admin, make_user, settle, text_of
 

@@ -147,7 +147,7 @@ def test_registering_someone_of_a_three_person_household_as_living_alone_warns(d
     from tui_support import log_in
 
     from station.actor import Actor
-    from station.registers import entries as needs
+    from station.registers import entries as register_entries
     from station.uow import UnitOfWork
 
     grandma = town.home1.person_ids[1]
@@ -169,7 +169,7 @@ def test_registering_someone_of_a_three_person_household_as_living_alone_warns(d
 
     drive(app_for(db), scenario)
     with UnitOfWork(db, Actor(None, "tests", "admin", None)) as uow:
-        assert [entry.category for entry in needs.entries_for_person(uow, grandma)] == ["elderly_alone"]
+        assert [entry.category for entry in register_entries.entries_for_person(uow, grandma)] == ["elderly_alone"]
 
 
 def test_the_edit_confirmations_list_only_what_changed(db, town):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from register_fixtures import register_town
 
 from station.errors import PermissionDenied, ValidationError
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.registers.views import register_page
 from station.uow import UnitOfWork
 
@@ -41,7 +41,7 @@ def test_the_page_is_capped_but_the_figures_count_everyone(uow, town):
 
 def test_ended_entries_and_other_categories_are_left_out(uow, town):
     entry = register_page(uow, "elderly_alone").entries[0]
-    needs.end_entry(uow, entry.id, date(2026, 11, 23), "已入住养老院", entry.version)
+    register_entries.end_entry(uow, entry.id, date(2026, 11, 23), "已入住养老院", entry.version)
     assert _names(register_page(uow, "elderly_alone")) == ["赵爷爷", "王大爷", "陈阿婆"]
     assert register_page(uow, "disabled").entries == ()
 

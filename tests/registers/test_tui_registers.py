@@ -17,7 +17,7 @@ from screens.i18n import LANGUAGES, Catalogue
 from screens.registers.form import FIELD_LABELS, RegisterEntryForm
 from screens.registers.table import COLUMNS
 from station.idcard import mask_id
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.registers.views import register_page
 from station.search.lookup import search
 from station.uow import UnitOfWork
@@ -44,7 +44,7 @@ def _names(pilot):
 
 def _entries(db, actor, person_id):
     with UnitOfWork(db, actor) as uow:
-        return needs.entries_for_person(uow, person_id)
+        return register_entries.entries_for_person(uow, person_id)
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -253,8 +253,8 @@ def test_ending_an_entry_changed_meanwhile_shows_the_conflict(db, town):
         await pilot.press("ctrl+e")
         await settle(pilot)
         with UnitOfWork(db, town.place.director.actor) as uow:  # another clerk saves first
-            entry = needs.entries_for_person(uow, town.li.head_id)[0]
-            needs.update_entry(uow, entry.id, entry.version, notes="已电话联系")
+            entry = register_entries.entries_for_person(uow, town.li.head_id)[0]
+            register_entries.update_entry(uow, entry.id, entry.version, notes="已电话联系")
         await pilot.press(*"已入住养老院", "enter")
         await settle(pilot)
         assert screen_name(pilot) == "EndEntryDialog"

@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from cli_station import station
 from reports_support import assert_fonts_embedded, pdf_text, require_tools, squeeze
-
-ROOT = Path(__file__).resolve().parents[2]
-# Wires the commands in even before cli.py does (and only once after it does).
-LAUNCH = ("import cli, cli_reports\n"
-          "if not any(group.name == 'report' for group in cli.app.registered_groups):\n"
-          "    cli_reports.register(cli.app)\n"
-          "cli.main()\n")
-
-
-def station(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-           "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-c", LAUNCH, *args], cwd=folder, capture_output=True, text=True,
-                          env=env, timeout=300)
 
 
 def ok(folder: Path, *args: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from reports_support import require_tools
 
 from reports.pdf.fonts import FontMissing, cjk_font, register_font
-from station.doctor import _font_check
+from station.doctor import font_check
 from station.printing.fonts import find_cjk_font, has_truetype_outlines
 from station.settings import ReportSettings, Settings
 
@@ -49,7 +49,7 @@ def test_cff_outlines_are_recognised_and_refused(tmp_path):
     assert not has_truetype_outlines(tmp_path / "absent.ttf")
     with pytest.raises(FontMissing, match="CFF"):
         cjk_font(_settings(str(otf)))
-    assert _font_check(_settings(str(otf))).status == "fail"
+    assert font_check(_settings(str(otf))).status == "fail"
 
 
 def test_a_ttc_collection_is_read_through_its_first_font(tmp_path):
@@ -64,5 +64,5 @@ def test_a_missing_font_says_how_to_get_one(tmp_path):
         cjk_font(_settings(str(tmp_path / "simsun.ttc")))
     assert "simsun.ttc" in error.value.message and "fonts-wqy-microhei" in error.value.message
     assert error.value.title == "缺少中文字体"
-    check = _font_check(_settings(str(tmp_path / "simsun.ttc")))
+    check = font_check(_settings(str(tmp_path / "simsun.ttc")))
     assert check.status == "fail" and "fonts-wqy-microhei" in check.detail

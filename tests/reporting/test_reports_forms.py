@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from factories import make_id
 from ledger_fixtures import Neighbourhood, neighbourhood
 from reports_support import assert_fonts_embedded, pdf_text, squeeze, unmasked_numbers
@@ -23,12 +23,12 @@ from station.idcard import mask_id
 from station.ledger.households import register_household
 from station.ledger.records import HouseholdDraft
 from station.phone import mask_phone
-from station.registers import entries as needs
-from station.requests import workflow as resident_requests
+from station.registers import entries as register_entries
+from station.requests import workflow as request_workflow
 from station.residents.records import PersonDraft
 from station.settings import ReportSettings, Settings, StationSettings
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 HEAD_ID = make_id(date(1950, 3, 8), seq=7)
 SPOUSE_ID = make_id(date(1952, 9, 1), male=False, seq=8)
@@ -66,13 +66,13 @@ def town(db, uow, community_id) -> Town:
                                                    address="幸福路8号", room="301", phone=HOME_PHONE))
     household = saved.household
     ids = {member.name: member.id for member in household.members}
-    needs.add_entry(uow, ids["陈秀英"], "disabled", date(2026, 11, 1), worker_id=place.worker1.id,
+    register_entries.add_entry(uow, ids["陈秀英"], "disabled", date(2026, 11, 1), worker_id=place.worker1.id,
                     attributes={"certificate_no": SPOUSE_ID + "42"})
-    servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id, person_id=ids["陈秀英"],
+    visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id, person_id=ids["陈秀英"],
                          done_on=date(2026, 11, 20), content=f"送药上门,女儿电话{DAUGHTER_PHONE}")
-    servicelog.plan_visit(uow, kind="phone_visit", worker_id=place.worker1.id, person_id=ids["刘建国"],
+    visit_log.plan_visit(uow, kind="phone_visit", worker_id=place.worker1.id, person_id=ids["刘建国"],
                           planned_on=date(2026, 11, 25), content="电话回访")
-    request = resident_requests.receive(
+    request = request_workflow.receive(
         uow, channel="window", category="elderly", urgency="normal", grid_id=place.grid1,
         description=f"申请助餐服务,身份证{HEAD_ID}", contact_name="刘建国", contact_phone=HEAD_PHONE,
         household_id=household.id)

@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from openpyxl import load_workbook
 from reports_month_oracle import BANDS, GRID_FIGURES, count
 from reports_support import assert_fonts_embedded, pdf_text, squeeze, unmasked_numbers

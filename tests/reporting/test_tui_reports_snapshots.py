@@ -7,8 +7,7 @@ from dashboard_fixtures import build_town
 from import_books import families, person, write_openpyxl
 from ledger_fixtures import neighbourhood
 from textual.widgets import Input
-from tui_support import SIZE, app_for, log_in, make_admin, settle, with_settings
-from tui_support import still as _still
+from tui_support import SIZE, app_for, log_in, make_admin, settle, still, with_settings
 
 from station.month_locks import lock_month
 from station.uow import UnitOfWork
@@ -42,7 +41,7 @@ async def _reports(pilot) -> None:
     await pilot.press("f6")
     await settle(pilot)
     await pilot.pause(0.4)  # the summary's pending refresh has run
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _checked(pilot) -> None:
@@ -52,7 +51,7 @@ async def _checked(pilot) -> None:
     await settle(pilot)
     pilot.app.screen.query_one("#path", Input).value = "台账.xlsx"
     await pilot.press("ctrl+t")
-    await _still(pilot)
+    await still(pilot)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from request_fixtures import build_desk
 
 from station.errors import NotFound, PermissionDenied

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from ledger_fixtures import Resident, make_home, make_worker, neighbourhood
 from sqlalchemy import func, select
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from ledger_fixtures import Resident, id_number_of, make_home, neighbourhood, set_person
 from sqlalchemy import select
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from ledger_fixtures import id_number_of
 from register_fixtures import register_town
 from request_fixtures import build_desk
@@ -14,7 +14,7 @@ from request_fixtures import build_desk
 from station.registers.views import register_page
 from station.requests.views import request_page
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 
 def _entries(uow, query, category="elderly_alone"):
@@ -57,11 +57,11 @@ def test_the_register_search_stays_in_the_grid_workers_grids(db, town):
 
 def test_the_service_log_finds_visits_by_person_or_household(db, uow, town):
     with UnitOfWork(db, town.place.director.actor) as writer:
-        servicelog.log_visit(writer, kind="phone_visit", worker_id=town.place.worker2.id,
+        visit_log.log_visit(writer, kind="phone_visit", worker_id=town.place.worker2.id,
                              household_id=town.zhao.household_id, done_on=date(2026, 11, 22), content="电话问候")
 
     def contents(query):
-        return [visit.content for visit in servicelog.list_visits(uow, query=query)]
+        return [visit.content for visit in visit_log.list_visits(uow, query=query)]
 
     assert contents("wdy") == ["入户"]
     assert contents("赵爷爷") == ["电话问候"]  # a visit to his household, no person named

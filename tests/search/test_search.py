@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from factories import make_id
 from sqlalchemy import select
 

@@ -12,7 +12,7 @@ from station.requests.queries import request_counts
 from station.stats.dashboard import dashboard, due_visit_counts, month_counts, visits_per_day
 from station.stats.figures import overview
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 TODAY = date(2026, 11, 23)  # a Monday
 
@@ -45,7 +45,7 @@ def test_dashboard_figures_for_the_community(db, admin, town):
 
 def test_due_counts_match_the_weeks_due_list(db, admin, town):
     with UnitOfWork(db, admin) as uow:
-        due = servicelog.due_this_week(uow)
+        due = visit_log.due_this_week(uow)
         counts = due_visit_counts(uow, TODAY)
     expected = (sum(d.due_on == TODAY for d in due), sum(d.due_on < TODAY for d in due),
                 sum(d.due_on > TODAY for d in due))

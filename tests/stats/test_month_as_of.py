@@ -17,13 +17,13 @@ from reports_support import pdf_text, squeeze
 
 from reports.print_jobs import print_monthly
 from station.errors import ValidationError
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.requests import workflow as requests
 from station.stats.breakdowns import daily_counts
 from station.stats.checks import month_checks
 from station.stats.figures import month_figures
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 NOW = datetime(2026, 12, 3, 10, 0)
 
@@ -35,8 +35,8 @@ def running_month(db, community_id, clock):
     director = place.director.actor
     clock.current = datetime(2026, 11, 20, 9, 0)
     with UnitOfWork(db, director) as uow:
-        needs.add_entry(uow, home.head_id, "empty_nest", date(2026, 11, 1), visit_every_days=30)
-        servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+        register_entries.add_entry(uow, home.head_id, "empty_nest", date(2026, 11, 1), visit_every_days=30)
+        visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                              household_id=home.household_id, person_id=home.head_id, content="入户")
     for received, urgency, text in ((datetime(2026, 11, 27, 10, 0), "normal", "路灯不亮"),
                                      (datetime(2026, 12, 1, 8, 0), "urgent", "井盖缺失")):

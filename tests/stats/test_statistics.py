@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from factories import make_id
 
 from models import (

@@ -83,9 +83,9 @@ def test_refresh_reads_the_figures_again(db, place, clock):
 
 
 def make_admin_visit(db, place) -> None:
-    from station.visits import log as servicelog
+    from station.visits import log as visit_log
 
     with UnitOfWork(db, place.director.actor) as uow:
-        home_id = servicelog.list_visits(uow)[0].household_id
-        servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+        home_id = visit_log.list_visits(uow)[0].household_id
+        visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                              household_id=home_id, content="回访")

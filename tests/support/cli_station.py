@@ -13,12 +13,24 @@ CONFIG = ('[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
           '[database]\nurl = "sqlite:///data/station.db"\n')
 
 
+def cli_env(folder: Path) -> dict[str, str]:
+    """The environment of a CLI child: this checkout's code, `folder`'s station.toml, a wide console."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
+            "COLUMNS": "200"}
+
+
 def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """`station ARGS` run in `folder` with its station.toml; output captured as text."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-           "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-c", ENTRY, *args], cwd=folder, input=stdin,
-                          capture_output=True, text=True, env=env, timeout=300)
+                          capture_output=True, text=True, env=cli_env(folder), timeout=300)
+
+
+def initialised(folder: Path) -> Path:
+    """`folder` with write_config's station.toml and `station init` run."""
+    write_config(folder)
+    result = station(folder, "init")
+    assert result.returncode == 0, result.stderr
+    return folder
 
 
 def new_station(folder: Path, households: int = 0, config: str = CONFIG) -> Path:

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from ledger_fixtures import Home, Neighbourhood, Resident, make_home
 
 from station.db import Database
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.requests import workflow as requests
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 
 def build_town(db: Database, community_id: int, place: Neighbourhood, clock) -> tuple[Home, Home]:
@@ -25,16 +25,16 @@ def build_town(db: Database, community_id: int, place: Neighbourhood, clock) -> 
     home2 = make_home(db, community_id, place.grid2, Resident("赵奶奶", date(1940, 1, 1), male=False))
     with UnitOfWork(db, place.director.actor) as uow:
         # Overdue (due 11-08), due today (11-23), and not this week (12-20).
-        needs.add_entry(uow, home1.head_id, "elderly_alone", date(2026, 11, 1))
-        needs.add_entry(uow, home2.head_id, "empty_nest", date(2026, 10, 24))
-        needs.add_entry(uow, home1.person_ids[1], "empty_nest", date(2026, 11, 20))
+        register_entries.add_entry(uow, home1.head_id, "elderly_alone", date(2026, 11, 1))
+        register_entries.add_entry(uow, home2.head_id, "empty_nest", date(2026, 10, 24))
+        register_entries.add_entry(uow, home1.person_ids[1], "empty_nest", date(2026, 11, 20))
         # A plan for Wednesday: due later this week.
-        servicelog.plan_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+        visit_log.plan_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                               planned_on=date(2026, 11, 25), household_id=home1.household_id)
         for day in (date(2026, 10, 5), date(2026, 11, 2), date(2026, 11, 23)):
-            servicelog.log_visit(uow, kind="phone_visit", worker_id=place.worker2.id,
+            visit_log.log_visit(uow, kind="phone_visit", worker_id=place.worker2.id,
                                  household_id=home2.household_id, done_on=day, content="电话问候")
-        servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+        visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                              household_id=home1.household_id, done_on=date(2026, 11, 20), content="入户")
     _requests_in_two_months(db, place, clock)
     return home1, home2

@@ -12,9 +12,9 @@ from tui_support import PASSWORD, make_admin, make_user
 from station.accounts.users import set_password
 from station.actor import Actor
 from station.db import Database
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 CLERK = "clerk1"
 
@@ -38,12 +38,12 @@ def register_town(db: Database, community_id: int) -> RegisterTown:
     chen = make_home(db, community_id, place.grid1, Resident("陈阿婆", date(1944, 8, 8), male=False))
     liu = make_home(db, community_id, place.grid1, Resident("刘建国", date(1975, 4, 12)))
     with UnitOfWork(db, place.director.actor) as uow:
-        needs.add_entry(uow, wang.head_id, "elderly_alone", date(2026, 11, 14), worker_id=place.worker1.id)
-        servicelog.log_visit(uow, kind="home_visit", worker_id=place.worker1.id, person_id=wang.head_id,
+        register_entries.add_entry(uow, wang.head_id, "elderly_alone", date(2026, 11, 14), worker_id=place.worker1.id)
+        visit_log.log_visit(uow, kind="home_visit", worker_id=place.worker1.id, person_id=wang.head_id,
                              household_id=wang.household_id, done_on=date(2026, 11, 21), content="入户")
-        needs.add_entry(uow, li.head_id, "elderly_alone", date(2026, 10, 1), worker_id=place.worker1.id)
-        needs.add_entry(uow, zhao.head_id, "elderly_alone", date(2026, 11, 1), worker_id=place.worker2.id)
-        needs.add_entry(uow, chen.head_id, "elderly_alone", date(2026, 11, 20), visit_every_days=30)
+        register_entries.add_entry(uow, li.head_id, "elderly_alone", date(2026, 10, 1), worker_id=place.worker1.id)
+        register_entries.add_entry(uow, zhao.head_id, "elderly_alone", date(2026, 11, 1), worker_id=place.worker2.id)
+        register_entries.add_entry(uow, chen.head_id, "elderly_alone", date(2026, 11, 20), visit_every_days=30)
     make_admin(db)
     make_user(db, CLERK, "clerk", community_id, name="周窗口")
     with UnitOfWork(db, Actor(None, "tests", "admin", None)) as uow:

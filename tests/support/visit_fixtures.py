@@ -21,9 +21,9 @@ from tui_support import PASSWORD, make_admin, make_user
 from station.accounts.users import set_password
 from station.actor import Actor
 from station.db import Database
-from station.registers import entries as needs
+from station.registers import entries as register_entries
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 
 TODAY = date(2026, 11, 23)
 SYSTEM = Actor(None, "tests", "admin", None)
@@ -58,7 +58,7 @@ def _registers(db, place, wang_home, zhao_home, qian_home) -> None:
             (qian_home, "empty_nest", date(2026, 10, 27), place.worker1),
             (zhao_home, "empty_nest", date(2026, 10, 24), place.worker2),
         ):
-            needs.add_entry(uow, home.head_id, category, start, worker_id=worker.id, visit_every_days=30)
+            register_entries.add_entry(uow, home.head_id, category, start, worker_id=worker.id, visit_every_days=30)
 
 
 def _done_visits(db, place, wang_home, zhao_home, qian_home) -> None:
@@ -69,7 +69,7 @@ def _done_visits(db, place, wang_home, zhao_home, qian_home) -> None:
             (zhao_home, "phone_visit", place.worker2, date(2026, 11, 2), "电话问候,身体尚好"),
             (qian_home, "assistance", place.staff, date(2026, 10, 15), "代领重阳节慰问品"),
         ):
-            servicelog.log_visit(uow, kind=kind, worker_id=worker.id, household_id=home.household_id,
+            visit_log.log_visit(uow, kind=kind, worker_id=worker.id, household_id=home.household_id,
                                  done_on=day, content=content)
 
 
@@ -78,12 +78,12 @@ def _plans(db, place, clock, wang_home, qian_home) -> int:
     now = clock.current
     clock.current = datetime(2026, 11, 18, 9, 0)
     with UnitOfWork(db, place.director.actor) as uow:
-        late = servicelog.plan_visit(uow, kind="phone_visit", worker_id=place.worker1.id,
+        late = visit_log.plan_visit(uow, kind="phone_visit", worker_id=place.worker1.id,
                                      planned_on=date(2026, 11, 20), person_id=wang_home.person_ids[1],
                                      content="询问降压药")
     clock.current = now
     with UnitOfWork(db, place.director.actor) as uow:
-        servicelog.plan_visit(uow, kind="home_visit", worker_id=place.worker1.id,
+        visit_log.plan_visit(uow, kind="home_visit", worker_id=place.worker1.id,
                               planned_on=date(2026, 11, 27), household_id=qian_home.household_id)
     return late.id
 
@@ -97,11 +97,11 @@ def _accounts(db, place, community_id) -> None:
 
 
 def visits_as(db: Database, actor: Actor, **filters):
-    """What servicelog.list_visits gives this actor (the database's answer to compare with)."""
+    """What visit_log.list_visits gives this actor (the database's answer to compare with)."""
     with UnitOfWork(db, actor) as uow:
-        return servicelog.list_visits(uow, **filters)
+        return visit_log.list_visits(uow, **filters)
 
 
 def due_for(db: Database, actor: Actor, worker_id: int | None):
     with UnitOfWork(db, actor) as uow:
-        return servicelog.due_this_week(uow, worker_id)
+        return visit_log.due_this_week(uow, worker_id)

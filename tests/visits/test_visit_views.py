@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import actor_for
+from actors import actor_for
 from ledger_fixtures import Resident, make_home, make_worker, neighbourhood
 
 from station.accounts.users import disable_user
@@ -14,7 +14,7 @@ from station.errors import PermissionDenied, ValidationError
 from station.places.directory import ensure_community
 from station.settings import StationSettings
 from station.uow import UnitOfWork
-from station.visits import log as servicelog
+from station.visits import log as visit_log
 from station.visits import views as visit_views
 from station.visits.views import list_workers, log_visit_with_follow_up
 
@@ -75,7 +75,7 @@ def _log(db, actor, home, **values):
 
 def _visits(db, place):
     with UnitOfWork(db, place.director.actor) as uow:
-        return servicelog.list_visits(uow)
+        return visit_log.list_visits(uow)
 
 
 def test_a_follow_up_day_plans_the_next_visit_with_the_note(db, place, home):
