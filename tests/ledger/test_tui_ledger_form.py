@@ -16,6 +16,7 @@ from tui_support import (
     make_admin,
     screen_name,
     settle,
+    squeeze,
     text_of,
     with_settings,
 )
@@ -155,7 +156,8 @@ def test_a_duplicate_id_offers_the_existing_household(db, place, community_id):
         await _open_form(pilot)
         await _play(pilot, ["101", "tab", "幸福路8号", "enter", "王老", "tab", existing_id, "ctrl+s"])
         assert screen_name(pilot) == "ConfirmDialog"
-        assert "已登记为“王大爷”" in text_of(pilot)
+        said = squeeze(text_of(pilot)).replace("\n", "")  # the dialog wraps the message
+        assert said.count("第1名成员:身份证号") == 1 and "已登记为“王大爷”" in said
         await pilot.click("#yes")
         await settle(pilot)
         assert screen_name(pilot) == "HouseholdScreen"
