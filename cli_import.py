@@ -77,7 +77,8 @@ def _print_report(out, report) -> None:
         out.print(f"[red]未导入任何数据[/red]：{report.describe()}")
     else:
         out.print(f"[yellow]试运行，未写入[/yellow]：{report.describe()}")
+    language = settings().station.language
     for error in report.errors[:SHOWN_ERRORS]:
-        out.print(f"  {error.describe()}", markup=False)
+        out.print(f"  {error.describe(language)}", markup=False)
     if len(report.errors) > SHOWN_ERRORS:
         out.print(f"  ……共 {len(report.errors)} 条问题；用 --errors 文件.xlsx 查看全部")

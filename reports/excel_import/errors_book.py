@@ -26,8 +26,10 @@ from reports.excel_import.safety import ensure_defused_xml
 from reports.excel_import.sheet import sheet_rows
 from station.errors import ValidationError
 from station.imports.records import RowError
+from station.messages import DEFAULT_LANGUAGE, LANGUAGES, message
 
-ERROR_HEADER = "错误原因"
+# The column the reasons go to, in each language: a marked file marked again reuses its column.
+ERROR_HEADERS = frozenset(message("imports.errors_column", language) for language in LANGUAGES)
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 ERROR_FONT = Font(color="9C0006")
 HEADER_FONT = Font(bold=True, color="9C0006")
@@ -39,8 +41,10 @@ _FORMULA_TRIGGERS = tuple("=+-@")
 Reasons = dict[str, dict[int, list[str]]]  # sheet → row → reason lines
 
 
-def write_errors_workbook(source: Path, out: Path, headers: dict[str, int], errors: Iterable[RowError]) -> int:
-    """Copy `source` to `out` with each refused row's reasons; returns the number of rows marked.
+def write_errors_workbook(source: Path, out: Path, headers: dict[str, int], errors: Iterable[RowError],
+                          language: str = DEFAULT_LANGUAGE) -> int:
+    """Copy `source` to `out` with each refused row's reasons in `language`; returns the number of
+    rows marked.
 
     `headers` gives each ledger sheet read and its header row (a refusal without a sheet is on
     the first).
@@ -48,17 +52,18 @@ def write_errors_workbook(source: Path, out: Path, headers: dict[str, int], erro
     if Path(out).resolve() == Path(source).resolve():
         raise ValidationError("imports.errors_book_over_source", field="errors")
     ensure_defused_xml()
-    reasons = _reasons_by_row(errors, next(iter(headers), ""))
+    reasons = _reasons_by_row(errors, next(iter(headers), ""), language)
+    header = message("imports.errors_column", language)
     if _bloated(source):
-        book = _values_book(source, headers, reasons)
+        book = _values_book(source, headers, reasons, header)
     else:
-        book = _marked_book(source, headers, reasons)
+        book = _marked_book(source, headers, reasons, header)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
     book.save(out)
     return sum(len(rows) for rows in reasons.values())
 
 
-def _marked_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Workbook:
+def _marked_book(source: Path, headers: dict[str, int], reasons: Reasons, header_text: str) -> Workbook:
     """The file as it is, with the reasons in each ledger sheet's 错误原因 column."""
     book = load_workbook(source)
     for sheet, header_row in headers.items():
@@ -66,7 +71,7 @@ def _marked_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Wor
         column = _error_column(worksheet, header_row)
         if not reasons.get(sheet):
             continue
-        header = worksheet.cell(header_row, column, ERROR_HEADER)
+        header = worksheet.cell(header_row, column, header_text)
         header.font = HEADER_FONT
         for row, lines in reasons[sheet].items():
             cell = worksheet.cell(row, column, "\n".join(lines))
@@ -82,7 +87,7 @@ def _bloated(source: Path) -> bool:
     return weight.elements > 2 * weight.values + BLOAT_SLACK
 
 
-def _values_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Workbook:
+def _values_book(source: Path, headers: dict[str, int], reasons: Reasons, header_text: str) -> Workbook:
     """Only the ledger sheets' values, row for row as far as their cells reach, with the reasons."""
     book = Workbook(write_only=True)
     with zipfile.ZipFile(source) as archive:
@@ -92,19 +97,19 @@ def _values_book(source: Path, headers: dict[str, int], reasons: Reasons) -> Wor
         for sheet, header_row in headers.items():
             target = book.create_sheet(sheet or "台账")
             rows = sheet_rows(workbook.get_sheet_by_name(sheet))
-            _copy_values(target, rows, header_row, reasons.get(sheet, {}))
+            _copy_values(target, rows, header_row, reasons.get(sheet, {}), header_text)
     return book
 
 
 def _copy_values(target: Any, rows: Iterable[list[Any]], header_row: int,
-                 reasons: dict[int, list[str]]) -> None:
+                 reasons: dict[int, list[str]], header_text: str) -> None:
     column = -1
     for number, values in enumerate(rows, 1):
         if number == header_row:
-            column = values.index(ERROR_HEADER) if ERROR_HEADER in values else len(values)
+            column = next((index for index, value in enumerate(values) if value in ERROR_HEADERS), len(values))
         cells = [_text_cell(target, value) for value in values]
         if number == header_row:
-            _put(cells, column, _styled(target, ERROR_HEADER, HEADER_FONT))
+            _put(cells, column, _styled(target, header_text, HEADER_FONT))
         elif number > header_row and column >= 0:
             lines = reasons.get(number)
             _put(cells, column, _styled(target, "\n".join(lines), ERROR_FONT, ERROR_FILL) if lines else None)
@@ -138,7 +143,7 @@ def _put(cells: list[Any], column: int, value: Any) -> None:
 def _error_column(worksheet, header_row: int) -> int:
     """The existing 错误原因 column (a workbook fixed once and re-imported), else a new last one."""
     for cell in worksheet[header_row]:
-        if cell.value == ERROR_HEADER:
+        if cell.value in ERROR_HEADERS:
             for (old,) in worksheet.iter_rows(min_row=header_row + 1, min_col=cell.column, max_col=cell.column):
                 old.value = None
                 old.fill, old.font = PatternFill(), Font()
@@ -146,10 +151,12 @@ def _error_column(worksheet, header_row: int) -> int:
     return worksheet.max_column + 1
 
 
-def _reasons_by_row(errors: Iterable[RowError], first_sheet: str) -> Reasons:
+def _reasons_by_row(errors: Iterable[RowError], first_sheet: str, language: str) -> Reasons:
     reasons: Reasons = defaultdict(lambda: defaultdict(list))
     for error in errors:
-        line = f"{error.column}：{error.reason}" if error.column else error.reason
+        reason = error.reason_text(language)
+        line = message("imports.column_reason", language, column=error.column, reason=reason) if error.column \
+            else reason
         lines = reasons[error.sheet or first_sheet][error.row]
         if line not in lines:
             lines.append(line)

@@ -61,8 +61,9 @@ def errors_path(source: Path) -> Path:
 
 
 def write_errors(outcome: ImportOutcome, settings: Settings, target: Path | None = None, *,
-                 force: bool = False) -> tuple[Path, int]:
-    """Write the errors workbook (to `target`, else beside the source); the path and rows marked."""
+                 force: bool = False, language: str | None = None) -> tuple[Path, int]:
+    """Write the errors workbook (to `target`, else beside the source) in `language` (else the
+    configured one); the path and rows marked."""
     from reports.excel_import.errors_book import write_errors_workbook
 
     marked = 0
@@ -70,7 +71,8 @@ def write_errors(outcome: ImportOutcome, settings: Settings, target: Path | None
 
     def write(partial: Path) -> None:
         nonlocal marked
-        marked = write_errors_workbook(outcome.path, partial, headers, outcome.report.errors)
+        marked = write_errors_workbook(outcome.path, partial, headers, outcome.report.errors,
+                                       language or settings.station.language)
 
     written = write_output(target or errors_path(outcome.path), settings, write, force=force)
     return written, marked

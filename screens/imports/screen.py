@@ -205,8 +205,10 @@ class ImportScreen(StationScreen):
         errors = outcome.report.errors
         table = self.query_one("#refusals", DataTable)
         table.clear()
+        language = self.station.catalogue.language
         for error in errors[:REFUSALS_SHOWN]:
-            table.add_row(f"{error.sheet} {error.row}" if error.sheet else str(error.row), error.column, error.reason)
+            table.add_row(f"{error.sheet} {error.row}" if error.sheet else str(error.row), error.column,
+                          error.reason_text(language))
         shown = min(len(errors), REFUSALS_SHOWN)
         self.query_one("#summary", Static).update(summary_text(self.t, outcome.report, shown,
                                                                tuple(outcome.headers)))
@@ -218,8 +220,9 @@ class ImportScreen(StationScreen):
 
     def action_write_errors(self) -> None:
         if self.outcome is not None and self.outcome.report.errors:
-            self.station.gateway.run(self, partial(write_errors, self.outcome, self.station.settings), on_done=self.errors_written,
-                                     name="errors workbook")
+            write = partial(write_errors, self.outcome, self.station.settings,
+                            language=self.station.catalogue.language)
+            self.station.gateway.run(self, write, on_done=self.errors_written, name="errors workbook")
 
     def errors_written(self, written: tuple[Path, int]) -> None:
         path, marked = written

@@ -15,6 +15,7 @@ from station.codes import HEAD
 from station.idcard import mask_id
 from station.imports.records import LedgerSource, RowError
 from station.imports.rows import PLACE_FIELDS, CleanRow, Place
+from station.messages import DEFAULT_LANGUAGE, Term, message
 
 
 @dataclass
@@ -61,8 +62,8 @@ def refuse_repeated_ids(rows: list[CleanRow], source: LedgerSource) -> list[RowE
         seen[row.values["id_number"]].append(row)
     label = source.label("id_number")
     return [
-        RowError.at(row, label, f"身份证号码 {mask_id(id_number)} 在文件中重复出现（{_places(repeats)}）",
-                    "id_number")
+        RowError.at(row, label, Term("imports.id_repeated", id_number=mask_id(id_number),
+                                     places=RowPlaces(tuple((r.sheet, r.number) for r in repeats))), "id_number")
         for id_number, repeats in seen.items() if len(repeats) > 1 for row in repeats
     ]
 
@@ -84,20 +85,31 @@ def refuse_head_count(groups: list[HouseholdGroup], source: LedgerSource,
         heads = len(head_rows) + group.staying_relations.count(HEAD)
         if heads == 1:
             continue
-        name = f"户号 {group.number} " if group.number else "该户"
+        household = Term("imports.numbered_household", number=group.number) if group.number \
+            else Term("imports.this_household")
         if heads == 0:
-            errors += [RowError.at(row, label, f"{name}没有户主", "relation") for row in group.living]
+            errors += [RowError.at(row, label, Term("imports.no_head", household=household), "relation")
+                       for row in group.living]
         else:
-            reason = f"{name}有 {heads} 名户主" + ("（含库中已有的户主）" if group.staying_relations else "")
+            code = "imports.heads_with_stored" if group.staying_relations else "imports.heads"
+            reason = Term(code, household=household, heads=heads)
             errors += [RowError.at(row, label, reason, "relation") for row in head_rows]
     return errors
 
 
-def _places(rows: list[CleanRow]) -> str:
-    """第 3、15 行, or “一网格”第 3 行、“二网格”第 15 行 across sheets."""
-    if not any(row.sheet for row in rows):
-        return f"第 {'、'.join(str(row.number) for row in rows)} 行"
-    return "、".join(f"“{row.sheet}”第 {row.number} 行" for row in rows)
+@dataclass(frozen=True)
+class RowPlaces:
+    """Where some rows are, in the reader's language: 第 3、15 行, or “一网格”第 3 行、“二网格”第 15 行
+    across sheets (a message parameter that renders itself)."""
+
+    rows: tuple[tuple[str, int], ...]  # (sheet, row number)
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        separator = message("imports.list_separator", language)
+        if not any(sheet for sheet, _ in self.rows):
+            return message("imports.rows", language, rows=separator.join(str(row) for _, row in self.rows))
+        return separator.join(message("imports.sheet_row_short", language, sheet=sheet, row=row)
+                              for sheet, row in self.rows)
 
 
 def _by_number(rows: list[CleanRow], source: LedgerSource) -> tuple[list[HouseholdGroup], list[RowError]]:
@@ -111,14 +123,14 @@ def _by_number(rows: list[CleanRow], source: LedgerSource) -> tuple[list[Househo
             previous, sheet = "", row.sheet
         number = row.household_no or (previous if row.relation != HEAD else "")
         if not number:
-            errors.append(RowError.at(row, source.label("household_no"), "请填写户号", "household_no"))
+            errors.append(RowError.at(row, source.label("household_no"), Term("imports.number_missing"),
+                                      "household_no"))
             previous = ""  # the members below a head without a number belong to no known household
             continue
         group = groups.setdefault(number, HouseholdGroup(number))
         if group.rows and group.rows[0].sheet != row.sheet:
-            errors.append(RowError.at(row, source.label("household_no"),
-                                      f"户号 {number} 已在工作表“{group.rows[0].sheet}”中使用：一个户号只能属于一户",
-                                      "household_no"))
+            reason = Term("imports.number_on_other_sheet", number=number, sheet=group.rows[0].sheet)
+            errors.append(RowError.at(row, source.label("household_no"), reason, "household_no"))
             continue
         group.rows.append(row)
         previous = number
@@ -138,9 +150,7 @@ def _by_head(rows: list[CleanRow], source: LedgerSource) -> tuple[list[Household
             current = HouseholdGroup("")
             groups.append(current)
         elif current is None:
-            errors.append(RowError.at(row, source.label("relation"),
-                                      "该行之前没有户主行，无法确定属于哪一户（文件没有户号列时，每户从户主行开始）",
-                                      "relation"))
+            errors.append(RowError.at(row, source.label("relation"), Term("imports.no_head_above"), "relation"))
             continue
         current.rows.append(row)
     return groups, errors

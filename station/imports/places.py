@@ -16,6 +16,7 @@ from models import Building, Grid, Unit
 from station.errors import ValidationError
 from station.imports.records import LedgerSource, RowError
 from station.imports.rows import CleanRow, Place
+from station.messages import Term
 
 GridRef = int | str
 BuildingRef = int | tuple[GridRef, str]
@@ -116,8 +117,7 @@ def place_errors(place: Place, first_row: CleanRow, source: LedgerSource) -> lis
     """A household needs a grid, and a building or an address (平房、村民小组 have no building)."""
     errors = []
     if not place.grid:
-        errors.append(RowError.at(first_row, source.label("grid"), "请填写网格", "grid"))
+        errors.append(RowError.at(first_row, source.label("grid"), Term("imports.grid_missing"), "grid"))
     if not place.building and not place.address:
-        errors.append(RowError.at(first_row, source.label("building"),
-                                  "请填写楼栋或地址（平房、村民小组可只填地址）", "building"))
+        errors.append(RowError.at(first_row, source.label("building"), Term("imports.place_missing"), "building"))
     return errors

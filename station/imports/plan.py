@@ -39,6 +39,7 @@ from station.imports.records import (
 from station.imports.rows import CleanRow, RowCleaner
 from station.imports.upsert import UpsertMatch, match_upsert
 from station.ledger.columns import IMPORT_COLUMNS
+from station.messages import Term
 from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 
@@ -160,14 +161,13 @@ def _refuse_existing(uow: UnitOfWork, community_id: int, groups: list[HouseholdG
             person = persons.get(row.values["id_number"])
             if person is not None:
                 # Another community's resident is not named: outside this station's scope.
-                whom = f"“{person.name}”" if person.community_id == community_id else "其他社区的居民"
-                errors.append(RowError.at(
-                    row, source.label("id_number"),
-                    f"身份证号码 {mask_id(row.values['id_number'])} 已登记为{whom}；"
-                    "“仅新增”方式不改动已有人员；如需更新，请选择“新增或更新”（--mode upsert）", "id_number"))
+                whom = Term("imports.named", name=person.name) if person.community_id == community_id \
+                    else Term("imports.other_community_resident")
+                reason = Term("imports.registered_insert_only", id_number=mask_id(row.values["id_number"]), whom=whom)
+                errors.append(RowError.at(row, source.label("id_number"), reason, "id_number"))
             if group.number in taken:
                 errors.append(RowError.at(row, source.label("household_no"),
-                                          f"户号 {group.number} 已存在", "household_no"))
+                                          Term("ledger.number_taken", number=group.number), "household_no"))
     return errors
 
 
@@ -219,4 +219,4 @@ def _changes(group: HouseholdGroup, persons: dict[str, ExistingPerson], upsert: 
 
 def _sorted(errors: list[RowError], source: LedgerSource) -> tuple[RowError, ...]:
     """Sheet by sheet in file order, then by row."""
-    return tuple(sorted(errors, key=lambda e: (source.sheet_index(e.sheet), e.row, e.column, e.reason)))
+    return tuple(sorted(errors, key=lambda e: (source.sheet_index(e.sheet), e.row, e.column, e.reason_text())))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from station.ledger.columns import LEDGER_COLUMNS
+from station.messages import DEFAULT_LANGUAGE, message
+from station.text_rules import visible
 
 REQUIRED_COLUMNS = ("name", "id_number", "relation")
 IMPORT_MODES = {"insert": "仅新增", "upsert": "新增或更新"}
@@ -44,29 +46,46 @@ class LedgerSource:
         return self.columns.get(field_name) or LEDGER_COLUMNS.get(field_name, field_name)
 
 
+class Said(Protocol):
+    """Words that render in a language: a catalogue Term or a StationError."""
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str: ...
+
+
 @dataclass(frozen=True)
 class RowError:
-    """Why one row is refused: its row number, the column's header and a reason in Chinese."""
+    """Why one row is refused: its row number, the column's header and the reason (a catalogue
+    Term or the refusing StationError, rendered in the reader's language)."""
 
     row: int
     column: str
-    reason: str
+    reason: Said
     field: str = ""
     sheet: str = ""  # set when the file has several ledger sheets
 
     @classmethod
-    def at(cls, row: Any, column: str, reason: str, field_name: str = "") -> RowError:
+    def at(cls, row: Any, column: str, reason: Said, field_name: str = "") -> RowError:
         """A refusal of `row` (a SourceRow or anything with its number and sheet)."""
         return cls(row.number, column, reason, field_name, row.sheet)
 
-    def describe(self) -> str:
-        where = row_place(self.sheet, self.row) + (f"「{self.column}」" if self.column else "")
-        return f"{where}：{self.reason}"
+    def reason_text(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The reason in `language`; visible(): a reason may quote a cell holding a terminal escape."""
+        return visible(self.reason.render(language))
+
+    def describe(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """第 5 行「地址」：reason (row, column and reason in `language`)."""
+        place = row_place(self.sheet, self.row, language)
+        if self.column:
+            return message("imports.refusal_at_column", language, place=place, column=self.column,
+                           reason=self.reason_text(language))
+        return message("imports.refusal", language, place=place, reason=self.reason_text(language))
 
 
-def row_place(sheet: str, row: int) -> str:
+def row_place(sheet: str, row: int, language: str = DEFAULT_LANGUAGE) -> str:
     """第 5 行, or 工作表“二网格”第 5 行 when the file has several ledger sheets."""
-    return (f"工作表“{sheet}”" if sheet else "") + f"第 {row} 行"
+    if sheet:
+        return message("imports.sheet_row", language, sheet=sheet, row=row)
+    return message("imports.row", language, row=row)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from station.ledger.columns import STATUS_COLUMNS
 from station.messages import Term
 from station.residents.records import PersonDraft
 from station.residents.rules import clean_person
-from station.text_rules import limit_of, text_for, visible
+from station.text_rules import limit_of, text_for
 
 # Person fields an upsert may overwrite: only those whose cell is filled in.
 PERSON_FIELDS = ("name", "ethnicity", "phone", "population_type", "notes")
@@ -132,8 +132,7 @@ class RowCleaner:
 
     def _error(self, row: SourceRow, problem: ValidationError) -> RowError:
         field = _FIELD_COLUMNS.get(problem.field or "", problem.field or "")
-        # visible(): a message may quote the cell, and the cell may hold a terminal escape.
-        return RowError.at(row, self.source.label(field) if field else "", visible(problem.message), field)
+        return RowError.at(row, self.source.label(field) if field else "", problem, field)
 
 
 def _strict(_fallback: Any, check: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from station.codes import HEAD, PERSON_STATUSES
+from station.codes import HEAD
 from station.imports.existing import (
     ExistingHousehold,
     ExistingPerson,
@@ -32,6 +32,7 @@ from station.imports.existing import (
 from station.imports.households import HouseholdGroup
 from station.imports.records import LedgerSource, RowError
 from station.imports.rows import CleanRow
+from station.messages import Term
 
 
 @dataclass
@@ -72,9 +73,9 @@ def _refuse_unmovable(groups: list[HouseholdGroup], persons: dict[str, ExistingP
         if person is None:
             continue
         if person.community_id != community_id:
-            errors.append(RowError.at(row, label, "该身份证号码已在其他社区登记，不能导入到本社区", "id_number"))
+            errors.append(RowError.at(row, label, Term("imports.in_other_community"), "id_number"))
         elif person.deceased and row.departure is None:
-            errors.append(RowError.at(row, label, f"“{person.name}”已登记死亡，不能通过导入恢复", "id_number"))
+            errors.append(RowError.at(row, label, Term("imports.deceased_not_revived", name=person.name), "id_number"))
     return errors
 
 
@@ -90,23 +91,25 @@ def _refuse_rewritten_history(groups: list[HouseholdGroup], persons: dict[str, E
             left = row.departure
             if (person.status, person.moved_out_on, person.deceased_on) != (
                     left.status, left.moved_out_on, left.deceased_on):
-                errors.append(RowError.at(
-                    row, source.label("status"), f"“{person.name}”在库中为{_state(person)}，与文件不符；"
-                    "迁出、死亡请在台账中办理，不能通过导入更改", "status"))
+                reason = Term("imports.status_differs", name=person.name, state=_state(person))
+                errors.append(RowError.at(row, source.label("status"), reason, "status"))
             elif (person.last_household_id, person.last_relation) != (group.existing_id, row.relation):
-                errors.append(RowError.at(
-                    row, source.label("household_no"), f"“{person.name}”已{PERSON_STATUSES[left.status]}，"
-                    "其户号和与户主关系不能通过导入更改", "household_no"))
+                state = Term("imports.state.deceased") if left.status == "deceased" else Term("imports.state.moved_out")
+                reason = Term("imports.departed_fixed", name=person.name, state=state)
+                errors.append(RowError.at(row, source.label("household_no"), reason, "household_no"))
     return errors
 
 
-def _state(person: ExistingPerson) -> str:
+def _state(person: ExistingPerson) -> Term:
+    """What the database holds about a person's leaving, in the reader's language."""
     if person.deceased_on is not None:
-        moved = f"，{person.moved_out_on.isoformat()} 迁出" if person.moved_out_on else ""
-        return f"死亡（{person.deceased_on.isoformat()}{moved}）"
+        if person.moved_out_on:
+            return Term("imports.state.deceased_after_moving", on=person.deceased_on, moved_on=person.moved_out_on)
+        return Term("imports.state.deceased_on", on=person.deceased_on)
     if person.status == "moved_out":
-        return f"迁出（{person.moved_out_on.isoformat()}）" if person.moved_out_on else "迁出"
-    return "在住"
+        return Term("imports.state.moved_out_on", on=person.moved_out_on) if person.moved_out_on \
+            else Term("imports.state.moved_out")
+    return Term("imports.state.active")
 
 
 def _claim_households(session: Session, community_id: int, groups: list[HouseholdGroup],
@@ -140,8 +143,8 @@ def _refuse_inactive_targets(groups: list[HouseholdGroup], match: UpsertMatch,
     for group in groups:
         household = match.households.get(group.existing_id) if group.existing_id else None
         if household is not None and household.status != "active":
-            errors += [RowError.at(row, label, f"户号 {household.number} 已迁出或注销，不能再导入成员",
-                                   "household_no") for row in group.living]
+            reason = Term("imports.household_closed", number=household.number)
+            errors += [RowError.at(row, label, reason, "household_no") for row in group.living]
     return errors
 
 
@@ -164,9 +167,9 @@ def _check_left_behind(groups: list[HouseholdGroup], match: UpsertMatch, moves: 
         if not remaining:
             match.emptied.append(household_id)
         elif HEAD not in remaining:
-            errors += [RowError.at(row, source.label("relation"),
-                                   f"该人员是户号 {household.number} 的户主，其他成员仍在原户；请先在台账中变更户主",
-                                   "relation") for row in rows if persons[row.values["id_number"]].relation == HEAD]
+            reason = Term("imports.head_leaves_members", number=household.number)
+            errors += [RowError.at(row, source.label("relation"), reason, "relation")
+                       for row in rows if persons[row.values["id_number"]].relation == HEAD]
     return errors
 
 

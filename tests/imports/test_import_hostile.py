@@ -42,6 +42,7 @@ from reports.excel_import.reach import (
 from reports.excel_import.reader import read_ledger
 from station.errors import ValidationError
 from station.imports.records import RowError
+from station.messages import Term
 
 PEAK_RSS_MB = 400
 PERSON = ("H1", "一网格", "张三", "110105194912310021", "户主")
@@ -164,9 +165,9 @@ def test_a_bloated_workbook_is_written_back_as_values_with_text_kept_text(tmp_pa
     rows = "".join(f'<row r="{n}" s="1" customFormat="1"/>' for n in range(4, 150_004))
     content = ledger_rows([PERSON, ("H2", "一网格", "=A1+1", "-5", "户主")]) + rows
     source = write_book(tmp_path / "bloated.xlsx", {"台账": content})
-    errors = [RowError(2, "公民身份号码", "身份证号码校验位错误"), RowError(3, "姓名", "姓名不能以 = 开头")]
+    errors = [RowError(2, "公民身份号码", Term("idcard.bad_check_digit")), RowError(3, "姓名", Term("residents.name_missing"))]
     assert write_errors_workbook(source, tmp_path / "marked.xlsx", {"台账": 1}, errors) == 2
     sheet = load_workbook(tmp_path / "marked.xlsx")["台账"]
     assert [cell.value for cell in sheet[1]] == [*HEADER, "错误原因"]
     assert sheet["C3"].value == "=A1+1" and sheet["C3"].data_type == "s" and sheet["C3"].quotePrefix
-    assert sheet["F2"].value == "公民身份号码：身份证号码校验位错误" and sheet.max_row == 3
+    assert sheet["F2"].value == "公民身份号码：身份证号码校验位错误，请核对号码" and sheet.max_row == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from station.residents.records import PersonDraft
 from station.uow import UnitOfWork
 
 DATA = Path(__file__).parents[1] / "data"
+CJK = re.compile(r"[\u4e00-\u9fff]")
 REFUSALS = DATA / "import_refusals.xlsx"
 CASES = ["bad_checksum", "impossible_birth_date", "future_birth_date", "id_stored_as_number",
          "sex_contradicts_id", "birth_date_contradicts_id", "relation_missing", "relation_unknown",
@@ -61,10 +63,24 @@ def test_the_fixture_has_every_case():
 
 @pytest.mark.parametrize("case", CASES)
 def test_refusal(refusal_plan, case):
-    errors = {(error.row, error.column): error.reason for error in refusal_plan.errors}
+    errors = {(error.row, error.column): error.reason_text() for error in refusal_plan.errors}
     for row, column, reason in expectations()[case]:
         assert (row, column) in errors, f"row {row} {column} not refused: {refusal_plan.errors}"
         assert reason in errors[(row, column)]
+
+
+def test_every_refusal_reads_in_english_but_for_what_the_file_holds(refusal_plan):
+    """In English the row, the reason and the words around it are English; Chinese is left only in
+    what comes from the file (its headers, names, relations and ethnic groups as typed)."""
+    assert len(refusal_plan.errors) >= len(CASES)
+    for error in refusal_plan.errors:
+        line = error.describe("en")
+        assert line.startswith(f"Row {error.row}, “{error.column}”: ") or line.startswith(f"Row {error.row}: ")
+        words = line.replace(error.column, "")
+        for quoted in re.findall(r"“[^”]*”", words):  # a name or a cell as the file wrote it
+            words = words.replace(quoted, "")
+        assert not CJK.search(words), line
+    assert refusal_plan.errors[0].describe().startswith(f"第 {refusal_plan.errors[0].row} 行")
 
 
 def test_good_rows_are_not_refused(refusal_plan):
@@ -94,7 +110,7 @@ def test_rows_before_the_first_head_without_a_household_column(db, admin, commun
     with UnitOfWork(db, admin) as uow:
         plan = plan_import(uow, read(write_openpyxl(tmp_path / "l.xlsx", rows, header=header)))
     assert [(e.row, e.column) for e in plan.errors] == [(4, "关系")]
-    assert "没有户主行" in plan.errors[0].reason
+    assert "没有户主行" in plan.errors[0].reason_text()
 
 
 def test_all_or_nothing_999_good_rows_and_one_bad(db, admin, tmp_path):
@@ -143,7 +159,7 @@ def test_cells_longer_than_their_column_are_refused_with_row_column_and_limit(db
     rows[5]["网格"] = "网" * 33  # a new grid's name is its code too: String(32)
     with UnitOfWork(db, admin) as uow:
         plan = plan_import(uow, read(write_openpyxl(tmp_path / "l.xlsx", rows)))
-    refused = {(error.row, error.column): error.reason for error in plan.errors}
+    refused = {(error.row, error.column): error.reason_text() for error in plan.errors}
     expected = {(4, "地址"): 200, (5, "姓名"): 64, (6, "单元"): 32, (7, "户号"): 32, (8, "楼栋"): 64,
                 (9, "网格"): 32}
     for (row, column), limit in expected.items():
@@ -160,7 +176,7 @@ def test_names_with_terminal_escapes_are_refused_and_never_echoed_raw(db, admin,
     rows[2]["地址"] = "幸福路\u202e1号"
     with UnitOfWork(db, admin) as uow:
         plan = plan_import(uow, read(write_xlsxwriter(tmp_path / "l.xlsx", rows)))
-    refused = {(error.row, error.column): error.reason for error in plan.errors}
+    refused = {(error.row, error.column): error.reason_text() for error in plan.errors}
     assert "控制字符" in refused[(4, "姓名")] and "控制字符" in refused[(6, "地址")]
     assert (5, "与户主关系") in refused
     assert not any("\x1b" in reason or "\u202e" in reason for reason in refused.values())

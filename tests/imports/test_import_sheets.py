@@ -64,9 +64,9 @@ def test_the_same_person_on_two_sheets_is_refused_naming_both(db, admin, tmp_pat
     path = write_sheets(tmp_path / "grids.xlsx", {"一网格": families(1), "二网格": second})
     with UnitOfWork(db, admin) as uow:
         errors = import_file(uow, path, dry_run=True).report.errors
-    repeated = [error for error in errors if "重复出现" in error.reason]
+    repeated = [error for error in errors if "重复出现" in error.reason_text()]
     assert {(error.sheet, error.row) for error in repeated} == {("一网格", 2), ("二网格", 4)}
-    assert "“一网格”第 2 行、“二网格”第 4 行" in repeated[0].reason
+    assert "“一网格”第 2 行、“二网格”第 4 行" in repeated[0].reason_text()
 
 
 def test_a_household_does_not_run_on_into_the_next_sheet(db, admin, tmp_path):
@@ -76,7 +76,7 @@ def test_a_household_does_not_run_on_into_the_next_sheet(db, admin, tmp_path):
     path = write_sheets(tmp_path / "grids.xlsx", {"一网格": families(1), "二网格": second})
     with UnitOfWork(db, admin) as uow:
         errors = import_file(uow, path, dry_run=True).report.errors
-    assert ("二网格", 2, "请填写户号") in {(error.sheet, error.row, error.reason) for error in errors}
+    assert ("二网格", 2, "请填写户号") in {(error.sheet, error.row, error.reason_text()) for error in errors}
 
 
 def test_a_hidden_sheet_with_a_ledger_header_is_refused_by_name(tmp_path):

@@ -109,7 +109,7 @@ def test_a_head_may_not_leave_others_headless(db, admin, ledger, tmp_path):
     report = upsert(db, admin, tmp_path, [person("B2", "张三", HEAD_ID, "户主", 地址="幸福路9号")])
     assert not report.written
     assert [(e.row, e.column) for e in report.errors] == [(4, "与户主关系")]
-    assert "变更户主" in report.errors[0].reason
+    assert "变更户主" in report.errors[0].reason_text()
 
 
 def test_a_household_left_empty_is_closed(db, admin, ledger, tmp_path):
@@ -139,7 +139,7 @@ def test_without_a_household_column_the_heads_household_is_matched(db, admin, le
 
 def test_a_household_gaining_a_second_head_is_refused(db, admin, ledger, tmp_path):
     report = upsert(db, admin, tmp_path, [person("A1", "赵新", make_id(date(1980, 1, 1), seq=37), "户主")])
-    assert not report.written and "2 名户主" in report.errors[0].reason
+    assert not report.written and "2 名户主" in report.errors[0].reason_text()
 
 
 def test_persons_of_another_community_are_refused(db, admin, ledger, tmp_path):
@@ -153,7 +153,7 @@ def test_persons_of_another_community_are_refused(db, admin, ledger, tmp_path):
         register_household(uow, HouseholdDraft(grid_id=grid, address="别处", members=(
             PersonDraft("外人", other_id, "户主"),)))
     report = upsert(db, admin, tmp_path, [person("C1", "外人", other_id, "户主", 地址="这里")])
-    assert not report.written and "其他社区" in report.errors[0].reason
+    assert not report.written and "其他社区" in report.errors[0].reason_text()
 
 
 def test_new_households_start_at_version_one(db, admin, ledger, tmp_path):

@@ -11,12 +11,13 @@ from factories import make_id
 from import_books import families, person, read, write_openpyxl, write_xlsxwriter
 from openpyxl import Workbook, load_workbook
 
-from reports.excel_import.errors_book import ERROR_HEADER, write_errors_workbook
+from reports.excel_import.errors_book import write_errors_workbook
 from reports.excel_import.reader import header_field, read_ledger
 from reports.excel_import.safety import WorkbookLimits, check_workbook, ensure_defused_xml
 from reports.workbooks.import_template import CODES_SHEET, SHEET, write_template
 from station.errors import ValidationError
 from station.imports.records import RowError
+from station.messages import Term
 
 
 def test_header_below_a_title_with_aliases_in_any_order(tmp_path):
@@ -84,19 +85,24 @@ def test_the_template_reads_back_empty_with_text_ids_and_dropdowns(tmp_path):
 
 def test_the_errors_workbook_adds_a_reason_column(tmp_path):
     source_path = write_openpyxl(tmp_path / "ledger.xlsx", families(2))
-    errors = [RowError(4, "公民身份号码", "校验位错误"), RowError(4, "性别", "与身份证号码不符"),
-              RowError(6, "", "该户没有户主")]
+    errors = [RowError(4, "公民身份号码", Term("idcard.bad_check_digit")),
+              RowError(4, "性别", Term("residents.sex_differs_from_id")),
+              RowError(6, "", Term("imports.no_head", household=Term("imports.this_household")))]
     out = tmp_path / "errors.xlsx"
     assert write_errors_workbook(source_path, out, {"台账": 3}, errors) == 2
     sheet = load_workbook(out)["台账"]
-    assert sheet.cell(3, 16).value == ERROR_HEADER
-    assert sheet.cell(4, 16).value == "公民身份号码：校验位错误\n性别：与身份证号码不符"
+    assert sheet.cell(3, 16).value == "错误原因"
+    assert sheet.cell(4, 16).value == "公民身份号码：身份证号码校验位错误，请核对号码\n性别：性别与身份证号码不符"
     assert sheet.cell(6, 16).value == "该户没有户主" and sheet.cell(5, 16).value is None
     assert sheet.cell(4, 7).value == families(2)[0]["姓名"]
     # Fixed and written again, the same column is reused rather than a second one added.
-    write_errors_workbook(out, tmp_path / "again.xlsx", {"台账": 3}, [RowError(5, "", "x")])
+    # In English, and the column marked in Chinese is reused.
+    write_errors_workbook(out, tmp_path / "again.xlsx", {"台账": 3},
+                          [RowError(5, "性别", Term("residents.sex_differs_from_id"))], "en")
     again = load_workbook(tmp_path / "again.xlsx")["台账"]
-    assert again.max_column == 16 and again.cell(4, 16).value is None and again.cell(5, 16).value == "x"
+    assert again.max_column == 16 and again.cell(4, 16).value is None
+    assert again.cell(3, 16).value == "Why refused"
+    assert again.cell(5, 16).value == "性别: The sex does not match the ID number"
     with pytest.raises(ValidationError):
         write_errors_workbook(source_path, source_path, {"台账": 3}, errors)
 

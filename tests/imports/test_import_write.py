@@ -116,7 +116,7 @@ def test_a_check_that_names_registered_people_is_audited(db, admin, tmp_path):
     dry = import_rows(db, admin, clerk_file, dry_run=True)
     refused = import_rows(db, admin, clerk_file)
     first_id = families(3)[0]["公民身份号码"]
-    assert "已登记为“" in dry.errors[0].reason and first_id not in dry.errors[0].reason
+    assert "已登记为“" in dry.errors[0].reason_text() and first_id not in dry.errors[0].reason_text()
     assert not refused.written
     with db.session() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "import_check")
@@ -187,7 +187,7 @@ def test_members_below_a_numbered_head_join_its_household(db, admin, tmp_path):
         row["户号"] = ""
     rows[3]["户号"] = ""  # a head without a number starts nothing
     report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", rows))
-    assert [(e.row, e.reason) for e in report.errors] == [
+    assert [(e.row, e.reason_text()) for e in report.errors] == [
         (7, "请填写户号"), (8, "请填写户号"), (9, "户号 H000001 没有户主")]
     rows[3]["户号"] = "H000001"
     report = import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", rows))
