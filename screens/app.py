@@ -30,6 +30,7 @@ from screens.widgets.unsaved import leave_forms
 from station.accounts.records import LoginResult, UserRecord
 from station.actor import Actor
 from station.errors import StationError
+from station.memory import return_large_blocks
 from station.permissions import allowed
 from station.settings import Settings
 
@@ -242,6 +243,7 @@ def create_app(db: Database | None = None, *, settings: Settings | None = None,
                open_db: Callable[[], Database] | None = None,
                clock: Callable[[], float] = time.monotonic) -> StationApp:
     """The app over an open database (tests), or over settings and a way to open the database."""
+    return_large_blocks()  # password checks (login, unlock) must not leave 19 MB behind each
     if db is not None:
         return StationApp(DatabaseHandle(db.settings, db=db), clock=clock)
     if settings is None or open_db is None:
