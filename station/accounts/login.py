@@ -51,7 +51,7 @@ def _attempt(uow: UnitOfWork, username: str, password: str, via: str) -> User:
     typed = normalise_username(username)
     user = uow.session.scalar(select(User).where(User.username == typed[:64]))
     # Computed for every name, known or not, so the time taken does not tell which exist.
-    unknown_key = _unknown_name_key(typed)
+    unknown_key = unknown_name_key(typed)
     name = user.username if user is not None else unknown_key
     now = uow.now()
     lock_end = _lock_end(uow.session, name, user, now)
@@ -130,7 +130,7 @@ def _wrong(via: str, user: User | None) -> str:
     return f"{via}: 密码错误" if user is not None else f"{via}: 未知用户名"
 
 
-def _unknown_name_key(typed: str) -> str:
+def unknown_name_key(typed: str) -> str:
     """What login_failures keeps for a name no account has: a slow one-way digest of it.
 
     The same typed name gives the same key (unknown names lock out like real ones), but the

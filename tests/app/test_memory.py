@@ -18,7 +18,7 @@ CHECKS = """
 import threading
 from pathlib import Path
 from screens.app import create_app
-from station.accounts.login import _unknown_name_key
+from station.accounts.login import unknown_name_key
 from station.accounts.passwords import hash_password, verify_password
 from station.settings import Settings
 
@@ -27,7 +27,7 @@ def resident_mb():
     return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
 
 def check():
-    _unknown_name_key("clerk")
+    unknown_name_key("clerk")
     assert verify_password(hashed, "Counter-2026")
 
 hashed = hash_password("Counter-2026")

@@ -8,8 +8,7 @@ import itertools
 import ledger_fixtures
 import pytest
 from household_ops_fixtures import build, fill, new_id, press
-from tui_support import SIZE, app_for, log_in, settle, with_settings
-from tui_support import still as _still
+from tui_support import SIZE, app_for, log_in, settle, still, with_settings
 
 from screens.ledger.household import HouseholdScreen
 
@@ -29,7 +28,7 @@ def _opened(household_id):
         await settle(pilot)
         await log_in(pilot)
         pilot.app.push_screen(HouseholdScreen(household_id))
-        await _still(pilot)
+        await still(pilot)
     return run
 
 
@@ -38,7 +37,7 @@ def _then(household_id, *steps):
         await _opened(household_id)(pilot)
         for step in steps:
             await step(pilot)
-        await _still(pilot)
+        await still(pilot)
     return run
 
 

@@ -8,8 +8,7 @@ import ledger_fixtures
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import neighbourhood
-from tui_support import SIZE, app_for, log_in, make_admin, settle, with_settings
-from tui_support import still as _still
+from tui_support import SIZE, app_for, log_in, make_admin, settle, still, with_settings
 
 from screens.widgets.virtual_table import VirtualTable
 
@@ -32,14 +31,14 @@ async def _searched(pilot) -> None:
     await pilot.press("f2")
     await settle(pilot)
     await pilot.press("王")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _opened(pilot) -> None:
     await _searched(pilot)
     pilot.app.screen.query_one(VirtualTable).focus()
     await pilot.press("enter")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _form(pilot) -> None:
@@ -50,7 +49,7 @@ async def _form(pilot) -> None:
     await pilot.press("ctrl+n")
     await settle(pilot)
     await pilot.press("enter", *"张三", "tab", *"110105198005010195")
-    await _still(pilot)
+    await still(pilot)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -74,7 +73,7 @@ def test_register_household(snap_compare, town, language):
 async def _asked(pilot) -> None:
     await _form(pilot)
     await pilot.press("escape")
-    await _still(pilot)
+    await still(pilot)
 
 
 def test_unsaved_question_at_80x24(snap_compare, town):

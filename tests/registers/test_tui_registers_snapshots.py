@@ -8,8 +8,7 @@ import ledger_fixtures
 import pytest
 from register_fixtures import register_town
 from textual.widgets import Input, Select
-from tui_support import SIZE, app_for, log_in, settle, with_settings
-from tui_support import still as _still
+from tui_support import SIZE, app_for, log_in, settle, still, with_settings
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 LANGUAGES = ["zh", "en"]
@@ -27,7 +26,7 @@ async def _list(pilot) -> None:
     await settle(pilot)
     await log_in(pilot)
     await pilot.press("f3")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _disabled_form(pilot) -> None:
@@ -43,7 +42,7 @@ async def _disabled_form(pilot) -> None:
         form.query_one(selector, Select).value = value
         await settle(pilot)
     form.query_one("#certificate_no", Input).focus()
-    await _still(pilot)
+    await still(pilot)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

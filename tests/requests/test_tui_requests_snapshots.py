@@ -8,8 +8,7 @@ import ledger_fixtures
 import pytest
 from request_fixtures import build_desk
 from textual.widgets import Select
-from tui_support import SIZE, app_for, log_in, make_admin, settle, with_settings
-from tui_support import still as _still
+from tui_support import SIZE, app_for, log_in, make_admin, settle, still, with_settings
 
 from screens.requests.screen import RequestTable
 from station.requests import workflow as requests
@@ -34,14 +33,14 @@ async def _listed(pilot) -> None:
     await settle(pilot)
     await log_in(pilot)
     await pilot.press("f5")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _opened(pilot) -> None:
     await _listed(pilot)
     pilot.app.screen.query_one(RequestTable).move_cursor(row=2)
     await pilot.press("enter")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _form(pilot) -> None:
@@ -50,7 +49,7 @@ async def _form(pilot) -> None:
     await settle(pilot)
     pilot.app.screen.query_one("#category", Select).value = "property"
     await pilot.press("tab", "tab", "tab", "tab", *"三楼楼道灯坏了")
-    await _still(pilot)
+    await still(pilot)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -6,8 +6,7 @@ import itertools
 
 import ledger_fixtures
 import pytest
-from tui_support import SIZE, app_for, log_in, settle, with_settings
-from tui_support import still as _still
+from tui_support import SIZE, app_for, log_in, settle, still, with_settings
 from visit_fixtures import visit_town
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -26,7 +25,7 @@ async def _log(pilot) -> None:
     await settle(pilot)
     await log_in(pilot)
     await pilot.press("f4")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _due(pilot) -> None:
@@ -35,7 +34,7 @@ async def _due(pilot) -> None:
     await pilot.press("f4")
     await settle(pilot)
     await pilot.press("ctrl+w")
-    await _still(pilot)
+    await still(pilot)
 
 
 async def _form(pilot) -> None:
@@ -47,7 +46,7 @@ async def _form(pilot) -> None:
     await pilot.press("enter")
     await settle(pilot)
     await pilot.press(*"送药上门")
-    await _still(pilot)
+    await still(pilot)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
