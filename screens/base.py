@@ -31,6 +31,10 @@ class Localized:
     def t(self, key: str, **values: Any) -> str:
         return self.station.catalogue(key, **values)
 
+    def named(self, family: str, code: str, name: str) -> str:
+        """A code's name in the app's language (see Catalogue.name); `name` as stored."""
+        return self.station.catalogue.name(family, code, name)
+
     def error_text(self, error: StationError) -> str:
         """An error's message in the app's language."""
         return self.station.catalogue.error(error)

@@ -104,7 +104,8 @@ class DashboardScreen(StationScreen):
         table.add_column(justify="right")
         table.add_column(ratio=1)
         table.add_column(justify="right")
-        cells = [(register.name, f"{register.count:,}") for register in record.registers]
+        cells = [(self.named("register_category", register.category, register.name), f"{register.count:,}")
+                 for register in record.registers]
         half = (len(cells) + 1) // 2
         for left, right in zip(cells[:half], cells[half:] + [("", "")], strict=False):
             table.add_row(*left, *right)

@@ -38,6 +38,15 @@ class Catalogue:
     def has(self, key: str) -> bool:
         return key in self.strings or has_message(key, self.language)
 
+    def name(self, family: str, code: str, name: str) -> str:
+        """A code's name in this language: outside Chinese the catalogue's (names.<family>.<code>)
+        where it has one, else `name`, the standard's or the station's own (a category added in
+        station.toml keeps its name in every language)."""
+        key = f"names.{family}.{code}"
+        if self.language != LANGUAGES[0] and has_message(key, self.language):
+            return message(key, self.language)
+        return name
+
     def error(self, error: StationError) -> str:
         """An error's message in this language (from its code, field index and parameters)."""
         if error.code in self.strings:  # a form's own check, said in the UI's words

@@ -135,7 +135,7 @@ class HouseholdScreen(HouseholdOperations):
         rows = []
         for member in members:
             age = member.age if member.deceased_on is None else "—"
-            label = f"{relation_name(member.relation)} · {sexes().get(member.sex, '')} · " \
+            label = f"{relation_name(member.relation)} · {self.named('sex_short', member.sex, sexes().get(member.sex, ''))} · " \
                     f"{self.t('household.age', age=age)}"
             rows.append(Horizontal(Static(label, classes="member-label", markup=False),
                                    MemberLine(member.id, member.name, member.id_number, member.phone,
@@ -149,7 +149,7 @@ class HouseholdScreen(HouseholdOperations):
         table = self._table("person", "category", "start_on", "next_visit")
         for entry in file.registers:
             ended = self.t("household.ended", on=entry.end_on) if entry.end_on else ""
-            table.add_row(plain(entry.person_name), entry.category_name, str(entry.start_on),
+            table.add_row(plain(entry.person_name), self.named("register_category", entry.category, entry.category_name), str(entry.start_on),
                           str(entry.next_visit_due or ended or "—"))
         return table
 
@@ -169,7 +169,7 @@ class HouseholdScreen(HouseholdOperations):
             return self.t("household.none")
         table = self._table("number", "category", "state", "received")
         for request in file.requests:
-            table.add_row(plain(request.number), request.category_name, self.t(f"requests.state.{request.state}"),
+            table.add_row(plain(request.number), self.named("request_category", request.category, request.category_name), self.t(f"requests.state.{request.state}"),
                           f"{request.received_at:%Y-%m-%d}")
         return table
 

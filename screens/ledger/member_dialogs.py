@@ -25,7 +25,8 @@ from station.phone import mask_phone
 from station.residents.records import PersonDraft, PersonRecord
 from station.residents.rules import clean_person
 
-# The edit form's choices: field → code table (code → name).
+# The edit form's choices: field → code table (code → name); each field is also the family of its
+# names in the catalogue (names.population_type.*).
 PERSON_CHOICES = {"population_type": codes.POPULATION_TYPES, "residence_state": codes.RESIDENCE_STATES}
 
 
@@ -83,7 +84,8 @@ class EditMemberDialog(OperationDialog):
             (t("household_form.ethnicity"), field_input("ethnicity", _name(codes.ethnicities(), member.ethnicity))),
         ]
         for name, table in PERSON_CHOICES.items():
-            choice = Select[str]([(label, code) for code, label in table.items()], value=getattr(member, name),
+            options = [(self.named(name, code, label), code) for code, label in table.items()]
+            choice = Select[str](options, value=getattr(member, name),
                                  allow_blank=False, id=name, compact=True)
             pairs.append((t(f"household_ops.{name}"), choice))
         pairs += [
@@ -130,7 +132,11 @@ class EditMemberDialog(OperationDialog):
         for name, (label, show) in SHOWN_FIELDS.items():
             old, value = getattr(self.member, name), new[name]
             if value != old:
-                lines.append(f"{self.t(label)}:{show(old) or '—'} → {show(value) or '—'}")
+                if name in PERSON_CHOICES:
+                    old, value = self.named(name, old, show(old)), self.named(name, value, show(value))
+                else:
+                    old, value = show(old), show(value)
+                lines.append(f"{self.t(label)}:{old or '—'} → {value or '—'}")
         return "\n".join(lines)
 
 
@@ -162,7 +168,7 @@ def derived_text(dialog: OperationDialog, raw: str) -> str:
         info = parse_id(raw, today=dialog.station.database.now().date())
     except ValidationError as error:
         return dialog.error_text(error)
-    return dialog.t("household_form.derived", sex=codes.sexes().get(info.sex, ""),
+    return dialog.t("household_form.derived", sex=dialog.named("sex", info.sex, codes.sexes().get(info.sex, "")),
                     birth=info.birth_date.isoformat())
 
 

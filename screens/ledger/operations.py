@@ -173,7 +173,8 @@ class HouseholdOperations(StationScreen):
         elif len(entries) == 1:
             self._end_entry(entries[0])
         else:
-            items = [(str(entry.id), entry.category_name, "") for entry in entries]
+            items = [(str(entry.id), self.named("register_category", entry.category, entry.category_name), "")
+                     for entry in entries]
             menu = OperationsMenu(self.t("household_ops.menu_end_register"),
                                   self.t("household_ops.end_register_pick", name=member.name), items)
             by_id = {str(entry.id): entry for entry in entries}
@@ -186,7 +187,8 @@ class HouseholdOperations(StationScreen):
 
     def _entry_ended(self, entry: RegisterEntryRecord | None) -> None:
         if entry is not None:
-            self.notify(self.t("registers.ended", name=entry.person_name, category=entry.category_name))
+            category = self.named("register_category", entry.category, entry.category_name)
+            self.notify(self.t("registers.ended", name=entry.person_name, category=category))
             self.reload()
 
     def _transfer(self, member: PersonRecord, target: HouseholdRecord) -> None:

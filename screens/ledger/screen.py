@@ -136,7 +136,7 @@ class LedgerScreen(StationScreen):
         self.query_one("#result-note", Static).update(text)
 
     def _cells(self, hit: SearchHit) -> tuple[str, ...]:
-        return (hit.name, sexes().get(hit.sex, ""), str(age_on(hit.birth_date, self.today)),
+        return (hit.name, self.named("sex_short", hit.sex, sexes().get(hit.sex, "")), str(age_on(hit.birth_date, self.today)),
                 mask_id(hit.id_number), mask_phone(hit.phone) or "—",
                 hit.household_number or hit.last_household_number or "—",
                 relation_name(hit.relation) if hit.relation else "", hit.address, hit.grid_name,

@@ -63,7 +63,7 @@ class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEnt
             yield Static("", id="form-warning", markup=False)
             with Grid(id="entry-fields"):
                 yield _label(self.t("register_form.category"))
-                yield Select([(name, code) for code, name in self.categories.items()], value=self.category,
+                yield Select([(self.named("register_category", code, name), code) for code, name in self.categories.items()], value=self.category,
                              allow_blank=False, id="category")
                 yield _label(self.t("register_form.start_on"))
                 yield Input(today.isoformat(), id="start_on", max_length=12)

@@ -48,7 +48,7 @@ class RegistersScreen(StationScreen):
         yield TopBar("nav.registers")
         with Vertical(id="registers"):
             with Horizontal(id="registers-bar"):
-                yield Select([(name, code) for code, name in self.categories.items()], value=self.category,
+                yield Select([(self.named("register_category", code, name), code) for code, name in self.categories.items()], value=self.category,
                              allow_blank=False, id="category")
                 with Vertical(id="registers-notes"):
                     yield ListSearch(self.t("registers.search_placeholder"), "#entries", id="registers-search")
@@ -152,7 +152,8 @@ class RegistersScreen(StationScreen):
     def _added(self, entry: RegisterEntryRecord | None) -> None:
         if entry is None:
             return
-        self.notify(self.t("registers.added", name=entry.person_name, category=entry.category_name))
+        category = self.named("register_category", entry.category, entry.category_name)
+        self.notify(self.t("registers.added", name=entry.person_name, category=category))
         self.keep_entry_id = entry.id
         if entry.category != self.category:
             self.query_one("#category", Select).value = entry.category
@@ -166,7 +167,8 @@ class RegistersScreen(StationScreen):
 
     def _ended(self, entry: RegisterEntryRecord | None) -> None:
         if entry is not None:
-            self.notify(self.t("registers.ended", name=entry.person_name, category=entry.category_name))
+            category = self.named("register_category", entry.category, entry.category_name)
+            self.notify(self.t("registers.ended", name=entry.person_name, category=category))
 
     def action_print(self) -> None:
         # Imported here: the PDF makers are not needed until someone prints.

@@ -87,7 +87,8 @@ class RequestDetailScreen(StationScreen):
         return Text.assemble(
             (self.t("request_detail.title", number=request.number), "bold"), "  ",
             (f" {code_name(self.t, 'state', request.state)} ", "reverse"), "  ",
-            code_name(self.t, "urgency", request.urgency), " · ", request.category_name, "  ",
+            code_name(self.t, "urgency", request.urgency), " · ",
+            self.named("request_category", request.category, request.category_name), "  ",
             (timing, TIMING_STYLES.get(request.timing, "")))
 
     def _fields(self, file: RequestFile) -> Table:

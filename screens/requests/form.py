@@ -69,7 +69,8 @@ class ReceiveRequestScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
 
     def _selects(self) -> Iterator[tuple[str, Select[Any]]]:
         t = self.t
-        categories = [(name, code) for code, name in self.station.settings.requests.categories.items()]
+        categories = [(self.named("request_category", code, name), code)
+                      for code, name in self.station.settings.requests.categories.items()]
         yield "category", Select(categories, prompt=t("request_form.choose"), id="category")
         yield "urgency", Select([(code_name(t, "urgency", code), code) for code in URGENCIES],
                                 value="normal", allow_blank=False, id="urgency")

@@ -101,7 +101,7 @@ class RequestsScreen(StationScreen):
         table.clear()
         now = self.station.database.now()
         for request in page.requests:
-            table.add_row(*list_cells(self.t, request, now), key=str(request.id))
+            table.add_row(*list_cells(self.t, self.named, request, now), key=str(request.id))
         if selected is not None and selected.id in self._ids():
             table.move_cursor(row=self._ids().index(selected.id))
         self.query_one("#list-note", Static).update(self._note(page))

@@ -11,6 +11,7 @@ from rich.text import Text
 from station.requests.records import RequestRecord
 
 Translate = Callable[..., str]
+Name = Callable[[str, str, str], str]  # family, code, name as stored → the name in the UI's language
 TIMING_STYLES = {"at_risk": "bold yellow", "overdue": "bold red", "closed_late": "red"}
 OPEN_TIMINGS = ("on_time", "at_risk", "overdue")
 LIST_COLUMNS = ("number", "received", "category", "urgency", "state", "assignee", "grid", "deadline",
@@ -58,11 +59,11 @@ def day(moment: datetime) -> str:
     return f"{moment:%m-%d}"
 
 
-def list_cells(t: Translate, request: RequestRecord, now: datetime) -> list[Text]:
+def list_cells(t: Translate, name: Name, request: RequestRecord, now: datetime) -> list[Text]:
     """The list row of a request (LIST_COLUMNS), coloured by its time-limit state."""
     style = TIMING_STYLES.get(request.timing, "")
     # The day of receipt is enough here (the detail has the time): the row must fit 100 columns.
-    cells = (request.number, day(request.received_at), request.category_name,
+    cells = (request.number, day(request.received_at), name("request_category", request.category, request.category_name),
              code_name(t, "urgency", request.urgency), code_name(t, "state", request.state),
              request.assignee_name or "—", request.grid_name or "—", when(request.deadline_at),
              time_left(t, request, now))

@@ -31,7 +31,8 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
         self.entry = entry
         super().__init__("", "", kind="info")
         self.title_text = self.t("register_end.title")
-        self.message = self.t("register_end.message", name=entry.person_name, category=entry.category_name,
+        category = self.named("register_category", entry.category, entry.category_name)
+        self.message = self.t("register_end.message", name=entry.person_name, category=category,
                               start=entry.start_on.isoformat())
         self.saving = False
 
