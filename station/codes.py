@@ -49,6 +49,8 @@ POPULATION_TYPES: dict[str, str] = {
     "overseas": "境外人员",
 }
 
+# What ledgers write in a narrow 人口类型 column (and the form fills in).
+POPULATION_SHORT: dict[str, str] = {"registered": "户籍", "floating": "流动", "overseas": "境外"}
 POPULATION_SYNONYMS: dict[str, str] = {
     "户籍": "registered", "常住": "registered", "常住人口": "registered",
     "流动": "floating", "暂住": "floating", "暂住人口": "floating", "外来人口": "floating",

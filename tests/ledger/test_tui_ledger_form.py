@@ -16,6 +16,7 @@ from tui_support import (
     make_admin,
     screen_name,
     settle,
+    squeeze,
     text_of,
     with_settings,
 )
@@ -155,7 +156,7 @@ def test_a_duplicate_id_offers_the_existing_household(db, place, community_id):
         await _open_form(pilot)
         await _play(pilot, ["101", "tab", "幸福路8号", "enter", "王老", "tab", existing_id, "ctrl+s"])
         assert screen_name(pilot) == "ConfirmDialog"
-        assert "已登记为“王大爷”" in text_of(pilot)
+        assert "已登记为“王大爷”" in squeeze(text_of(pilot)).replace("\n", "")  # the dialog wraps it
         await pilot.click("#yes")
         await settle(pilot)
         assert screen_name(pilot) == "HouseholdScreen"
@@ -171,9 +172,8 @@ def test_a_grid_worker_registers_in_their_grid_and_it_is_remembered(db, place):
         grid = screen.query_one("#grid", Select)
         assert [value for _label, value in grid._options if value != Select.NULL] == [place.grid2]
         building = screen.query_one("#building", Select)
-        assert building.is_blank()
-        building.value = next(value for _label, value in building._options if value != Select.NULL)
-        await _play(pilot, ["302", "enter", "赵六", "tab", HEAD_ID, "ctrl+s"])
+        assert building.is_blank() and screen.focused is building  # nothing to go on: choose the building
+        await _play(pilot, ["8", "tab", "tab", "302", "enter", "赵六", "tab", HEAD_ID, "ctrl+s"])
         assert screen_name(pilot) == "HouseholdScreen"
         assert pilot.app.screen.file.household.building_name == "8号楼"
         await pilot.press("escape")
