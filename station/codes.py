@@ -49,6 +49,14 @@ POPULATION_TYPES: dict[str, str] = {
     "overseas": "境外人员",
 }
 
+# What ledgers write in a narrow 人口类型 column (and the form fills in).
+POPULATION_SHORT: dict[str, str] = {"registered": "户籍", "floating": "流动", "overseas": "境外"}
+POPULATION_SYNONYMS: dict[str, str] = {
+    "户籍": "registered", "常住": "registered", "常住人口": "registered",
+    "流动": "floating", "暂住": "floating", "暂住人口": "floating", "外来人口": "floating",
+    "境外": "overseas", "外籍": "overseas", "外籍人员": "overseas", "境外人口": "overseas",
+}
+
 RESIDENCE_STATES: dict[str, str] = {
     "both": "人在户在",
     "person_only": "人在户不在",
@@ -56,6 +64,8 @@ RESIDENCE_STATES: dict[str, str] = {
 }
 
 HOUSEHOLD_KINDS: dict[str, str] = {"registered": "户籍户", "dwelling": "居住户"}
+# The population type a household's kind implies for its members (a 居住户 is home to 流动人口).
+KIND_POPULATION: dict[str, str] = {"registered": "registered", "dwelling": "floating"}
 
 HOUSEHOLD_STATUSES: dict[str, str] = {
     "active": "在住",
@@ -203,6 +213,15 @@ def relation_code(text: str) -> str:
 def person_status_code(text: str) -> str:
     """active / moved_out / deceased from a code, 在住/迁出/死亡, or a common word (已故, 正常)."""
     return _lookup(text, PERSON_STATUSES, PERSON_STATUS_SYNONYMS, "status", Term("codes.label.status"))
+
+
+def population_type_code(text: str) -> str:
+    """registered / floating / overseas from a code, a name (户籍人口) or a short form (户籍, 流动, 暂住)."""
+    key = _clean(text).lower()
+    if key in POPULATION_TYPES:
+        return key
+    return _lookup(text, POPULATION_TYPES, POPULATION_SYNONYMS, "population_type",
+                   Term("columns.persons.population_type"))
 
 
 def political_status_code(text: str) -> str:

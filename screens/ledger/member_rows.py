@@ -1,12 +1,18 @@
-"""One row of the new-household form per member: name, ID (sex and birth shown from it), relation,
-phone, ethnicity."""
+"""One row of the new-household form per member: name, ID (sex and birth shown from it under the
+row), relation, phone, ethnicity and population type.
+
+A complete (18-character), valid ID moves the cursor on to the relation by itself (a card reader's or a fast
+typist's 18 digits need no Tab); a Tab pressed right after that is taken as already done, so
+typing Tab out of habit lands in the same field.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from screens.base import Localized
@@ -16,8 +22,11 @@ from station.errors import ValidationError
 from station.idcard import normalize_id, parse_id
 from station.residents.records import PersonDraft
 
-FIELDS = ("name", "id_number", "relation", "phone", "ethnicity")
-WIDTHS = {"name": 14, "id_number": 25, "relation": 10, "phone": 17, "ethnicity": 12}
+FIELDS = ("name", "id_number", "relation", "phone", "ethnicity", "population_type")
+# Widths that fit 80 columns (a field shows its width less 4, and a cell for the cursor); the name
+# takes what is left.
+WIDTHS: dict[str, int | str] = {"name": "1fr", "id_number": 22, "relation": 9, "phone": 15, "ethnicity": 9,
+                                "population_type": 9}
 HEAD_RELATION = "户主"
 DEFAULT_ETHNICITY = "汉族"
 
@@ -39,28 +48,55 @@ class MemberHeader(Localized, Horizontal):
             yield title
 
 
-class MemberRow(Localized, Horizontal):
+class RowInput(Input):
+    """A member's field: once left it shows its text from the start (the fields are narrow)."""
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self.cursor_position = 0
+
+
+class ArrivedInput(RowInput):
+    """A field the cursor can be moved to by the form: a Tab pressed right after is not a second move."""
+
+    tab_done = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        arrived, self.tab_done = self.tab_done, False
+        if arrived and event.key == "tab":
+            event.stop()
+            event.prevent_default()
+
+    def on_blur(self, _event: events.Blur) -> None:
+        self.tab_done = False
+
+
+class MemberRow(Localized, Vertical):
     DEFAULT_CSS = """
     MemberRow {
         height: auto;
-        Input { height: 3; }
-        .derived { width: 1fr; padding: 1 1 0 1; color: $text-muted; }
+        .member-fields { height: auto; }
+        Input { height: 3; padding: 0 1; }
+        .derived { height: 1; padding: 0 2; color: $text-muted; }
         .derived.-bad { color: $text-error; }
     }
     """
 
-    def __init__(self, number: int):
+    def __init__(self, number: int, population: str):
         super().__init__(id=f"member-{number}", classes="member-row")
         self.number = number
+        self.population = population  # what the population type holds until the clerk types one
 
     def compose(self) -> ComposeResult:
-        defaults = {"relation": HEAD_RELATION if self.number == 1 else "", "ethnicity": DEFAULT_ETHNICITY}
-        for field in FIELDS:
-            kind = PhoneInput if field == "phone" else Input
-            field_input = kind(defaults.get(field, ""), placeholder=self.t(f"household_form.{field}"),
-                               id=f"m{self.number}-{field}", classes=field)
-            field_input.styles.width = WIDTHS[field]
-            yield field_input
+        defaults = {"relation": HEAD_RELATION if self.number == 1 else "", "ethnicity": DEFAULT_ETHNICITY,
+                    "population_type": self.population}
+        kinds: dict[str, type[Input]] = {"phone": PhoneInput, "relation": ArrivedInput}
+        with Horizontal(classes="member-fields"):
+            for field in FIELDS:
+                field_input = kinds.get(field, RowInput)(
+                    defaults.get(field, ""), placeholder=self.t(f"household_form.{field}"),
+                    id=f"m{self.number}-{field}", classes=field)
+                field_input.styles.width = WIDTHS[field]
+                yield field_input
         yield Static("", id=f"m{self.number}-derived", classes="derived", markup=False)
 
     def field(self, name: str) -> Input:
@@ -73,23 +109,46 @@ class MemberRow(Localized, Horizontal):
         values: dict[str, Any] = {field: self.field(field).value.strip() for field in FIELDS}
         return PersonDraft(**values)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == f"m{self.number}-id_number":
-            self.show_derived(event.value)
+    def follow_kind(self, old: str, new: str) -> None:
+        """The household's kind changed: a population type nobody typed follows it."""
+        population = self.field("population_type")
+        if population.value.strip() == old:
+            population.value = new
+        self.population = new
 
-    def show_derived(self, raw: str) -> None:
-        """Sex and birth date as soon as the ID is complete, or what is wrong with it."""
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        # The whole member, the sex and birth line under the fields included, comes into view.
+        self.scroll_visible(animate=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != f"m{self.number}-id_number":
+            return
+        valid = self.show_derived(event.value)
+        # Only 18 characters: a 15-digit prefix of an 18-digit ID can read as a valid old ID.
+        if valid and self.screen.focused is event.input and len(normalize_id(event.value)) == 18:
+            self.move_to_relation()
+
+    def move_to_relation(self) -> None:
+        relation = self.field("relation")
+        assert isinstance(relation, ArrivedInput)
+        relation.focus()
+        relation.tab_done = True
+
+    def show_derived(self, raw: str) -> bool:
+        """Sex and birth date as soon as the ID is complete, or what is wrong with it; True for a
+        complete, valid ID."""
         derived = self.query_one(".derived", Static)
         if len(normalize_id(raw)) not in (15, 18):
             derived.update("")
             derived.set_class(False, "-bad")
-            return
+            return False
         try:
             info = parse_id(raw, today=self.station.database.now().date())
         except ValidationError as error:
             derived.update(self.error_text(error))
             derived.set_class(True, "-bad")
-            return
+            return False
         derived.set_class(False, "-bad")
-        derived.update(self.t("household_form.derived", sex=sexes().get(info.sex, ""),
+        derived.update(self.t("household_form.derived", sex=self.named("sex", info.sex, sexes().get(info.sex, "")),
                               birth=info.birth_date.isoformat()))
+        return True

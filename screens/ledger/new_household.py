@@ -1,12 +1,14 @@
-"""Register a new household (登记新户): where it lives and its members; Ctrl+S saves.
+"""Register a new household (登记新户): where it lives, its kind and phone, and its members; Ctrl+S saves.
 
-Keys: the room field has the focus; Tab moves along a member's fields, Enter goes to the next
-member (adding a row after the last). Grid and building default to the last ones this user saved.
+Keys: the form opens where this user registered last (grid, building and unit, read from the
+database) with the room focused; with nothing to go on it focuses the building list, where typing
+the building's number chooses it. Tab moves along the fields, Enter from a place field goes to the
+first member and from a member to the next (adding a row after the last). 户籍户, the population
+type the kind implies and the head's phone as the household's need no keys.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -16,22 +18,24 @@ from textual.widgets import Input, Select, Static
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.ledger.member_rows import FIELDS, MemberHeader, MemberRow
+from screens.ledger.place_fields import BuildingSelect, UnitInput
 from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, TopBar, station_footer
+from screens.widgets.phone_input import PhoneInput
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
+from station.codes import HOUSEHOLD_KINDS, KIND_POPULATION, POPULATION_SHORT
 from station.errors import DuplicateError, StationError
 from station.ledger.households import register_household
 from station.ledger.queries import get_person
-from station.ledger.records import HouseholdDraft, SaveResult
-from station.places.directory import list_buildings, list_grids
-from station.places.records import BuildingRecord, GridRecord
+from station.ledger.records import HouseholdDraft, RegisterStart, SaveResult
+from station.ledger.registering import register_start
+from station.places.directory import list_buildings, list_units
+from station.places.records import BuildingRecord
 from station.residents.records import PersonRecord
 
 PLACE_FIELDS = ("unit", "room", "address")
-# The grid and building each user saved last, while the app runs.
-_last_place: weakref.WeakKeyDictionary[Any, dict[int | None, tuple[int, int | None]]] = \
-    weakref.WeakKeyDictionary()
+HOUSEHOLD_FIELDS = ("household_phone",)  # error.field of the household's own inputs
 
 
 class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
@@ -39,61 +43,111 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
     HELP_TOPIC: ClassVar[str] = "household_form"
     BINDINGS = bindings("form.save", "form.next_member", "form.back")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = "registered"
+        self.start_unit = ""  # the unit the form opened with, dropped when the building changes
+        self.shown_grid: int | None = None  # whose buildings the building list holds
+        self.shown_building: int | None = None  # whose units the unit field offers
+
     def compose(self) -> ComposeResult:
         yield TopBar("nav.ledger")
         with VerticalScroll(id="household-form") as form:
             form.border_title = self.t("household_form.title")
             with Horizontal(id="place-row"):
                 yield Select[int]([], prompt=self.t("household_form.grid"), id="grid")
-                yield Select[int]([], prompt=self.t("household_form.no_building"), id="building")
+                yield BuildingSelect(prompt=self.t("household_form.no_building"), id="building")
+                yield UnitInput(placeholder=self.t("household_form.unit"), id="unit")
+                yield Input(placeholder=self.t("household_form.room"), id="room")
             with Horizontal(id="address-row"):
-                for field in PLACE_FIELDS:
-                    yield Input(placeholder=self.t(f"household_form.{field}"), id=field)
+                yield Input(placeholder=self.t("household_form.address"), id="address")
+                kinds = [(self.t(f"household_form.kind.{kind}"), kind) for kind in HOUSEHOLD_KINDS]
+                yield Select[str](kinds, value=self.kind, allow_blank=False, id="kind")
+                yield PhoneInput(placeholder=self.t("household_form.household_phone"), id="household_phone")
             yield Static(self.t("household_form.members"), id="members-label")
             yield MemberHeader()
             with Vertical(id="members"):
-                yield MemberRow(1)
+                yield MemberRow(1, self.population_text())
             yield FormError(id="form-error")
             yield Static(self.t("household_form.keys_note"), id="keys-note")
         yield station_footer()
 
     def on_mount(self) -> None:
         self.query_one("#room", Input).focus()
-        self.call(list_grids, on_done=self.show_grids)
+        self.call(register_start, on_done=self.show_start)
 
-    # --- grid and building -------------------------------------------------------------------
+    def population_text(self) -> str:
+        """What a member's population type holds by default: the one the household's kind implies
+        (in the ledger's words, as 户主 and 汉族 are)."""
+        return POPULATION_SHORT[KIND_POPULATION[self.kind]]
 
-    def _last(self) -> tuple[int, int | None] | None:
-        return _last_place.get(self.app, {}).get(self.station.actor.user_id)
+    # --- grid, building and unit -------------------------------------------------------------
 
-    def show_grids(self, grids: list[GridRecord]) -> None:
-        if not grids:
+    def show_start(self, start: RegisterStart) -> None:
+        if not start.grids:
             self.query_one(FormError).show(self.t("household_form.no_grid"))
             return
         grid_select = self.query_one("#grid", Select)
-        grid_select.set_options([(grid.name, grid.id) for grid in grids])
-        last = self._last()
-        ids = [grid.id for grid in grids]
-        grid_select.value = last[0] if last and last[0] in ids else ids[0]
-        count_as_opened(grid_select)
+        with grid_select.prevent(Select.Changed):
+            grid_select.set_options([(grid.name, grid.id) for grid in start.grids])
+            grid_select.value = start.grid_id if start.grid_id is not None else Select.NULL
+        self.shown_grid = start.grid_id
+        self.show_buildings(start.buildings, chosen=start.building_id)
+        self.show_units(start.units)
+        unit = self.query_one("#unit", UnitInput)
+        unit.value = self.start_unit = start.unit
+        count_as_opened(grid_select, unit, self.query_one("#kind", Select))
+        room = self.query_one("#room", Input)
+        # Nothing to go on: the building is the first thing to choose (unless typing has begun).
+        if start.building_id is None and start.buildings and self.focused is room and not room.value:
+            self.query_one("#building", BuildingSelect).focus()
+
+    def show_buildings(self, buildings: tuple[BuildingRecord, ...] | list[BuildingRecord],
+                       chosen: int | None = None) -> None:
+        building_select = self.query_one("#building", BuildingSelect)
+        with building_select.prevent(Select.Changed):
+            building_select.show(buildings)
+            if chosen is not None:
+                building_select.value = chosen
+        self.shown_building = chosen
+        count_as_opened(building_select)
+
+    def show_units(self, units: tuple[str, ...] | list[str]) -> None:
+        self.query_one("#unit", UnitInput).offer(units)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "grid" and isinstance(event.value, int):
-            self.call(list_buildings, event.value, on_done=self.show_buildings)
+        value = event.value if isinstance(event.value, int | str) else None
+        if event.select.id == "grid" and value != self.shown_grid:
+            self.shown_grid = value if isinstance(value, int) else None
+            self.show_buildings([])
+            self.building_chosen(None)
+            if isinstance(value, int):
+                self.call(list_buildings, value, on_done=self.show_buildings)
+        elif event.select.id == "building" and value != self.shown_building:
+            self.building_chosen(value if isinstance(value, int) else None)
+        elif event.select.id == "kind" and isinstance(value, str) and value != self.kind:
+            self.kind_chosen(value)
 
-    def show_buildings(self, buildings: list[BuildingRecord]) -> None:
-        building_select = self.query_one("#building", Select)
-        building_select.set_options([(building.name, building.id) for building in buildings])
-        last = self._last()
-        if last and last[1] in {building.id for building in buildings}:
-            building_select.value = last[1]
-        count_as_opened(building_select)
+    def building_chosen(self, building_id: int | None) -> None:
+        self.shown_building = building_id
+        unit = self.query_one("#unit", UnitInput)
+        if unit.value == self.start_unit:  # the last household's unit is not this building's
+            unit.value = self.start_unit = ""
+        self.show_units([])
+        if building_id is not None:
+            self.call(list_units, building_id, on_done=self.show_units)
+
+    def kind_chosen(self, kind: str) -> None:
+        old = self.population_text()
+        self.kind = kind
+        for row in self.rows():
+            row.follow_kind(old, self.population_text())
 
     # --- moving between members --------------------------------------------------------------
 
     async def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id in PLACE_FIELDS:
+        if event.input.id in (*PLACE_FIELDS, *HOUSEHOLD_FIELDS):
             self.rows()[0].field("name").focus()
         else:
             await self.action_next_member()
@@ -109,9 +163,9 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
         if index + 1 < len(rows):
             rows[index + 1].field("name").focus()
             return
-        row = MemberRow(len(rows) + 1)
+        row = MemberRow(len(rows) + 1, self.population_text())
         await self.query_one("#members", Vertical).mount(row)
-        count_as_opened(row)  # its 汉族 is a default; the Enter that added it typed nothing
+        count_as_opened(row)  # its defaults (汉族, 户籍) are the form's; the Enter that added it typed nothing
         row.field("name").focus()
 
     # --- saving ------------------------------------------------------------------------------
@@ -123,7 +177,9 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
                                   for field in PLACE_FIELDS}
         members = tuple(row.draft() for row in self.rows() if not row.is_blank())
         return HouseholdDraft(grid_id=grid if isinstance(grid, int) else 0, members=members,
-                              building_id=building if isinstance(building, int) else None, **values)
+                              building_id=building if isinstance(building, int) else None,
+                              kind=self.kind, phone=self.query_one("#household_phone", Input).value.strip(),
+                              **values)
 
     def action_save(self) -> None:
         self.query_one(FormError).clear()
@@ -132,8 +188,6 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
 
     def saved(self, result: SaveResult) -> None:
         household = result.household
-        _last_place.setdefault(self.app, {})[self.station.actor.user_id] = \
-            (household.grid_id, household.building_id)
         self.notify(self.t("household_form.saved", number=household.number, count=len(household.members)))
         for warning in result.warnings:
             self.notify(warning.render(self.station.catalogue.language), severity="warning")
@@ -157,7 +211,7 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
             non_empty = [row for row in rows if not row.is_blank()]
             if 0 < number <= len(non_empty):
                 field = non_empty[number - 1].field(error.field)
-        elif error.field in PLACE_FIELDS:
+        elif error.field in (*PLACE_FIELDS, *HOUSEHOLD_FIELDS):
             field = self.query_one(f"#{error.field}", Input)
         if field is not None:
             field.focus()

@@ -26,10 +26,6 @@ _DATE_DIGITS = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _EXACT_DIGITS = 15
 
 SEXES = {"男": "1", "男性": "1", "1": "1", "女": "2", "女性": "2", "2": "2"}
-POPULATION_SYNONYMS = {"户籍": "registered", "常住": "registered", "常住人口": "registered",
-                       "流动": "floating", "暂住": "floating", "暂住人口": "floating",
-                       "外来人口": "floating", "境外": "overseas", "外籍": "overseas",
-                       "外籍人员": "overseas", "境外人口": "overseas"}
 
 
 def is_blank(value: Any) -> bool:
@@ -119,7 +115,7 @@ def population_type_of(raw: str) -> str:
     if key in codes.POPULATION_TYPES:
         return key
     by_name = {name: code for code, name in codes.POPULATION_TYPES.items()}
-    code = by_name.get(key) or POPULATION_SYNONYMS.get(key)
+    code = by_name.get(key) or codes.POPULATION_SYNONYMS.get(key)
     if code is None:
         raise ValidationError("imports.unknown_population_type", text=raw,
                               field="population_type")

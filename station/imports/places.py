@@ -8,6 +8,7 @@ new places first and then resolves every reference to an id.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from station.errors import ValidationError
 from station.imports.records import LedgerSource, RowError
 from station.imports.rows import CleanRow, Place
 from station.messages import Term
+from station.places.numbers import BUILDING_SUFFIX, UNIT_SUFFIX, place_name
 
 GridRef = int | str
 BuildingRef = int | tuple[GridRef, str]
@@ -47,13 +49,18 @@ class PlaceBook:
     new_buildings: dict[tuple[GridRef, str], None] = field(default_factory=dict)
     new_units: dict[tuple[BuildingRef, str], None] = field(default_factory=dict)
     grid_names: dict[int, str] = field(default_factory=dict)
+    # Per grid (building) or building (unit): each text written → the name it stands for (names
+    # known resolve to themselves), so a file's "3", "三单元" and "3单元" make one unit.
+    building_names: dict[GridRef, dict[str, str]] = field(default_factory=dict)
+    unit_names: dict[BuildingRef, dict[str, str]] = field(default_factory=dict)
 
     def place(self, place: Place) -> PlacedHome:
         grid = self._grid(place.grid)
-        building = self._building(grid, place.building) if place.building else None
-        unit = self._unit(building, place.unit) if building is not None and place.unit else None
-        return PlacedHome(grid, building, unit, place.building, place.unit if unit else "",
-                          place.room, place.address)
+        building_name = _named(self.building_names, grid, place.building, BUILDING_SUFFIX)
+        building = self._building(grid, building_name) if building_name else None
+        unit_name = _named(self.unit_names, building, place.unit, UNIT_SUFFIX) if building is not None else ""
+        unit = self._unit(building, unit_name) if building is not None and unit_name else None
+        return PlacedHome(grid, building, unit, building_name, unit_name, place.room, place.address)
 
     def default_grid(self) -> str | None:
         """The grid to use when the file has no grid column: the community's only grid."""
@@ -97,7 +104,23 @@ def load_places(session: Session, community_id: int) -> PlaceBook:
     units = {(building_id, name): unit_id for unit_id, building_id, name in session.execute(
         select(Unit.id, Unit.building_id, Unit.name).join(Building, Building.id == Unit.building_id)
         .where(Building.grid_id.in_(grid_ids)))}
-    return PlaceBook(grids, buildings, units, grid_names={row.id: row.name for row in grid_rows})
+    book = PlaceBook(grids, buildings, units, grid_names={row.id: row.name for row in grid_rows})
+    for grid_id, name in buildings:
+        book.building_names.setdefault(grid_id, {})[name] = name
+    for building_id, name in units:
+        book.unit_names.setdefault(building_id, {})[name] = name
+    return book
+
+
+def _named(names: dict[Any, dict[str, str]], parent: GridRef | BuildingRef, typed: str, suffix: str) -> str:
+    """The name `typed` stands for under `parent` (see PlaceBook.building_names), remembered."""
+    if not typed:
+        return ""
+    known = names.setdefault(parent, {})
+    if typed not in known:
+        name = place_name(typed, set(known.values()), suffix)
+        known[typed] = known[name] = name
+    return known[typed]
 
 
 def check_grid_column(source: LedgerSource, book: PlaceBook) -> str:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
 
 from models import Building, Grid, Household, Membership, Person
 from station import audit, month_locks
-from station.codes import HOUSEHOLD_KINDS
+from station.codes import HEAD, HOUSEHOLD_KINDS, KIND_POPULATION
 from station.counters import next_value
 from station.errors import StationError, ValidationError
 from station.ledger.household_checks import plan_merge, plan_move_out, plan_split
@@ -51,7 +51,7 @@ def register_household(uow: UnitOfWork, draft: HouseholdDraft) -> SaveResult:
     check_one_head([c.relation for c in cleaned])
     _refuse_ids_twice([c.values["id_number"] for c in cleaned])
     location = Location(draft.grid_id, draft.building_id, draft.unit, draft.room, draft.address)
-    household = _new_household(uow, draft, location)
+    household = _new_household(uow, replace(draft, phone=draft.phone.strip() or _head_phone(cleaned)), location)
     on = check_on_date(draft.registered_on, uow, Term("labels.registered_on"))
     month_locks.refuse_if_locked(uow, household.community_id, on, field="registered_on")
     warnings: list[Warning] = []
@@ -183,11 +183,20 @@ def membership_person(uow: UnitOfWork, membership: Membership) -> Person:
     return uow.session.get_one(Person, membership.person_id)
 
 
-def _clean_member(draft: HouseholdDraft, index: int, today: date):
+def _clean_member(draft: HouseholdDraft, index: int, today: date) -> CleanPerson:
+    """The form's member, checked; a member whose population type is not given takes the kind's."""
+    member = draft.members[index]
+    if not member.population_type.strip():
+        member = replace(member, population_type=KIND_POPULATION.get(draft.kind, "registered"))
     try:
-        return clean_person(draft.members[index], today)
+        return clean_person(member, today)
     except ValidationError as error:
         raise error.with_index(index + 1) from error
+
+
+def _head_phone(cleaned: list[CleanPerson]) -> str:
+    """The head's phone: a household registered without its own phone is reached through them."""
+    return next((clean.values["phone"] for clean in cleaned if clean.relation == HEAD), "")
 
 
 def _insert_member(uow: UnitOfWork, clean: CleanPerson, community_id: int, number: int) -> Person:
@@ -213,7 +222,7 @@ def _new_household(uow: UnitOfWork, draft: HouseholdDraft, location: Location) -
             Household.community_id == grid.community_id, Household.number == number)):
         raise ValidationError("ledger.number_taken", number=number, field="number")
     household = Household(community_id=grid.community_id, grid_id=grid.id, number=number,
-                          kind=_kind(draft.kind), phone=parse_phone(draft.phone),
+                          kind=_kind(draft.kind), phone=parse_phone(draft.phone, field="household_phone"),
                           notes=text_for("households.notes", draft.notes))
     _place(uow, household, location)
     uow.session.add(household)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from station.places.records import BuildingRecord, GridRecord
 from station.residents.records import PersonDraft, PersonRecord, Warning
 
 
@@ -64,3 +65,16 @@ class LedgerTotals:
 
     households: int
     residents: int
+
+
+@dataclass(frozen=True)
+class RegisterStart:
+    """What the new-household form opens with: the grids the user may choose, and the place chosen
+    (the one this user registered in last, else the first grid) with its buildings and units."""
+
+    grids: tuple[GridRecord, ...]
+    grid_id: int | None
+    buildings: tuple[BuildingRecord, ...]
+    building_id: int | None
+    units: tuple[str, ...]
+    unit: str

@@ -9,6 +9,7 @@ from station import audit
 from station.codes import BUILDING_KINDS
 from station.errors import NotFound, ValidationError
 from station.permissions import require
+from station.places.numbers import UNIT_SUFFIX, place_name
 from station.places.records import BuildingRecord, CommunityRecord, GridRecord
 from station.scope import community_clause, grid_clause
 from station.settings import Settings
@@ -111,9 +112,17 @@ def list_buildings(uow: UnitOfWork, grid_id: int) -> list[BuildingRecord]:
     return [BuildingRecord(b.id, b.grid_id, b.name, b.kind, b.address) for b in rows]
 
 
-def unit_id_for(uow: UnitOfWork, building_id: int, name: str) -> int:
-    """The id of a unit in a building, created on first use (units are just labels)."""
-    unit = uow.session.scalar(select(Unit).where(Unit.building_id == building_id, Unit.name == name))
+def list_units(uow: UnitOfWork, building_id: int) -> list[str]:
+    """The names of a building's units, in order."""
+    return list(uow.session.scalars(select(Unit.name).where(Unit.building_id == building_id).order_by(Unit.name)))
+
+
+def unit_id_for(uow: UnitOfWork, building_id: int, typed: str) -> int:
+    """The id of the unit `typed` names in a building (3 and 三 name 3单元), created on first use
+    (units are just labels)."""
+    units = {unit.name: unit for unit in uow.session.scalars(select(Unit).where(Unit.building_id == building_id))}
+    name = place_name(typed, units, UNIT_SUFFIX)
+    unit = units.get(name)
     if unit is None:
         unit = Unit(building_id=building_id, name=name)
         uow.session.add(unit)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from station.places.numbers import place_number
 from station.search.pinyin import name_spellings
 
 KEY_LENGTH = 64
@@ -20,9 +21,6 @@ _SEPARATORS = "·•‧・."
 _DROPPED = dict.fromkeys([*map(ord, _SEPARATORS), *(code for code in range(0x3001) if chr(code).isspace())])
 _DASHES = re.compile("[‐‑‒–—―−]")
 _NAME_WORD_BREAKS = re.compile(r"[\s·•‧・.]+")
-_ASCII_NUMBER = re.compile("[a-z0-9]+(?:-[a-z0-9]+)*")
-_CHINESE_PLACE_NUMBER = re.compile("([零一二两三四五六七八九十]{1,3})(?:号楼|号|栋|幢|楼|座|单元|门)?")
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 # A part of a free-text address starts after one of these (幸福路|12号院|3号楼|2单元|201).
 _ADDRESS_BREAKS = frozenset("省市区县镇乡街路巷弄道村组号院苑园里庄栋幢楼座元室")
 
@@ -59,12 +57,12 @@ def address_keys(building: str, unit: str, room: str, address: str) -> set[str]:
     """
     parts = [part for part in map(normalize, (building, unit, room)) if part]
     keys = {"".join(parts)} if parts else set()
-    numbers = [_place_number(part) for part in parts]
+    numbers = [place_number(part) for part in parts]
     if len(numbers) >= 2 and all(numbers):
         keys.add("-".join(n for n in numbers if n))
     room_text = normalize(room)
     if room_text:
-        keys |= {room_text, _place_number(room_text) or room_text}
+        keys |= {room_text, place_number(room_text) or room_text}
     return keys | _address_text_keys(address)
 
 
@@ -102,26 +100,6 @@ def _phone_keys(phone: str) -> set[str]:
         return {digits}
     _area, dash, local = text.rpartition("-")
     return {digits, digits[-4:]} | ({local} if dash else set())
-
-
-def _place_number(part: str) -> str | None:
-    """The number of a building, unit or room: 3号楼 → 3, A座 → a, 一单元 → 1, 201室 → 201."""
-    if match := _ASCII_NUMBER.search(part):
-        return match.group()
-    if match := _CHINESE_PLACE_NUMBER.fullmatch(part):
-        return _chinese_number(match.group(1))
-    return None
-
-
-def _chinese_number(text: str) -> str | None:
-    """一 → 1, 十二 → 12, 二十三 → 23 (place numbers stay below 100)."""
-    tens, ten, ones = text.partition("十")
-    if not ten:
-        return str(_CHINESE_DIGITS[text]) if len(text) == 1 else None
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    value = _CHINESE_DIGITS.get(tens, 1) * 10 + _CHINESE_DIGITS.get(ones, 0)
-    return str(value)
 
 
 def _address_text_keys(address: str) -> set[str]:

@@ -77,7 +77,7 @@ def grids(db, community_id):
 def test_keys_typed_while_the_ledger_and_its_form_open_land_in_the_form(db, grids):
     async def scenario(pilot):
         await log_in(pilot)
-        await burst(pilot, "f2", "ctrl+n", *"1901", "tab", *"地址甲", "tab", *"周杰")
+        await burst(pilot, "f2", "ctrl+n", *"1901", "tab", *"地址甲", "enter", *"周杰")
         assert screen_name(pilot) == "RegisterHouseholdScreen"
         assert values(pilot, "room", "address", "m1-name") == {"room": "1901", "address": "地址甲",
                                                              "m1-name": "周杰"}

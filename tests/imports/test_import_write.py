@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from models import AuditEntry, Building, Grid, Household, Membership, Person, SearchEntry, Unit
 from station.errors import ValidationError
 from station.imports.ledger import run_import
-from station.places.directory import add_grid
+from station.places.directory import add_building, add_grid, unit_id_for
 from station.search import lookup as search
 from station.uow import UnitOfWork
 
@@ -80,6 +80,26 @@ def test_existing_places_are_reused_by_name_or_code(db, admin, community_id, tmp
     assert counts(db)["grids"] == 2
     again = import_rows(db, admin, write_openpyxl(tmp_path / "more.xlsx", families(1, start=7)))
     assert again.written and again.new_buildings == () and counts(db)["buildings"] == 2
+
+
+def test_buildings_and_units_are_matched_by_their_number(db, admin, community_id, tmp_path):
+    with UnitOfWork(db, admin) as uow:
+        grid = add_grid(uow, community_id, "G1", "第一网格")
+        unit_id_for(uow, add_building(uow, grid.id, "1号楼").id, "3单元")
+        uow.commit()
+    written = [("1", "3"), ("一号楼", "三单元"), ("１", "３单元"), ("2", "5"), ("2号楼", "五")]
+    rows = [person(f"H{index}", "张三", make_id(date(1960, 1, 1), seq=index), "户主", building=building,
+                   unit=unit, room="1808") for index, (building, unit) in enumerate(written, start=1)]
+    report = import_rows(db, admin, write_openpyxl(tmp_path / "places.xlsx", rows))
+    assert report.written, [e.describe() for e in report.errors]
+    assert report.new_buildings == ("第一网格 / 2号楼",)
+    with db.session() as session:
+        homes = session.execute(select(Building.name, Unit.name).join(Household, Household.building_id == Building.id)
+                                .join(Unit, Unit.id == Household.unit_id).order_by(Household.number)).all()
+        assert sorted(session.scalars(select(Unit.name))) == ["3单元", "5单元"]
+    assert [tuple(home) for home in homes] == [("1号楼", "3单元")] * 3 + [("2号楼", "5单元")] * 2
+    with UnitOfWork(db, admin) as uow:
+        assert len(search.search(uow, "1号楼3单元1808")) == 3
 
 
 def test_search_keys_match_a_reindex(db, admin, tmp_path):
