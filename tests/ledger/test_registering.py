@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from actors import actor_for
 from factories import family
 from sqlalchemy import func, select
 
@@ -19,7 +20,6 @@ from station.ledger.registering import register_start
 from station.places import directory as places
 from station.search import lookup as search
 from station.uow import UnitOfWork
-from tests.conftest import actor_for
 
 MOVED_IN = date(2026, 1, 5)
 
