@@ -21,12 +21,11 @@ LIST_COLUMNS = ("number", "received", "category", "urgency", "state", "assignee"
 def code_name(t: Translate, family: str, code: str) -> str:
     """A state, urgency, channel, satisfaction or timing code as the catalogue names it.
 
-    A state's name is the core's (requests.state.<code>, shared with printouts and exports);
-    the others are the UI's.
+    The names are the core's (requests.<family>.<code>), shared with printouts and exports.
     """
     if not code:
         return ""
-    return t(f"requests.state.{code}") if family == "state" else t(f"requests.{family}_{code}")
+    return t(f"requests.{family}.{code}")
 
 
 def time_left(t: Translate, request: RequestRecord, now: datetime) -> str:

@@ -6,24 +6,20 @@ from station.errors import ValidationError
 from station.messages import DEFAULT_LANGUAGE, Term, message
 from station.text_rules import RULES, limit_of, text_for
 
-# A state's name is in the catalogue (requests.state.<code>): see state_name.
+# Names are in the catalogue, their one definition (requests.state.<code>, requests.channel.<code>,
+# ...): the tables below are the Chinese names by code, for printouts, exports and typed input.
 STATES = ("received", "assigned", "in_progress", "closed", "rated")
 OPEN_STATES = ("received", "assigned", "in_progress")
-CHANNELS = {"window": "窗口", "phone": "电话", "grid_report": "网格员上报"}
-URGENCIES = {"urgent": "紧急", "normal": "一般", "enquiry": "咨询"}
-SATISFACTIONS = {
-    "very_satisfied": "非常满意",
-    "satisfied": "满意",
-    "basic": "基本满意",
-    "unsatisfied": "不满意",
-}
-TIMINGS = {
-    "on_time": "正常",
-    "at_risk": "临期",
-    "overdue": "超期",
-    "closed_on_time": "按时办结",
-    "closed_late": "超期办结",
-}
+
+
+def _named(family: str, codes: tuple[str, ...]) -> dict[str, str]:
+    return {code: message(f"requests.{family}.{code}") for code in codes}
+
+
+CHANNELS = _named("channel", ("window", "phone", "grid_report"))
+URGENCIES = _named("urgency", ("urgent", "normal", "enquiry"))
+SATISFACTIONS = _named("satisfaction", ("very_satisfied", "satisfied", "basic", "unsatisfied"))
+TIMINGS = _named("timing", ("on_time", "at_risk", "overdue", "closed_on_time", "closed_late"))
 
 # The permission each transition needs, the states it may start from and where it leads
 # (what it is called is in the catalogue: requests.action.<name>).

@@ -436,10 +436,10 @@ def test_a_role_that_may_not_receive_has_no_receive_key(db, desk):
 def test_the_request_keys_built_from_names_exist(language):
     """Keys the request screens build with f-strings (the i18n test only sees literal ones)."""
     keys = {f"requests.col_{column}" for column in LIST_COLUMNS}
-    keys |= {f"requests.state.{code}" for code in STATES} | {f"requests.urgency_{code}" for code in URGENCIES}
-    keys |= {f"requests.channel_{code}" for code in CHANNELS}
-    keys |= {f"requests.satisfaction_{code}" for code in SATISFACTIONS}
-    keys |= {f"requests.timing_{code}" for code in TIMINGS}
+    keys |= {f"requests.state.{code}" for code in STATES} | {f"requests.urgency.{code}" for code in URGENCIES}
+    keys |= {f"requests.channel.{code}" for code in CHANNELS}
+    keys |= {f"requests.satisfaction.{code}" for code in SATISFACTIONS}
+    keys |= {f"requests.timing.{code}" for code in TIMINGS}
     keys |= {f"request_action.{step}_{part}" for step in STEPS for part in ("title", "prompt", "placeholder")}
     keys |= {f"request_action.done_{step}" for step in STEPS}
     keys |= {f"request_action.{step}_choice" for step in ("assign", "rate")}
