@@ -1,0 +1,52 @@
+"""At 80x24 (many counter PCs) every screen keeps what a clerk decides by in view, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dashboard_fixtures import build_town
+from ledger_fixtures import neighbourhood
+from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def town(db, community_id, clock):
+    build_town(db, community_id, neighbourhood(db, community_id), clock)
+    make_admin(db)
+    return db
+
+
+def _shown_at(db, language: str, key: str | None, size=SMALL) -> str:
+    """The whole terminal after logging in and pressing `key` (None: the dashboard)."""
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        if key:
+            await pilot.press(key)
+            await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(with_settings(db, language=language)), scenario, size=size)
+    return shown[0]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_section_bar_shows_every_section_key(town, language):
+    sections = _shown_at(town, language, None).splitlines()[1]
+    for key in ("F12", "F2", "F3", "F4", "F5", "F6", "F7"):
+        assert f"{key} " in sections, sections
+    assert ("Import" if language == "en" else "导入") in sections
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_shows_its_row_labels(town, language):
+    shown = squeeze(_shown_at(town, language, None))
+    labels = (("Visits", "Received", "Closed", "Ontime") if language == "en"
+              else ("完成走访", "受理诉求", "办结诉求", "按时办结"))
+    for label in labels:
+        assert re.search(f"{label}[0-9—]", shown), shown  # the label, then its figures
