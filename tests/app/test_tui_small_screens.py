@@ -50,3 +50,39 @@ def test_the_dashboard_shows_its_row_labels(town, language):
               else ("完成走访", "受理诉求", "办结诉求", "按时办结"))
     for label in labels:
         assert re.search(f"{label}[0-9—]", shown), shown  # the label, then its figures
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_register_list_shows_the_visits_due(town, language):
+    shown = _shown_at(town, language, "f3")
+    header, row = _header_and_row(shown, "王大爷")
+    for title in (("Name", "Last visit", "Next visit") if language == "en" else ("姓名", "上次走访", "下次走访")):
+        assert title in header, shown
+    assert re.search(r"2026-1[12]-\d\d\s*$", row), shown  # the next visit's date ends the row
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_request_list_shows_the_time_left(town, language):
+    shown = _shown_at(town, language, "f5")
+    header, row = _header_and_row(shown, "S20261123-0001")
+    assert ("Time left" if language == "en" else "剩余时间") in header, shown
+    assert (" over" if language == "en" else "超 ") in row, shown  # the urgent one is overdue by noon
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_ledger_shows_household_name_relation_and_state(town, language):
+    shown = _shown_at(town, language, "f2")
+    header, row = _header_and_row(shown, "王大妈")
+    titles = ("Name", "Household", "Relation", "Status") if language == "en" else ("姓名", "户号", "与户主关系", "状态")
+    for title in titles:
+        assert title in header, shown
+    assert "H000001" in row and "配偶" in row, shown
+    assert ("Living here" if language == "en" else "在住") in row, shown
+
+
+def _header_and_row(shown: str, first_cell: str) -> tuple[str, str]:
+    """The list's header line and the row that starts with `first_cell`."""
+    lines = shown.splitlines()
+    row = next(index for index, line in enumerate(lines) if line.strip().startswith(first_cell))
+    header = next(line for line in reversed(lines[:row]) if line.strip() and not line.strip().startswith(("S2", "王", "赵")))
+    return header, lines[row]
