@@ -86,3 +86,12 @@ def _header_and_row(shown: str, first_cell: str) -> tuple[str, str]:
     row = next(index for index, line in enumerate(lines) if line.strip().startswith(first_cell))
     header = next(line for line in reversed(lines[:row]) if line.strip() and not line.strip().startswith(("S2", "王", "赵")))
     return header, lines[row]
+
+
+@pytest.mark.parametrize(("language", "ending"), [("zh", "显示下次走访日期和逾期"),
+                                                      ("en", "listthekeysthatworkhere")])
+def test_help_wraps_each_key_s_details_rather_than_cutting_them(town, language, ending):
+    shown = _shown_at(town, language, "f1")
+    assert "…" not in shown, shown
+    # A long detail (F3's in Chinese, F1's in English) goes on below itself, to its end.
+    assert ending in squeeze(shown).replace("\n", ""), shown
