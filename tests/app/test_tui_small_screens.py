@@ -95,3 +95,14 @@ def test_help_wraps_each_key_s_details_rather_than_cutting_them(town, language, 
     assert "…" not in shown, shown
     # A long detail (F3's in Chinese, F1's in English) goes on below itself, to its end.
     assert ending in squeeze(shown).replace("\n", ""), shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_report_figures_show_every_label_whole(town, language):
+    shown = _shown_at(town, language, "f6")
+    labels = (("Households", "Residents", "Registers", "Visited", "Visits", "Requests", "Closed", "On time")
+              if language == "en" else ("在住户数", "在住人数", "重点人群", "走访达标", "完成走访", "受理诉求",
+                                        "办结诉求", "按时办结"))
+    for label in labels:
+        assert label in shown, shown
+    assert "…" not in shown, shown
