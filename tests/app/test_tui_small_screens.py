@@ -7,6 +7,7 @@ import re
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import neighbourhood
+from textual.widgets import DataTable
 from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -106,3 +107,19 @@ def test_the_report_figures_show_every_label_whole(town, language):
     for label in labels:
         assert label in shown, shown
     assert "…" not in shown, shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("key", ["f3", "f4", "f5"])
+def test_the_lists_fit_without_scrolling_sideways(town, language, key):
+    widths: list[int] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        table = next(table for table in pilot.app.screen.query(DataTable) if table.display)
+        widths.append(table.max_scroll_x)
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    assert widths == [0]
