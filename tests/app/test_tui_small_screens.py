@@ -123,3 +123,25 @@ def test_the_lists_fit_without_scrolling_sideways(town, language, key):
 
     drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
     assert widths == [0]
+
+
+def test_a_list_refits_when_the_terminal_narrows(town):
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        shown.append(text_of(pilot))
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        shown.append(text_of(pilot))
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(town), scenario, size=(100, 30))
+    wide, narrow, wide_again = (_header_and_row(text, "王大爷")[0] for text in shown)
+    assert "登记日期" in wide and "下次走访" in wide
+    assert "登记日期" not in narrow and "下次走访" in narrow
+    assert wide_again == wide
