@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -122,13 +123,15 @@ class DashboardScreen(StationScreen):
 
     def _month_table(self, record: DashboardRecord) -> Table:
         table = Table(box=None, expand=True, padding=(0, 1))
-        table.add_column("")
+        keys = ("visits_done", "requests_received", "requests_closed", "on_time")
+        labels = [self.t(f"dashboard.month_{key}") for key in keys]
+        # The row labels keep their width; on a narrow terminal the month headers wrap instead.
+        table.add_column("", no_wrap=True, min_width=max(cell_len(label) for label in labels))
         for header in ("this_month", "last_month_to_date", "last_month"):
-            table.add_column(self.t(f"dashboard.{header}"), justify="right", no_wrap=True)
+            table.add_column(self.t(f"dashboard.{header}"), justify="right")
         months = (record.this_month, record.last_month_to_date, record.last_month)
-        for key, figure in (("visits_done", _visits), ("requests_received", _received),
-                            ("requests_closed", _closed), ("on_time", _on_time)):
-            table.add_row(self.t(f"dashboard.month_{key}"), *(figure(month) for month in months))
+        for label, figure in zip(labels, (_visits, _received, _closed, _on_time), strict=True):
+            table.add_row(label, *(figure(month) for month in months))
         return table
 
     def _show_chart(self, record: DashboardRecord) -> None:

@@ -34,8 +34,11 @@ class HelpScreen(StationModal[None]):
             yield Static(Text(self.t("help.navigation")), id="help-general")
 
     def _key_table(self) -> Table:
-        table = Table(self.t("help.key"), self.t("help.action"), self.t("help.detail"),
-                      box=None, expand=True, padding=(0, 1))
+        table = Table(box=None, expand=True, padding=(0, 1))
+        table.add_column(self.t("help.key"), no_wrap=True)
+        table.add_column(self.t("help.action"), no_wrap=True)
+        # A Chinese sentence has no spaces to wrap at: fold it rather than cut it with "…".
+        table.add_column(self.t("help.detail"), overflow="fold")
         for row in self.key_rows:
             table.add_row(*row)
         return table

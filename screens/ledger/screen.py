@@ -11,6 +11,7 @@ from datetime import date
 from functools import partial
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Static
@@ -36,6 +37,10 @@ DEBOUNCE_SECONDS = 0.01
 # Column: width in terminal cells (a CJK character takes two).
 COLUMNS = (("name", 8), ("sex", 4), ("age", 4), ("id_number", 18), ("phone", 11), ("household", 10),
            ("relation", 10), ("address", 18), ("grid", 10), ("status", 4))
+COLUMN_NAMES = [name for name, _width in COLUMNS]
+# Left out first on a narrow terminal: name, household, relation and status stay in view at 80 columns.
+DROP_ORDER = ("sex", "age", "phone", "grid", "address", "id_number")
+STATUSES = ("active", "moved_out", "deceased")
 
 
 class LedgerScreen(StationScreen):
@@ -55,9 +60,16 @@ class LedgerScreen(StationScreen):
         with Vertical(id="ledger"):
             yield Input(placeholder=self.t("ledger.search_placeholder"), id="search")
             yield Static(self.t("ledger.hint"), id="result-note", markup=False)
-            columns = [(self.t(f"ledger.col_{name}"), width) for name, width in COLUMNS]
-            yield VirtualTable(columns, self._cells, self._fetch_page, id="hits")
+            yield VirtualTable(self._columns(), self._cells, self._fetch_page, id="hits",
+                               drop_order=[COLUMN_NAMES.index(name) for name in DROP_ORDER])
         yield station_footer()
+
+    def _columns(self) -> list[tuple[str, int]]:
+        """(title, width): at least as wide as the title, the status as wide as its longest name."""
+        status = max(cell_len(self.t(f"ledger.status_{code}")) for code in STATUSES)
+        widths = {**dict(COLUMNS), "status": max(dict(COLUMNS)["status"], status)}
+        titles = {name: self.t(f"ledger.col_{name}") for name in COLUMN_NAMES}
+        return [(titles[name], max(widths[name], cell_len(titles[name]))) for name in COLUMN_NAMES]
 
     def on_mount(self) -> None:
         self.today = self.station.database.now().date()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.cells import cell_len
 from rich.text import Text
 
 from screens.base import Localized
@@ -24,17 +23,13 @@ class EntryTable(Localized, FittedTable[str | Text]):
 
     BINDINGS = bindings("registers.open", "registers.next_category", "registers.previous_category")
 
+    # On a narrow terminal the next visit (and the last) must stay: due and overdue are not colour only.
+    DROP_ORDER = ("start_on", "worker", "grid", "age", "id_number", "household")
+
     def show_entries(self, entries: Sequence[RegisterEntryRecord], keep_id: int | None) -> None:
         """Replace the rows, keeping the cursor on entry `keep_id` when it is still listed."""
-        rows = [_cells(entry) for entry in entries]
-        labels = self._labels()
-        # Widths are set here rather than measured by the table: it measures when idle and may keep
-        # showing what it drew before, columns as narrow as their titles.
-        self.clear(columns=True)
-        for column, label, width in zip(COLUMNS, labels, _widths(labels, rows), strict=True):
-            self.add_column(label, key=column, width=width)
-        for entry, cells in zip(entries, rows, strict=True):
-            self.add_row(*cells, key=str(entry.id))
+        self.show_rows(list(zip(COLUMNS, self._labels(), strict=True)),
+                       [(str(entry.id), _cells(entry)) for entry in entries])
         ids = [entry.id for entry in entries]
         if keep_id in ids:
             self.move_cursor(row=ids.index(keep_id))
@@ -62,10 +57,3 @@ def _cells(entry: RegisterEntryRecord) -> tuple[str | Text, ...]:
             entry.household_number or "—", entry.grid_name or "—", str(entry.start_on),
             entry.worker_name or "—", str(entry.last_visit_on or "—"), Text(due, style=style, end=""))
 
-
-def _widths(labels: tuple[str, ...], rows: list[tuple[str | Text, ...]]) -> list[int]:
-    """Each column as wide as its title or its widest cell (Chinese characters count two)."""
-    widths = [cell_len(label) for label in labels]
-    for cells in rows:
-        widths = [max(width, cell_len(str(cell))) for width, cell in zip(widths, cells, strict=True)]
-    return widths

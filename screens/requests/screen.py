@@ -59,10 +59,7 @@ class RequestsScreen(StationScreen):
         yield station_footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(RequestTable)
-        for column in LIST_COLUMNS:
-            table.add_column(self.t(f"requests.col_{column}"), key=column)
-        table.focus()
+        self.query_one(RequestTable).focus()
 
     def on_screen_resume(self) -> None:
         # Also on coming back from a request or the receive form: what changed there shows here.
@@ -98,10 +95,10 @@ class RequestsScreen(StationScreen):
         table = self.query_one(RequestTable)
         selected = self.selected()
         self.page = page
-        table.clear()
         now = self.station.database.now()
-        for request in page.requests:
-            table.add_row(*list_cells(self.t, self.named, request, now), key=str(request.id))
+        table.show_rows([(column, self.t(f"requests.col_{column}")) for column in LIST_COLUMNS],
+                        [(str(request.id), list_cells(self.t, self.named, request, now))
+                         for request in page.requests])
         if selected is not None and selected.id in self._ids():
             table.move_cursor(row=self._ids().index(selected.id))
         self.query_one("#list-note", Static).update(self._note(page))
@@ -169,6 +166,8 @@ class RequestTable(Localized, FittedTable[Text]):
     """The requests; Enter opens the highlighted one."""
 
     BINDINGS = bindings("requests.open")
+    # On a narrow terminal the time left (and who has it) stay; the day received and the grid go first.
+    DROP_ORDER = ("received", "grid", "deadline", "assignee", "category")
 
     def action_open_selected(self) -> None:
         self.action_select_cursor()

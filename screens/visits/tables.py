@@ -28,15 +28,16 @@ class VisitTable(Localized, FittedTable[str | Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.visits: list[VisitRecord] = []
 
+    # On a narrow terminal the date, state, who and whom stay; the grid and the follow-up go first.
+    DROP_ORDER = ("grid", "follow_up", "kind")
+
     def on_mount(self) -> None:
-        for column in VISIT_COLUMNS:
-            self.add_column(self.t(f"visits.col_{column}"), key=column)
+        self.show([], date.min)
 
     def show(self, visits: list[VisitRecord], today: date) -> None:
         self.visits = visits
-        self.clear()
-        for visit in visits:
-            self.add_row(*self._cells(visit, today), key=str(visit.id))
+        self.show_rows([(column, self.t(f"visits.col_{column}")) for column in VISIT_COLUMNS],
+                       [(str(visit.id), self._cells(visit, today)) for visit in visits])
 
     def _cells(self, visit: VisitRecord, today: date) -> tuple[str | Text, ...]:
         day = visit.done_on or visit.planned_on
@@ -69,15 +70,15 @@ class DueTable(Localized, FittedTable[str | Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.items: list[DueVisitRecord] = []
 
+    DROP_ORDER = ("grid", "source", "household")
+
     def on_mount(self) -> None:
-        for column in DUE_COLUMNS:
-            self.add_column(self.t(f"visits.col_{column}"), key=column)
+        self.show([], date.min)
 
     def show(self, items: list[DueVisitRecord], today: date) -> None:
         self.items = items
-        self.clear()
-        for index, item in enumerate(items):
-            self.add_row(*self._cells(item, today), key=str(index))
+        self.show_rows([(column, self.t(f"visits.col_{column}")) for column in DUE_COLUMNS],
+                       [(str(index), self._cells(item, today)) for index, item in enumerate(items)])
 
     def _cells(self, item: DueVisitRecord, today: date) -> tuple[str | Text, ...]:
         source = self.t("visits.source_plan") if item.source == "plan" else self.t("visits.source_register")

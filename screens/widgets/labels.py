@@ -42,6 +42,9 @@ class TopBar(Static):
     def on_mount(self) -> None:
         self.refresh_text()
 
+    def on_resize(self) -> None:
+        self.refresh_text()
+
     def refresh_text(self) -> None:
         app = self.app
         catalogue = app.catalogue  # type: ignore[attr-defined]
@@ -58,17 +61,27 @@ class TopBar(Static):
         self.update(text)
 
     def _sections(self) -> Text:
-        """The section keys the user may use, as the screen's active bindings show them ([keymap] applied)."""
+        """The section keys the user may use, as the screen's active bindings show them ([keymap] applied).
+
+        Spaced out when they fit; packed closer on a narrow terminal (80 columns in English) so that
+        no section key falls off the end."""
         active = active_by_id(self.screen)
-        line = Text()
+        labels = []
         for binding_id in SECTIONS:
             binding, enabled = active.get(binding_id, (None, False))
-            if binding is None or not enabled:
-                continue
-            label = f" {self.app.get_key_display(binding)} {binding.description} "
-            line.append(label, style="reverse" if binding_id == self.section else "")
-            line.append(" ")
-        return line
+            if binding is not None and enabled:
+                labels.append((binding_id, f"{self.app.get_key_display(binding)} {binding.description}"))
+        roomy = _section_line(labels, self.section, pad=" ")
+        width = self.content_size.width
+        return roomy if not width or roomy.cell_len - 1 <= width else _section_line(labels, self.section, pad="")
+
+
+def _section_line(labels: list[tuple[str, str]], current: str, pad: str) -> Text:
+    line = Text()
+    for binding_id, label in labels:
+        line.append(f"{pad}{label}{pad}", style="reverse" if binding_id == current else "")
+        line.append(" ")
+    return line
 
 
 class FormError(WrappedText):

@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from screens.keys import bindings
+from screens.widgets.tables import fitting
 
 T = TypeVar("T")
 PAGE_SIZE = 100
@@ -65,10 +66,16 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
             self.table, self.index, self.row = table, index, row
 
     def __init__(self, columns: Sequence[tuple[str, int]], cells: Callable[[T], Sequence[str]],
-                 fetch: Callable[[int], None], *, id: str | None = None):  # noqa: A002 - Textual's name
+                 fetch: Callable[[int], None], *, id: str | None = None,  # noqa: A002 - Textual's name
+                 drop_order: Sequence[int] = ()):
         super().__init__(id=id)
+        # drop_order: column indexes, least useful first, left out while the columns are wider than
+        # the table (an 80-column terminal); what still does not fit scrolls sideways.
+        self.all_columns = list(columns)
+        self.drop_order = list(drop_order)
+        self.kept = list(range(len(columns)))
         self.columns = list(columns)
-        self.cells = cells
+        self.all_cells = cells
         self.fetch = fetch
         self.size_rows = 0
         self.cursor = 0
@@ -84,8 +91,7 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
         self.size_rows, self.cursor = size, 0
         self.pages.clear()
         self.asked.clear()
-        width = sum(width for _title, width in self.columns) + len(self.columns)
-        self.virtual_size = Size(width, size + 1)
+        self._size_virtually()
         self.scroll_to(0, 0, animate=False)
         self.refresh()
         return self.generation
@@ -108,6 +114,25 @@ class VirtualTable(ScrollView, Generic[T], can_focus=True):
     @property
     def cursor_row(self) -> T | None:
         return self.row(self.cursor) if self.size_rows else None
+
+    def cells(self, row: T) -> list[str]:
+        """The texts of the columns shown."""
+        texts = self.all_cells(row)
+        return [texts[index] for index in self.kept]
+
+    def _size_virtually(self) -> None:
+        width = sum(width for _title, width in self.columns) + len(self.columns)
+        self.virtual_size = Size(width, self.size_rows + 1)
+
+    def on_resize(self) -> None:
+        widths = [width for _title, width in self.all_columns]
+        # Each column takes a separating space; the row begins with one too.
+        kept = fitting(list(range(len(widths))), widths, self.drop_order, self.size.width - 1, gap=1)
+        if kept != self.kept:
+            self.kept = kept
+            self.columns = [self.all_columns[index] for index in kept]
+            self._size_virtually()
+            self.refresh()
 
     # --- drawing -----------------------------------------------------------------------------
 

@@ -1,0 +1,147 @@
+"""At 80x24 (many counter PCs) every screen keeps what a clerk decides by in view, in both languages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dashboard_fixtures import build_town
+from ledger_fixtures import neighbourhood
+from textual.widgets import DataTable
+from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+SMALL = (80, 24)
+
+
+@pytest.fixture
+def town(db, community_id, clock):
+    build_town(db, community_id, neighbourhood(db, community_id), clock)
+    make_admin(db)
+    return db
+
+
+def _shown_at(db, language: str, key: str | None, size=SMALL) -> str:
+    """The whole terminal after logging in and pressing `key` (None: the dashboard)."""
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        if key:
+            await pilot.press(key)
+            await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(with_settings(db, language=language)), scenario, size=size)
+    return shown[0]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_section_bar_shows_every_section_key(town, language):
+    sections = _shown_at(town, language, None).splitlines()[1]
+    for key in ("F12", "F2", "F3", "F4", "F5", "F6", "F7"):
+        assert f"{key} " in sections, sections
+    assert ("Import" if language == "en" else "导入") in sections
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_shows_its_row_labels(town, language):
+    shown = squeeze(_shown_at(town, language, None))
+    labels = (("Visits", "Received", "Closed", "Ontime") if language == "en"
+              else ("完成走访", "受理诉求", "办结诉求", "按时办结"))
+    for label in labels:
+        assert re.search(f"{label}[0-9—]", shown), shown  # the label, then its figures
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_register_list_shows_the_visits_due(town, language):
+    shown = _shown_at(town, language, "f3")
+    header, row = _header_and_row(shown, "王大爷")
+    for title in (("Name", "Last visit", "Next visit") if language == "en" else ("姓名", "上次走访", "下次走访")):
+        assert title in header, shown
+    assert re.search(r"2026-1[12]-\d\d\s*$", row), shown  # the next visit's date ends the row
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_request_list_shows_the_time_left(town, language):
+    shown = _shown_at(town, language, "f5")
+    header, row = _header_and_row(shown, "S20261123-0001")
+    assert ("Time left" if language == "en" else "剩余时间") in header, shown
+    assert (" over" if language == "en" else "超 ") in row, shown  # the urgent one is overdue by noon
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_ledger_shows_household_name_relation_and_state(town, language):
+    shown = _shown_at(town, language, "f2")
+    header, row = _header_and_row(shown, "王大妈")
+    titles = ("Name", "Household", "Relation", "Status") if language == "en" else ("姓名", "户号", "与户主关系", "状态")
+    for title in titles:
+        assert title in header, shown
+    assert "H000001" in row and "配偶" in row, shown
+    assert ("Living here" if language == "en" else "在住") in row, shown
+
+
+def _header_and_row(shown: str, first_cell: str) -> tuple[str, str]:
+    """The list's header line and the row that starts with `first_cell`."""
+    lines = shown.splitlines()
+    row = next(index for index, line in enumerate(lines) if line.strip().startswith(first_cell))
+    header = next(line for line in reversed(lines[:row]) if line.strip() and not line.strip().startswith(("S2", "王", "赵")))
+    return header, lines[row]
+
+
+@pytest.mark.parametrize(("language", "ending"), [("zh", "显示下次走访日期和逾期"),
+                                                      ("en", "listthekeysthatworkhere")])
+def test_help_wraps_each_key_s_details_rather_than_cutting_them(town, language, ending):
+    shown = _shown_at(town, language, "f1")
+    assert "…" not in shown, shown
+    # A long detail (F3's in Chinese, F1's in English) goes on below itself, to its end.
+    assert ending in squeeze(shown).replace("\n", ""), shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_report_figures_show_every_label_whole(town, language):
+    shown = _shown_at(town, language, "f6")
+    labels = (("Households", "Residents", "Registers", "Visited", "Visits", "Requests", "Closed", "On time")
+              if language == "en" else ("在住户数", "在住人数", "重点人群", "走访达标", "完成走访", "受理诉求",
+                                        "办结诉求", "按时办结"))
+    for label in labels:
+        assert label in shown, shown
+    assert "…" not in shown, shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("key", ["f3", "f4", "f5"])
+def test_the_lists_fit_without_scrolling_sideways(town, language, key):
+    widths: list[int] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        table = next(table for table in pilot.app.screen.query(DataTable) if table.display)
+        widths.append(table.max_scroll_x)
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    assert widths == [0]
+
+
+def test_a_list_refits_when_the_terminal_narrows(town):
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        shown.append(text_of(pilot))
+        await pilot.resize_terminal(*SMALL)
+        await settle(pilot)
+        shown.append(text_of(pilot))
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(town), scenario, size=(100, 30))
+    wide, narrow, wide_again = (_header_and_row(text, "王大爷")[0] for text in shown)
+    assert "登记日期" in wide and "下次走访" in wide
+    assert "登记日期" not in narrow and "下次走访" in narrow
+    assert wide_again == wide
