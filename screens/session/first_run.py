@@ -8,11 +8,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Center, Grid, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar
 
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.widgets.labels import FormError, TopBar, station_footer
+from screens.widgets.line_breaks import WrappedText
 from screens.widgets.toggles import Checkbox
 from screens.widgets.unsaved import UnsavedGuard
 from station.accounts.records import UserRecord
@@ -42,8 +43,8 @@ class FirstRunScreen(UnsavedGuard, StationScreen):
         yield TopBar()
         with Center(), Vertical(id="first-run-box") as box:
             box.border_title = self.t("first_run.title")
-            yield Static(self.t("first_run.intro", community=self.station.settings.station.community),
-                         id="first-run-intro", markup=False)
+            yield WrappedText(self.t("first_run.intro", community=self.station.settings.station.community),
+                              id="first-run-intro")
             with Grid(classes="form"):
                 for field in FIELDS:
                     yield Label(self.t(f"first_run.{field}"))

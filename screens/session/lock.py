@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 from screens.base import StationModal
 from screens.keys import bindings
 from screens.widgets.labels import FormError, station_footer
+from screens.widgets.line_breaks import WrappedText
 from station.accounts.login import verify_same_user
 
 
@@ -28,7 +29,7 @@ class LockScreen(StationModal[bool]):
             box.border_title = self.t("lock.title")
             yield Static(self.t("lock.who", name=user.display_name if user else "",
                                 username=user.username if user else ""), markup=False)
-            yield Static(self.t("lock.note"), id="lock-note")
+            yield WrappedText(self.t("lock.note"), id="lock-note")
             with Grid(classes="form"):
                 yield Label(self.t("lock.password"))
                 yield Input(id="password", password=True, max_length=128, compact=True)

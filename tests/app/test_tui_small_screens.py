@@ -145,3 +145,22 @@ def test_a_list_refits_when_the_terminal_narrows(town):
     assert "登记日期" in wide and "下次走访" in wide
     assert "登记日期" not in narrow and "下次走访" in narrow
     assert wide_again == wide
+
+
+def _notes_fold_as_chinese_is_set(note: str) -> None:
+    lines = [line.strip(" │") for line in note.splitlines() if line.strip(" │")]
+    assert lines and not any(line[0] in ",、。;:" for line in lines), note
+
+
+def test_the_first_run_intro_never_starts_a_line_with_a_comma(db):
+    """Chinese is set with 行首禁则: at 80 columns the first-run intro folded before its "," ."""
+    notes: list[str] = []
+
+    async def scenario(pilot):
+        await settle(pilot)
+        notes.append(text_of(pilot, "#first-run-intro"))
+
+    drive(app_for(db), scenario, size=SMALL)
+    _notes_fold_as_chinese_is_set(notes[0])
+    assert "创建第一个系统管理员账户" in squeeze(notes[0]).replace("\n", "")
+
