@@ -14,11 +14,11 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from screens.ledger.member_rows import DEFAULT_ETHNICITY
+from screens.ledger.member_rows import DEFAULT_ETHNICITY, id_reading
 from screens.ledger.op_dialog import Operation, OperationDialog, field_input, form_grid
 from station import codes
 from station.errors import ValidationError
-from station.idcard import mask_id, normalize_id, parse_id
+from station.idcard import mask_id
 from station.ledger.members import add_member, check_add_member, check_update_person, update_person
 from station.ledger.records import HouseholdRecord
 from station.phone import mask_phone
@@ -50,7 +50,7 @@ class AddMemberDialog(OperationDialog):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "id_number":
-            self.query_one("#derived", Static).update(derived_text(self, event.value))
+            self.query_one("#derived", Static).update(id_reading(self, event.value)[0])
 
     def operation(self) -> Operation:
         draft = PersonDraft(name=self.text("name"), id_number=self.text("id_number"),
@@ -158,18 +158,6 @@ SHOWN_FIELDS: dict[str, tuple[str, Callable[[str], str]]] = {
     "employment": ("household_ops.employment", str),
     "notes": ("household_ops.notes", str),
 }
-
-
-def derived_text(dialog: OperationDialog, raw: str) -> str:
-    """Sex and birth date once the ID is complete, or what is wrong with it (as in member_rows)."""
-    if len(normalize_id(raw)) not in (15, 18):
-        return ""
-    try:
-        info = parse_id(raw, today=dialog.station.database.now().date())
-    except ValidationError as error:
-        return dialog.error_text(error)
-    return dialog.t("household_form.derived", sex=dialog.named("sex", info.sex, codes.sexes().get(info.sex, "")),
-                    birth=info.birth_date.isoformat())
 
 
 def _name(table: dict[str, str], code: str) -> str:

@@ -138,17 +138,20 @@ class MemberRow(Localized, Vertical):
         """Sex and birth date as soon as the ID is complete, or what is wrong with it; True for a
         complete, valid ID."""
         derived = self.query_one(".derived", Static)
-        if len(normalize_id(raw)) not in (15, 18):
-            derived.update("")
-            derived.set_class(False, "-bad")
-            return False
-        try:
-            info = parse_id(raw, today=self.station.database.now().date())
-        except ValidationError as error:
-            derived.update(self.error_text(error))
-            derived.set_class(True, "-bad")
-            return False
-        derived.set_class(False, "-bad")
-        derived.update(self.t("household_form.derived", sex=self.named("sex", info.sex, sexes().get(info.sex, "")),
-                              birth=info.birth_date.isoformat()))
-        return True
+        text, valid = id_reading(self, raw)
+        derived.update(text)
+        derived.set_class(valid is False, "-bad")
+        return bool(valid)
+
+
+def id_reading(owner: Localized, raw: str) -> tuple[str, bool | None]:
+    """What a typed ID number says, in `owner`'s language: its sex and birth date and True once
+    complete and valid, what is wrong with it and False, or nothing and None while incomplete."""
+    if len(normalize_id(raw)) not in (15, 18):
+        return "", None
+    try:
+        info = parse_id(raw, today=owner.station.database.now().date())
+    except ValidationError as error:
+        return owner.error_text(error), False
+    sex = owner.named("sex", info.sex, sexes().get(info.sex, ""))
+    return owner.t("household_form.derived", sex=sex, birth=info.birth_date.isoformat()), True
