@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from sqlalchemy import String
 
@@ -39,7 +39,7 @@ class TextRule:
     kind: str
     field: str
 
-    @property
+    @cached_property  # asked for on every checked value; an import checks millions
     def label(self) -> Term:
         """What errors call the column (catalogue: columns.<table>.<column>)."""
         return Term(f"columns.{self.column}")

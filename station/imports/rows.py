@@ -84,6 +84,10 @@ class RowCleaner:
         self.today = today
         self.has_ethnicity = "ethnicity" in source.columns
         self.has_status = bool(STATUS_COLUMNS.keys() & source.columns.keys())
+        # A grid, building or address repeats on every row of its households: check each once.
+        self.place_columns = [(name, min(columns, key=limit_of)) for name, columns in _PLACE_COLUMNS.items()
+                              if name in source.columns]
+        self.valid_places: set[tuple[str, str]] = set()
 
     def clean(self, row: SourceRow) -> CleanRow | list[RowError]:
         cells = row.cells
@@ -107,10 +111,14 @@ class RowCleaner:
 
     def _place(self, cells: dict[str, Any], check: Callable[..., Any]) -> None:
         """The household's place cells, against the columns they are written to (text_rules)."""
-        for name, columns in _PLACE_COLUMNS.items():
-            if name in self.source.columns:
-                column = min(columns, key=limit_of)
-                check("", text_for, column, text(cells.get(name)), field=name, label=self.source.label(name))
+        for name, column in self.place_columns:
+            value = text(cells.get(name))
+            if (name, value) not in self.valid_places:
+                check(None, self._check_place, name, column, value)
+
+    def _check_place(self, name: str, column: str, value: str) -> None:
+        text_for(column, value, field=name, label=self.source.label(name))
+        self.valid_places.add((name, value))  # only a value that passed is remembered
 
     def _person(self, cells: dict[str, Any], check: Callable[..., Any]) -> tuple[dict[str, Any], str]:
         sex = check("", sex_code, cells.get("sex"))

@@ -169,6 +169,17 @@ def test_cells_longer_than_their_column_are_refused_with_row_column_and_limit(db
         assert not run_import(uow, read(tmp_path / "l.xlsx")).written
 
 
+def test_a_place_refused_once_is_refused_on_every_row_that_repeats_it(db, admin, tmp_path):
+    """Place cells are checked once per value (a building repeats on every row): only values that
+    passed are remembered, so a bad one is named on each of its rows."""
+    rows = families(2)
+    for row in rows:
+        row["楼栋"] = "楼" * 65
+    with UnitOfWork(db, admin) as uow:
+        plan = plan_import(uow, read(write_openpyxl(tmp_path / "l.xlsx", rows)))
+    assert [(e.row, e.column) for e in plan.errors] == [(n, "楼栋") for n in range(4, 4 + len(rows))]
+
+
 def test_names_with_terminal_escapes_are_refused_and_never_echoed_raw(db, admin, tmp_path):
     rows = families(1)
     rows[0]["姓名"] = "\x1b[2J\x1b[31m红"
