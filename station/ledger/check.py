@@ -28,10 +28,20 @@ from sqlalchemy import (
     union_all,
 )
 
-from models import Community, Household, Membership, Person, RegisterEntry, SearchEntry
+from models import (
+    Building,
+    Community,
+    Household,
+    Membership,
+    Person,
+    RegisterEntry,
+    SearchEntry,
+    Unit,
+)
 from station.codes import HEAD
 from station.ledger.check_records import CheckedHousehold, LedgerCheck, RuleResult
 from station.permissions import require
+from station.places.numbers import twins
 from station.residents.living import ACTIVE
 from station.scope import community_clause, grid_clause
 from station.uow import UnitOfWork
@@ -40,18 +50,38 @@ EXAMPLES = 10
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the rules are checked against: the station's day, and the places written as twins
+    (units "3" and "3单元" of one building), found in Python since SQL cannot read 三单元 as 3."""
+
+    today: date
+    twin_buildings: frozenset[int] = frozenset()
+    twin_units: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     reason: str
     # SELECT community_id, household_id, person_id (NULL when the rule is about a household).
-    offenders: Callable[[date], Any]
+    offenders: Callable[[Facts], Any]
 
 
 def check_ledger(uow: UnitOfWork, examples: int = EXAMPLES) -> LedgerCheck:
     """Every rule over the actor's ledger (the CLI's: the whole database)."""
     require(uow.actor, "ledger.read")
-    today = uow.today()
-    return LedgerCheck(tuple(_result(uow, rule, rule.offenders(today).subquery(), examples) for rule in RULES))
+    facts = _facts(uow)
+    return LedgerCheck(tuple(_result(uow, rule, rule.offenders(facts).subquery(), examples) for rule in RULES))
+
+
+def _facts(uow: UnitOfWork) -> Facts:
+    # Only places someone lives in: an empty twin splits nobody's address.
+    lived_in = select(Household.id).where(Household.status == ACTIVE)
+    buildings = uow.session.execute(select(Building.grid_id, Building.id, Building.name).where(
+        exists(lived_in.where(Household.building_id == Building.id)))).all()
+    units = uow.session.execute(select(Unit.building_id, Unit.id, Unit.name).where(
+        exists(lived_in.where(Household.unit_id == Unit.id)))).all()
+    return Facts(uow.today(), frozenset(twins(buildings)), frozenset(twins(units)))
 
 
 def _result(uow: UnitOfWork, rule: Rule, rows: Any, examples: int) -> RuleResult:
@@ -143,36 +173,36 @@ def _persons(*conditions: Any) -> Any:
                   Person.id.label("person_id")).where(*conditions)
 
 
-def _no_head(_today: date) -> Any:
+def _no_head(_facts: Facts) -> Any:
     return _heads_of_living_households(lambda heads: heads == 0)
 
 
-def _several_heads(_today: date) -> Any:
+def _several_heads(_facts: Facts) -> Any:
     return _heads_of_living_households(lambda heads: heads > 1)
 
 
-def _closed_household_members(_today: date) -> Any:
+def _closed_household_members(_facts: Facts) -> Any:
     return _open_memberships(Household.status != ACTIVE)
 
 
-def _dead_members(_today: date) -> Any:
+def _dead_members(_facts: Facts) -> Any:
     return _open_memberships(Person.deceased_on.is_not(None))
 
 
-def _moved_out_members(_today: date) -> Any:
+def _moved_out_members(_facts: Facts) -> Any:
     return _open_memberships(Person.moved_out_on.is_not(None))
 
 
-def _homeless(_today: date) -> Any:
+def _homeless(_facts: Facts) -> Any:
     current = exists().where(Membership.person_id == Person.id, Membership.left_on.is_(None))
     return _persons(Person.deceased_on.is_(None), Person.moved_out_on.is_(None), ~current)
 
 
-def _without_search_keys(_today: date) -> Any:
+def _without_search_keys(_facts: Facts) -> Any:
     return _persons(~exists().where(SearchEntry.person_id == Person.id))
 
 
-def _open_entries_of_departed(_today: date) -> Any:
+def _open_entries_of_departed(_facts: Facts) -> Any:
     return (
         select(Person.community_id, _home_of(Person.id).label("household_id"), Person.id.label("person_id"))
         .join(RegisterEntry, RegisterEntry.person_id == Person.id)
@@ -181,7 +211,7 @@ def _open_entries_of_departed(_today: date) -> Any:
     )
 
 
-def _left_before_joined(_today: date) -> Any:
+def _left_before_joined(_facts: Facts) -> Any:
     return (
         select(Household.community_id, Membership.household_id, Membership.person_id)
         .join(Household, Household.id == Membership.household_id)
@@ -189,13 +219,14 @@ def _left_before_joined(_today: date) -> Any:
     )
 
 
-def _closing_date_mismatch(_today: date) -> Any:
+def _closing_date_mismatch(_facts: Facts) -> Any:
     return select(Household.community_id, Household.id.label("household_id"), _no_person()).where(
         or_(and_(Household.status != ACTIVE, Household.moved_out_on.is_(None)),
             and_(Household.status == ACTIVE, Household.moved_out_on.is_not(None))))
 
 
-def _in_the_future(today: date) -> Any:
+def _in_the_future(facts: Facts) -> Any:
+    today = facts.today
     memberships = (
         select(Household.community_id, Membership.household_id, Membership.person_id)
         .join(Household, Household.id == Membership.household_id)
@@ -211,7 +242,7 @@ def _in_the_future(today: date) -> Any:
     return union_all(memberships, persons, households, entries)
 
 
-def _before_birth(_today: date) -> Any:
+def _before_birth(_facts: Facts) -> Any:
     persons = _persons(or_(Person.deceased_on < Person.birth_date, Person.moved_out_on < Person.birth_date))
     entries = (
         select(Person.community_id, _home_of(Person.id), Person.id)
@@ -219,6 +250,12 @@ def _before_birth(_today: date) -> Any:
         .where(or_(RegisterEntry.start_on < Person.birth_date, RegisterEntry.end_on < RegisterEntry.start_on))
     )
     return union_all(persons, entries)
+
+
+def _twin_places(facts: Facts) -> Any:
+    return select(Household.community_id, Household.id.label("household_id"), _no_person()).where(
+        Household.status == ACTIVE,
+        or_(Household.building_id.in_(facts.twin_buildings), Household.unit_id.in_(facts.twin_units)))
 
 
 RULES: tuple[Rule, ...] = (
@@ -233,6 +270,8 @@ RULES: tuple[Rule, ...] = (
     Rule("left_before_joined", "离开户的日期早于入户日期", _left_before_joined),
     Rule("closing_date", "户的状态与迁出(注销)日期不符", _closing_date_mismatch),
     Rule("future_date", "入户、离开、迁出、死亡或重点人群登记日期晚于今天", _in_the_future),
+    Rule("twin_places", "同一处有编号相同的两个楼栋或单元(如「3」与「3单元」),住户分在两处、按地址搜不全",
+         _twin_places),
     Rule("before_birth", "死亡、迁出或重点人群登记日期早于出生日期(或登记结束早于开始)", _before_birth),
 )
 

@@ -51,6 +51,17 @@ def place_name(typed: str, existing: Iterable[str], suffix: str) -> str:
     return f"{bare}{suffix}" if bare else text
 
 
+def twins(places: Iterable[tuple[int, int, str]]) -> set[int]:
+    """Ids of places (parent id, id, name) whose number another place of the same parent shares:
+    (7, 31, "3") and (7, 32, "3单元") are twins; unit 3 of building 8 is not their twin."""
+    by_number: dict[tuple[int, str], list[int]] = {}
+    for parent_id, place_id, name in places:
+        number = place_number(name)
+        if number is not None:
+            by_number.setdefault((parent_id, number), []).append(place_id)
+    return {place_id for ids in by_number.values() if len(ids) > 1 for place_id in ids}
+
+
 def _bare_number(text: str) -> str | None:
     """The number when the text is only a number (3, ３, 三), else None."""
     key = _key(text)

@@ -92,6 +92,30 @@ def test_each_rule_names_the_household_that_breaks_it(db, ledger, code, home, na
     assert example.community_name == "幸福里社区"
 
 
+def test_units_and_buildings_written_as_one_number_are_twins(db, ledger):
+    """三单元 beside 3 in one building, 一号楼 beside 1号楼 in one grid: each household living in
+    them is named; a twin no one lives in (any more) splits nobody."""
+    run_sql(db, "insert into buildings (grid_id, name, kind, address) values (:g, '1号楼', 'building', ''),"
+            " (:g, '一号楼', 'building', ''), (:g, '2号楼', 'building', '')", g=ledger.grid_id)
+    with db.engine.begin() as connection:
+        ids = {name: id_ for name, id_ in connection.execute(
+            text("select name, id from buildings where grid_id = :g"), {"g": ledger.grid_id})}
+        for building, unit in ((ids["2号楼"], "3"), (ids["2号楼"], "三单元"), (ids["1号楼"], "3单元")):
+            connection.execute(text("insert into units (building_id, name) values (:b, :n)"), {"b": building, "n": unit})
+        units = {name: id_ for name, id_ in connection.execute(text("select name, id from units"))}
+    moves = {"H1": (ids["2号楼"], units["3"]), "H4": (ids["2号楼"], units["三单元"]), "H2": (ids["一号楼"], None),
+             "H3": (ids["1号楼"], units["3单元"])}
+    for home, (building, unit) in moves.items():
+        run_sql(db, "update households set building_id = :b, unit_id = :u where id = :h",
+                b=building, u=unit, h=ledger.households[home])
+    rule = next(rule for rule in checked(db).rules if rule.code == "twin_places")
+    # H2 and H3 have closed: 一号楼 beside 1号楼 is history, not a twin to tidy up.
+    assert [example.number for example in rule.examples] == [ledger.numbers["H1"], ledger.numbers["H4"]]
+    run_sql(db, "update households set building_id = :b, unit_id = :u where id = :h",
+            b=ids["1号楼"], u=units["3单元"], h=ledger.households["H4"])
+    assert "twin_places" not in broken(checked(db))
+
+
 def test_examples_are_cut_by_household_and_counted_in_full(db, ledger):
     for name in ("王六", "陈父", "陈二"):
         reopen_membership(db, ledger.persons[name])

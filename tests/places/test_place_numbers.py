@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from station.places.numbers import BUILDING_SUFFIX, UNIT_SUFFIX, place_name, place_number
+from station.places.numbers import BUILDING_SUFFIX, UNIT_SUFFIX, place_name, place_number, twins
 
 
 @pytest.mark.parametrize(("text", "number"), [
@@ -49,3 +49,8 @@ def test_a_number_two_places_share_is_not_guessed():
 
 def test_the_same_text_wins_over_the_same_number():
     assert place_name("3", ["3", "3单元"], UNIT_SUFFIX) == "3"
+
+
+def test_twins_share_a_number_under_one_parent():
+    places = [(7, 31, "3"), (7, 32, "三单元"), (7, 33, "4单元"), (8, 41, "3单元"), (8, 42, "幸福苑"), (8, 43, "幸福苑东")]
+    assert twins(places) == {31, 32}
