@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -10,6 +10,8 @@ from .base import Base
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # "What did this user last do": the registration form starts at the user's last place.
+    __table_args__ = (Index("ix_audit_log_user_action", "user_id", "action", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)

@@ -72,3 +72,17 @@ def test_audit_log_refuses_update_and_delete_in_the_database(db_url):
     with engine.connect() as conn:
         assert conn.execute(text("select action from audit_log")).scalars().all() == ["login"]
     engine.dispose()
+
+
+def test_the_migrated_schema_is_what_the_models_say(db_url):
+    """A model change without its migration (an index, a column) shows here, on both backends."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from models import Base
+
+    engine = create_engine(db_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
