@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from station.disk import private_folder
-from station.errors import ConfigError
+from station.errors import ConfigError, DatabaseError
 from station.secrets import SecretSource, account_for, database_password
 from station.settings import Settings
 
@@ -29,18 +30,51 @@ def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:
     return (url.set(password=password) if password else url), source
 
 
-def make_engine(url: URL | str) -> Engine:
-    """Create an engine with the pragmas and pool settings this app relies on."""
+def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
+    """Create an engine with the pragmas and pool settings this app relies on.
+
+    With a `data_key` the SQLite file is opened through SQLCipher 4 (sqlcipher3), keyed with the
+    raw 256-bit key: no per-connection key derivation, and nothing readable on the disk."""
     url = make_url(url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             private_folder(Path(url.database).parent)  # the file itself: see bootstrap.open_database
         # LIFO: the counter's few threads keep reusing the same warm connection (and its page
         # cache) instead of rotating through the pool and warming every connection's cache.
-        engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        options: dict[str, Any] = {"module": _sqlcipher()} if data_key is not None else {}
+        engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True, **options)
+        event.listen(engine, "connect", _keyed(data_key) if data_key is not None else _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+
+
+def _sqlcipher() -> Any:
+    from sqlcipher3 import dbapi2  # noqa: PLC0415 - loaded only for an encrypted database
+
+    return dbapi2
+
+
+def _keyed(data_key: bytes) -> Callable[[Any, Any], None]:
+    """A connect hook that keys the connection, proves the key, then sets the usual pragmas."""
+    if len(data_key) != 32:
+        raise ValueError("a data key is 32 bytes")
+    key_pragma = f"PRAGMA key = \"x'{data_key.hex()}'\""
+
+    def connect(dbapi_connection, record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(key_pragma)
+        try:
+            # A wrong key is only found out on the first read: read the schema now.
+            cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except Exception as error:  # sqlcipher3's DatabaseError: "file is not a database"
+            raise DatabaseError("database.wrong_key") from error
+        finally:
+            cursor.close()
+        # Sorts and temporary tables stay in memory: a temp file would hold plaintext.
+        dbapi_connection.execute("PRAGMA temp_store=MEMORY")
+        _sqlite_pragmas(dbapi_connection, record)
+
+    return connect
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
