@@ -24,6 +24,7 @@ from cli_context import (
     words,
 )
 from cli_context import out as console
+from station.messages import message
 
 ForceOption = Annotated[bool, typer.Option("--force", help=hint("force"))]
 
@@ -57,9 +58,9 @@ def export(
                              destination=str(target))
         with progress_bar(transient=True) as update, \
                 output_file(target, uow.settings, force=force) as partial:
-            stage = words("export.stage", title=_kind_name(kind, table.title))
+            stage = words("export.stage", title=_kind_name(kind))
             written = write_table(partial, table, progress=lambda done, of: update(stage, done, of))
-    console.print(words("export.done_unmasked" if unmasked else "export.done", title=_kind_name(kind, table.title),
+    console.print(words("export.done_unmasked" if unmasked else "export.done", title=_kind_name(kind),
                         rows=written, target=shown(target)))
 
 
@@ -120,10 +121,7 @@ def _confirm(manifest) -> bool:
     return typer.confirm(words("restore.confirm"), default=False)
 
 
-def _kind_name(kind: str, title: str) -> str:
-    """What an export holds, in the configured language (`title` is the Chinese one)."""
-    from station.messages import has_message, message
-
-    key = f"exports.kind.{kind}"
-    return message(key, LANGUAGE) if has_message(key, LANGUAGE) else title
+def _kind_name(kind: str) -> str:
+    """What an export holds, in the configured language."""
+    return message(f"exports.kind.{kind}", LANGUAGE)
 
