@@ -10,45 +10,45 @@ from typing import Annotated
 
 import typer
 
-from cli_context import out, shown, unit_of_work
+from cli_context import LANGUAGE, hint, out, shown, unit_of_work, words
 
 
 def register(app: typer.Typer) -> None:
     """Add `check` to the main app."""
-    app.command("check")(check)
+    app.command("check", help=hint("check"))(check)
 
 
 def check(
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="每条规则列出的户数")] = 10,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help=hint("check_limit"))] = 10,
 ) -> None:
-    """检查台账规则(户主、成员关系、死亡迁出、搜索索引、重点人群、日期),按户号列出问题;有问题时退出码为 1。"""
+    """Check the ledger's rules, listing problems by household; exit 1 when any rule is broken."""
     from station.ledger.check import check_ledger
-
 
     with unit_of_work() as uow:
         result = check_ledger(uow, examples=limit)
-    out.print(f"台账规则检查({len(result.rules)} 条规则)")
+    out.print(words("check.title", count=len(result.rules)))
     several = len(result.communities) > 1
     for rule in result.rules:
         _print_rule(rule, several)
     if result.ok:
-        out.print("[green]全部符合[/green]")
+        out.print(words("check.all_ok"))
         return
-    out.print(f"[red]{len(result.broken)} 条规则未通过[/red]:请在柜台打开所列住户逐一核对修正")
+    out.print(words("check.broken", count=len(result.broken)))
     raise typer.Exit(1)
 
 
 def _print_rule(rule, several_communities: bool) -> None:
-
+    reason = shown(rule.reason.render(LANGUAGE))
     if rule.ok:
-        out.print(f"  [green]✓[/green] {rule.reason}")
+        out.print(words("check.rule_ok", reason=reason))
         return
-    out.print(f"  [red]✗[/red] {rule.reason}:{rule.violations} 处,涉及 {rule.households} 户  [dim]({rule.code})[/dim]")
+    out.print(words("check.rule_broken", reason=reason, violations=rule.violations, households=rule.households,
+                    code=rule.code))
     for household in rule.examples:
-        number = household.number or "(不在任何户)"
+        number = household.number or words("check.no_household")
         if several_communities:
             number = f"{household.community_name} {number}"
-        names = "、".join(household.person_names)
+        names = words("check.name_separator").join(household.person_names)
         out.print(f"      {shown(number)}  {shown(names)}".rstrip())
     if rule.households > len(rule.examples):
-        out.print(f"      …另有 {rule.households - len(rule.examples)} 户")
+        out.print(words("check.more", count=rule.households - len(rule.examples)))

@@ -7,7 +7,8 @@ module; none of them imports another, so there is one STATE and no import circle
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -15,10 +16,57 @@ from rich.console import Console
 from rich.markup import escape
 
 from station.actor import SYSTEM, Actor
+from station.config import configured_language
+from station.messages import DEFAULT_LANGUAGE, has_message, message
 
 out = Console()
 err = Console(stderr=True)
 STATE: dict[str, object] = {"config": None}
+
+
+def config_in_argv(args: Sequence[str]) -> str | None:
+    """The --config/-c PATH given before the command, read as click will read it later."""
+    args = list(args)
+    for at, arg in enumerate(args):
+        if arg in ("--config", "-c"):
+            return args[at + 1] if at + 1 < len(args) else None
+        if arg.startswith("--config="):
+            return arg.removeprefix("--config=")
+        if arg.startswith("-c") and not arg.startswith("--"):
+            return arg[2:]
+        if not arg.startswith("-"):
+            return None  # the command's name: options after it are the command's own
+    return None
+
+
+# Help texts are made when the commands are declared, so the language is known before that:
+# the language alone of the config file settings() will read (Chinese on any problem).
+LANGUAGE = configured_language(config_in_argv(sys.argv[1:]))
+
+
+def words(key: str, /, **params: object) -> str:
+    """The CLI's own words (station/locale, `cli.` + key) in the configured language."""
+    return message(f"cli.{key}", LANGUAGE, **params)
+
+
+def spoken(text: object) -> str:
+    """Text, or a Term (words from the core's catalogue) in the configured language."""
+    render = getattr(text, "render", None)
+    return render(LANGUAGE) if callable(render) else str(text)
+
+
+def hint(key: str) -> str:
+    """A help text (`cli.help.` + key), plain: typer reads help as rich markup."""
+    return escape(words(f"help.{key}"))
+
+
+def named(family: str, code: str, name: str) -> str:
+    """A code's name: outside Chinese the catalogue's (names.<family>.<code>) where it has one,
+    else `name` as stored (a category a station added keeps its name)."""
+    key = f"names.{family}.{code}"
+    if LANGUAGE != DEFAULT_LANGUAGE and has_message(key, LANGUAGE):
+        return message(key, LANGUAGE)
+    return name
 
 
 def shown(value: object) -> str:

@@ -12,26 +12,26 @@ from typing import Annotated
 
 import typer
 
-from cli_context import out, progress_bar, settings, unit_of_work
+from cli_context import LANGUAGE, hint, out, progress_bar, settings, shown, unit_of_work, words
 
 SHOWN_ERRORS = 20
 
 
 def register(app: typer.Typer) -> None:
     """Add the import and template commands to the main app."""
-    app.command("import")(import_ledger)
-    app.command("template")(template)
+    app.command("import", help=hint("import"))(import_ledger)
+    app.command("template", help=hint("template"))(template)
 
 
 def import_ledger(
-    file: Annotated[Path, typer.Argument(help="要导入的 .xlsx 台账")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入任何数据")] = False,
-    mode: Annotated[str, typer.Option("--mode", help="insert 仅新增；upsert 已有人员则更新")] = "insert",
-    errors: Annotated[Path | None, typer.Option("--errors", help="把带“错误原因”列的工作簿写到此文件")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="只导入这个工作表（默认读取每个含表头的表）")] = None,
-    force: Annotated[bool, typer.Option("--force", help="覆盖已存在的错误工作簿")] = False,
+    file: Annotated[Path, typer.Argument(help=hint("import_file"))],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=hint("import_dry_run"))] = False,
+    mode: Annotated[str, typer.Option("--mode", help=hint("import_mode"))] = "insert",
+    errors: Annotated[Path | None, typer.Option("--errors", help=hint("import_errors"))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=hint("import_sheet"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=hint("import_force"))] = False,
 ) -> None:
-    """导入 Excel 人口台账（任何一行有误则整批不写入）。"""
+    """Import an Excel population ledger, all rows or none."""
     from reports.excel_import.session import import_file, write_errors
     from station.output_files import check_output
 
@@ -41,44 +41,44 @@ def import_ledger(
         outcome = import_file(uow, file, mode=mode, dry_run=dry_run, sheet=sheet, progress=_named(progress))
     report = outcome.report
     if len(outcome.headers) > 1:
-        out.print(f"读取了 {len(outcome.headers)} 个工作表：{'、'.join(outcome.headers)}", markup=False)
+        sheets = words("import.sheet_separator").join(outcome.headers)
+        out.print(words("import.sheets", count=len(outcome.headers), sheets=shown(sheets)))
     _print_report(out, report)
     if report.errors and errors is not None:
         target, marked = write_errors(outcome, settings(), errors, force=force)
-        out.print(f"已写出错误工作簿 {target}（标出 {marked} 行）")
+        out.print(words("import.errors_written", target=shown(target), rows=marked))
     if report.errors:
         raise typer.Exit(1)
 
 
 def template(
-    out_file: Annotated[Path, typer.Argument(help="模板文件名，如 导入模板.xlsx")],
-    force: Annotated[bool, typer.Option("--force", help="覆盖已有文件")] = False,
+    out_file: Annotated[Path, typer.Argument(help=hint("template_file"))],
+    force: Annotated[bool, typer.Option("--force", help=hint("template_force"))] = False,
 ) -> None:
-    """生成人口台账导入模板（身份证号码列为文本格式，关系、民族、人口类型带下拉列表）。"""
+    """Write the import template workbook."""
     from reports.workbooks.import_template import write_template
     from station.output_files import write_output
 
     target = write_output(out_file, settings(), write_template, force=force)
-    out.print(f"[green]已生成导入模板[/green] {target}")
-
+    out.print(words("template.done", target=shown(target)))
 
 
 def _named(progress: Callable[[str, int, int], None]) -> Callable[[str, int, int], None]:
     """The import's stages (codes) shown by their names on the progress bar."""
     from station.messages import message
 
-    return lambda stage, done, total: progress(message(f"imports.stage.{stage}"), done, total)
+    return lambda stage, done, total: progress(message(f"imports.stage.{stage}", LANGUAGE), done, total)
 
 
 def _print_report(out, report) -> None:
+    summary = shown(report.describe(LANGUAGE))
     if report.written:
-        out.print(f"[green]导入完成[/green]（{report.seconds} 秒）：{report.describe()}")
+        out.print(words("import.written", seconds=report.seconds, summary=summary))
     elif report.errors:
-        out.print(f"[red]未导入任何数据[/red]：{report.describe()}")
+        out.print(words("import.refused", summary=summary))
     else:
-        out.print(f"[yellow]试运行，未写入[/yellow]：{report.describe()}")
-    language = settings().station.language
+        out.print(words("import.dry_run", summary=summary))
     for error in report.errors[:SHOWN_ERRORS]:
-        out.print(f"  {error.describe(language)}", markup=False)
+        out.print(f"  {error.describe(LANGUAGE)}", markup=False)
     if len(report.errors) > SHOWN_ERRORS:
-        out.print(f"  ……共 {len(report.errors)} 条问题；用 --errors 文件.xlsx 查看全部")
+        out.print(words("import.more_errors", count=len(report.errors)))

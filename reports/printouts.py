@@ -30,6 +30,7 @@ from reports.pdf import (
 )
 from reports.pdf.fonts import cjk_font
 from reports.workbooks import month as month_workbook
+from station.messages import Term
 from station.output_files import check_output, default_output, write_output
 from station.printing.records import (
     HouseholdForm,
@@ -52,7 +53,7 @@ class Printout:
     community_id: int
     files: tuple[Path, ...]
     printed: str = ""  # lp's answer when sent to the printer
-    note: str = ""  # why it was not sent, when printing was asked
+    note: str | Term = ""  # why it was not sent, when printing was asked
     error: printer.PrintError | None = None  # lp failed: raise it once the print is audited
 
 
@@ -117,14 +118,15 @@ def monthly(report: MonthReport, settings: Settings, *, pdf: Path | None = None,
 def _finish(document: str, entity: str, entity_id: int | None, head: Letterhead, files: list[Path],
             send: bool) -> Printout:
     """Send the first file (the PDF) to lp when asked and the machine has it."""
-    answer, note, error = "", "", None
+    answer, error = "", None
+    note: str | Term = ""
     if send and printer.has_printer():
         try:
             answer = printer.send(files[0]) or "lp"
         except printer.PrintError as failure:
             error = failure
     elif send:
-        note = "本机没有打印命令 lp,未发送到打印机"
+        note = Term("printing.not_sent_no_lp")
     return Printout(document, entity, entity_id, head.community_id, tuple(files), answer, note, error)
 
 

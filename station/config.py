@@ -36,6 +36,20 @@ def find_config(explicit: str | Path | None = None) -> Path | None:
     return local if local.is_file() else None
 
 
+def configured_language(explicit: str | Path | None = None) -> str:
+    """The language of the config file that applies, read alone and never failing: Chinese on
+    any problem (no file, unreadable, bad TOML, unknown language). The CLI needs it before its
+    help texts exist, long before the whole file is validated."""
+    try:
+        path = find_config(explicit)
+        if path is None:
+            return LANGUAGES[0]
+        language = tomllib.loads(path.read_text(encoding="utf-8-sig")).get("station", {}).get("language")
+    except Exception:  # noqa: BLE001 - the full load says what is wrong; this only picks words
+        return LANGUAGES[0]
+    return language if language in LANGUAGES else LANGUAGES[0]
+
+
 def load_settings(explicit: str | Path | None = None) -> Settings:
     """Load and validate the settings from the config file that applies."""
     path = find_config(explicit)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from station.errors import StationError
+from station.messages import DEFAULT_LANGUAGE, message
 
 
 @dataclass(frozen=True)
@@ -15,32 +16,37 @@ class Check:
     detail: str
 
 
-def run_checks(config_path: str | Path | None) -> list[Check]:
-    """Run every check; a failing one does not stop the others."""
+def checked(name: str, status: str, language: str, detail: str, /, **params: object) -> Check:
+    """A check named `doctor.name.<name>`, its detail the words `doctor.<detail>` with `params`."""
+    return Check(message(f"doctor.name.{name}", language), status, message(f"doctor.{detail}", language, **params))
+
+
+def run_checks(config_path: str | Path | None, language: str = DEFAULT_LANGUAGE) -> list[Check]:
+    """Run every check, said in `language`; a failing one does not stop the others."""
     from station.config import load_settings
 
     try:
         settings = load_settings(config_path)
     except StationError as error:
-        return [Check("配置", "fail", error.message)]
-    checks = [Check("配置", "ok", settings.source)]
-    checks.append(_keyring_check())
-    checks.extend(_database_checks(settings))
-    checks.append(_file_mode_check(settings))
-    checks.append(font_check(settings))
+        return [checked("config", "fail", language, "as_is", text=error.render(language))]
+    checks = [checked("config", "ok", language, "as_is", text=settings.source)]
+    checks.append(_keyring_check(language))
+    checks.extend(_database_checks(settings, language))
+    checks.append(_file_mode_check(settings, language))
+    checks.append(font_check(settings, language))
     return checks
 
 
-def _keyring_check() -> Check:
+def _keyring_check(language: str) -> Check:
     from station.secrets import ENV_VAR, keyring_backend
 
     source = keyring_backend()
     if source.kind == "keyring":
-        return Check("密钥环", "ok", source.detail)
-    return Check("密钥环", "warn", f"{source.detail};数据库密码将使用环境变量 {ENV_VAR}")
+        return checked("keyring", "ok", language, "as_is", text=source.detail)
+    return checked("keyring", "warn", language, "keyring.missing", detail=source.detail, env_var=ENV_VAR)
 
 
-def _database_checks(settings) -> list[Check]:
+def _database_checks(settings, language: str) -> list[Check]:
     from sqlalchemy import text
 
     from station.db import database_url, make_engine
@@ -49,46 +55,52 @@ def _database_checks(settings) -> list[Check]:
     url, source = database_url(settings)
     checks = []
     if source is not None:
-        where = {"keyring": "系统密钥环", "environment": "环境变量", "none": "未找到"}[source.kind]
-        checks.append(Check("数据库密码", "ok" if source.kind != "none" else "warn", f"{where}({source.detail})"))
+        checks.append(checked("password", "ok" if source.kind != "none" else "warn", language,
+                              f"password.{source.kind}", detail=source.detail))
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
             connection.execute(text("select 1"))
         revision, head = current_revision(engine), head_revision()
     except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
-        return [*checks, Check("数据库", "fail", f"{url.render_as_string(hide_password=True)}: {error}")]
+        return [*checks, checked("database", "fail", language, "database.unreachable",
+                                 url=url.render_as_string(hide_password=True), error=error)]
     finally:
         engine.dispose()
-    shown = url.render_as_string(hide_password=True)
-    checks.append(Check("数据库", "ok", shown))
-    state = "ok" if revision == head else "warn"
-    note = "最新" if revision == head else f"需要升级到 {head}(运行 station init)"
-    checks.append(Check("数据库版本", state, f"{revision or '空库'},{note}"))
+    checks.append(checked("database", "ok", language, "as_is", text=url.render_as_string(hide_password=True)))
+    checks.append(_revision_check(revision, head, language))
     if revision is not None:
-        checks.append(audit_guard_check(engine))
+        checks.append(audit_guard_check(engine, language))
     if revision is not None and revision == head:
-        checks.append(ledger_rules_check(engine, settings))
+        checks.append(ledger_rules_check(engine, settings, language))
     return checks
 
 
-def audit_guard_check(engine) -> Check:
+def _revision_check(revision: str | None, head: str | None, language: str) -> Check:
+    if revision is None:
+        return checked("revision", "warn", language, "revision.empty", head=head)
+    if revision == head:
+        return checked("revision", "ok", language, "revision.latest", revision=revision)
+    return checked("revision", "warn", language, "revision.behind", revision=revision, head=head)
+
+
+def audit_guard_check(engine, language: str = DEFAULT_LANGUAGE) -> Check:
     from station.audit_guard import broken_guards
 
     try:
         with engine.connect() as connection:
             broken = broken_guards(connection)
     except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
-        return Check("审计日志保护", "fail", f"无法检查:{error}")
+        return checked("audit_guard", "fail", language, "unchecked", error=error)
     finally:
         engine.dispose()
     if broken:
-        return Check("审计日志保护", "fail",
-                     f"触发器缺失、被改动或被停用:{'、'.join(broken)};运行 station init 恢复(恢复会记入审计日志)")
-    return Check("审计日志保护", "ok", "数据库拒绝修改、删除或替换审计记录")
+        return checked("audit_guard", "fail", language, "audit_guard.broken",
+                       guards=message("doctor.separator", language).join(broken))
+    return checked("audit_guard", "ok", language, "audit_guard.ok")
 
 
-def ledger_rules_check(engine, settings) -> Check:
+def ledger_rules_check(engine, settings, language: str = DEFAULT_LANGUAGE) -> Check:
     """`station check`'s rules in one line: which are broken and in how many households."""
     from station.actor import SYSTEM
     from station.db import Database
@@ -99,16 +111,18 @@ def ledger_rules_check(engine, settings) -> Check:
         with UnitOfWork(Database(engine, settings), SYSTEM) as uow:
             result = check_ledger(uow, examples=0)
     except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
-        return Check("台账规则", "fail", f"无法检查:{error}")
+        return checked("ledger_rules", "fail", language, "unchecked", error=error)
     finally:
         engine.dispose()
     if result.ok:
-        return Check("台账规则", "ok", f"{len(result.rules)} 条规则全部符合(户主、成员关系、死亡迁出、索引、日期)")
-    broken = "、".join(f"{rule.reason}({rule.households} 户)" for rule in result.broken)
-    return Check("台账规则", "warn", f"{broken};运行 station check 按户号列出")
+        return checked("ledger_rules", "ok", language, "ledger_rules.ok", count=len(result.rules))
+    broken = message("doctor.separator", language).join(
+        message("doctor.ledger_rules.rule", language, reason=rule.reason, households=rule.households)
+        for rule in result.broken)
+    return checked("ledger_rules", "warn", language, "ledger_rules.broken", rules=broken)
 
 
-def _file_mode_check(settings) -> Check:
+def _file_mode_check(settings, language: str) -> Check:
     """Residents' data on disk (database, backups, reports) must be the station user's alone."""
     from station.disk import is_private
     from station.output_files import database_files
@@ -120,20 +134,23 @@ def _file_mode_check(settings) -> Check:
             places += [folder, *(path for path in folder.iterdir() if path.is_file())]
     open_to_others = [str(path) for path in places if not is_private(path)]
     if not open_to_others:
-        return Check("文件权限", "ok", "数据库、备份和报表仅本用户可读")
-    shown = "、".join(open_to_others[:5]) + (f" 等 {len(open_to_others)} 项" if len(open_to_others) > 5 else "")
-    return Check("文件权限", "warn", f"其他用户可读:{shown};请执行 chmod 600(目录 chmod 700)")
+        return checked("file_modes", "ok", language, "file_modes.ok")
+    shown = message("doctor.separator", language).join(open_to_others[:5])
+    if len(open_to_others) > 5:
+        shown = message("doctor.file_modes.and_more", language, shown=shown, count=len(open_to_others))
+    return checked("file_modes", "warn", language, "file_modes.open", shown=shown)
 
 
-def font_check(settings) -> Check:
+def font_check(settings, language: str = DEFAULT_LANGUAGE) -> Check:
+    """Whether a CJK TrueType font is there to embed in printouts."""
     from station.printing.fonts import find_cjk_font, has_truetype_outlines
 
     font = find_cjk_font(settings.reports.font)
-    hint = "在 station.toml 的 [reports] font 指定字体文件,或安装 fonts-wqy-microhei(Debian)"
+    hint = message("doctor.font.hint", language)
     if font is not None and not has_truetype_outlines(font):
-        return Check("中文字体", "fail", f"{font} 不是 TrueType 字体(CFF/OpenType 无法嵌入打印文件);{hint}")
+        return checked("font", "fail", language, "font.not_truetype", font=font, hint=hint)
     if font is not None:
-        return Check("中文字体", "ok", f"{font}(打印时嵌入子集)")
+        return checked("font", "ok", language, "font.ok", font=font)
     if settings.reports.font:
-        return Check("中文字体", "fail", f"找不到配置的字体 {settings.reports.font};{hint}")
-    return Check("中文字体", "warn", f"未找到中文 TrueType 字体,打印将无法显示中文;{hint}")
+        return checked("font", "fail", language, "font.missing", font=settings.reports.font, hint=hint)
+    return checked("font", "warn", language, "font.none", hint=hint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from station.actor import Actor
 from station.errors import PermissionDenied
-from station.messages import Term
+from station.messages import DEFAULT_LANGUAGE, Term, message
 
 ROLES = {
     "admin": "系统管理员",
@@ -27,9 +27,21 @@ def role_code(text: str) -> str:
     by_name = {name: code for code, name in ROLES.items()} | _ROLE_ALIASES
     code = typed if typed in ROLES else by_name.get(typed)
     if code is None:
-        choices = "、".join(f"{code}({name})" for code, name in ROLES.items())
-        raise ValidationError("permissions.unknown_role", typed=typed, choices=choices, field="role")
+        raise ValidationError("permissions.unknown_role", typed=typed, choices=RoleChoices(), field="role")
     return code
+
+
+class RoleChoices(Term):
+    """Every role as `code (name)`, named in the language the message is rendered in."""
+
+    def __init__(self) -> None:
+        super().__init__("permissions.role_choice")
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """The list in `language`."""
+        return message("permissions.role_separator", language).join(
+            message("permissions.role_choice", language, code=code, name=message(f"roles.{code}", language))
+            for code in ROLES)
 
 
 PERMISSION_NAMES = {

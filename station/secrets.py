@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from station.messages import Term
+
 SERVICE = "station"
 ENV_VAR = "STATION_DATABASE_PASSWORD"
 
@@ -23,7 +25,7 @@ class SecretSource:
     """Which store a secret came from, for `station doctor`."""
 
     kind: str  # "keyring", "environment" or "none"
-    detail: str
+    detail: str | Term  # a backend's or variable's name, or why there is no keyring
 
 
 def keyring_backend() -> SecretSource:
@@ -32,13 +34,13 @@ def keyring_backend() -> SecretSource:
         import keyring
         from keyring.backends import chainer
     except ImportError:  # pragma: no cover - keyring is a dependency
-        return SecretSource("none", "keyring 未安装")
+        return SecretSource("none", Term("secrets.keyring_not_installed"))
     backend = keyring.get_keyring()
     inner = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
     safe = [b for b in inner if _is_safe(b)]
     if not safe:
         names = ", ".join(_name(b) for b in inner) or _name(backend)
-        return SecretSource("none", f"没有可用的系统密钥环(当前:{names})")
+        return SecretSource("none", Term("secrets.no_safe_keyring", names=names))
     return SecretSource("keyring", _name(safe[0]))
 
 

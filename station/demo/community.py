@@ -50,7 +50,7 @@ from station.demo.requests import RequestMaker
 from station.demo.users import DemoAccounts, make_accounts
 from station.demo.visits import VisitMaker
 from station.errors import ValidationError
-from station.messages import Term
+from station.messages import DEFAULT_LANGUAGE, Term, message
 from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 
@@ -83,15 +83,9 @@ class DemoSummary:
     def as_dict(self) -> dict[str, int | float]:
         return asdict(self)
 
-    def describe(self) -> str:
-        """One line in Chinese, as the audit log and the CLI show it."""
-        return (
-            f"生成演示数据(种子 {self.seed}):网格 {self.grids} 个,楼栋 {self.buildings} 栋,"
-            f"住户 {self.active_households} 户(另有本年迁出或注销 "
-            f"{self.households - self.active_households} 户),人员 {self.persons} 人,"
-            f"账户 {self.users} 个,重点人群登记 {self.register_entries} 条,"
-            f"走访 {self.visits} 条,诉求 {self.requests} 件,用时 {self.seconds} 秒"
-        )
+    def describe(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """One line, as the CLI shows it and (in Chinese) the audit log keeps it."""
+        return message("demo.summary", language, **self.as_dict(), left=self.households - self.active_households)
 
 
 def generate(db: Database, *, households: int, seed: int, progress: Progress | None = None,

@@ -119,24 +119,29 @@ class ImportReport:
     source_name: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def describe(self) -> str:
-        """One paragraph in Chinese, as the CLI prints it and the audit log keeps it."""
+    def describe(self, language: str = DEFAULT_LANGUAGE) -> str:
+        """One paragraph, as the CLI prints it and (in Chinese) the audit log keeps it."""
         c = self.counts
-        verb = "已" if self.written else "将"
-        text = f"读取 {c.rows_read} 行：{verb}新增 {c.persons_created} 人、更新 {c.persons_updated} 人"
+
+        def say(key: str, **params: Any) -> str:
+            return message(f"imports.summary.{key}", language, **params)
+
+        text = say("written" if self.written else "planned", rows=c.rows_read, created=c.persons_created,
+                   updated=c.persons_updated)
         if c.persons_unchanged:
-            text += f"（另有 {c.persons_unchanged} 人与库中一致）"
-        text += f"，新建 {c.households_created} 户"
+            text += say("unchanged", count=c.persons_unchanged)
+        text += say("households", count=c.households_created)
         if c.households_joined:
-            text += f"、调整已有住户 {c.households_joined} 户"
-        text += f"；拒绝 {c.rows_refused} 行"
+            text += say("joined", count=c.households_joined)
+        text += say("refused", count=c.rows_refused)
         if self.new_grids:
-            text += f"；新建网格 {len(self.new_grids)} 个：{_listing(self.new_grids)}"
+            text += say("new_grids", count=len(self.new_grids), names=_listing(self.new_grids, language))
         if self.new_buildings:
-            text += f"；新建楼栋 {len(self.new_buildings)} 栋：{_listing(self.new_buildings)}"
+            text += say("new_buildings", count=len(self.new_buildings), names=_listing(self.new_buildings, language))
         return text
 
 
-def _listing(names: tuple[str, ...], shown: int = 8) -> str:
+def _listing(names: tuple[str, ...], language: str, shown: int = 8) -> str:
     """The first few names, then 等 (the audit entry keeps the full lists)."""
-    return "、".join(names[:shown]) + ("等" if len(names) > shown else "")
+    listed = message("imports.summary.separator", language).join(names[:shown])
+    return message("imports.summary.and_more", language, names=listed) if len(names) > shown else listed

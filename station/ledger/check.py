@@ -40,6 +40,7 @@ from models import (
 )
 from station.codes import HEAD
 from station.ledger.check_records import CheckedHousehold, LedgerCheck, RuleResult
+from station.messages import Term
 from station.permissions import require
 from station.places.numbers import twins
 from station.residents.living import ACTIVE
@@ -62,7 +63,7 @@ class Facts:
 @dataclass(frozen=True)
 class Rule:
     code: str
-    reason: str
+    reason: Term
     # SELECT community_id, household_id, person_id (NULL when the rule is about a household).
     offenders: Callable[[Facts], Any]
 
@@ -259,20 +260,19 @@ def _twin_places(facts: Facts) -> Any:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("no_head", "在住户没有户主(或户主已死亡、迁出)", _no_head),
-    Rule("several_heads", "在住户有不止一名户主", _several_heads),
-    Rule("closed_household_member", "已迁出或注销的户仍有未离开的成员", _closed_household_members),
-    Rule("dead_member", "已死亡人员仍在户中(成员关系未结束)", _dead_members),
-    Rule("moved_out_member", "已迁出人员仍在户中(成员关系未结束)", _moved_out_members),
-    Rule("homeless_person", "人员未登记迁出或死亡,却不在任何户中", _homeless),
-    Rule("missing_search_keys", "人员没有搜索索引(按姓名、证件号都搜不到)", _without_search_keys),
-    Rule("open_register_of_departed", "已死亡或迁出人员的重点人群登记尚未结束", _open_entries_of_departed),
-    Rule("left_before_joined", "离开户的日期早于入户日期", _left_before_joined),
-    Rule("closing_date", "户的状态与迁出(注销)日期不符", _closing_date_mismatch),
-    Rule("future_date", "入户、离开、迁出、死亡或重点人群登记日期晚于今天", _in_the_future),
-    Rule("twin_places", "同一处有编号相同的两个楼栋或单元(如「3」与「3单元」),住户分在两处、按地址搜不全",
-         _twin_places),
-    Rule("before_birth", "死亡、迁出或重点人群登记日期早于出生日期(或登记结束早于开始)", _before_birth),
+    Rule("no_head", Term("ledger.rule.no_head"), _no_head),
+    Rule("several_heads", Term("ledger.rule.several_heads"), _several_heads),
+    Rule("closed_household_member", Term("ledger.rule.closed_household_member"), _closed_household_members),
+    Rule("dead_member", Term("ledger.rule.dead_member"), _dead_members),
+    Rule("moved_out_member", Term("ledger.rule.moved_out_member"), _moved_out_members),
+    Rule("homeless_person", Term("ledger.rule.homeless_person"), _homeless),
+    Rule("missing_search_keys", Term("ledger.rule.missing_search_keys"), _without_search_keys),
+    Rule("open_register_of_departed", Term("ledger.rule.open_register_of_departed"), _open_entries_of_departed),
+    Rule("left_before_joined", Term("ledger.rule.left_before_joined"), _left_before_joined),
+    Rule("closing_date", Term("ledger.rule.closing_date"), _closing_date_mismatch),
+    Rule("future_date", Term("ledger.rule.future_date"), _in_the_future),
+    Rule("twin_places", Term("ledger.rule.twin_places"), _twin_places),
+    Rule("before_birth", Term("ledger.rule.before_birth"), _before_birth),
 )
 
 RULE_CODES = tuple(rule.code for rule in RULES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from station.messages import Term
+
 
 @dataclass(frozen=True)
 class CheckedHousehold:
@@ -23,7 +25,7 @@ class RuleResult:
     """One rule over the whole ledger: how often it is broken, and the first households."""
 
     code: str
-    reason: str  # what is wrong, in plain Chinese
+    reason: Term  # what is wrong, in plain words (str() is Chinese)
     violations: int  # rows that break it (households, memberships, persons or entries)
     households: int  # distinct households concerned (persons without one count as one)
     examples: tuple[CheckedHousehold, ...]  # the first few, by 户号

@@ -10,13 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_station import ROOT, station, write_config
-
-
-def in_english(folder: Path) -> None:
-    path = folder / "station.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace("[station]\n", '[station]\nlanguage = "en"\n'),
-                    encoding="utf-8")
+from cli_station import ROOT, in_english, station, write_config
 
 
 @pytest.fixture

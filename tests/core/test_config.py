@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from station.config import load_settings
+from station.config import configured_language, load_settings
 from station.errors import ConfigError
 
 GOOD = """
@@ -111,3 +111,25 @@ def test_keymap_ids_may_be_written_with_or_without_quotes(tmp_path):
     assert settings.keymap == {"app.lock": "f9", "nav.dashboard": "f11"}
     with pytest.raises(ConfigError, match="keymap.app.lock"):
         load_settings(write(tmp_path, "[keymap]\napp.lock = 9\n"))
+
+
+def test_the_language_alone_is_read_in_the_same_order(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STATION_CONFIG", raising=False)
+    assert configured_language() == "zh"  # no file at all
+    (tmp_path / "station.toml").write_text('[station]\nlanguage = "en"\n', encoding="utf-8")
+    assert configured_language() == "en"
+    other = tmp_path / "other.toml"
+    other.write_text("[station]\nname = \"x\"\n", encoding="utf-8")
+    monkeypatch.setenv("STATION_CONFIG", str(other))
+    assert configured_language() == "zh"
+    assert configured_language(tmp_path / "station.toml") == "en"
+
+
+@pytest.mark.parametrize("text", ['[station]\nlanguage = "fr"\n', "[station\n", "station = 1\n",
+                                  '[station]\nlanguage = ["en"]\n', "\udcff"])
+def test_the_language_of_a_broken_file_is_chinese_and_never_a_failure(tmp_path, text):
+    path = tmp_path / "station.toml"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert configured_language(path) == "zh"
+    assert configured_language(tmp_path / "missing.toml") == "zh"

@@ -13,6 +13,7 @@ import pytest
 
 from screens.i18n import load_strings
 from station.errors import DuplicateError, StationError, ValidationError
+from station.exports.records import EXPORT_KINDS
 from station.failures import OS_TERMS, SQLITE_CODES
 from station.imports.plan import STAGES
 from station.messages import LANGUAGES, Term, catalogue, message
@@ -88,6 +89,7 @@ FAMILIES: dict[str, Iterable[str]] = {
     "requests.state.": STATES,
     "requests.action.": TRANSITIONS,
     "imports.stage.": STAGES,
+    "exports.kind.": EXPORT_KINDS,
 }
 
 

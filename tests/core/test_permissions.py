@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 from actors import actor_for
 
-from station.errors import PermissionDenied
-from station.permissions import PERMISSION_NAMES, ROLE_PERMISSIONS, ROLES, allowed, require
+from station.errors import PermissionDenied, ValidationError
+from station.permissions import (
+    PERMISSION_NAMES,
+    ROLE_PERMISSIONS,
+    ROLES,
+    allowed,
+    require,
+    role_code,
+)
 
 COMMUNITY = 1
 
@@ -94,3 +101,13 @@ def test_require_with_an_unknown_role_still_reads():
 
 def test_require_passes_silently_when_allowed():
     assert require(actor_for("staff", COMMUNITY), "ledger.write") is None
+
+
+def test_an_unknown_role_lists_the_roles_in_the_message_language():
+    with pytest.raises(ValidationError) as refused:
+        role_code("nosuch")
+    assert refused.value.message == ("未知的角色“nosuch”,可选:admin(系统管理员)、street(街道管理员)、director(站长)、"
+                                     "staff(工作人员)、clerk(窗口人员)、grid_worker(网格员)")
+    assert refused.value.render("en") == (
+        "Unknown role “nosuch”; choose from: admin (Administrator), street (Street administrator), "
+        "director (Station director), staff (Staff), clerk (Counter clerk), grid_worker (Grid worker)")

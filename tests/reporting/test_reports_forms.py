@@ -231,7 +231,7 @@ def test_print_sends_the_pdf_to_lp_and_says_so_in_the_audit(db, uow, town, tmp_p
 def test_without_lp_the_file_is_kept_and_the_reason_given(uow, town, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     printout = print_household(uow, town.number, out=tmp_path / "h.pdf", send=True)
-    assert printout.printed == "" and "lp" in printout.note and Path(printout.files[0]).is_file()
+    assert printout.printed == "" and "lp" in str(printout.note) and Path(printout.files[0]).is_file()
 
 
 def test_free_text_masks_ids_and_phones_but_not_dates_or_numbers():

@@ -51,3 +51,11 @@ def write_config(folder: Path, extra: str = "") -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def in_english(folder: Path) -> Path:
+    """`folder`'s station.toml with `language = "en"` in its [station] table."""
+    path = folder / "station.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[station]\n", '[station]\nlanguage = "en"\n', 1),
+                    encoding="utf-8")
+    return path
