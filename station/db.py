@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
@@ -15,6 +15,9 @@ from station.disk import private_folder
 from station.errors import ConfigError, DatabaseError
 from station.secrets import SecretSource, account_for, database_password
 from station.settings import Settings
+
+if TYPE_CHECKING:
+    from station.vault import Vault
 
 
 def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:
@@ -87,12 +90,17 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class Database:
-    """The engine, a session factory and the settings: what services need to open a unit of work."""
+    """The engine, a session factory and the settings: what services need to open a unit of work.
 
-    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], datetime] = datetime.now):
+    An encrypted database carries its unlocked `vault` (data key and slots file), so that account
+    changes keep the key slots in step; None for a plaintext database or PostgreSQL."""
+
+    def __init__(self, engine: Engine, settings: Settings, clock: Callable[[], datetime] = datetime.now,
+                 vault: Vault | None = None):
         self.engine = engine
         self.settings = settings
         self.clock = clock
+        self.vault = vault
         self.sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property

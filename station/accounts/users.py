@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from station.phone import parse_phone
 from station.scope import check_visible, community_clause
 from station.text_rules import text_for
 from station.uow import UnitOfWork
+from station.vault import no_slot, password_slot, slots_changed
 
 USERNAME = re.compile(r"[a-z0-9._-]{3,32}")
 
@@ -75,7 +77,9 @@ def disable_user(uow: UnitOfWork, username: str, disabled: bool = True) -> UserR
         audit.record(uow, "update", "user", user.id, old={"disabled": user.disabled},
                      new={"disabled": disabled}, community_id=user.community_id)
         user.disabled = disabled
-        uow.commit()
+        # A disabled account opens nothing; re-enabled, it opens again after a password reset.
+        with slots_changed(uow.database.vault, no_slot(user.username)) if disabled else nullcontext():
+            uow.commit()
     return user_record(user, grid_ids_of(uow.session, user.id))
 
 
@@ -138,7 +142,8 @@ def set_password(uow: UnitOfWork, username: str, new_password: str) -> UserRecor
     user = _visible_user(uow, username)
     check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="管理员重置密码")
-    uow.commit()
+    with slots_changed(uow.database.vault, password_slot(user.username, new_password)):
+        uow.commit()
     return user_record(user, grid_ids_of(uow.session, user.id))
 
 
@@ -154,7 +159,8 @@ def change_own_password(uow: UnitOfWork, old_password: str, new_password: str) -
         raise ValidationError("accounts.password_unchanged", field="password")
     check_password_strength(new_password, user.username)
     _store_password(uow, user, new_password, detail="修改本人密码")
-    uow.commit()
+    with slots_changed(uow.database.vault, password_slot(user.username, new_password)):
+        uow.commit()
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -178,7 +184,8 @@ def _insert_user(
     uow.session.add_all(UserGrid(user_id=user.id, grid_id=grid_id) for grid_id in grid_tuple)
     audit.record(uow, "create", "user", user.id, new={**audit.snapshot(user), "grid_ids": grid_tuple},
                  community_id=community_id)
-    uow.commit()
+    with slots_changed(uow.database.vault, password_slot(name, password)):
+        uow.commit()
     return user_record(user, grid_tuple)
 
 
