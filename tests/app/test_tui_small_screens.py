@@ -164,3 +164,37 @@ def test_the_first_run_intro_never_starts_a_line_with_a_comma(db):
     _notes_fold_as_chinese_is_set(notes[0])
     assert "创建第一个系统管理员账户" in squeeze(notes[0]).replace("\n", "")
 
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_request_search_shows_its_whole_hint(town, language):
+    hint = app_for(with_settings(town, language=language)).catalogue("requests.search_placeholder")
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        shown.append(text_of(pilot, "#request-search"))
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    assert hint in shown[0], shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_visit_filters_show_the_worker_and_every_field_whole(town, language):
+    catalogue = app_for(with_settings(town, language=language)).catalogue
+    shown: dict[str, str] = {}
+    fields = {"filter-query": "visits.search_placeholder", "filter-worker": "visits.all_workers",
+              "filter-grid": "visits.all_grids", "filter-kind": "visits.all_kinds",
+              "filter-from": "visits.date_from", "filter-to": "visits.date_to"}
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        shown.update({field: text_of(pilot, f"#{field}") for field in fields})
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    for field, text_key in fields.items():
+        assert catalogue(text_key) in shown[field], (field, shown)
