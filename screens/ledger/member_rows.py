@@ -23,9 +23,9 @@ from station.idcard import normalize_id, parse_id
 from station.residents.records import PersonDraft
 
 FIELDS = ("name", "id_number", "relation", "phone", "ethnicity", "population_type")
-# Widths that fit 80 columns (a field shows its width less 4, and a cell for the cursor); the name
-# takes what is left.
-WIDTHS: dict[str, int | str] = {"name": "1fr", "id_number": 22, "relation": 9, "phone": 15, "ethnicity": 9,
+# Widths that fit 80 columns (a field shows its width less 4, and a cell for the cursor; a column's
+# title its width less 2); the name takes what is left.
+WIDTHS: dict[str, int | str] = {"name": "1fr", "id_number": 22, "relation": 10, "phone": 15, "ethnicity": 9,
                                 "population_type": 9}
 HEAD_RELATION = "户主"
 DEFAULT_ETHNICITY = "汉族"
@@ -43,7 +43,7 @@ class MemberHeader(Localized, Horizontal):
 
     def compose(self) -> ComposeResult:
         for field in FIELDS:
-            title = Static(self.t(f"household_form.{field}"), markup=False)
+            title = Static(self.t(f"household_form.column.{field}"), markup=False)
             title.styles.width = WIDTHS[field]
             yield title
 

@@ -10,6 +10,9 @@ from ledger_fixtures import neighbourhood
 from textual.widgets import DataTable
 from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
 
+from screens.ledger.member_rows import FIELDS
+from station.codes import population_type_code
+
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 SMALL = (80, 24)
 
@@ -198,3 +201,29 @@ def test_the_visit_filters_show_the_worker_and_every_field_whole(town, language)
     drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
     for field, text_key in fields.items():
         assert catalogue(text_key) in shown[field], (field, shown)
+
+
+@pytest.mark.parametrize("kind", ["registered", "dwelling"])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_member_columns_show_their_titles_and_values_whole(town, language, kind):
+    catalogue = app_for(with_settings(town, language=language)).catalogue
+    shown: dict[str, str] = {}
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f2", "ctrl+n")
+        await settle(pilot)
+        pilot.app.screen.query_one("#kind").value = kind
+        await settle(pilot)
+        shown["header"] = text_of(pilot, "MemberHeader")
+        shown["population"] = text_of(pilot, "#m1-population_type")
+        shown["value"] = pilot.app.screen.query_one("#m1-population_type").value
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    for field in FIELDS:
+        assert catalogue(f"household_form.column.{field}") in shown["header"], shown
+    assert shown["value"] in shown["population"], shown
+    assert population_type_code(shown["value"]) == ("registered" if kind == "registered" else "floating")
+    if language == "en":
+        assert not re.search("[\u4e00-\u9fff]", shown["value"]), shown  # the UI's words, not the ledger's
+
