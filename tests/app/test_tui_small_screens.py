@@ -227,3 +227,19 @@ def test_the_member_columns_show_their_titles_and_values_whole(town, language, k
     if language == "en":
         assert not re.search("[\u4e00-\u9fff]", shown["value"]), shown  # the UI's words, not the ledger's
 
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_help_shows_its_whole_key_table_without_scrolling(town, language):
+    seen: list[tuple] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        box, keys = pilot.app.screen.query_one("#help-box"), pilot.app.screen.query_one("#help-keys")
+        seen.append((keys.region, box.content_region, text_of(pilot)))
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    keys, box, shown = seen[0]
+    assert box.y <= keys.y and keys.bottom <= box.bottom, shown
