@@ -19,6 +19,7 @@ from screens.keys import KEYS, active_by_id, bindings
 class HelpScreen(StationModal[None]):
     CSS_PATH = "help.tcss"
     HELP_TOPIC: ClassVar[str] = "help"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = bindings("help.close")
 
     def __init__(self, under: Screen[Any]):

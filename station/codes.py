@@ -55,6 +55,8 @@ POPULATION_SYNONYMS: dict[str, str] = {
     "户籍": "registered", "常住": "registered", "常住人口": "registered",
     "流动": "floating", "暂住": "floating", "暂住人口": "floating", "外来人口": "floating",
     "境外": "overseas", "外籍": "overseas", "外籍人员": "overseas", "境外人口": "overseas",
+    # The English form's short names (names.population_short in the catalogue).
+    "local": "registered", "float": "floating", "intl": "overseas",
 }
 
 RESIDENCE_STATES: dict[str, str] = {
@@ -220,6 +222,8 @@ def population_type_code(text: str) -> str:
     key = _clean(text).lower()
     if key in POPULATION_TYPES:
         return key
+    if key in POPULATION_SYNONYMS:
+        return POPULATION_SYNONYMS[key]
     return _lookup(text, POPULATION_TYPES, POPULATION_SYNONYMS, "population_type",
                    Term("columns.persons.population_type"))
 

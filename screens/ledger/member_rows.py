@@ -3,16 +3,20 @@ row), relation, phone, ethnicity and population type.
 
 A complete (18-character), valid ID moves the cursor on to the relation by itself (a card reader's or a fast
 typist's 18 digits need no Tab); a Tab pressed right after that is taken as already done, so
-typing Tab out of habit lands in the same field.
+typing Tab out of habit lands in the same field. A valid old 15-digit ID does the same when it came
+from a card reader (or a paste) and the reader has stopped: typed by hand it may be the start of
+an 18-digit number, so it waits for the clerk's Tab.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from screens.base import Localized
@@ -23,10 +27,14 @@ from station.idcard import normalize_id, parse_id
 from station.residents.records import PersonDraft
 
 FIELDS = ("name", "id_number", "relation", "phone", "ethnicity", "population_type")
-# Widths that fit 80 columns (a field shows its width less 4, and a cell for the cursor); the name
-# takes what is left.
-WIDTHS: dict[str, int | str] = {"name": "1fr", "id_number": 22, "relation": 9, "phone": 15, "ethnicity": 9,
+# Widths that fit 80 columns (a field shows its width less 4, and a cell for the cursor; a column's
+# title its width less 2); the name takes what is left.
+WIDTHS: dict[str, int | str] = {"name": "1fr", "id_number": 22, "relation": 10, "phone": 15, "ethnicity": 9,
                                 "population_type": 9}
+# A card reader types an ID's characters a few ms apart, a person at best ~100 ms apart; once a
+# reader's burst has stopped this long, the 15 digits it sent are the whole (old) number.
+READER_GAP = 0.05
+READER_QUIET = 0.1
 HEAD_RELATION = "户主"
 DEFAULT_ETHNICITY = "汉族"
 
@@ -43,7 +51,7 @@ class MemberHeader(Localized, Horizontal):
 
     def compose(self) -> ComposeResult:
         for field in FIELDS:
-            title = Static(self.t(f"household_form.{field}"), markup=False)
+            title = Static(self.t(f"household_form.column.{field}"), markup=False)
             title.styles.width = WIDTHS[field]
             yield title
 
@@ -70,6 +78,27 @@ class ArrivedInput(RowInput):
         self.tab_done = False
 
 
+class ReaderBurst:
+    """Whether the ID field's characters came as one burst (a card reader, a paste) or by hand."""
+
+    def __init__(self) -> None:
+        self.changed_at = -1.0
+        self.length = 0
+        self.burst_from = 0  # how many characters the field held when the current burst began
+        self.pending: Timer | None = None
+
+    def typed(self, length: int) -> bool:
+        """The field now holds `length` characters: True when all of them came in one burst."""
+        if self.pending is not None:
+            self.pending.stop()
+            self.pending = None
+        now = time.monotonic()
+        if now - self.changed_at > READER_GAP:
+            self.burst_from = self.length
+        self.changed_at, self.length = now, length
+        return self.burst_from <= 1
+
+
 class MemberRow(Localized, Vertical):
     DEFAULT_CSS = """
     MemberRow {
@@ -84,6 +113,7 @@ class MemberRow(Localized, Vertical):
     def __init__(self, number: int, population: str):
         super().__init__(id=f"member-{number}", classes="member-row")
         self.number = number
+        self.reader = ReaderBurst()
         self.population = population  # what the population type holds until the clerk types one
 
     def compose(self) -> ComposeResult:
@@ -124,8 +154,21 @@ class MemberRow(Localized, Vertical):
         if event.input.id != f"m{self.number}-id_number":
             return
         valid = self.show_derived(event.value)
-        # Only 18 characters: a 15-digit prefix of an 18-digit ID can read as a valid old ID.
-        if valid and self.screen.focused is event.input and len(normalize_id(event.value)) == 18:
+        typed = len(normalize_id(event.value))
+        from_reader = self.reader.typed(typed)
+        if not valid or self.screen.focused is not event.input:
+            return
+        if typed == 18:
+            self.move_to_relation()
+        elif typed == 15 and from_reader:
+            # A 15-digit prefix of an 18-digit ID can read as a valid old ID: move on only once
+            # the reader has stopped (a person's old ID waits for their Tab, as before).
+            self.reader.pending = self.set_timer(READER_QUIET, self._old_id_complete)
+
+    def _old_id_complete(self) -> None:
+        id_input = self.field("id_number")
+        if self.screen.focused is id_input and len(normalize_id(id_input.value)) == 15 \
+                and id_reading(self, id_input.value)[1]:
             self.move_to_relation()
 
     def move_to_relation(self) -> None:

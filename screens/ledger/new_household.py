@@ -79,7 +79,8 @@ class RegisterHouseholdScreen(ClearsFormErrors, UnsavedGuard, StationScreen):
     def population_text(self) -> str:
         """What a member's population type holds by default: the one the household's kind implies
         (in the ledger's words, as 户主 and 汉族 are)."""
-        return POPULATION_SHORT[KIND_POPULATION[self.kind]]
+        code = KIND_POPULATION[self.kind]
+        return self.named("population_short", code, POPULATION_SHORT[code])
 
     # --- grid, building and unit -------------------------------------------------------------
 

@@ -38,6 +38,7 @@ PRINT_ACTIONS = frozenset({"print", "print_blank"})
 class VisitsScreen(StationScreen):
     CSS_PATH = "screen.tcss"
     HELP_TOPIC: ClassVar[str] = "visits"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = bindings("visits.new", "visits.complete", "visits.switch", "visits.filter", "screen.print",
                         "visits.print_blank")
 

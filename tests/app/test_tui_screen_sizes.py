@@ -17,7 +17,7 @@ from tui_support import app_for, log_in, make_admin, still, with_settings
 # The look does not depend on the database; SQLite alone keeps these fast.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 # The key that opens each screen after logging in (None: the dashboard itself).
-SCREENS = {"dashboard": None, "ledger": "f2", "registers": "f3", "requests": "f5", "reports": "f6",
+SCREENS = {"dashboard": None, "ledger": "f2", "registers": "f3", "visits": "f4", "requests": "f5", "reports": "f6",
            "help": "f1"}
 
 

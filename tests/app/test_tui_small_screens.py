@@ -10,6 +10,9 @@ from ledger_fixtures import neighbourhood
 from textual.widgets import DataTable
 from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
 
+from screens.ledger.member_rows import FIELDS
+from station.codes import population_type_code
+
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 SMALL = (80, 24)
 
@@ -164,3 +167,79 @@ def test_the_first_run_intro_never_starts_a_line_with_a_comma(db):
     _notes_fold_as_chinese_is_set(notes[0])
     assert "创建第一个系统管理员账户" in squeeze(notes[0]).replace("\n", "")
 
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_request_search_shows_its_whole_hint(town, language):
+    hint = app_for(with_settings(town, language=language)).catalogue("requests.search_placeholder")
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        shown.append(text_of(pilot, "#request-search"))
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    assert hint in shown[0], shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_visit_filters_show_the_worker_and_every_field_whole(town, language):
+    catalogue = app_for(with_settings(town, language=language)).catalogue
+    shown: dict[str, str] = {}
+    fields = {"filter-query": "visits.search_placeholder", "filter-worker": "visits.all_workers",
+              "filter-grid": "visits.all_grids", "filter-kind": "visits.all_kinds",
+              "filter-from": "visits.date_from", "filter-to": "visits.date_to"}
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        shown.update({field: text_of(pilot, f"#{field}") for field in fields})
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    for field, text_key in fields.items():
+        assert catalogue(text_key) in shown[field], (field, shown)
+
+
+@pytest.mark.parametrize("kind", ["registered", "dwelling"])
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_member_columns_show_their_titles_and_values_whole(town, language, kind):
+    catalogue = app_for(with_settings(town, language=language)).catalogue
+    shown: dict[str, str] = {}
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f2", "ctrl+n")
+        await settle(pilot)
+        pilot.app.screen.query_one("#kind").value = kind
+        await settle(pilot)
+        shown["header"] = text_of(pilot, "MemberHeader")
+        shown["population"] = text_of(pilot, "#m1-population_type")
+        shown["value"] = pilot.app.screen.query_one("#m1-population_type").value
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    for field in FIELDS:
+        assert catalogue(f"household_form.column.{field}") in shown["header"], shown
+    assert shown["value"] in shown["population"], shown
+    assert population_type_code(shown["value"]) == ("registered" if kind == "registered" else "floating")
+    if language == "en":
+        assert not re.search("[\u4e00-\u9fff]", shown["value"]), shown  # the UI's words, not the ledger's
+
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_help_shows_its_whole_key_table_without_scrolling(town, language):
+    seen: list[tuple] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        box, keys = pilot.app.screen.query_one("#help-box"), pilot.app.screen.query_one("#help-keys")
+        seen.append((keys.region, box.content_region, text_of(pilot)))
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    keys, box, shown = seen[0]
+    assert box.y <= keys.y and keys.bottom <= box.bottom, shown

@@ -10,6 +10,7 @@ import pytest
 from station import codes
 from station.codes import (
     HEAD,
+    POPULATION_TYPES,
     check_disability_certificate,
     disability_categories,
     disability_grades,
@@ -18,12 +19,14 @@ from station.codes import (
     ethnicity_code,
     marital_statuses,
     political_status_code,
+    population_type_code,
     relation_code,
     relation_leaf_codes,
     relations,
     sexes,
 )
 from station.errors import ValidationError
+from station.messages import message
 
 ID = "11010519491231002X"
 
@@ -236,3 +239,9 @@ def test_core_modules_stay_headless():
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_each_short_population_name_reads_back_as_its_type(language):
+    for code in POPULATION_TYPES:
+        assert population_type_code(message(f"names.population_short.{code}", language)) == code

@@ -10,9 +10,11 @@ import pytest
 from factories import make_id
 from ledger_fixtures import neighbourhood
 from textual.widgets import Input, Select
-from tui_support import app_for, drive, log_in, make_admin, screen_name, settle, text_of
+from tui_support import app_for, burst, drive, log_in, make_admin, screen_name, settle, text_of
 
+from screens.ledger.member_rows import READER_GAP, READER_QUIET
 from station.actor import Actor
+from station.idcard import is_valid_id
 from station.ledger.queries import get_household
 from station.places.directory import add_building, unit_id_for
 from station.uow import UnitOfWork
@@ -168,3 +170,53 @@ def test_at_80x24_each_members_sex_and_birth_stay_in_view(db, place):
         assert "女 · 出生 1982-07-09" in text_of(pilot)
 
     drive(app_for(db), scenario, size=(80, 24))
+
+
+OLD_ID = "110105490315001"  # a first-generation (15-digit) number: born 1949-03-15
+
+
+async def _to_first_id(pilot):
+    await _in_ledger(pilot)
+    await _burst(pilot, ["ctrl+n", "1", "tab", "3", "tab", "1808", "enter", "张三", "tab"])
+    assert pilot.app.screen.focused.id == "m1-id_number"
+
+
+def test_an_old_id_from_a_card_reader_moves_on_once_the_reader_stops(db, place):
+    async def scenario(pilot):
+        await _to_first_id(pilot)
+        await burst(pilot, *OLD_ID)  # all at once, as a reader types
+        await pilot.pause(READER_QUIET * 3)
+        assert pilot.app.screen.focused.id == "m1-relation"
+        await pilot.press("tab")  # the habitual Tab is taken as done
+        await settle(pilot)
+        assert pilot.app.screen.focused.id == "m1-relation"
+        assert pilot.app.screen.query_one("#m1-id_number", Input).value == OLD_ID
+
+    drive(app_for(db), scenario, size=(100, 30))
+
+
+def test_an_old_id_typed_by_hand_stays_until_tab(db, place):
+    async def scenario(pilot):
+        await _to_first_id(pilot)
+        for digit in OLD_ID:  # a person's pace: far slower than a reader's
+            await pilot.press(digit)
+            await pilot.pause(READER_GAP * 2)
+        await pilot.pause(READER_QUIET * 3)
+        assert pilot.app.screen.focused.id == "m1-id_number"
+        assert "出生 1949-03-15" in text_of(pilot)
+
+    drive(app_for(db), scenario, size=(100, 30))
+
+
+def test_a_new_id_whose_first_15_digits_read_as_an_old_one_waits_for_all_18(db, place):
+    assert is_valid_id(SON_ID[:15])  # born 2010-03-15: "201003150" reads as 1920-10-03
+
+    async def scenario(pilot):
+        await _to_first_id(pilot)
+        await burst(pilot, *SON_ID, "长", "子")
+        await pilot.pause(READER_QUIET * 3)
+        assert pilot.app.screen.query_one("#m1-id_number", Input).value == SON_ID
+        relation = pilot.app.screen.query_one("#m1-relation", Input).value
+        assert "长子" in relation and not any(ch.isdigit() for ch in relation), relation
+
+    drive(app_for(db), scenario, size=(100, 30))
