@@ -1,0 +1,152 @@
+"""The audit log as a hash chain: each row's hash covers its content and the previous row's hash.
+
+Triggers refuse UPDATE and DELETE, but whoever owns the database can drop or disable them. The
+chain makes such an edit visible: change, delete or insert one row and every hash from there on
+no longer follows (`verify_chain` names the first row that breaks). A rewritten chain is caught
+by an anchor kept outside the database (the head digest printed on the monthly report and kept
+in every backup manifest).
+
+Each row hashes its personal values (old/new values, detail) into a separate digest, so a
+retention run can blank the values later and keep the digest: the chain still verifies.
+
+Appends are serialised so two writers never fork the chain: on SQLite the unit of work takes the
+database's write lock before it reads the head; on PostgreSQL a transaction-scoped advisory lock
+does the same across every station sharing the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.orm import Session
+
+from models import AuditEntry
+from station.permissions import require
+from station.uow import UnitOfWork
+
+GENESIS = "0" * 64
+# Any fixed 64-bit number: the advisory lock every station on one server takes to append.
+_PG_CHAIN_LOCK = 0x5354_4154_494F_4E01
+_BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What walking the chain found: rows read, the head, and the first row that breaks it."""
+
+    rows: int
+    head: str
+    broken_at: int | None = None  # id of the first row whose hash does not follow
+    # "content": the row was changed; "order": the row before it is not the one it was chained
+    # to (a row was removed or inserted there, or its hash rewritten).
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def values_digest(old: Any, new: Any, detail: str) -> str:
+    """The digest of a row's personal values (kept when retention blanks them)."""
+    return _sha256([old, new, detail])
+
+
+def row_hash(previous: str, at: datetime, user_id: int | None, username: str, community_id: int | None,
+             action: str, entity: str, entity_id: int | None, digest: str) -> str:
+    """A row's hash: the previous row's hash, its own fields and its values' digest."""
+    return _sha256([previous, at.isoformat(), user_id, username, community_id, action, entity, entity_id, digest])
+
+
+def append(session: Session, entry: AuditEntry) -> None:
+    """Chain `entry` to the head and add it, holding the chain until the transaction ends."""
+    session.flush()  # earlier rows of this unit of work are the head's predecessors
+    _lock(session)
+    previous = session.scalar(select(AuditEntry.row_hash).order_by(AuditEntry.id.desc()).limit(1))
+    entry.prev_hash = previous or GENESIS
+    entry.values_digest = values_digest(entry.old_values, entry.new_values, entry.detail)
+    entry.row_hash = row_hash(entry.prev_hash, entry.at, entry.user_id, entry.username,
+                              entry.community_id, entry.action, entry.entity, entry.entity_id,
+                              entry.values_digest)
+    session.add(entry)
+    session.flush()
+
+
+def verify_chain(connection: Connection, progress: Callable[[int], None] | None = None) -> ChainCheck:
+    """Walk the whole log in id order and recompute every hash."""
+    previous, rows = GENESIS, 0
+    for row in _rows(connection):
+        if row.prev_hash != previous:
+            return ChainCheck(rows, previous, row.id, "order")
+        digest = values_digest(row.old_values, row.new_values, row.detail)
+        expected = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
+                            row.action, row.entity, row.entity_id, digest)
+        if digest != row.values_digest or expected != row.row_hash:
+            return ChainCheck(rows, previous, row.id, "content")
+        previous, rows = row.row_hash, rows + 1
+        if progress is not None and rows % _BATCH == 0:
+            progress(rows)
+    return ChainCheck(rows, previous)
+
+
+def check_audit_log(uow: UnitOfWork, progress: Callable[[int], None] | None = None) -> ChainCheck:
+    """Verify the whole audit log (admins, 站长 and street staff, who may read it)."""
+    require(uow.actor, "audit.read")
+    return verify_chain(uow.session.connection(), progress)
+
+
+def audit_rows(uow: UnitOfWork) -> int:
+    """How many rows the audit log holds (the progress bar's total)."""
+    require(uow.actor, "audit.read")
+    return int(uow.session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+def chain_all(connection: Connection) -> int:
+    """Hash every row in id order (the migration that introduced the chain); returns the count."""
+    previous, count = GENESIS, 0
+    for row in list(_rows(connection)):
+        digest = values_digest(row.old_values, row.new_values, row.detail)
+        current = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
+                           row.action, row.entity, row.entity_id, digest)
+        connection.execute(
+            text("UPDATE audit_log SET prev_hash = :p, values_digest = :d, row_hash = :h WHERE id = :i"),
+            {"p": previous, "d": digest, "h": current, "i": row.id})
+        previous, count = current, count + 1
+    return count
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+        return
+    # A write that changes nothing still opens SQLite's write transaction: no other writer can
+    # append between reading the head and committing.
+    session.execute(text("UPDATE counters SET value = value WHERE 0 = 1"))
+
+
+def _rows(connection: Connection) -> Iterator[Any]:
+    """Every audit row in id order, fetched in batches by id (bounded memory at a million rows)."""
+    table = AuditEntry.__table__
+    last = -1
+    while True:
+        batch = connection.execute(
+            select(table).where(table.c.id > last).order_by(table.c.id).limit(_BATCH)).all()
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].id
+
+
+def _moment(value: Any) -> datetime:
+    """A timestamp as the ORM hands it over, whatever the driver returned."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def _sha256(values: list[Any]) -> str:
+    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
