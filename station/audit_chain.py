@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
+from station.errors import ValidationError
 from station.permissions import require
 from station.uow import UnitOfWork
 
@@ -34,6 +36,16 @@ GENESIS = "0" * 64
 # Any fixed 64-bit number: the advisory lock every station on one server takes to append.
 _PG_CHAIN_LOCK = 0x5354_4154_494F_4E01
 _BATCH = 5_000
+_DIGEST = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The chain's head and length at one moment: printed on the monthly report and kept in
+    every backup manifest, it proves later that the log still holds that head unchanged."""
+
+    rows: int
+    head: str
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class ChainCheck:
     # "content": the row was changed; "order": the row before it is not the one it was chained
     # to (a row was removed or inserted there, or its hash rewritten).
     problem: str = ""
+    anchor_found: bool | None = None  # whether the anchor asked for is a row of the intact chain
 
     @property
     def ok(self) -> bool:
@@ -77,27 +90,54 @@ def append(session: Session, entry: AuditEntry) -> None:
     session.flush()
 
 
-def verify_chain(connection: Connection, progress: Callable[[int], None] | None = None) -> ChainCheck:
-    """Walk the whole log in id order and recompute every hash."""
+def verify_chain(connection: Connection, progress: Callable[[int], None] | None = None,
+                 anchor: str | None = None) -> ChainCheck:
+    """Walk the whole log in id order and recompute every hash; with an `anchor` (a head printed
+    or kept earlier), also say whether the intact chain still passes through it."""
     previous, rows = GENESIS, 0
+    found = None if anchor is None else anchor == GENESIS
     for row in _rows(connection):
         if row.prev_hash != previous:
-            return ChainCheck(rows, previous, row.id, "order")
+            return ChainCheck(rows, previous, row.id, problem="order")
         digest = values_digest(row.old_values, row.new_values, row.detail)
         expected = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
                             row.action, row.entity, row.entity_id, digest)
         if digest != row.values_digest or expected != row.row_hash:
-            return ChainCheck(rows, previous, row.id, "content")
+            return ChainCheck(rows, previous, row.id, problem="content")
         previous, rows = row.row_hash, rows + 1
+        found = found or (anchor is not None and previous == anchor)
         if progress is not None and rows % _BATCH == 0:
             progress(rows)
-    return ChainCheck(rows, previous)
+    return ChainCheck(rows, previous, anchor_found=found)
 
 
-def check_audit_log(uow: UnitOfWork, progress: Callable[[int], None] | None = None) -> ChainCheck:
+def chain_anchor(connection: Connection) -> AuditAnchor:
+    """The log's length and head now (two indexed reads)."""
+    rows = connection.scalar(select(func.count()).select_from(AuditEntry)) or 0
+    head = connection.scalar(select(AuditEntry.row_hash).order_by(AuditEntry.id.desc()).limit(1))
+    return AuditAnchor(int(rows), head or GENESIS)
+
+
+def parse_anchor(text: str) -> str:
+    """A head digest as printed (groups of 4, any case) or found in a file; ValidationError if none."""
+    cleaned = "".join(text.split()).lower()
+    match = _DIGEST.search(cleaned)
+    if match is None:
+        raise ValidationError("audit.bad_anchor", field="anchor")
+    return match.group()
+
+
+def grouped(digest: str) -> str:
+    """A digest in groups of 4 for printing and copying by hand (a group never looks like a
+    phone number to the checks that keep printouts free of them)."""
+    return " ".join(digest[index:index + 4] for index in range(0, len(digest), 4))
+
+
+def check_audit_log(uow: UnitOfWork, progress: Callable[[int], None] | None = None,
+                    anchor: str | None = None) -> ChainCheck:
     """Verify the whole audit log (admins, 站长 and street staff, who may read it)."""
     require(uow.actor, "audit.read")
-    return verify_chain(uow.session.connection(), progress)
+    return verify_chain(uow.session.connection(), progress, anchor)
 
 
 def audit_rows(uow: UnitOfWork) -> int:

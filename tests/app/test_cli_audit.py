@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import subprocess
+import sys
 
-from cli_station import in_english, initialised, station
+from cli_station import cli_env, in_english, initialised, station
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -51,3 +53,27 @@ def test_a_deleted_row_is_named_in_english(tmp_path):
     assert result.returncode == 1 and f"before row {after} was removed" in result.stdout
     assert not CJK.search(result.stdout)  # the log (stderr) speaks Chinese, as documented
     assert not CJK.search(station(tmp_path, "audit", "--help").stdout)
+
+
+def test_an_anchor_written_down_earlier_catches_a_rewritten_log(tmp_path):
+    database = with_users(tmp_path)
+    intact = station(tmp_path, "audit", "verify")
+    head = " ".join(intact.stdout.split("链头")[1].split()[:16])  # as printed: 16 groups of 4
+    (tmp_path / "anchor.txt").write_text(f"2026年11月月报 审计链头\n{head}\n", encoding="utf-8")
+    station(tmp_path, "user", "add", "clerk4", "--name", "窗口", "--role", "clerk", stdin="Window-Desk-7\nWindow-Desk-7\n")
+    assert station(tmp_path, "audit", "verify", "--anchor", head).returncode == 0
+    assert station(tmp_path, "audit", "verify", "--anchor", str(tmp_path / "anchor.txt")).returncode == 0
+    rewrite = (
+        "import sys; from sqlalchemy import create_engine; from station.audit_chain import chain_all\n"
+        "engine = create_engine('sqlite:///' + sys.argv[1])\n"
+        "with engine.begin() as c:\n"
+        "    c.exec_driver_sql('drop trigger if exists audit_log_no_update')\n"
+        "    c.exec_driver_sql(\"update audit_log set detail = '改写'\")\n"
+        "    chain_all(c)\n"
+    )
+    subprocess.run([sys.executable, "-c", rewrite, str(database)], check=True, env=cli_env(tmp_path))
+    assert station(tmp_path, "audit", "verify").returncode == 0  # a rewritten chain holds on its own
+    caught = station(tmp_path, "audit", "verify", "--anchor", head)
+    assert caught.returncode == 1 and "链头不在了" in caught.stdout
+    refused = station(tmp_path, "audit", "verify", "--anchor", "12345")
+    assert refused.returncode != 0 and "64 位十六进制" in refused.stdout + refused.stderr

@@ -16,7 +16,17 @@ from sqlalchemy.engine import make_url
 from models import AuditEntry
 from station import audit
 from station.actor import SYSTEM
-from station.audit_chain import GENESIS, row_hash, values_digest, verify_chain
+from station.audit_chain import (
+    GENESIS,
+    chain_all,
+    chain_anchor,
+    grouped,
+    parse_anchor,
+    row_hash,
+    values_digest,
+    verify_chain,
+)
+from station.errors import ValidationError
 from station.migrate import upgrade
 from station.uow import UnitOfWork
 
@@ -163,3 +173,34 @@ def test_rows_written_before_the_chain_are_chained_by_the_upgrade(empty_url):
     with engine.begin() as connection, pytest.raises(Exception, match="append-only"):
         connection.execute(text("update audit_log set detail = 'x'"))  # the guard is back
     engine.dispose()
+
+
+def test_an_anchor_holds_while_rows_are_added_and_is_gone_after_a_rewrite(db):
+    """A rewritten chain verifies on its own; only the head kept outside the database catches it."""
+    write(db, 4)
+    with db.engine.connect() as connection:
+        anchor = chain_anchor(connection)
+    write(db, 3)
+    with db.engine.connect() as connection:
+        later = verify_chain(connection, anchor=anchor.head)
+    assert anchor.rows == 4 and later.ok and later.anchor_found and later.rows == 7
+    behind_the_apps_back(db, "update audit_log set detail = '改写' where id = :i", i=ids(db)[1])
+    with db.engine.begin() as connection:
+        chain_all(connection)  # the rewriter's last step: every hash recomputed
+    with db.engine.connect() as connection:
+        rewritten = verify_chain(connection, anchor=anchor.head)
+    assert rewritten.ok and rewritten.anchor_found is False
+
+
+@pytest.mark.parametrize("typed", ["{d}", "{g}", "{G}", "链头 {g}\n"])
+def test_an_anchor_is_read_as_printed(typed):
+    digest = "0123456789abcdef" * 4
+    text = typed.format(d=digest, g=grouped(digest), G=grouped(digest).upper())
+    assert parse_anchor(text) == digest
+
+
+@pytest.mark.parametrize("typed", ["", "0123", "g" * 64, "0" * 63])
+def test_something_else_is_not_an_anchor(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_anchor(typed)
+    assert refused.value.code == "audit.bad_anchor"
