@@ -17,7 +17,6 @@ does the same across every station sharing the server.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
+from station.db import canonical_json
 from station.errors import ValidationError
 from station.permissions import require
 from station.uow import UnitOfWork
@@ -65,9 +65,15 @@ class ChainCheck:
         return self.broken_at is None
 
 
-def values_digest(old: Any, new: Any, detail: str) -> str:
-    """The digest of a row's personal values (kept when retention blanks them)."""
-    return _sha256([old, new, detail])
+def values_digest(old: str | None, new: str | None, detail: str) -> str:
+    """The digest of a row's personal values as stored (old and new as their JSON text), kept
+    when retention blanks them. No values and JSON null are the same nothing."""
+    return _sha256([None if old == "null" else old, None if new == "null" else new, detail])
+
+
+def stored(values: dict[str, Any] | None) -> str | None:
+    """Old or new values as the database stores them (the engines' one JSON form)."""
+    return None if values is None else canonical_json(values)
 
 
 def row_hash(previous: str, at: datetime, user_id: int | None, username: str, community_id: int | None,
@@ -82,7 +88,7 @@ def append(session: Session, entry: AuditEntry) -> None:
     _lock(session)
     previous = session.scalar(select(AuditEntry.row_hash).order_by(AuditEntry.id.desc()).limit(1))
     entry.prev_hash = previous or GENESIS
-    entry.values_digest = values_digest(entry.old_values, entry.new_values, entry.detail)
+    entry.values_digest = values_digest(stored(entry.old_values), stored(entry.new_values), entry.detail)
     entry.row_hash = row_hash(entry.prev_hash, entry.at, entry.user_id, entry.username,
                               entry.community_id, entry.action, entry.entity, entry.entity_id,
                               entry.values_digest)
@@ -96,15 +102,16 @@ def verify_chain(connection: Connection, progress: Callable[[int], None] | None 
     or kept earlier), also say whether the intact chain still passes through it."""
     previous, rows = GENESIS, 0
     found = None if anchor is None else anchor == GENESIS
-    for row in _rows(connection):
-        if row.prev_hash != previous:
-            return ChainCheck(rows, previous, row.id, problem="order")
-        digest = values_digest(row.old_values, row.new_values, row.detail)
-        expected = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
-                            row.action, row.entity, row.entity_id, digest)
-        if digest != row.values_digest or expected != row.row_hash:
-            return ChainCheck(rows, previous, row.id, problem="content")
-        previous, rows = row.row_hash, rows + 1
+    for (row_id, at, user_id, username, community_id, action, entity, entity_id, old, new, detail,
+         prev_hash, digest_kept, hash_kept) in _raw_rows(connection):
+        if prev_hash != previous:
+            return ChainCheck(rows, previous, row_id, problem="order")
+        digest = values_digest(old, new, detail)
+        expected = row_hash(previous, _moment(at), user_id, username, community_id, action, entity, entity_id,
+                            digest)
+        if digest != digest_kept or expected != hash_kept:
+            return ChainCheck(rows, previous, row_id, problem="content")
+        previous, rows = hash_kept, rows + 1
         found = found or (anchor is not None and previous == anchor)
         if progress is not None and rows % _BATCH == 0:
             progress(rows)
@@ -149,7 +156,7 @@ def audit_rows(uow: UnitOfWork) -> int:
 def chain_all(connection: Connection) -> int:
     """Hash every row in id order (the migration that introduced the chain); returns the count."""
     previous, count = GENESIS, 0
-    for row in list(_rows(connection)):
+    for row in list(_raw_rows(connection)):
         digest = values_digest(row.old_values, row.new_values, row.detail)
         current = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
                            row.action, row.entity, row.entity_id, digest)
@@ -169,13 +176,19 @@ def _lock(session: Session) -> None:
     session.execute(text("UPDATE counters SET value = value WHERE 0 = 1"))
 
 
-def _rows(connection: Connection) -> Iterator[Any]:
-    """Every audit row in id order, fetched in batches by id (bounded memory at a million rows)."""
-    table = AuditEntry.__table__
+# The values as stored (JSON text), not parsed: what was hashed is what the database holds.
+_RAW_ROWS = text(
+    "SELECT id, at, user_id, username, community_id, action, entity, entity_id,"
+    " CAST(old_values AS TEXT) AS old_values, CAST(new_values AS TEXT) AS new_values, detail,"
+    " prev_hash, values_digest, row_hash FROM audit_log WHERE id > :last ORDER BY id LIMIT :batch")
+
+
+def _raw_rows(connection: Connection) -> Iterator[Any]:
+    """Every audit row in id order, as the driver returns it, fetched in batches by id (bounded
+    memory at a million rows)."""
     last = -1
     while True:
-        batch = connection.execute(
-            select(table).where(table.c.id > last).order_by(table.c.id).limit(_BATCH)).all()
+        batch = connection.execute(_RAW_ROWS, {"last": last, "batch": _BATCH}).all()
         if not batch:
             return
         yield from batch
@@ -188,5 +201,7 @@ def _moment(value: Any) -> datetime:
 
 
 def _sha256(values: list[Any]) -> str:
-    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """SHA-256 over the values, each written as its length and text (None as ~): no two lists of
+    the same shape write the same bytes, and it costs a tenth of a JSON encoding."""
+    fields = ["~" if value is None else f"{len(text := str(value))}:{text}" for value in values]
+    return hashlib.sha256("|".join(fields).encode()).hexdigest()

@@ -23,6 +23,7 @@ from station.audit_chain import (
     grouped,
     parse_anchor,
     row_hash,
+    stored,
     values_digest,
     verify_chain,
 )
@@ -92,7 +93,7 @@ def test_a_row_edited_with_its_hash_recomputed_breaks_the_next_row(db):
     with db.engine.connect() as connection:
         table = AuditEntry.__table__
         row = connection.execute(select(table).where(table.c.id == target)).mappings().one()
-    digest = values_digest(row["old_values"], row["new_values"], "改过的详情")
+    digest = values_digest(stored(row["old_values"]), stored(row["new_values"]), "改过的详情")
     forged = row_hash(row["prev_hash"], row["at"], row["user_id"], row["username"], row["community_id"],
                       row["action"], row["entity"], row["entity_id"], digest)
     behind_the_apps_back(db, "update audit_log set detail = '改过的详情', values_digest = :d, row_hash = :h "
