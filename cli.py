@@ -290,11 +290,13 @@ def _language() -> str:
 
 def _register_command_groups() -> None:
     """Command groups live in their own modules so this file stays the composition root."""
+    import cli_audit
     import cli_check
     import cli_data
     import cli_import
     import cli_reports
 
+    cli_audit.register(app)
     cli_check.register(app)
     cli_data.register(app)
     cli_import.register(app)

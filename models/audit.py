@@ -24,3 +24,8 @@ class AuditEntry(Base):
     old_values: Mapped[dict | None]
     new_values: Mapped[dict | None]
     detail: Mapped[str] = mapped_column(String(1000), default="")
+    # The hash chain (station/audit_chain.py): the previous row's hash, the digest of this row's
+    # personal values (kept when retention blanks them) and this row's hash.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    values_digest: Mapped[str] = mapped_column(String(64), default="")
+    row_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -10,6 +10,7 @@ from sqlalchemy import inspect
 
 from models import AuditEntry
 from station.actor import Actor
+from station.audit_chain import append
 from station.uow import UnitOfWork
 
 # Bookkeeping columns that change on every write and say nothing to an auditor.
@@ -30,10 +31,14 @@ def record(
 ) -> None:
     """Add an audit entry to the current transaction, so it commits or rolls back with the change.
 
+    The entry is chained to the log's head at once (audit_chain): the transaction holds the
+    chain until it ends, so keep audited units of work short.
+
     `actor` overrides who is recorded (a login is recorded under the account being tried).
     """
     actor = actor or uow.actor
-    uow.session.add(
+    append(
+        uow.session,
         AuditEntry(
             at=uow.now(),
             user_id=actor.user_id,
@@ -45,7 +50,7 @@ def record(
             old_values=_jsonable(old),
             new_values=_jsonable(new),
             detail=detail[:1000],
-        )
+        ),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -45,10 +46,16 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
         # LIFO: the counter's few threads keep reusing the same warm connection (and its page
         # cache) instead of rotating through the pool and warming every connection's cache.
         options: dict[str, Any] = {"module": _sqlcipher()} if data_key is not None else {}
-        engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True, **options)
+        engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True,
+                               json_serializer=canonical_json, **options)
         event.listen(engine, "connect", _keyed(data_key) if data_key is not None else _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4)
+    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, json_serializer=canonical_json)
+
+
+# JSON as stored: keys sorted, compact, Chinese as written. One form everywhere, so the audit
+# chain can hash a row's values as the database holds them, without parsing them back.
+canonical_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def _sqlcipher() -> Any:

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 from reports.pdf.layout import DASH, Styles, day, heading, note, share, styles, table, title_block
 from reports.pdf.month_pages import chart_page, check_page, moment
 from reports.pdf.page import build
+from station.audit_chain import grouped
 from station.printing.records import MonthReport
 from station.stats.records import AGE_BANDS
 
@@ -33,6 +34,7 @@ def render(report: MonthReport, path: Path, font: str) -> Path:
     flowables += _population(report, s) + _registers(report, s) + _visits(report, s)
     flowables += _requests(report, s) + _workers(report, s) + _grids(report, s)
     flowables += [PageBreak(), *chart_page(report, font, s), PageBreak(), *check_page(report, s)]
+    flowables += _audit(report, s)
     return build(path, flowables, font=font, title=TITLE, head=report.letterhead)
 
 
@@ -42,6 +44,16 @@ def _as_of(report: MonthReport, s: Styles) -> list[Flowable]:
         return []
     return [note(f"截至 {day(as_of)}:本月尚未结束,各项数字按截至此时统计(在册、超期按此时计,"
                  "走访达标按本月已过天数计)。", s)]
+
+
+def _audit(report: MonthReport, s: Styles) -> list[Flowable]:
+    """The audit log's head as printed: kept with the signed report, it anchors the log."""
+    anchor = report.audit
+    if anchor is None:
+        return []
+    return [*heading("九、审计", s),
+            note(f"打印时审计日志共 {anchor.rows} 条记录,链头:{grouped(anchor.head)}", s),
+            note("本报表签字存档后,可随时用 station audit verify --anchor 链头 核对审计日志没有被删改或整体改写。", s)]
 
 
 def _lock_text(report: MonthReport) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from station.audit_chain import GENESIS, AuditAnchor
 from station.backup.manifest import file_sha256
 from station.errors import DatabaseError
 
@@ -31,6 +32,7 @@ class FileCheck:
     counts: dict[str, int]
     revision: str | None
     sha256: str
+    audit: AuditAnchor | None = None  # the audit log's head (None before the chain existed)
 
 
 def check_sqlite_file(path: Path, *, digest: bool = True) -> FileCheck:
@@ -38,7 +40,7 @@ def check_sqlite_file(path: Path, *, digest: bool = True) -> FileCheck:
 
     `digest=False` skips the SHA-256 (sha256 is then "") when the caller hashed while copying.
     """
-    counts, revision = _inventory(path)
+    counts, revision, anchor = _inventory(path)
     # Longest first (the biggest table's check dominates), so the threads finish together.
     tables = [f'integrity_check("{table}")' for table in sorted(counts, key=counts.__getitem__, reverse=True)]
     jobs: list[Callable[[], list[str]]] = [partial(_pragma, path, pragma)
@@ -52,7 +54,7 @@ def check_sqlite_file(path: Path, *, digest: bool = True) -> FileCheck:
     if problems:
         shown = ";".join(problems[:_SHOWN_PROBLEMS])
         raise DatabaseError("backup.integrity_failed", name=path.name, shown=shown, count=len(problems))
-    return FileCheck(counts=counts, revision=revision, sha256=sha256)
+    return FileCheck(counts=counts, revision=revision, sha256=sha256, audit=anchor)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -64,8 +66,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def _inventory(path: Path) -> tuple[dict[str, int], str | None]:
-    """Row counts of the application's tables and the alembic revision; refuse non-SQLite files."""
+def _inventory(path: Path) -> tuple[dict[str, int], str | None, AuditAnchor | None]:
+    """Row counts of the application's tables, the alembic revision and the audit log's head;
+    refuse non-SQLite files."""
     if not path.is_file():
         raise DatabaseError("backup.file_missing", path=path)
     try:
@@ -76,11 +79,20 @@ def _inventory(path: Path) -> tuple[dict[str, int], str | None]:
             counts = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
                       for table in tables}
             revision = _revision(connection) if "alembic_version" in counts else None
+            anchor = _anchor(connection, counts.get("audit_log", 0))
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
         raise DatabaseError("backup.not_sqlite", name=path.name, error=error) from error
-    return counts, revision
+    return counts, revision, anchor
+
+
+def _anchor(connection: sqlite3.Connection, rows: int) -> AuditAnchor | None:
+    try:
+        row = connection.execute("SELECT row_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # no audit log, or one from before the chain
+        return None
+    return AuditAnchor(rows, row[0] if row else GENESIS)
 
 
 def _revision(connection: sqlite3.Connection) -> str | None:

@@ -14,8 +14,10 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import ProgrammingError
 
 from station import audit
+from station.audit_chain import AuditAnchor, chain_anchor
 from station.backup.files import (
     BackupFile,
     backup_folder,
@@ -118,11 +120,23 @@ def _dump(engine: Engine, partial: Path, name: str, label: str, now: datetime,
     if engine.dialect.name == "sqlite":
         check = dump_sqlite(engine, partial, source)
         counts, revision, sha256 = check.counts, check.revision, check.sha256
+        anchor = check.audit
     else:
+        anchor = _live_anchor(engine)  # before the dump: the dump holds this head and maybe more
         counts, revision = dump_postgres(engine, partial)
         sha256 = file_sha256(partial)
     if revision is None:
         raise DatabaseError("backup.no_revision")
     return BackupManifest(file=name, backend=engine.dialect.name, schema_revision=revision,
                           sha256=sha256, size=partial.stat().st_size,
-                          created_at=now.isoformat(timespec="seconds"), label=label, counts=counts)
+                          created_at=now.isoformat(timespec="seconds"), label=label, counts=counts,
+                          audit_rows=anchor.rows if anchor else 0, audit_head=anchor.head if anchor else "")
+
+
+def _live_anchor(engine: Engine) -> AuditAnchor | None:
+    """The live log's head, or None for a database from before the chain (being upgraded)."""
+    try:
+        with engine.connect() as connection:
+            return chain_anchor(connection)
+    except ProgrammingError:  # no row_hash column yet
+        return None

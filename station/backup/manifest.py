@@ -33,6 +33,10 @@ class BackupManifest:
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
     seal: str = ""  # HMAC under the station's seal key (station.backup.seal); "" when unsealed
+    # The audit log's length and head in the backup (audit_chain): an anchor kept off the live
+    # database. Absent (0, "") in manifests written before the chain.
+    audit_rows: int = 0
+    audit_head: str = ""
 
     def total_rows(self) -> int:
         return sum(self.counts.values())
@@ -82,10 +86,9 @@ def read_manifest(backup: Path) -> BackupManifest:
 
 def _check_types(manifest: BackupManifest, name: str) -> None:
     """Every field of the type the app wrote (a hand-edited manifest may hold anything)."""
-    texts = ("file", "backend", "schema_revision", "sha256", "created_at", "label", "seal")
+    texts = ("file", "backend", "schema_revision", "sha256", "created_at", "label", "seal", "audit_head")
     wrong = [field for field in texts if not isinstance(getattr(manifest, field), str)]
-    if not isinstance(manifest.size, int) or isinstance(manifest.size, bool) or manifest.size < 0:
-        wrong.append("size")
+    wrong += [field for field in ("size", "audit_rows") if not _count(getattr(manifest, field))]
     counts = manifest.counts
     if not isinstance(counts, dict) or not all(
             isinstance(key, str) and isinstance(value, int) and not isinstance(value, bool) and value >= 0
@@ -93,6 +96,10 @@ def _check_types(manifest: BackupManifest, name: str) -> None:
         wrong.append("counts")
     if wrong:
         raise DatabaseError("backup.manifest_types", name=name, wrong='、'.join(wrong))
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def file_sha256(path: Path) -> str:

@@ -27,6 +27,7 @@ from station.permissions import require
 from station.uow import UnitOfWork
 
 KEY_NAME = "station-seal.key"
+_LATER_FIELDS = {"audit_rows": 0, "audit_head": ""}
 _KEY_BYTES = 32
 
 
@@ -90,7 +91,10 @@ def check_seal(manifest: BackupManifest, key: bytes | None, name: str) -> None:
 
 
 def _mac(manifest: BackupManifest, key: bytes) -> str:
-    fields = {name: value for name, value in asdict(manifest).items() if name != "seal"}
+    # Fields added after a manifest format was first sealed count only when set, so a backup
+    # sealed before them still proves intact (and one that had them cannot drop them).
+    fields = {name: value for name, value in asdict(manifest).items()
+              if name != "seal" and not (name in _LATER_FIELDS and value == _LATER_FIELDS[name])}
     canonical = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from station import codes
+from station.audit_chain import chain_anchor
 from station.errors import ValidationError
 from station.month_locks import month_lock
 from station.permissions import ROLES, require
@@ -36,4 +37,5 @@ def month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None =
         lock=month_lock(uow, community_id, year, month),
         population_names=dict(codes.POPULATION_TYPES), visit_kind_names=dict(VISIT_KINDS),
         satisfaction_names=dict(SATISFACTIONS), role_names=dict(ROLES),
+        audit=chain_anchor(uow.session.connection()),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from station.audit_chain import AuditAnchor
 from station.month_locks import MonthLockRecord
 from station.stats.month_records import DailyCounts, GridMonthRow, MonthChecks
 from station.stats.records import MonthFigures
@@ -162,3 +163,4 @@ class MonthReport:
     visit_kind_names: dict[str, str] = field(default_factory=dict)
     satisfaction_names: dict[str, str] = field(default_factory=dict)
     role_names: dict[str, str] = field(default_factory=dict)
+    audit: AuditAnchor | None = None  # the audit log's head when printed: the anchor on paper

@@ -13,12 +13,14 @@ from sqlalchemy import func, select, text
 
 from models import AuditEntry, Person
 from station.actor import Actor
+from station.audit_chain import verify_chain
 from station.backup.files import backup_folder, list_backups
 from station.backup.make import run_backup
 from station.backup.manifest import file_sha256, manifest_path, read_manifest
+from station.backup.seal import check_seal, seal_key, sealed
 from station.bootstrap import open_database
 from station.db import Database, make_engine
-from station.errors import PermissionDenied
+from station.errors import DatabaseError, PermissionDenied
 from station.ledger.households import register_household
 from station.migrate import head_revision, upgrade
 from station.places.directory import add_grid
@@ -158,3 +160,27 @@ def test_an_upgrade_is_preceded_by_an_audited_backup(file_settings, clock):
             select(AuditEntry).where(AuditEntry.action == "backup"))]
     db.dispose()
     assert labels == ["pre-migration"]  # and no second (daily) backup the same day
+
+
+def test_the_manifest_keeps_the_audit_head_as_an_anchor(db, community_id, admin):
+    """The head the manifest records is in the backed-up log and still in the live one later."""
+    populate(db, community_id, 2)
+    made = backup_now(db, admin)
+    manifest = made.manifest
+    with db.engine.connect() as connection:
+        rows = {row.row_hash: row.id for row in connection.execute(select(AuditEntry.row_hash, AuditEntry.id))}
+    assert manifest.audit_head in rows and manifest.audit_rows == manifest.counts["audit_log"] >= 2
+    populate(db, community_id, 1, first_seq=9)
+    with db.engine.connect() as connection:
+        assert verify_chain(connection, anchor=manifest.audit_head).anchor_found
+
+
+def test_a_manifest_sealed_before_the_audit_fields_still_proves_intact(db, community_id, admin):
+    made = backup_now(db, admin)
+    key = seal_key(db.engine)
+    older = sealed(replace(made.manifest, audit_rows=0, audit_head=""), key)  # as sealed before the chain
+    check_seal(older, key, "older")
+    with pytest.raises(DatabaseError):
+        check_seal(replace(made.manifest, audit_head="0" * 64), key, "edited")
+    with pytest.raises(DatabaseError):
+        check_seal(replace(made.manifest, audit_rows=0, audit_head=""), key, "stripped")

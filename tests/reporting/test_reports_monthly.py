@@ -15,10 +15,12 @@ from openpyxl import load_workbook
 from reports_month_oracle import BANDS, GRID_FIGURES, count
 from reports_support import assert_fonts_embedded, pdf_text, squeeze, unmasked_numbers
 from sqlalchemy import delete, select
+from sqlalchemy import text as text_sql
 
 from models import Grid, Household, Membership, Person, RegisterEntry, ResidentRequest, Visit
 from reports.print_jobs import print_monthly
 from station import codes
+from station.audit_chain import verify_chain
 from station.demo import community as demo
 from station.month_locks import lock_month
 from station.permissions import ROLES
@@ -27,7 +29,7 @@ from station.stats.checks import months_before
 from station.uow import UnitOfWork
 from station.visits.log import VISIT_KINDS
 
-SECTIONS = ("一", "二", "三", "四", "五", "六", "七", "八")
+SECTIONS = ("一", "二", "三", "四", "五", "六", "七", "八", "九")
 
 
 def share(part: int, whole: int) -> str:
@@ -244,3 +246,15 @@ def test_a_locked_month_says_so(db, community_id, town, tmp_path):
 ])
 def test_three_months_before_a_day(day, expected):
     assert months_before(day, 3) == expected
+
+
+def test_the_audit_head_is_printed_as_the_anchor(printed, db):
+    """The head printed is the log's head before the print was audited, and verifies as an anchor."""
+    _, text, _ = printed
+    part = squeeze(section(text, "九"))
+    with db.engine.connect() as connection:
+        printed_head = next(h for h in connection.execute(text_sql("select row_hash from audit_log")).scalars()
+                            if h in part)
+        rows = connection.execute(text_sql("select count(*) from audit_log")).scalar()
+        assert verify_chain(connection, anchor=printed_head).anchor_found
+    assert f"打印时审计日志共{rows - 1}条记录" in part  # the print's own audit row came after

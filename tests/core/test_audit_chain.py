@@ -1,0 +1,207 @@
+"""The audit log's hash chain: an untouched log verifies; a row edited, deleted or inserted behind
+the app's back (guards dropped on SQLite, disabled on PostgreSQL) is named; concurrent writers
+keep one chain."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime
+
+import pytest
+from backends import PG_URL, worker_name
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from models import AuditEntry
+from station import audit
+from station.actor import SYSTEM
+from station.audit_chain import (
+    GENESIS,
+    chain_all,
+    chain_anchor,
+    grouped,
+    parse_anchor,
+    row_hash,
+    stored,
+    values_digest,
+    verify_chain,
+)
+from station.errors import ValidationError
+from station.migrate import upgrade
+from station.uow import UnitOfWork
+
+
+def write(db, count: int, *, tag: str = "t") -> None:
+    for n in range(count):
+        with UnitOfWork(db, SYSTEM) as uow:
+            audit.record(uow, "print", "person", n, new={"who": f"{tag}{n}", "身份证": "110***"},
+                         detail=f"打印 {tag}{n}")
+            uow.commit()
+
+
+def check(db):
+    with db.engine.connect() as connection:
+        return verify_chain(connection)
+
+
+def ids(db) -> list[int]:
+    with db.engine.connect() as connection:
+        return list(connection.execute(text("select id from audit_log order by id")).scalars())
+
+
+def behind_the_apps_back(db, sql: str, **params) -> None:
+    """What a database owner can do: lift the guards, change the table."""
+    with db.engine.begin() as connection:
+        if db.is_sqlite:
+            for name in ("audit_log_no_update", "audit_log_no_delete", "audit_log_no_replace"):
+                connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        else:
+            connection.execute(text("ALTER TABLE audit_log DISABLE TRIGGER USER"))
+        connection.execute(text(sql), params)
+
+
+def test_an_untouched_log_verifies_to_its_head(db):
+    write(db, 5)
+    with UnitOfWork(db, SYSTEM) as uow:  # two rows in one unit of work chain one after the other
+        audit.record(uow, "export", "persons", None, detail="导出 A")
+        audit.record(uow, "export", "persons", None, detail="导出 B")
+        uow.commit()
+    result = check(db)
+    with db.engine.connect() as connection:
+        head = connection.execute(text("select row_hash from audit_log order by id desc limit 1")).scalar()
+    assert result.ok and result.rows == 7 and result.head == head != GENESIS
+
+
+def test_an_empty_log_verifies(db):
+    assert check(db).ok and check(db).rows == 0 and check(db).head == GENESIS
+
+
+@pytest.mark.parametrize("column, value", [("detail", "打印 别人"), ("username", "nobody"),
+                                           ("at", "2020-01-01 00:00:00")])
+def test_an_edited_row_is_named(db, column, value):
+    write(db, 5)
+    target = ids(db)[2]
+    behind_the_apps_back(db, f"update audit_log set {column} = :v where id = :i", v=value, i=target)
+    result = check(db)
+    assert (result.broken_at, result.problem, result.rows) == (target, "content", 2)
+
+
+def test_a_row_edited_with_its_hash_recomputed_breaks_the_next_row(db):
+    write(db, 5)
+    target, after = ids(db)[2], ids(db)[3]
+    with db.engine.connect() as connection:
+        table = AuditEntry.__table__
+        row = connection.execute(select(table).where(table.c.id == target)).mappings().one()
+    digest = values_digest(stored(row["old_values"]), stored(row["new_values"]), "改过的详情")
+    forged = row_hash(row["prev_hash"], row["at"], row["user_id"], row["username"], row["community_id"],
+                      row["action"], row["entity"], row["entity_id"], digest)
+    behind_the_apps_back(db, "update audit_log set detail = '改过的详情', values_digest = :d, row_hash = :h "
+                             "where id = :i", d=digest, h=forged, i=target)
+    assert (check(db).broken_at, check(db).problem) == (after, "order")
+
+
+def test_a_deleted_row_is_named_by_the_row_after_it(db):
+    write(db, 5)
+    target, after = ids(db)[1], ids(db)[2]
+    behind_the_apps_back(db, "delete from audit_log where id = :i", i=target)
+    assert (check(db).broken_at, check(db).problem) == (after, "order")
+
+
+def test_an_inserted_row_is_named_by_the_row_after_it(db):
+    """A forged row slipped in before the first one, with a hash of its own made correctly."""
+    write(db, 3)
+    first = ids(db)[0]
+    digest = values_digest(None, None, "伪造")
+    forged = row_hash(GENESIS, datetime(2026, 1, 1), None, "x", None, "print", "", None, digest)
+    behind_the_apps_back(
+        db, "insert into audit_log (id, at, user_id, username, community_id, action, entity, entity_id,"
+            " detail, prev_hash, values_digest, row_hash) values (:i, '2026-01-01 00:00:00', null, 'x', null,"
+            " 'print', '', null, '伪造', :g, :d, :h)", i=first - 1, g=GENESIS, d=digest, h=forged)
+    assert (check(db).broken_at, check(db).problem) == (first, "order")
+
+
+def test_two_writers_at_once_keep_one_chain(db):
+    errors: list[BaseException] = []
+
+    def writer(tag: str) -> None:
+        try:
+            write(db, 25, tag=tag)
+        except BaseException as error:  # reported below: a thread's failure must fail the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(tag,)) for tag in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    result = check(db)
+    assert result.ok and result.rows == 50
+
+
+@pytest.fixture
+def empty_url(backend, request, tmp_path):
+    """A database with no tables at all, on the backend under test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'old.db'}"
+        return
+    request.getfixturevalue("pg_template")  # skips when no server is configured
+    name = f"t_{worker_name()}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_rows_written_before_the_chain_are_chained_by_the_upgrade(empty_url):
+    """An older database's audit rows are chained in id order when it is upgraded (both backends)."""
+    engine = create_engine(empty_url)
+    upgrade(engine, "0005")
+    with engine.begin() as connection:
+        for n in range(3):
+            connection.execute(text(
+                "insert into audit_log (at, user_id, username, community_id, action, entity, entity_id, detail)"
+                " values (:at, null, 'old', null, 'print', 'person', :n, :d)"),
+                {"at": datetime(2026, 11, n + 1, 9, 30), "n": n, "d": f"旧记录 {n}"})
+    upgrade(engine)
+    with engine.connect() as connection:
+        result = verify_chain(connection)
+    assert result.ok and result.rows == 3
+    with engine.begin() as connection, pytest.raises(Exception, match="append-only"):
+        connection.execute(text("update audit_log set detail = 'x'"))  # the guard is back
+    engine.dispose()
+
+
+def test_an_anchor_holds_while_rows_are_added_and_is_gone_after_a_rewrite(db):
+    """A rewritten chain verifies on its own; only the head kept outside the database catches it."""
+    write(db, 4)
+    with db.engine.connect() as connection:
+        anchor = chain_anchor(connection)
+    write(db, 3)
+    with db.engine.connect() as connection:
+        later = verify_chain(connection, anchor=anchor.head)
+    assert anchor.rows == 4 and later.ok and later.anchor_found and later.rows == 7
+    behind_the_apps_back(db, "update audit_log set detail = '改写' where id = :i", i=ids(db)[1])
+    with db.engine.begin() as connection:
+        chain_all(connection)  # the rewriter's last step: every hash recomputed
+    with db.engine.connect() as connection:
+        rewritten = verify_chain(connection, anchor=anchor.head)
+    assert rewritten.ok and rewritten.anchor_found is False
+
+
+@pytest.mark.parametrize("typed", ["{d}", "{g}", "{G}", "链头 {g}\n"])
+def test_an_anchor_is_read_as_printed(typed):
+    digest = "0123456789abcdef" * 4
+    text = typed.format(d=digest, g=grouped(digest), G=grouped(digest).upper())
+    assert parse_anchor(text) == digest
+
+
+@pytest.mark.parametrize("typed", ["", "0123", "g" * 64, "0" * 63])
+def test_something_else_is_not_an_anchor(typed):
+    with pytest.raises(ValidationError) as refused:
+        parse_anchor(typed)
+    assert refused.value.code == "audit.bad_anchor"
