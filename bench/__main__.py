@@ -54,9 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     figure("bench_persons", _count_persons(db), "persons")
     _search(db, args.seed, sizes["repeats"])
     _statistics(db)
-    from bench import backup_bench, import_bench, ledger_ui_bench, report_bench, tui_bench
+    from bench import (
+        audit_bench,
+        backup_bench,
+        import_bench,
+        ledger_ui_bench,
+        report_bench,
+        tui_bench,
+    )
 
-    for module in (report_bench, backup_bench, import_bench, tui_bench, ledger_ui_bench):
+    for module in (report_bench, backup_bench, import_bench, audit_bench, tui_bench, ledger_ui_bench):
         for name, value, unit in module.run(out, args.quick):
             figure(name, value, unit)
     seconds = _timed_generation(out, sizes["timed_households"], args.seed)

@@ -72,6 +72,7 @@ def _database_checks(settings, language: str) -> list[Check]:
     if revision is not None:
         checks.append(audit_guard_check(engine, language))
     if revision is not None and revision == head:
+        checks.append(audit_chain_check(engine, language))
         checks.append(ledger_rules_check(engine, settings, language))
     return checks
 
@@ -98,6 +99,23 @@ def audit_guard_check(engine, language: str = DEFAULT_LANGUAGE) -> Check:
         return checked("audit_guard", "fail", language, "audit_guard.broken",
                        guards=message("doctor.separator", language).join(broken))
     return checked("audit_guard", "ok", language, "audit_guard.ok")
+
+
+def audit_chain_check(engine, language: str = DEFAULT_LANGUAGE) -> Check:
+    """Whether every audit row still follows from the one before (the whole chain, read once)."""
+    from station.audit_chain import grouped, verify_chain
+
+    try:
+        with engine.connect() as connection:
+            result = verify_chain(connection)
+    except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
+        return checked("audit_chain", "fail", language, "unchecked", error=error)
+    finally:
+        engine.dispose()
+    if not result.ok:
+        return checked("audit_chain", "fail", language, f"audit_chain.broken_{result.problem}",
+                       row=result.broken_at)
+    return checked("audit_chain", "ok", language, "audit_chain.ok", rows=result.rows, head=grouped(result.head)[:19])
 
 
 def ledger_rules_check(engine, settings, language: str = DEFAULT_LANGUAGE) -> Check:

@@ -77,3 +77,12 @@ def test_an_anchor_written_down_earlier_catches_a_rewritten_log(tmp_path):
     assert caught.returncode == 1 and "链头不在了" in caught.stdout
     refused = station(tmp_path, "audit", "verify", "--anchor", "12345")
     assert refused.returncode != 0 and "64 位十六进制" in refused.stdout + refused.stderr
+
+
+def test_doctor_says_whether_the_chain_holds(tmp_path):
+    database = with_users(tmp_path)
+    assert re.search(r"OK\s+审计日志哈希链: \d+ 条审计记录一环扣一环", station(tmp_path, "doctor").stdout)
+    target = row_ids(database)[2]
+    tamper(database, f"update audit_log set username = 'someone' where id = {target}")
+    doctor = station(tmp_path, "doctor")
+    assert doctor.returncode == 1 and f"FAIL 审计日志哈希链: 第 {target} 号审计记录的内容与它的哈希不符" in doctor.stdout
