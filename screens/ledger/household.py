@@ -24,7 +24,7 @@ from screens.widgets.printing import start_print
 from screens.widgets.reveal import PersonNumbers
 from screens.widgets.tables import plain
 from station.codes import sexes
-from station.dossiers.household import HouseholdFile, household_file
+from station.dossiers.household import HouseholdFile, household_file, open_household_file
 from station.errors import StationError
 from station.ledger.records import HouseholdRecord
 from station.masking import mask_text
@@ -72,7 +72,7 @@ class HouseholdScreen(HouseholdOperations):
         yield station_footer()
 
     def on_mount(self) -> None:
-        self.call(household_file, self.household_id, on_done=self._loaded, on_error=self._not_opened)
+        self.call(open_household_file, self.household_id, on_done=self._loaded, on_error=self._not_opened)
 
     def reload(self) -> None:
         self.call(household_file, self.household_id, on_done=self._loaded)

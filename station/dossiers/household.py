@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from station import audit
 from station.ledger.queries import get_household
 from station.ledger.records import HouseholdRecord
 from station.permissions import allowed
@@ -25,6 +26,17 @@ class HouseholdFile:
     visits: tuple[VisitRecord, ...] = ()
     requests: tuple[RequestRecord, ...] = ()
     closed_reason: str = ""  # why no one lives here any more (moved out, merged, died)
+
+
+def open_household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:
+    """The household's file, opened by a person: who looked at whom is audited (one row per
+    opening; a refresh after an edit is `household_file`, not another look)."""
+    file = household_file(uow, household_id)
+    household = file.household
+    audit.record(uow, "view", "household", household_id, detail=f"查看住户档案 {household.number}",
+                 community_id=household.community_id)
+    uow.commit()
+    return file
 
 
 def household_file(uow: UnitOfWork, household_id: int) -> HouseholdFile:

@@ -19,8 +19,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, delete, insert, or_, select
 
 from models import Building, Grid, Household, Membership, Person, SearchEntry, Unit
+from station import audit
 from station.actor import Actor
+from station.idcard import is_valid_id
+from station.masking import mask_text
 from station.permissions import require
+from station.phone import is_mobile, normalize_phone
 from station.residents.former_home import last_households
 from station.scope import grid_clause
 from station.search.household_number import members_by_number
@@ -82,7 +86,32 @@ def search(uow: UnitOfWork, query: str, *, limit: int = 50, include_inactive: bo
     # Only the shown persons are joined to their homes: that join is the costly read.
     hits = {hit.person_id: hit for hit in hits_for(uow, chosen[:limit + len(numbered)])}
     shown = [hits[person_id] for person_id in chosen if person_id in hits]
-    return [hit for hit in shown if include_inactive or hit.status == "active"][:limit]
+    found = [hit for hit in shown if include_inactive or hit.status == "active"][:limit]
+    _audit_identifying(uow, query, len(found))
+    return found
+
+
+def _audit_identifying(uow: UnitOfWork, query: str, found: int) -> None:
+    """A search by a whole ID or phone number asks "is this person registered here?": it is
+    audited like a reveal, with the number masked."""
+    kind = identifying_kind(query)
+    if kind is None:
+        return
+    typed = mask_text(query.strip())
+    audit.record(uow, "search", "persons", None, new={"by": kind, "query": typed, "found": found},
+                 detail=f"按{'身份证号' if kind == 'id_number' else '电话'}查找 {typed}:{found} 人")
+    uow.commit()
+
+
+def identifying_kind(query: str) -> str | None:
+    """"id_number" or "phone" when the query is a whole one (not a fragment), else None."""
+    text = query.strip()
+    if is_valid_id(text):
+        return "id_number"
+    digits = normalize_phone(text).replace("-", "")
+    if is_mobile(digits) or (digits.isdigit() and digits.startswith("0") and len(digits) >= 10):
+        return "phone"
+    return None
 
 
 def successor(prefix: str) -> str | None:
