@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from station.errors import StationError
 from station.messages import DEFAULT_LANGUAGE, message
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -88,34 +92,27 @@ def _revision_check(revision: str | None, head: str | None, language: str) -> Ch
 def audit_guard_check(engine, language: str = DEFAULT_LANGUAGE) -> Check:
     from station.audit_guard import broken_guards
 
-    try:
-        with engine.connect() as connection:
-            broken = broken_guards(connection)
-    except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
-        return checked("audit_guard", "fail", language, "unchecked", error=error)
-    finally:
-        engine.dispose()
-    if broken:
-        return checked("audit_guard", "fail", language, "audit_guard.broken",
-                       guards=message("doctor.separator", language).join(broken))
-    return checked("audit_guard", "ok", language, "audit_guard.ok")
+    def verdict(broken: list[str]) -> Check:
+        if broken:
+            return checked("audit_guard", "fail", language, "audit_guard.broken",
+                           guards=message("doctor.separator", language).join(broken))
+        return checked("audit_guard", "ok", language, "audit_guard.ok")
+
+    return _reading(engine, "audit_guard", language, lambda: _connected(engine, broken_guards), verdict)
 
 
 def audit_chain_check(engine, language: str = DEFAULT_LANGUAGE) -> Check:
     """Whether every audit row still follows from the one before (the whole chain, read once)."""
-    from station.audit_chain import grouped, verify_chain
+    from station.audit_chain import ChainCheck, grouped, verify_chain
 
-    try:
-        with engine.connect() as connection:
-            result = verify_chain(connection)
-    except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
-        return checked("audit_chain", "fail", language, "unchecked", error=error)
-    finally:
-        engine.dispose()
-    if not result.ok:
-        return checked("audit_chain", "fail", language, f"audit_chain.broken_{result.problem}",
-                       row=result.broken_at)
-    return checked("audit_chain", "ok", language, "audit_chain.ok", rows=result.rows, head=grouped(result.head)[:19])
+    def verdict(result: ChainCheck) -> Check:
+        if not result.ok:
+            return checked("audit_chain", "fail", language, f"audit_chain.broken_{result.problem}",
+                           row=result.broken_at)
+        return checked("audit_chain", "ok", language, "audit_chain.ok", rows=result.rows,
+                       head=grouped(result.head)[:19])
+
+    return _reading(engine, "audit_chain", language, lambda: _connected(engine, verify_chain), verdict)
 
 
 def ledger_rules_check(engine, settings, language: str = DEFAULT_LANGUAGE) -> Check:
@@ -123,21 +120,39 @@ def ledger_rules_check(engine, settings, language: str = DEFAULT_LANGUAGE) -> Ch
     from station.actor import SYSTEM
     from station.db import Database
     from station.ledger.check import check_ledger
+    from station.ledger.check_records import LedgerCheck
     from station.uow import UnitOfWork
 
-    try:
+    def read() -> LedgerCheck:
         with UnitOfWork(Database(engine, settings), SYSTEM) as uow:
-            result = check_ledger(uow, examples=0)
+            return check_ledger(uow, examples=0)
+
+    def verdict(result: LedgerCheck) -> Check:
+        if result.ok:
+            return checked("ledger_rules", "ok", language, "ledger_rules.ok", count=len(result.rules))
+        broken = message("doctor.separator", language).join(
+            message("doctor.ledger_rules.rule", language, reason=rule.reason, households=rule.households)
+            for rule in result.broken)
+        return checked("ledger_rules", "warn", language, "ledger_rules.broken", rules=broken)
+
+    return _reading(engine, "ledger_rules", language, read, verdict)
+
+
+def _reading(engine, name: str, language: str, read: Callable[[], T], verdict: Callable[[T], Check]) -> Check:
+    """`verdict` on what `read()` found; whatever goes wrong reading is the check's failure. The
+    engine is let go afterwards (doctor holds no connection between checks)."""
+    try:
+        found = read()
     except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
-        return checked("ledger_rules", "fail", language, "unchecked", error=error)
+        return checked(name, "fail", language, "unchecked", error=error)
     finally:
         engine.dispose()
-    if result.ok:
-        return checked("ledger_rules", "ok", language, "ledger_rules.ok", count=len(result.rules))
-    broken = message("doctor.separator", language).join(
-        message("doctor.ledger_rules.rule", language, reason=rule.reason, households=rule.households)
-        for rule in result.broken)
-    return checked("ledger_rules", "warn", language, "ledger_rules.broken", rules=broken)
+    return verdict(found)
+
+
+def _connected(engine, read: Callable[[Any], T]) -> T:
+    with engine.connect() as connection:
+        return read(connection)
 
 
 def _file_mode_check(settings, language: str) -> Check:
