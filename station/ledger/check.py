@@ -63,9 +63,13 @@ class Facts:
 @dataclass(frozen=True)
 class Rule:
     code: str
-    reason: Term
     # SELECT community_id, household_id, person_id (NULL when the rule is about a household).
     offenders: Callable[[Facts], Any]
+
+    @property
+    def reason(self) -> Term:
+        """What breaking the rule means, from the catalogue (ledger.rule.<code>)."""
+        return Term(f"ledger.rule.{self.code}")
 
 
 def check_ledger(uow: UnitOfWork, examples: int = EXAMPLES) -> LedgerCheck:
@@ -260,19 +264,19 @@ def _twin_places(facts: Facts) -> Any:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("no_head", Term("ledger.rule.no_head"), _no_head),
-    Rule("several_heads", Term("ledger.rule.several_heads"), _several_heads),
-    Rule("closed_household_member", Term("ledger.rule.closed_household_member"), _closed_household_members),
-    Rule("dead_member", Term("ledger.rule.dead_member"), _dead_members),
-    Rule("moved_out_member", Term("ledger.rule.moved_out_member"), _moved_out_members),
-    Rule("homeless_person", Term("ledger.rule.homeless_person"), _homeless),
-    Rule("missing_search_keys", Term("ledger.rule.missing_search_keys"), _without_search_keys),
-    Rule("open_register_of_departed", Term("ledger.rule.open_register_of_departed"), _open_entries_of_departed),
-    Rule("left_before_joined", Term("ledger.rule.left_before_joined"), _left_before_joined),
-    Rule("closing_date", Term("ledger.rule.closing_date"), _closing_date_mismatch),
-    Rule("future_date", Term("ledger.rule.future_date"), _in_the_future),
-    Rule("twin_places", Term("ledger.rule.twin_places"), _twin_places),
-    Rule("before_birth", Term("ledger.rule.before_birth"), _before_birth),
+    Rule("no_head", _no_head),
+    Rule("several_heads", _several_heads),
+    Rule("closed_household_member", _closed_household_members),
+    Rule("dead_member", _dead_members),
+    Rule("moved_out_member", _moved_out_members),
+    Rule("homeless_person", _homeless),
+    Rule("missing_search_keys", _without_search_keys),
+    Rule("open_register_of_departed", _open_entries_of_departed),
+    Rule("left_before_joined", _left_before_joined),
+    Rule("closing_date", _closing_date_mismatch),
+    Rule("future_date", _in_the_future),
+    Rule("twin_places", _twin_places),
+    Rule("before_birth", _before_birth),
 )
 
 RULE_CODES = tuple(rule.code for rule in RULES)

@@ -16,6 +16,7 @@ from station.errors import DuplicateError, StationError, ValidationError
 from station.exports.records import EXPORT_KINDS
 from station.failures import OS_TERMS, SQLITE_CODES
 from station.imports.plan import STAGES
+from station.ledger.check import RULE_CODES
 from station.messages import LANGUAGES, Term, catalogue, message
 from station.permissions import PERMISSION_NAMES, ROLES
 from station.registers.attributes import LABELS as ATTRIBUTE_LABELS
@@ -90,6 +91,7 @@ FAMILIES: dict[str, Iterable[str]] = {
     "requests.action.": TRANSITIONS,
     "imports.stage.": STAGES,
     "exports.kind.": EXPORT_KINDS,
+    "ledger.rule.": RULE_CODES,
 }
 
 
