@@ -17,7 +17,7 @@ from rich.markup import escape
 
 from station.actor import SYSTEM, Actor
 from station.config import configured_language
-from station.messages import DEFAULT_LANGUAGE, has_message, message
+from station.messages import code_name, message
 
 out = Console()
 err = Console(stderr=True)
@@ -61,12 +61,8 @@ def hint(key: str) -> str:
 
 
 def named(family: str, code: str, name: str) -> str:
-    """A code's name: outside Chinese the catalogue's (names.<family>.<code>) where it has one,
-    else `name` as stored (a category a station added keeps its name)."""
-    key = f"names.{family}.{code}"
-    if LANGUAGE != DEFAULT_LANGUAGE and has_message(key, LANGUAGE):
-        return message(key, LANGUAGE)
-    return name
+    """A code's name in the configured language (see station.messages.code_name)."""
+    return code_name(family, code, name, LANGUAGE)
 
 
 def shown(value: object) -> str:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from station.messages import has_message, message
+from station.messages import code_name, has_message, message
 
 if TYPE_CHECKING:
     from station.errors import StationError
@@ -39,13 +39,8 @@ class Catalogue:
         return key in self.strings or has_message(key, self.language)
 
     def name(self, family: str, code: str, name: str) -> str:
-        """A code's name in this language: outside Chinese the catalogue's (names.<family>.<code>)
-        where it has one, else `name`, the standard's or the station's own (a category added in
-        station.toml keeps its name in every language)."""
-        key = f"names.{family}.{code}"
-        if self.language != LANGUAGES[0] and has_message(key, self.language):
-            return message(key, self.language)
-        return name
+        """A code's name in this language (see station.messages.code_name)."""
+        return code_name(family, code, name, self.language)
 
     def error(self, error: StationError) -> str:
         """An error's message in this language (from its code, field index and parameters)."""

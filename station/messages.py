@@ -70,6 +70,16 @@ def has_message(key: str, language: str = DEFAULT_LANGUAGE) -> bool:
     return key in catalogue(language)
 
 
+def code_name(family: str, code: str, name: str, language: str) -> str:
+    """A code's name in `language`: outside Chinese the catalogue's (names.<family>.<code>) where
+    it has one, else `name`, the standard's or the station's own (a category added in
+    station.toml keeps its name in every language)."""
+    key = f"names.{family}.{code}"
+    if language != DEFAULT_LANGUAGE and has_message(key, language):
+        return message(key, language)
+    return name
+
+
 @cache
 def catalogue(language: str) -> dict[str, str]:
     """The catalogue of a language, nested tables flattened to dotted codes."""
