@@ -57,6 +57,16 @@ def private_file(path: Path) -> Path:
     return path
 
 
+def replace_with_text(path: Path, text: str, partial: Path) -> None:
+    """Put `text` at `path` whole or not at all: written under `partial` (owner-only from its
+    creation), fsynced, then renamed over `path`."""
+    with open(private_file(partial), "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, path)
+
+
 def make_private(path: Path) -> None:
     """Owner-only access to a file the app created."""
     with contextlib.suppress(OSError):

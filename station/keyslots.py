@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +25,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from station.disk import fsync_file, fsync_folder, make_private
+from station.disk import fsync_folder, replace_with_text
 from station.errors import AuthError, ValidationError
 
 FORMAT = "station-keyslots"
@@ -140,10 +139,7 @@ def write_slots(path: Path, slots: KeySlots) -> None:
     data = {"format": FORMAT, "version": VERSION, "slots": [_entry(slot) for slot in slots.slots]}
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        partial.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        make_private(partial)
-        fsync_file(partial)
-        os.replace(partial, path)
+        replace_with_text(path, json.dumps(data, indent=1), partial)
     finally:
         partial.unlink(missing_ok=True)
     fsync_folder(path.parent)

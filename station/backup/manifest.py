@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from station.disk import private_file
+from station.disk import replace_with_text
 from station.errors import DatabaseError
 
 FORMAT = "station-backup"
@@ -54,13 +53,8 @@ def backup_path_for(manifest: Path) -> Path:
 
 def write_manifest(manifest: BackupManifest, path: Path) -> None:
     """Write a manifest durably: to a partial name, fsynced, then renamed into place."""
-    partial = path.with_name(path.name + PARTIAL_SUFFIX)
     text = json.dumps(asdict(manifest), ensure_ascii=False, indent=2, sort_keys=True)
-    with open(private_file(partial), "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, path)
+    replace_with_text(path, text + "\n", path.with_name(path.name + PARTIAL_SUFFIX))
 
 
 def read_manifest(backup: Path) -> BackupManifest:
