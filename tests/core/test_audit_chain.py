@@ -5,13 +5,11 @@ keep one chain."""
 from __future__ import annotations
 
 import threading
-import uuid
 from datetime import datetime
 
 import pytest
-from backends import PG_URL, worker_name
+from backends import pg_database
 from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
 
 from models import AuditEntry
 from station import audit
@@ -147,14 +145,8 @@ def empty_url(backend, request, tmp_path):
         yield f"sqlite:///{tmp_path / 'old.db'}"
         return
     request.getfixturevalue("pg_template")  # skips when no server is configured
-    name = f"t_{worker_name()}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with pg_database() as url:
+        yield url
 
 
 def test_rows_written_before_the_chain_are_chained_by_the_upgrade(empty_url):
