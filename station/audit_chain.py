@@ -112,7 +112,8 @@ def verify_chain(connection: Connection, progress: Callable[[int], None] | None 
         if digest != digest_kept or expected != hash_kept:
             return ChainCheck(rows, previous, row_id, problem="content")
         previous, rows = hash_kept, rows + 1
-        found = found or (anchor is not None and previous == anchor)
+        if anchor is not None and not found:
+            found = previous == anchor
         if progress is not None and rows % _BATCH == 0:
             progress(rows)
     return ChainCheck(rows, previous, anchor_found=found)
@@ -156,7 +157,7 @@ def audit_rows(uow: UnitOfWork) -> int:
 def chain_all(connection: Connection) -> int:
     """Hash every row in id order (the migration that introduced the chain); returns the count."""
     previous, count = GENESIS, 0
-    for row in list(_raw_rows(connection)):
+    for row in _raw_rows(connection):  # a batch is read whole before its rows are updated
         digest = values_digest(row.old_values, row.new_values, row.detail)
         current = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
                            row.action, row.entity, row.entity_id, digest)

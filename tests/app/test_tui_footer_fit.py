@@ -49,7 +49,6 @@ def test_the_footer_fits_80_columns(town, language, place):
 
     drive(app_for(with_settings(town, language=language)), scenario, size=(80, 24))
     shown, overflow = seen[0]
-    print(place, language, repr(shown))
     assert overflow == 0, shown
     for key in wanted:
         assert f"{key} " in shown, shown

@@ -197,3 +197,8 @@ def test_something_else_is_not_an_anchor(typed):
     with pytest.raises(ValidationError) as refused:
         parse_anchor(typed)
     assert refused.value.code == "audit.bad_anchor"
+
+
+def test_without_an_anchor_nothing_is_said_about_one(db):
+    write(db, 2)
+    assert check(db).anchor_found is None
