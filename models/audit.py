@@ -29,3 +29,5 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     values_digest: Mapped[str] = mapped_column(String(64), default="")
     row_hash: Mapped[str] = mapped_column(String(64), default="")
+    # When retention blanked this row's personal values (its digest above is kept).
+    redacted_at: Mapped[datetime | None]

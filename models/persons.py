@@ -34,6 +34,8 @@ class Person(Base):
     moved_out_on: Mapped[date | None]
     deceased_on: Mapped[date | None]
     notes: Mapped[str] = mapped_column(String(1000), default="")
+    # Retention removed name, numbers and free text on this day; the row stays for the counts.
+    deidentified_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=datetime.now)
     updated_at: Mapped[datetime] = mapped_column(default=datetime.now, onupdate=datetime.now)
     version: Mapped[int] = mapped_column(default=1)

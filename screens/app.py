@@ -109,6 +109,15 @@ class StationApp(NoScreenshots, App[None]):
         self.login, self.locked = result, False
         self.idle.touch()
         self.action_go_dashboard()
+        self._warn_of_audit_break()
+
+    def _warn_of_audit_break(self) -> None:
+        """Whoever may read the audit log hears at once that the start found it changed."""
+        from station.permissions import allowed
+
+        found = self.database.get().audit_check
+        if found is not None and not found.ok and allowed(self.actor, "audit.read"):
+            self.notify(self.catalogue("app.audit_broken", row=found.broken_at), severity="error", timeout=60)
 
     def action_go_dashboard(self) -> None:
         # Imported here: the dashboard (and its queries) are not needed to show the login screen.

@@ -17,13 +17,14 @@ does the same across every station sharing the server.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, TextClause, func, select, text
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
@@ -36,6 +37,7 @@ GENESIS = "0" * 64
 # Any fixed 64-bit number: the advisory lock every station on one server takes to append.
 _PG_CHAIN_LOCK = 0x5354_4154_494F_4E01
 _BATCH = 5_000
+RETENTION_ACTION = "retention"
 _DIGEST = re.compile(r"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])")
 
 
@@ -44,6 +46,15 @@ class AuditAnchor:
     """The chain's head and length at one moment: printed on the monthly report and kept in
     every backup manifest, it proves later that the log still holds that head unchanged."""
 
+    rows: int
+    head: str
+
+
+@dataclass(frozen=True)
+class AuditMark:
+    """A head verified earlier, with its row id: the next check walks only the rows after it."""
+
+    last_id: int
     rows: int
     head: str
 
@@ -59,6 +70,7 @@ class ChainCheck:
     # to (a row was removed or inserted there, or its hash rewritten).
     problem: str = ""
     anchor_found: bool | None = None  # whether the anchor asked for is a row of the intact chain
+    last_id: int = 0  # the id of the head row (where the next walk can start)
 
     @property
     def ok(self) -> bool:
@@ -97,26 +109,78 @@ def append(session: Session, entry: AuditEntry) -> None:
 
 
 def verify_chain(connection: Connection, progress: Callable[[int], None] | None = None,
-                 anchor: str | None = None) -> ChainCheck:
-    """Walk the whole log in id order and recompute every hash; with an `anchor` (a head printed
-    or kept earlier), also say whether the intact chain still passes through it."""
-    previous, rows = GENESIS, 0
-    found = None if anchor is None else anchor == GENESIS
-    for (row_id, at, user_id, username, community_id, action, entity, entity_id, old, new, detail,
-         prev_hash, digest_kept, hash_kept) in _raw_rows(connection):
-        if prev_hash != previous:
-            return ChainCheck(rows, previous, row_id, problem="order")
-        digest = values_digest(old, new, detail)
-        expected = row_hash(previous, _moment(at), user_id, username, community_id, action, entity, entity_id,
-                            digest)
-        if digest != digest_kept or expected != hash_kept:
-            return ChainCheck(rows, previous, row_id, problem="content")
-        previous, rows = hash_kept, rows + 1
-        if anchor is not None and not found:
-            found = previous == anchor
-        if progress is not None and rows % _BATCH == 0:
-            progress(rows)
-    return ChainCheck(rows, previous, anchor_found=found)
+                 anchor: str | None = None, *, since: AuditMark | None = None) -> ChainCheck:
+    """Walk the log in id order and recompute every hash; with an `anchor` (a head printed or
+    kept earlier), also say whether the intact chain still passes through it. From a `since`
+    mark (the head verified last time), only the rows after it are walked."""
+    walk = _Walk(anchor, since)
+    if since is not None and since.last_id and (kept := _hash_of(connection, since.last_id)) != since.head:
+        return ChainCheck(since.rows, since.head, since.last_id, problem="content" if kept else "order")
+    for row in _raw_rows(connection, _VERIFY_ROWS, since.last_id if since else -1):
+        problem = walk.step(row)
+        if problem:
+            return ChainCheck(walk.rows, walk.previous, row.id, problem=problem)
+        if progress is not None and walk.rows % _BATCH == 0:
+            progress(walk.rows)
+    if walk.undeclared:
+        return ChainCheck(walk.rows, walk.previous, min(walk.undeclared), problem="redacted")
+    return ChainCheck(walk.rows, walk.previous, anchor_found=walk.found, last_id=walk.last_id)
+
+
+class _Walk:
+    """The state of one walk along the chain: the hash so far, and redactions not yet declared."""
+
+    def __init__(self, anchor: str | None, since: AuditMark | None):
+        self.anchor = anchor
+        self.previous = since.head if since else GENESIS
+        self.rows = since.rows if since else 0
+        self.last_id = since.last_id if since else 0
+        self.found = None if anchor is None else anchor == self.previous
+        self.undeclared: set[int] = set()
+
+    def step(self, row: Any) -> str:
+        """Check one row against the chain; returns the problem ("" when it follows)."""
+        if row.prev_hash != self.previous:
+            return "order"
+        if row.redacted_at is not None:
+            if row.old_values is not None or row.new_values is not None or row.detail:
+                return "content"  # a redacted row keeps nothing: its values cannot be rewritten
+            digest = row.values_digest
+            self.undeclared.add(row.id)
+        else:
+            digest = values_digest(row.old_values, row.new_values, row.detail)
+        expected = row_hash(self.previous, _moment(row.at), row.user_id, row.username, row.community_id,
+                            row.action, row.entity, row.entity_id, digest)
+        if digest != row.values_digest or expected != row.row_hash:
+            return "content"
+        if row.action == RETENTION_ACTION:
+            self.undeclared -= redacted_ids(row.new_values)
+        self.previous, self.rows, self.last_id = row.row_hash, self.rows + 1, row.id
+        if self.anchor is not None and not self.found:
+            self.found = self.previous == self.anchor
+        return ""
+
+
+def redacted_ids(stored_values: str | None) -> set[int]:
+    """The audit rows a retention row says it redacted (kept as id ranges in its new values)."""
+    values = json.loads(stored_values) if stored_values else None
+    ranges = values.get("redacted_rows", []) if isinstance(values, dict) else []
+    return {row_id for first, last in ranges for row_id in range(first, last + 1)}
+
+
+def id_ranges(ids: Iterable[int]) -> list[list[int]]:
+    """Sorted ids as [first, last] runs: a retention row lists thousands of rows in a few pairs."""
+    runs: list[list[int]] = []
+    for row_id in sorted(ids):
+        if runs and runs[-1][1] == row_id - 1:
+            runs[-1][1] = row_id
+        else:
+            runs.append([row_id, row_id])
+    return runs
+
+
+def _hash_of(connection: Connection, row_id: int) -> str | None:
+    return connection.scalar(select(AuditEntry.row_hash).where(AuditEntry.id == row_id))
 
 
 def chain_anchor(connection: Connection) -> AuditAnchor:
@@ -157,7 +221,7 @@ def audit_rows(uow: UnitOfWork) -> int:
 def chain_all(connection: Connection) -> int:
     """Hash every row in id order (the migration that introduced the chain); returns the count."""
     previous, count = GENESIS, 0
-    for row in _raw_rows(connection):  # a batch is read whole before its rows are updated
+    for row in _raw_rows(connection, _CHAIN_ROWS):  # a batch is read whole before its rows are updated
         digest = values_digest(row.old_values, row.new_values, row.detail)
         current = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
                            row.action, row.entity, row.entity_id, digest)
@@ -178,18 +242,20 @@ def _lock(session: Session) -> None:
 
 
 # The values as stored (JSON text), not parsed: what was hashed is what the database holds.
-_RAW_ROWS = text(
-    "SELECT id, at, user_id, username, community_id, action, entity, entity_id,"
-    " CAST(old_values AS TEXT) AS old_values, CAST(new_values AS TEXT) AS new_values, detail,"
-    " prev_hash, values_digest, row_hash FROM audit_log WHERE id > :last ORDER BY id LIMIT :batch")
+_COLUMNS = ("id, at, user_id, username, community_id, action, entity, entity_id,"
+            " CAST(old_values AS TEXT) AS old_values, CAST(new_values AS TEXT) AS new_values, detail,"
+            " prev_hash, values_digest, row_hash")
+_NEXT = " FROM audit_log WHERE id > :last ORDER BY id LIMIT :batch"
+_CHAIN_ROWS = text(f"SELECT {_COLUMNS}{_NEXT}")  # the shape migration 0006 chained (no redaction yet)
+_VERIFY_ROWS = text(f"SELECT {_COLUMNS}, redacted_at{_NEXT}")
 
 
-def _raw_rows(connection: Connection) -> Iterator[Any]:
-    """Every audit row in id order, as the driver returns it, fetched in batches by id (bounded
-    memory at a million rows)."""
-    last = -1
+def _raw_rows(connection: Connection, query: TextClause, after: int = -1) -> Iterator[Any]:
+    """The audit rows after id `after` in id order, as the driver returns them, fetched in
+    batches by id (bounded memory at a million rows)."""
+    last = after
     while True:
-        batch = connection.execute(_RAW_ROWS, {"last": last, "batch": _BATCH}).all()
+        batch = connection.execute(query, {"last": last, "batch": _BATCH}).all()
         if not batch:
             return
         yield from batch

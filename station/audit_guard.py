@@ -17,15 +17,42 @@ from station import audit
 from station.uow import UnitOfWork
 
 _REFUSE = "SELECT RAISE(ABORT, 'audit_log is append-only')"
+# The columns the hash chain covers: a redaction may not touch any of them.
+_CHAINED = ("id", "at", "user_id", "username", "community_id", "action", "entity", "entity_id",
+            "prev_hash", "values_digest", "row_hash")
+# The one change allowed: retention blanks a row's personal values once and stamps when; the
+# chain still verifies from the kept digest (audit_chain), and the retention row that did it
+# lists the row, so a redaction no retention declared is reported too.
+_REDACTION = " AND ".join([
+    "OLD.redacted_at IS NULL", "NEW.redacted_at IS NOT NULL", "NEW.old_values IS NULL",
+    "NEW.new_values IS NULL", "NEW.detail = ''", *(f"NEW.{name} IS OLD.{name}" for name in _CHAINED)])
 SQLITE_GUARDS = {
-    "audit_log_no_update": f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN {_REFUSE}; END",
+    "audit_log_no_update": (
+        f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log WHEN NOT ({_REDACTION}) "
+        f"BEGIN {_REFUSE}; END"
+    ),
     "audit_log_no_delete": f"CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN {_REFUSE}; END",
     "audit_log_no_replace": (
         "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
         f"WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) BEGIN {_REFUSE}; END"
     ),
 }
+
+
+def _prefixed(record: str) -> str:
+    return ", ".join(f"{record}.{name}" for name in _CHAINED)
+
+
 POSTGRESQL_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF TG_OP = 'UPDATE' AND OLD.redacted_at IS NULL AND NEW.redacted_at IS NOT NULL "
+    "AND NEW.old_values IS NULL AND NEW.new_values IS NULL AND NEW.detail = '' "
+    f"AND ROW({_prefixed('NEW')}) IS NOT DISTINCT FROM ROW({_prefixed('OLD')}) THEN RETURN NEW; END IF; "
+    "RAISE EXCEPTION 'audit_log is append-only'; END $$"
+)
+# The guards as migrations 0001-0006 left them: no change at all, not even a redaction.
+SQLITE_NO_UPDATE_BEFORE_RETENTION = f"CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN {_REFUSE}; END"
+POSTGRESQL_FUNCTION_BEFORE_RETENTION = (
     "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
     "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
 )

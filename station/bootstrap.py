@@ -14,10 +14,13 @@ from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from station import audit
 from station.accounts.records import UserRecord
 from station.accounts.users import create_first_admin
 from station.actor import SYSTEM
+from station.audit_chain import ChainCheck
 from station.audit_guard import repair_guards
+from station.audit_mark import check_since_mark
 from station.backup.files import BackupFile, backup_folder, made_on, prune_backups
 from station.backup.make import create_backup, record_backup, run_backup
 from station.backup.restore_sqlite import remove_stale_staging
@@ -64,6 +67,7 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
         for backup in made:  # audited now: the audit table has the newest shape only after upgrading
             record_backup(uow, backup)
         uow.commit()
+    database.audit_check = _check_audit_chain(database)
     if daily_backup and outcome != "created":
         back_up_once_a_day(database)
     return database
@@ -79,6 +83,24 @@ def _repair_audit_guards(uow: UnitOfWork) -> None:
         return
     if repaired:
         log.warning("审计日志保护触发器缺失或被改动,已恢复:%s", "、".join(repaired))
+
+
+def _check_audit_chain(database: Database) -> ChainCheck | None:
+    """Walk the audit rows added since the last start; a break is logged and itself audited (the
+    log is still appended to: the break stays where it was found, and every start says so)."""
+    try:
+        result = check_since_mark(database.engine, database.settings)
+    except SQLAlchemyError as error:
+        log.warning("审计日志未能在启动时校验:%s", error)
+        return None
+    if not result.ok:
+        log.error("审计日志被改动:第 %s 号记录(%s);请运行 station audit verify", result.broken_at, result.problem)
+        with UnitOfWork(database, SYSTEM) as uow:
+            audit.record(uow, "audit_chain_broken", "audit_log", result.broken_at,
+                         new={"problem": result.problem, "rows_intact": result.rows},
+                         detail=f"启动校验发现审计日志被改动:第 {result.broken_at} 号记录")
+            uow.commit()
+    return result
 
 
 def back_up_once_a_day(database: Database) -> BackupFile | None:

@@ -18,6 +18,7 @@ from station.secrets import SecretSource, account_for, database_password
 from station.settings import Settings
 
 if TYPE_CHECKING:
+    from station.audit_chain import ChainCheck
     from station.vault import Vault
 
 
@@ -108,6 +109,7 @@ class Database:
         self.settings = settings
         self.clock = clock
         self.vault = vault
+        self.audit_check: ChainCheck | None = None  # what the start-time walk of the audit chain found
         self.sessions = sessionmaker(engine, expire_on_commit=False)
 
     @property

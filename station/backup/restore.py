@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 
 from station import audit
 from station.actor import Actor
+from station.audit_mark import forget_mark
 from station.backup.files import BackupFile, backup_folder
 from station.backup.make import record_backup
 from station.backup.manifest import MANIFEST_SUFFIX, BackupManifest, backup_path_for, read_manifest
@@ -94,6 +95,7 @@ def apply_restore(database: Database, actor: Actor, staged: StagedRestore) -> Re
     else:
         safety = swap_postgres(database.engine, staged.backup, staged.manifest, folder, now)
     upgraded = ensure_schema(database.engine) == "upgraded"
+    forget_mark(database.engine, database.settings)  # another log is in place: walk it whole next start
     with UnitOfWork(database, actor) as uow:
         _record(uow, staged, safety, upgraded)
         uow.commit()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from station.audit_chain import chain_all
-from station.audit_guard import SQLITE_GUARDS
+from station.audit_guard import SQLITE_NO_UPDATE_BEFORE_RETENTION
 
 revision = '0006'
 down_revision = '0005'
@@ -30,7 +30,7 @@ def upgrade() -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("DROP TRIGGER IF EXISTS audit_log_no_update")
         chain_all(connection)
-        connection.exec_driver_sql(SQLITE_GUARDS["audit_log_no_update"])
+        connection.exec_driver_sql(SQLITE_NO_UPDATE_BEFORE_RETENTION)
         return
     connection.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change")
     chain_all(connection)
