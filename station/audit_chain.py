@@ -116,7 +116,7 @@ def verify_chain(connection: Connection, progress: Callable[[int], None] | None 
     walk = _Walk(anchor, since)
     if since is not None and since.last_id and (kept := _hash_of(connection, since.last_id)) != since.head:
         return ChainCheck(since.rows, since.head, since.last_id, problem="content" if kept else "order")
-    for row in _raw_rows(connection, _VERIFY_ROWS, since.last_id if since else -1):
+    for row in raw_rows(connection, _VERIFY_ROWS, since.last_id if since else -1):
         problem = walk.step(row)
         if problem:
             return ChainCheck(walk.rows, walk.previous, row.id, problem=problem)
@@ -221,7 +221,7 @@ def audit_rows(uow: UnitOfWork) -> int:
 def chain_all(connection: Connection) -> int:
     """Hash every row in id order (the migration that introduced the chain); returns the count."""
     previous, count = GENESIS, 0
-    for row in _raw_rows(connection, _CHAIN_ROWS):  # a batch is read whole before its rows are updated
+    for row in raw_rows(connection, _CHAIN_ROWS):  # a batch is read whole before its rows are updated
         digest = values_digest(row.old_values, row.new_values, row.detail)
         current = row_hash(previous, _moment(row.at), row.user_id, row.username, row.community_id,
                            row.action, row.entity, row.entity_id, digest)
@@ -250,7 +250,7 @@ _CHAIN_ROWS = text(f"SELECT {_COLUMNS}{_NEXT}")  # the shape migration 0006 chai
 _VERIFY_ROWS = text(f"SELECT {_COLUMNS}, redacted_at{_NEXT}")
 
 
-def _raw_rows(connection: Connection, query: TextClause, after: int = -1) -> Iterator[Any]:
+def raw_rows(connection: Connection, query: TextClause, after: int = -1) -> Iterator[Any]:
     """The audit rows after id `after` in id order, as the driver returns them, fetched in
     batches by id (bounded memory at a million rows)."""
     last = after

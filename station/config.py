@@ -145,6 +145,7 @@ def _check_rules(settings: Settings) -> None:
         raise ConfigError("config.bad_language", src=src, language=settings.station.language)
     _positive(src, "station.idle_lock_minutes", settings.station.idle_lock_minutes)
     _positive(src, "backup.keep", settings.backup.keep)
+    _positive(src, "retention.years", settings.retention.years)
     _check_database_url(src, settings.database.url)
     _check_deadlines(settings)
     if not 0 < settings.requests.at_risk_ratio < 1:

@@ -64,3 +64,11 @@ def parse_month(text: str | None) -> tuple[int, int]:
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise ValueError(f"not a month: {text!r}")
     return year, month
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

@@ -71,6 +71,7 @@ PERMISSION_NAMES = {
     "backup.restore": "恢复数据库",
     "month.lock": "锁定已打印月份",
     "month.unlock": "解锁已锁定月份",
+    "data.retention": "到期个人信息去标识",
 }
 
 _READ = {"ledger.read", "registers.read", "visits.read", "requests.read", "stats.read"}

@@ -86,6 +86,12 @@ class BackupSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    years: int = 3
+    """Years after moving out or death before a person's data is de-identified (PIPL Art. 19, 47)."""
+
+
+@dataclass(frozen=True)
 class RequestSettings:
     categories: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_REQUEST_CATEGORIES))
     """Request categories: code = name."""
@@ -120,6 +126,7 @@ class Settings:
     station: StationSettings = field(default_factory=StationSettings)
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     requests: RequestSettings = field(default_factory=RequestSettings)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)

@@ -8,6 +8,7 @@ from sqlalchemy import exists, or_, select
 
 from models import Grid, Household, Membership, Person, RegisterEntry
 from station import codes
+from station.dates import years_before
 from station.idcard import age_on
 from station.permissions import require
 from station.registers.queries import current_membership_of
@@ -58,8 +59,8 @@ def _candidate_query(uow: UnitOfWork, today: date):
             Person.deceased_on.is_(None), Person.moved_out_on.is_(None),
             ~_open_entry_exists(RegisterEntry.category.in_(tekun)),
             or_(
-                Person.birth_date <= _years_before(today, TEKUN_OLD_AGE),
-                Person.birth_date > _years_before(today, TEKUN_CHILD_AGE),
+                Person.birth_date <= years_before(today, TEKUN_OLD_AGE),
+                Person.birth_date > years_before(today, TEKUN_CHILD_AGE),
                 _open_entry_exists(RegisterEntry.category == "disabled"),
             ),
         )
@@ -107,9 +108,3 @@ def _disability_reasons(attribute_sets: list[dict]) -> list[str]:
     return reasons
 
 
-def _years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)

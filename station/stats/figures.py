@@ -49,6 +49,7 @@ from models import (
     Visit,
 )
 from station.codes import HEAD, POPULATION_TYPES
+from station.dates import years_before
 from station.errors import NotFound, ValidationError
 from station.messages import Term
 from station.permissions import require
@@ -222,19 +223,11 @@ def residents_at_end(uow: UnitOfWork, period: Period, grid_id: int | None, *colu
 def _age_band(birth_date: Any, on: date) -> Any:
     """The age band of a birth date on a day, as SQL: born after the cut-off means younger."""
     return case(
-        (birth_date > _years_before(on, 18), literal("0-17")),
-        (birth_date > _years_before(on, 60), literal("18-59")),
-        (birth_date > _years_before(on, 80), literal("60-79")),
+        (birth_date > years_before(on, 18), literal("0-17")),
+        (birth_date > years_before(on, 60), literal("18-59")),
+        (birth_date > years_before(on, 80), literal("60-79")),
         else_=literal("80+"),
     )
-
-
-def _years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier (29 February becomes the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 # --- registers ------------------------------------------------------------------------------

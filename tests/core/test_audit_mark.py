@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import logging
 
+from audit_support import behind_the_apps_back, write
 from sqlalchemy import text
-from test_audit_chain import behind_the_apps_back, write
 
 from station.audit_chain import AuditMark, chain_anchor, verify_chain
 from station.audit_mark import MARKS_FILE, check_since_mark, forget_mark
