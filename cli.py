@@ -295,12 +295,14 @@ def _register_command_groups() -> None:
     import cli_data
     import cli_import
     import cli_reports
+    import cli_retention
 
     cli_audit.register(app)
     cli_check.register(app)
     cli_data.register(app)
     cli_import.register(app)
     cli_reports.register(app)
+    cli_retention.register(app)
 
 
 _register_command_groups()
