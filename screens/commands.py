@@ -49,6 +49,8 @@ def _section_commands(app: StationApp) -> Iterator[SystemCommand]:
         yield _command(app, "reports", app.action_go_reports)
     if allowed(app.actor, "data.import"):
         yield _command(app, "import", app.action_go_import)
+    if allowed(app.actor, "data.retention"):
+        yield _command(app, "retention", partial(_push, app, "admin.retention", "RetentionScreen"))
 
 
 def _session_commands(app: StationApp) -> Iterator[SystemCommand]:

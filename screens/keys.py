@@ -104,6 +104,9 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("reports.blank", "ctrl+b", "blank_forms"),
     KeySpec("reports.lock", "ctrl+o", "lock_month"),
     KeySpec("reports.unlock", "ctrl+y", "unlock_month"),
+    # --- 到期去标识 (admin, from the palette): screens/admin/retention.py
+    KeySpec("retention.run", "ctrl+d", "run_retention"),
+    KeySpec("retention.back", "escape", "back"),
     KeySpec("reports.pick_month", "enter", "select_cursor"),
     KeySpec("import.check", "ctrl+t", "check"),
     KeySpec("import.run", "ctrl+s", "run_import"),

@@ -1,0 +1,1 @@
+"""Administrators' screens reached from the command palette."""
