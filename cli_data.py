@@ -1,8 +1,9 @@
 """`station export`, `station backup` and `station restore`: data leaving and coming back.
 
 Wired into cli.py with `register(app)`. Exports act for this station's own community (the
-system actor narrowed to it). `restore` opens the database without migrating or backing it up
-first, so it also works when the live database no longer opens.
+logged-in user, a street account narrowed to it). `restore` opens the database without migrating
+or backing it up first, so it also works when the live database no longer opens: then (or in an
+empty folder) the user logs in to the verified backup itself.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import typer
 
 from cli_context import (
     LANGUAGE,
-    cli_actor,
     community_unit_of_work,
+    credentials,
     hint,
     progress_bar,
     settings,
     shown,
+    signed_in,
     unit_of_work,
     words,
 )
@@ -91,8 +93,8 @@ def restore(
     config = settings()
     db = Database(make_engine(database_url(config)[0]), config)
     try:
-        result = restore_backup(db, cli_actor(), file.resolve(), confirm=lambda m: yes or _confirm(m),
-                                key=parse_key(key) if key else None)
+        result = restore_backup(db, _live_account(db), file.resolve(), confirm=lambda m: yes or _confirm(m),
+                                key=parse_key(key) if key else None, account=_backup_account)
     finally:
         db.dispose()
     if result is None:
@@ -113,6 +115,32 @@ def backup_key() -> None:
         key = shown_key(uow)
     console.print(words("backup_key.key", key=shown(key)))
     console.print(words("backup_key.advice"))
+
+
+def _live_account(db):
+    """The user logged in to the live database; None when there is no working one to log in to
+    (an empty folder, or a file that no longer opens): the backup's own accounts decide then."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from station.backup.sqlite import live_sqlite_path
+    from station.errors import AuthError, StationError
+
+    if db.is_sqlite and not live_sqlite_path(db.engine).exists():
+        return None
+    try:
+        return signed_in(db)
+    except AuthError:
+        raise
+    except (StationError, SQLAlchemyError):
+        db.engine.dispose()
+        return None
+
+
+def _backup_account(staged_copy: Path):
+    from station.backup.restore_login import backup_account
+
+    username, password = credentials()
+    return backup_account(staged_copy, username, password)
 
 
 def _confirm(manifest) -> bool:

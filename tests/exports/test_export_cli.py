@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_station import station
+from cli_station import init_admin, station
 from openpyxl import load_workbook
 
 
@@ -16,6 +16,7 @@ def folder(tmp_path_factory) -> Path:
     (folder / "station.toml").write_text(
         '[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
         '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
+    assert init_admin(folder).returncode == 0
     created = station(folder, "demo", "-n", "20")
     assert created.returncode == 0, created.stderr
     return folder
