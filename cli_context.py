@@ -97,13 +97,13 @@ def signed_in(db) -> Actor:
     unknown user and a wrong password, failures counted toward the lock-out and audited. A
     plain success writes nothing (quiet_login): what the command does is audited as the user's.
     """
-    from station.accounts.login import quiet_login
+    from station.accounts.login import COMMAND_LINE, quiet_login
     from station.uow import UnitOfWork
 
     if STATE["actor"] is not None:
         return STATE["actor"]  # type: ignore[return-value]
     username, password = credentials()
-    via = f"命令行({os_account()})"
+    via = f"{COMMAND_LINE}({os_account()})"
     with UnitOfWork(db, SYSTEM) as uow:
         actor = quiet_login(uow, username, password, via=via)
     STATE["actor"] = actor

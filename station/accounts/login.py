@@ -26,9 +26,11 @@ LOCK_DURATION = timedelta(minutes=15)
 # What the audit log records as the name of an attempt with a name no account has: what was
 # typed may well be the password, typed into the wrong field.
 UNKNOWN_USERNAME = "(未知用户名)"
+# Where a login came from, as the audit log's detail says it (the log is kept in Chinese).
+COUNTER, COMMAND_LINE = "登录", "命令行"
 
 
-def login(uow: UnitOfWork, username: str, password: str, *, via: str = "登录") -> LoginResult:
+def login(uow: UnitOfWork, username: str, password: str, *, via: str = COUNTER) -> LoginResult:
     """Check a password and return the actor; refusals are audited and committed before raising.
 
     `via` says where in the audit log (the counter's login form, or the command line)."""
