@@ -19,6 +19,7 @@ from cli_context import (
     LANGUAGE,
     STATE,
     USER_VARIABLE,
+    credentials,
     database,
     err,
     hint,
@@ -62,17 +63,25 @@ def main_callback(
 def init(
     admin: Annotated[str | None, typer.Option("--admin", help=hint("init_admin"))] = None,
     name: Annotated[str | None, typer.Option("--name", help=hint("init_name"))] = None,
+    encrypt: Annotated[bool, typer.Option("--encrypt", help=hint("init_encrypt"))] = False,
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Create the database (and its first administrator), or upgrade it as a logged-in user."""
     from station.accounts.users import has_users
+    from station.bootstrap import check_audit_chain, is_encrypted_station
     from station.migrate import current_revision
 
     if admin is not None and not (name or "").strip():
         raise StationError("cli.init_needs_name")
-    from station.bootstrap import check_audit_chain
-
-    db = database(daily_backup=False, audit_check=False)
+    if encrypt:
+        if admin is None:
+            raise StationError("cli.encrypt_needs_admin")
+        _encrypted_station(admin, name or "", _read_password(password_stdin, twice_on_stdin=True))
+        return
+    if is_encrypted_station(settings()):
+        db = signed_in_database(daily_backup=False)  # upgraded as the user the slot opened it for
+    else:
+        db = database(daily_backup=False, audit_check=False)
     try:
         if has_users(db):
             if admin is not None:
@@ -86,6 +95,22 @@ def init(
             out.print(words("init.next"))
     finally:
         db.dispose()
+
+
+def _encrypted_station(username: str, display_name: str, password: str) -> None:
+    """A new encrypted database and its first administrator; the recovery key is shown once."""
+    from station.bootstrap import create_encrypted_station
+    from station.migrate import current_revision
+
+    db, admin, recovery_key = create_encrypted_station(settings(), username, display_name, password)
+    try:
+        out.print(words("init.ready", revision=current_revision(db.engine), url=shown(safe_url(db))))
+    finally:
+        db.dispose()
+    out.print(words("init.admin_created", username=shown(admin.username)))
+    out.print(words("init.encrypted"))
+    out.print(words("init.recovery_key", key=recovery_key))
+    out.print(words("init.recovery_advice"))
 
 
 def _first_admin(db, username: str, display_name: str, password: str) -> None:
@@ -103,8 +128,9 @@ def run() -> None:
     """Start the counter's TUI (the default command)."""
     from screens.app import run_app  # noqa: PLC0415 - the TUI loads only for this command
 
-    # The login screen shows at once; the database opens (and migrates) behind it.
-    run_app(settings=settings(), open_db=database)
+    # The login screen shows at once; the database opens (and migrates) behind it. An
+    # encrypted one opens when a user logs in, with their key slot.
+    run_app(settings=settings(), open_db=database, unlock_db=_unlocked_database)
 
 
 @app.command(help=hint("doctor"))
@@ -113,11 +139,26 @@ def doctor() -> None:
     from station.doctor import run_checks
 
     ok = True
-    for check in run_checks(STATE["config"], LANGUAGE):  # type: ignore[arg-type]
+    for check in run_checks(STATE["config"], LANGUAGE, _doctor_unlock):  # type: ignore[arg-type]
         colour = {"ok": "green", "warn": "yellow", "fail": "red"}[check.status]
         out.print(f"[{colour}]{check.status.upper():4}[/{colour}] {check.name}: {shown(check.detail)}")
         ok = ok and check.status != "fail"
     raise typer.Exit(0 if ok else 1)
+
+
+def _unlocked_database(username: str, password: str):
+    from station.bootstrap import unlock_database
+
+    return unlock_database(settings(), username, password)
+
+
+def _doctor_unlock(file: Path) -> bytes | None:
+    """An encrypted database's key for doctor when a user is named (--user, STATION_USER)."""
+    from station.vault import open_vault
+
+    if not (STATE["user"] or os.environ.get(USER_VARIABLE)):
+        return None  # doctor needs no login: it says the file is encrypted and stops there
+    return open_vault(file, *credentials()).data_key
 
 
 @app.command(help=hint("demo"))

@@ -111,10 +111,9 @@ def restore(
     """Restore the database from a backup: checked, the current one backed up, then replaced."""
     from station.backup.restore import restore_backup
     from station.backup.seal import parse_key
-    from station.db import Database, database_url, make_engine
 
     config = settings()
-    db = Database(make_engine(database_url(config)[0]), config)
+    db = _restore_target(config)
     try:
         result = restore_backup(db, _live_account(db), file.resolve(), confirm=lambda m: yes or _confirm(m),
                                 key=parse_key(key) if key else None, account=_backup_account)
@@ -138,6 +137,19 @@ def backup_key() -> None:
         key = shown_key(uow)
     console.print(words("backup_key.key", key=shown(key)))
     console.print(words("backup_key.advice"))
+
+
+def _restore_target(config):
+    """The live database, opened without migrating; an encrypted one with the user's key slot."""
+    from station.bootstrap import is_encrypted_station, sqlite_file
+    from station.db import Database, database_url, make_engine
+    from station.vault import open_vault
+
+    url = database_url(config)[0]
+    if not is_encrypted_station(config):
+        return Database(make_engine(url), config)
+    vault = open_vault(sqlite_file(config), *credentials())
+    return Database(make_engine(url, data_key=vault.data_key), config, vault=vault)
 
 
 def _live_account(db):

@@ -85,6 +85,8 @@ class StationApp(NoScreenshots, App[None]):
     def _any_user(self) -> bool:
         from station.accounts.users import has_users
 
+        if self.database.encrypted:
+            return True  # its key slots are its users': the login opens it
         return has_users(self.database.get())
 
     def _first_run_if_empty(self, any_user: bool) -> None:
@@ -184,7 +186,11 @@ class StationApp(NoScreenshots, App[None]):
             self.show_login(self.user.username if self.user else "")
 
     def action_logout(self) -> None:
-        leave_forms(self, self.show_login)
+        leave_forms(self, self._logged_out)
+
+    def _logged_out(self) -> None:
+        self.database.lock()
+        self.show_login()
 
     async def action_quit(self) -> None:
         leave_forms(self, self.exit)
@@ -250,6 +256,7 @@ class StationApp(NoScreenshots, App[None]):
 
 def create_app(db: Database | None = None, *, settings: Settings | None = None,
                open_db: Callable[[], Database] | None = None,
+               unlock_db: Callable[[str, str], Database] | None = None,
                clock: Callable[[], float] = time.monotonic) -> StationApp:
     """The app over an open database (tests), or over settings and a way to open the database."""
     return_large_blocks()  # password checks (login, unlock) must not leave 19 MB behind each
@@ -257,11 +264,12 @@ def create_app(db: Database | None = None, *, settings: Settings | None = None,
         return StationApp(DatabaseHandle(db.settings, db=db), clock=clock)
     if settings is None or open_db is None:
         raise ValueError("create_app needs a database, or settings and open_db")
-    return StationApp(DatabaseHandle(settings, opener=open_db), clock=clock)
+    return StationApp(DatabaseHandle(settings, opener=open_db, unlocker=unlock_db), clock=clock)
 
 
 def run_app(db: Database | None = None, *, settings: Settings | None = None,
-            open_db: Callable[[], Database] | None = None) -> None:
+            open_db: Callable[[], Database] | None = None,
+            unlock_db: Callable[[str, str], Database] | None = None) -> None:
     """Start the counter TUI (`station run`); the database is closed on exit.
 
     `run_app(settings=..., open_db=...)` shows the login screen before the database is open.
@@ -269,7 +277,7 @@ def run_app(db: Database | None = None, *, settings: Settings | None = None,
     from screens.logging_setup import setup_logging
 
     setup_logging()
-    app = create_app(db, settings=settings, open_db=open_db)
+    app = create_app(db, settings=settings, open_db=open_db, unlock_db=unlock_db)
     try:
         app.run()
     finally:

@@ -19,14 +19,41 @@ if TYPE_CHECKING:
 
 
 class DatabaseHandle:
+    """The database, and for an encrypted station the way a login opens it: `unlocker(username,
+    password)` opens it with that user's key slot (station.bootstrap.unlock_database)."""
+
     def __init__(self, settings: Settings, *, db: Database | None = None,
-                 opener: Callable[[], Database] | None = None):
+                 opener: Callable[[], Database] | None = None,
+                 unlocker: Callable[[str, str], Database] | None = None):
         if db is None and opener is None:
             raise ValueError("need an open database or a way to open one")
         self.settings = settings
         self._db = db
         self._opener = opener
+        self._unlocker = unlocker
         self._lock = threading.Lock()
+
+    @property
+    def encrypted(self) -> bool:
+        """True for an encrypted SQLite station: nothing opens it before a login."""
+        from station.bootstrap import is_encrypted_station  # imported late: it loads SQLAlchemy
+
+        return self._unlocker is not None and is_encrypted_station(self.settings)
+
+    def unlock(self, username: str, password: str) -> None:
+        """Open an encrypted station with the user's key slot (nothing to do once it is open, or
+        for a plaintext one); a wrong name or password raises AuthError."""
+        with self._lock:
+            if self._db is None and self.encrypted:
+                assert self._unlocker is not None
+                self._db = self._unlocker(username, password)
+
+    def lock(self) -> None:
+        """Close an encrypted station at logout: its data key leaves memory with the engine."""
+        with self._lock:
+            if self._db is not None and self._db.vault is not None and self._unlocker is not None:
+                self._db.dispose()
+                self._db = None
 
     def get(self) -> Database:
         """The open database; opens it on first use (call from worker threads only: it blocks).

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from station import audit
+from station.accounts.passwords import check_password_strength
 from station.accounts.records import UserRecord
 from station.accounts.users import create_first_admin
 from station.actor import SYSTEM
@@ -26,25 +27,30 @@ from station.backup.make import create_backup, record_backup, run_backup
 from station.backup.restore_sqlite import remove_stale_staging
 from station.backup.sqlite import live_sqlite_path
 from station.db import Database, database_url, make_engine
-from station.disk import make_private
-from station.errors import DatabaseError, StationError
+from station.disk import make_private, private_folder
+from station.errors import AuthError, ConfigError, DatabaseError, StationError, ValidationError
 from station.migrate import ensure_schema
 from station.output_files import database_files
 from station.places.directory import ensure_community
 from station.settings import Settings
 from station.uow import UnitOfWork
+from station.vault import Vault, create_vault, is_encrypted, open_vault
 
 log = logging.getLogger(__name__)
 
 
 def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetime.now,
-                  daily_backup: bool = True, audit_check: bool = True) -> Database:
+                  daily_backup: bool = True, audit_check: bool = True, vault: Vault | None = None) -> Database:
     """Connect and bring the schema to the newest version; the community row exists afterwards.
 
     Without `audit_check` the caller walks the audit chain itself (check_audit_chain): the CLI
-    does it after the login, so a command without one writes nothing."""
+    does it after the login, so a command without one writes nothing. An encrypted station
+    opens only with its `vault` (unlock_database); without one it is refused as locked."""
     url, _source = database_url(settings)
-    engine = make_engine(url)
+    file = sqlite_file(settings)
+    if vault is None and file is not None and is_encrypted(file):
+        raise AuthError("keys.database_locked")
+    engine = make_engine(url, data_key=vault.data_key if vault is not None else None)
     if engine.dialect.name == "sqlite" and remove_stale_staging(live_sqlite_path(engine)):
         log.warning("已清理上次中断的恢复留下的临时文件")
     folder = backup_folder(settings)
@@ -63,7 +69,7 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
     for path in database_files(settings):  # SQLite created them with the umask's mode
         if path.exists():
             make_private(path)
-    database = Database(engine, settings, clock)
+    database = Database(engine, settings, clock, vault=vault)
     with UnitOfWork(database, SYSTEM) as uow:
         ensure_community(uow, settings)
         _repair_audit_guards(uow)
@@ -75,6 +81,52 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
     if daily_backup and outcome != "created":
         back_up_once_a_day(database)
     return database
+
+
+def sqlite_file(settings: Settings) -> Path | None:
+    """The station's SQLite file, or None for PostgreSQL."""
+    url, _source = database_url(settings)
+    return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+
+def is_encrypted_station(settings: Settings) -> bool:
+    """True when the station's database is an encrypted SQLite file (it has key slots)."""
+    file = sqlite_file(settings)
+    return file is not None and is_encrypted(file)
+
+
+def unlock_database(settings: Settings, username: str, password: str, **options) -> Database:
+    """An encrypted station opened with a user's key slot (AuthError alike for an unknown user
+    and a wrong password); the login proper follows in the database."""
+    file = sqlite_file(settings)
+    if file is None:
+        raise ConfigError("keys.postgresql_not_encrypted_here")
+    return open_database(settings, vault=open_vault(file, username, password), **options)
+
+
+def create_encrypted_station(settings: Settings, username: str, display_name: str,
+                             password: str) -> tuple[Database, UserRecord, str]:
+    """A new encrypted database with its first administrator; returns the open database, the
+    administrator and the recovery key (shown once, never stored). Nothing is left behind when
+    it fails."""
+    file = sqlite_file(settings)
+    if file is None:
+        raise ConfigError("keys.postgresql_not_encrypted_here")
+    if file.exists():
+        raise ValidationError("keys.database_exists", path=file, field="database")
+    check_password_strength(password, username)  # before a slot is made with it
+    private_folder(file.parent)
+    vault, recovery_key = create_vault(file, username, password)
+    try:
+        database = open_database(settings, vault=vault, daily_backup=False)
+        with UnitOfWork(database, SYSTEM) as uow:
+            admin = create_admin(uow, username, display_name, password)
+    except BaseException:
+        for leftover in (*(Path(f"{file}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")),
+                         vault.slots_path):
+            leftover.unlink(missing_ok=True)
+        raise
+    return database, admin, recovery_key
 
 
 def _repair_audit_guards(uow: UnitOfWork) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -61,9 +62,14 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True,
                                json_serializer=canonical_json, **options)
         event.listen(engine, "connect", _keyed(data_key) if data_key is not None else _sqlite_pragmas)
+        if data_key is not None:
+            _DATA_KEYS[engine] = data_key
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, json_serializer=canonical_json)
 
+
+# Engine → its data key, for as long as the engine lives (never written anywhere).
+_DATA_KEYS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 
 # JSON as stored: keys sorted, compact, Chinese as written. One form everywhere, so the audit
 # chain can hash a row's values as the database holds them, without parsing them back.
@@ -76,15 +82,21 @@ def _sqlcipher() -> Any:
     return dbapi2
 
 
+def data_key_of(engine: Engine) -> bytes | None:
+    """The data key an encrypted SQLite engine was made with (None: plaintext or PostgreSQL);
+    backups and restores open the same file directly with it (station.sqlite_files)."""
+    return _DATA_KEYS.get(engine)
+
+
 def _keyed(data_key: bytes) -> Callable[[Any, Any], None]:
     """A connect hook that keys the connection, proves the key, then sets the usual pragmas."""
-    if len(data_key) != 32:
-        raise ValueError("a data key is 32 bytes")
-    key_pragma = f"PRAGMA key = \"x'{data_key.hex()}'\""
+    from station.sqlite_files import key_pragma
+
+    pragma = key_pragma(data_key)
 
     def connect(dbapi_connection, record) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute(key_pragma)
+        cursor.execute(pragma)
         try:
             # A wrong key is only found out on the first read: read the schema now.
             cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()

@@ -25,8 +25,12 @@ def checked(name: str, status: str, language: str, detail: str, /, **params: obj
     return Check(message(f"doctor.name.{name}", language), status, message(f"doctor.{detail}", language, **params))
 
 
-def run_checks(config_path: str | Path | None, language: str = DEFAULT_LANGUAGE) -> list[Check]:
-    """Run every check, said in `language`; a failing one does not stop the others."""
+def run_checks(config_path: str | Path | None, language: str = DEFAULT_LANGUAGE,
+               unlock: Callable[[Path], bytes | None] | None = None) -> list[Check]:
+    """Run every check, said in `language`; a failing one does not stop the others.
+
+    An encrypted database is checked inside only when `unlock(file)` gives its data key (the
+    CLI asks for a login when a user is named); otherwise doctor says it is encrypted."""
     from station.config import load_settings
 
     try:
@@ -35,7 +39,7 @@ def run_checks(config_path: str | Path | None, language: str = DEFAULT_LANGUAGE)
         return [checked("config", "fail", language, "as_is", text=error.render(language))]
     checks = [checked("config", "ok", language, "as_is", text=settings.source)]
     checks.append(_keyring_check(language))
-    checks.extend(_database_checks(settings, language))
+    checks.extend(_database_checks(settings, language, unlock))
     checks.append(_file_mode_check(settings, language))
     checks.append(font_check(settings, language))
     return checks
@@ -50,18 +54,25 @@ def _keyring_check(language: str) -> Check:
     return checked("keyring", "warn", language, "keyring.missing", detail=source.detail, env_var=ENV_VAR)
 
 
-def _database_checks(settings, language: str) -> list[Check]:
+def _database_checks(settings, language: str, unlock: Callable[[Path], bytes | None] | None) -> list[Check]:
     from sqlalchemy import text
 
     from station.db import database_url, make_engine
     from station.migrate import current_revision, head_revision
+    from station.vault import is_encrypted
 
     url, source = database_url(settings)
     checks = []
     if source is not None:
         checks.append(checked("password", "ok" if source.kind != "none" else "warn", language,
                               f"password.{source.kind}", detail=source.detail))
-    engine = make_engine(url)
+    data_key = None
+    if url.get_backend_name() == "sqlite" and is_encrypted(Path(str(url.database))):
+        data_key = unlock(Path(str(url.database))) if unlock is not None else None
+        if data_key is None:
+            return [*checks, checked("database", "ok", language, "database.encrypted_locked",
+                                     url=url.render_as_string(hide_password=True))]
+    engine = make_engine(url, data_key=data_key)
     try:
         with engine.connect() as connection:
             connection.execute(text("select 1"))

@@ -44,8 +44,8 @@ def explain(error: BaseException) -> StationError | None:
         return DatabaseError("failures.integrity")
     if isinstance(error, OperationalError | DBAPIError):
         return _database(error.orig)
-    if isinstance(error, sqlite3.Error):
-        return _database(error)
+    if isinstance(error, sqlite3.Error) or type(error).__module__.startswith("sqlcipher3"):
+        return _database(error)  # the second: an encrypted file opened directly (sqlite_files)
     if isinstance(error, OSError):
         return _file(error)
     return None

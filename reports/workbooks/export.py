@@ -12,6 +12,7 @@ the disk, not even as a temporary file.
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from reports.workbooks.stream import write_xlsx
 from station.exports.records import ExportTable
 
 Progress = Callable[[int, int], None]
+# msoffcrypto-tool 6.1 writes a package under 4 KiB into the file's mini stream, which neither it
+# nor (untested) Excel reads back: a one-row export is padded past that.
+_SMALLEST_PACKAGE = 4608
 _WIDE = {"公民身份号码": 21, "地址": 32, "诉求内容": 40, "内容": 40, "办理结果": 30, "回访意见": 24,
          "备注": 24, "受理时间": 17, "办理期限": 17, "办结时间": 17, "出生日期": 12}
 
@@ -46,11 +50,20 @@ def _write(target: Path | io.BytesIO, table: ExportTable, progress: Progress | N
 def _encrypt(plain: io.BytesIO, password: str, path: Path) -> None:
     from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415 - only unmasked exports need it
 
+    _at_least(plain, _SMALLEST_PACKAGE)
     plain.seek(0)
     with open(path, "wb") as out:
         OOXMLFile(plain).encrypt(password, out)
     plain.seek(0)
     plain.truncate()  # let the plain copy go at once, not when the caller's frame ends
+
+
+def _at_least(plain: io.BytesIO, size: int) -> None:
+    """Pad a small workbook with a zip comment (which every reader ignores) to `size` bytes."""
+    short = size - len(plain.getbuffer())
+    if short > 0:
+        with zipfile.ZipFile(plain, "a") as archive:
+            archive.comment = b" " * short
 
 
 def _widths(headers: tuple[str, ...]) -> tuple[float, ...]:

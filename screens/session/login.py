@@ -63,12 +63,21 @@ class LoginScreen(StationScreen):
             error.show(self.t("login.missing"))
             self.query_one("#password" if username else "#username", Input).focus()
             return
-        # Imported here, not at the top: it loads SQLAlchemy, which must not delay this screen.
-        from station.accounts.login import login
-
         error.show(self.t("login.checking"))
         self.query_one("#submit", Button).disabled = True
-        self.call(login, username, password, on_done=self._signed_in, on_error=self._refused)
+        self.station.gateway.run(self, lambda: self._check(username, password), on_done=self._signed_in,
+                                 on_error=self._refused, name="login")
+
+    def _check(self, username: str, password: str) -> LoginResult:
+        """An encrypted station is opened by the user's key slot first; then the login proper."""
+        # Imported here, not at the top: they load SQLAlchemy, which must not delay this screen.
+        from station.accounts.login import login
+        from station.uow import UnitOfWork
+
+        handle = self.station.database
+        handle.unlock(username, password)
+        with UnitOfWork(handle.get(), self.station.actor) as uow:
+            return login(uow, username, password)
 
     def _signed_in(self, result: LoginResult) -> None:
         self.station.sign_in(result)

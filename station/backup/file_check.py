@@ -20,6 +20,7 @@ from pathlib import Path
 from station.audit_chain import GENESIS, AuditAnchor
 from station.backup.manifest import file_sha256
 from station.errors import DatabaseError
+from station.sqlite_files import DATABASE_ERRORS, connect_file
 
 _CACHE_PRAGMAS = ("PRAGMA cache_size=-131072", "PRAGMA mmap_size=1073741824")
 _SHOWN_PROBLEMS = 3
@@ -35,17 +36,18 @@ class FileCheck:
     audit: AuditAnchor | None = None  # the audit log's head (None before the chain existed)
 
 
-def check_sqlite_file(path: Path, *, digest: bool = True) -> FileCheck:
+def check_sqlite_file(path: Path, *, digest: bool = True, data_key: bytes | None = None) -> FileCheck:
     """Verify a SQLite file that nobody writes to; raise DatabaseError naming the problems.
 
     `digest=False` skips the SHA-256 (sha256 is then "") when the caller hashed while copying.
+    An encrypted file is read with its `data_key` (a wrong key reads as "not a database").
     """
-    counts, revision, anchor = _inventory(path)
+    counts, revision, anchor = _inventory(path, data_key)
     # Longest first (the biggest table's check dominates), so the threads finish together.
     tables = [f'integrity_check("{table}")' for table in sorted(counts, key=counts.__getitem__, reverse=True)]
-    jobs: list[Callable[[], list[str]]] = [partial(_pragma, path, pragma)
+    jobs: list[Callable[[], list[str]]] = [partial(_pragma, path, data_key, pragma)
                                            for pragma in [*tables[:1], "quick_check", *tables[1:]]]
-    jobs.insert(2, partial(_foreign_keys, path))
+    jobs.insert(2, partial(_foreign_keys, path, data_key))
     workers = max(2, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         hashing = pool.submit(file_sha256, path) if digest else None
@@ -57,22 +59,22 @@ def check_sqlite_file(path: Path, *, digest: bool = True) -> FileCheck:
     return FileCheck(counts=counts, revision=revision, sha256=sha256, audit=anchor)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, data_key: bytes | None) -> sqlite3.Connection:
     # immutable=1: read without locks or -wal/-shm files, so checking never changes the file.
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True,
-                                 check_same_thread=False)
+    connection = connect_file(f"{path.resolve().as_uri()}?immutable=1", data_key, uri=True,
+                              check_same_thread=False)
     for pragma in _CACHE_PRAGMAS:
         connection.execute(pragma)
     return connection
 
 
-def _inventory(path: Path) -> tuple[dict[str, int], str | None, AuditAnchor | None]:
+def _inventory(path: Path, data_key: bytes | None) -> tuple[dict[str, int], str | None, AuditAnchor | None]:
     """Row counts of the application's tables, the alembic revision and the audit log's head;
     refuse non-SQLite files."""
     if not path.is_file():
         raise DatabaseError("backup.file_missing", path=path)
     try:
-        connection = _connect(path)
+        connection = _connect(path, data_key)
         try:
             tables = [row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
@@ -82,7 +84,7 @@ def _inventory(path: Path) -> tuple[dict[str, int], str | None, AuditAnchor | No
             anchor = _anchor(connection, counts.get("audit_log", 0))
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except DATABASE_ERRORS as error:
         raise DatabaseError("backup.not_sqlite", name=path.name, error=error) from error
     return counts, revision, anchor
 
@@ -90,7 +92,7 @@ def _inventory(path: Path) -> tuple[dict[str, int], str | None, AuditAnchor | No
 def _anchor(connection: sqlite3.Connection, rows: int) -> AuditAnchor | None:
     try:
         row = connection.execute("SELECT row_hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-    except sqlite3.OperationalError:  # no audit log, or one from before the chain
+    except DATABASE_ERRORS:  # no audit log, or one from before the chain
         return None
     return AuditAnchor(rows, row[0] if row else GENESIS)
 
@@ -100,26 +102,26 @@ def _revision(connection: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def _pragma(path: Path, pragma: str) -> list[str]:
+def _pragma(path: Path, data_key: bytes | None, pragma: str) -> list[str]:
     """Problems a checking pragma reports ("ok" alone means none)."""
     try:
-        connection = _connect(path)
+        connection = _connect(path, data_key)
         try:
             rows = [str(row[0]) for row in connection.execute(f"PRAGMA {pragma}")]
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except DATABASE_ERRORS as error:
         return [f"{pragma}: {error}"]
     return [] if rows == ["ok"] else rows
 
 
-def _foreign_keys(path: Path) -> list[str]:
+def _foreign_keys(path: Path, data_key: bytes | None) -> list[str]:
     try:
-        connection = _connect(path)
+        connection = _connect(path, data_key)
         try:
             rows = connection.execute("PRAGMA foreign_key_check").fetchmany(_SHOWN_PROBLEMS + 1)
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except DATABASE_ERRORS as error:
         return [f"foreign_key_check: {error}"]
     return [f"外键错误:{table} 第 {rowid} 行引用的 {parent} 不存在" for table, rowid, parent, _ in rows]

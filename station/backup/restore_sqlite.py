@@ -24,8 +24,10 @@ from station.backup.make import create_backup
 from station.backup.manifest import PARTIAL_SUFFIX, BackupManifest
 from station.backup.schema_check import check_schema
 from station.backup.sqlite import live_sqlite_path
+from station.db import data_key_of
 from station.disk import file_lock, fsync_folder, private_file
 from station.errors import DatabaseError
+from station.sqlite_files import DATABASE_ERRORS, connect_file, is_busy
 
 _SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -68,12 +70,12 @@ def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest) -> Path
     try:
         if _copy_hashing(backup, staged) != manifest.sha256:
             raise DatabaseError("backup.checksum_differs", name=backup.name)
-        check = check_sqlite_file(staged, digest=False)
+        check = check_sqlite_file(staged, digest=False, data_key=data_key_of(engine))
         if check.revision is None:
             raise DatabaseError("backup.not_ours", name=backup.name)
         if check.revision != manifest.schema_revision or check.counts != manifest.counts:
             raise DatabaseError("backup.content_differs", name=backup.name)
-        check_schema(staged, check.revision, backup.name)
+        check_schema(staged, check.revision, backup.name, data_key_of(engine))
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
@@ -87,7 +89,7 @@ def swap_sqlite(engine: Engine, staged: Path, safety_folder: Path, now: datetime
     if not live.exists():
         _replace(staged, live)
         return None
-    guard = _hold(live)
+    guard = _hold(live, data_key_of(engine))
     try:
         safety = _safety_backup(engine, safety_folder, now, guard)
         _replace(staged, live)
@@ -99,22 +101,22 @@ def swap_sqlite(engine: Engine, staged: Path, safety_folder: Path, now: datetime
 def _safety_backup(engine: Engine, folder: Path, now: datetime, guard: sqlite3.Connection) -> BackupFile:
     try:
         return create_backup(engine, folder, label="pre-restore", now=now, source=guard)
-    except (DatabaseError, sqlite3.DatabaseError) as error:
+    except (DatabaseError, *DATABASE_ERRORS) as error:  # type: ignore[misc]  # mypy reads no starred tuple
         raise DatabaseError("backup.cannot_save_current", problem=error, live=engine.url.database) from error
 
 
-def _hold(live: Path) -> sqlite3.Connection:
+def _hold(live: Path, data_key: bytes | None) -> sqlite3.Connection:
     """A connection that is the only one on the file and keeps others from committing."""
-    guard = sqlite3.connect(live, timeout=2, isolation_level=None)
+    guard = connect_file(live, data_key, timeout=2, isolation_level=None)
     try:
         mode = guard.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if mode != "delete":
             raise DatabaseError("backup.database_busy")
         guard.execute("BEGIN")
         guard.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
+    except DATABASE_ERRORS as error:
         guard.close()
-        if getattr(error, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        if is_busy(error):
             raise DatabaseError("backup.database_busy") from error
         raise DatabaseError("backup.cannot_save_current", problem=error, live=live) from error
     except BaseException:

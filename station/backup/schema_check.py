@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -18,14 +17,15 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL
 
 from station.errors import DatabaseError
+from station.sqlite_files import connect_file
 
 _SHOWN = 4
 Schema = frozenset[tuple[str, str, str]]
 
 
-def check_schema(path: Path, revision: str, name: str) -> None:
+def check_schema(path: Path, revision: str, name: str, data_key: bytes | None = None) -> None:
     """Refuse a file whose tables, indexes or triggers differ from what `revision` must have."""
-    _refuse_differences(file_schema(path), reference_schema(revision), revision, name)
+    _refuse_differences(file_schema(path, data_key), reference_schema(revision), revision, name)
 
 
 def _refuse_differences(found: Schema, wanted: Schema, revision: str, name: str) -> None:
@@ -39,9 +39,9 @@ def _refuse_differences(found: Schema, wanted: Schema, revision: str, name: str)
         raise DatabaseError("backup.schema_differs", name=name, revision=revision, shown=shown)
 
 
-def file_schema(path: Path) -> Schema:
+def file_schema(path: Path, data_key: bytes | None = None) -> Schema:
     """(type, name, normalised SQL) of every table, index, trigger and view in a file."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    connection = connect_file(f"{path.resolve().as_uri()}?immutable=1", data_key, uri=True)
     try:
         rows = connection.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()

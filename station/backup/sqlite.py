@@ -9,8 +9,10 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from station.backup.file_check import FileCheck, check_sqlite_file
+from station.db import data_key_of
 from station.disk import private_file
 from station.errors import DatabaseError
+from station.sqlite_files import connect_file
 
 
 def live_sqlite_path(engine: Engine) -> Path:
@@ -22,19 +24,23 @@ def live_sqlite_path(engine: Engine) -> Path:
 
 
 def dump_sqlite(engine: Engine, partial: Path, source: sqlite3.Connection | None = None) -> FileCheck:
-    """Copy the live database to `partial` and check the copy; `source` reuses an open connection."""
-    connection = source or sqlite3.connect(live_sqlite_path(engine), timeout=10)
+    """Copy the live database to `partial` and check the copy; `source` reuses an open connection.
+
+    An encrypted database is copied page by page under its own data key: the copy is as
+    encrypted as the live file and never exists in plaintext."""
+    data_key = data_key_of(engine)
+    connection = source or connect_file(live_sqlite_path(engine), data_key, timeout=10)
     try:
-        copy_into(connection, partial)
+        copy_into(connection, partial, data_key)
     finally:
         if source is None:
             connection.close()
-    return check_sqlite_file(partial)
+    return check_sqlite_file(partial, data_key=data_key)
 
 
-def copy_into(source: sqlite3.Connection, partial: Path) -> None:
+def copy_into(source: sqlite3.Connection, partial: Path, data_key: bytes | None = None) -> None:
     """One backup step copies every page inside one read transaction: a consistent snapshot."""
-    target = sqlite3.connect(private_file(partial))
+    target = connect_file(private_file(partial), data_key)
     try:
         source.backup(target)
         # The copy inherits the WAL flag; a rollback-journal file stands alone without -wal/-shm.

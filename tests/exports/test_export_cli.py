@@ -102,3 +102,14 @@ def test_one_grid_and_bad_input(folder):
     kind = station(folder, "export", "salaries", "x.xlsx")
     assert kind.returncode == 1 and "未知的导出内容" in kind.stderr
     assert not (folder / "x.xlsx").exists()
+
+
+def test_a_one_row_protected_workbook_opens_too(tmp_path):
+    from reports.workbooks.export import write_table
+    from station.exports.records import ExportTable
+
+    headers = ("户号", "网格", "楼栋", "单元", "房号", "地址", "姓名", "公民身份号码")
+    row = ("H1", "一网格", "1号楼", "1单元", "101", "东胡同1号", "欧阳秘密", "110105196107040077")
+    table = ExportTable(kind="persons", title="人员台账", headers=headers, count=1, masked=False, rows=iter([row]))
+    write_table(tmp_path / "one.xlsx", table, password=FILE_PASSWORD)  # under 4 KiB before padding
+    assert opened(tmp_path / "one.xlsx", FILE_PASSWORD) == [headers, row]
