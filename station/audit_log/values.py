@@ -18,8 +18,14 @@ SUMMARY_LIMIT = 200
 
 
 def masked(text: str | None) -> str:
-    """Text from the log, numbers masked and control characters written out."""
-    return visible(mask_text(text))
+    """Text from the log, numbers masked and control characters written out (line breaks kept)."""
+    lines = mask_text(text).replace("\r\n", "\n").split("\n")
+    return "\n".join(visible(line) for line in lines)
+
+
+def one_line(text: str) -> str:
+    """Text for a list's cell: line breaks as spaces."""
+    return " ".join(text.split("\n"))
 
 
 def changes(old: Any, new: Any) -> tuple[AuditChange, ...]:
@@ -31,11 +37,12 @@ def changes(old: Any, new: Any) -> tuple[AuditChange, ...]:
 
 def summary(found: tuple[AuditChange, ...]) -> str:
     """`key: old → new; key: new` on one line, cut at SUMMARY_LIMIT characters."""
-    text = "; ".join(_line(change) for change in found)
+    text = one_line("; ".join(change_line(change) for change in found))
     return text if len(text) <= SUMMARY_LIMIT else text[:SUMMARY_LIMIT - 1] + "…"
 
 
-def _line(change: AuditChange) -> str:
+def change_line(change: AuditChange) -> str:
+    """One value as `key: old → new`, or `key: new` when the row had none before."""
     if not change.old:
         return f"{change.key}: {change.new}"
     return f"{change.key}: {change.old}{ARROW}{change.new or '—'}"
