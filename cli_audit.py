@@ -2,7 +2,9 @@
 
 Wired into cli.py with `register(app)`. verify exits 0 when the chain holds, 1 when a row was
 changed, removed or inserted behind the app's back. list prints the newest rows matching its
-filters, ID and phone numbers masked; a bad date or an unknown resident says so on one line (1).
+filters, ID and phone numbers masked, as the TUI's 审计日志 shows them to the logged-in user (a
+站长 reads their community's rows; a role without audit.read is refused); a bad date or an
+unknown resident says so on one line (exit 1).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def list_rows(
     date_to: Annotated[str | None, typer.Option("--to", help=hint("audit_list.to"))] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help=hint("audit_list.limit"))] = 50,
 ) -> None:
-    """The newest rows matching the filters, numbers masked; the whole log, as verify reads it."""
+    """The newest rows matching the filters that the logged-in user may read, numbers masked."""
     from station.audit_log.listing import audit_page, audit_size
     from station.audit_log.records import AuditFilter
     from station.audit_log.subjects import find_household, find_person

@@ -105,3 +105,12 @@ def test_it_speaks_english_when_configured(folder):
     header = [line for line in shown.stdout.splitlines() if not line.startswith("│")]
     assert not any(CJK.search(line) for line in header)
     assert not CJK.search(station(path, "audit", "list", "--help").stdout)
+
+
+def test_a_clerk_is_refused(folder):
+    path = folder[0]
+    added = station(path, "user", "add", "desk1", "--name", "窗口", "--role", "clerk", "--password-stdin",
+                    stdin="Window-Desk-7\nWindow-Desk-7\n")
+    assert added.returncode == 0, added.stderr
+    refused = station(path, "audit", "list", as_user="desk1", password="Window-Desk-7")
+    assert refused.returncode == 1 and "查看审计日志" in refused.stderr and "Traceback" not in refused.stderr
