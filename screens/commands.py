@@ -51,6 +51,8 @@ def _section_commands(app: StationApp) -> Iterator[SystemCommand]:
         yield _command(app, "import", app.action_go_import)
     if allowed(app.actor, "data.retention"):
         yield _command(app, "retention", partial(_push, app, "admin.retention", "RetentionScreen"))
+    if allowed(app.actor, "audit.read"):
+        yield _command(app, "audit_log", partial(_push, app, "admin.audit_log", "AuditLogScreen"))
 
 
 def _session_commands(app: StationApp) -> Iterator[SystemCommand]:

@@ -107,6 +107,11 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     # --- 到期去标识 (admin, from the palette): screens/admin/retention.py
     KeySpec("retention.run", "ctrl+d", "run_retention"),
     KeySpec("retention.back", "escape", "back"),
+    # --- 审计日志 (admin, 站长; from the palette): screens/admin/audit_log.py
+    KeySpec("audit_log.open", "enter", "open_selected"),
+    KeySpec("audit_log.filter", "ctrl+f", "focus_filters"),
+    KeySpec("audit_log.refresh", "ctrl+r", "refresh"),
+    KeySpec("audit_log.back", "escape", "back"),
     KeySpec("reports.pick_month", "enter", "select_cursor"),
     KeySpec("import.check", "ctrl+t", "check"),
     KeySpec("import.run", "ctrl+s", "run_import"),

@@ -19,9 +19,11 @@ from tui_support import (
 )
 
 STATION_COMMANDS = {"首页", "住户台账", "锁屏", "退出登录", "切换语言:English", "帮助", "退出程序",
-                    "打开住户", "新建走访", "受理诉求", "重点人群", "走访记录", "居民诉求", "报表", "导入台账", "到期去标识"}
-# A clerk logs visits and receives requests but imports nothing and de-identifies no one.
-NOT_FOR_CLERK = {"导入台账", "到期去标识"}
+                    "打开住户", "新建走访", "受理诉求", "重点人群", "走访记录", "居民诉求", "报表", "导入台账", "到期去标识",
+                    "审计日志"}
+# A clerk logs visits and receives requests but imports nothing, de-identifies no one and does not
+# read the audit log.
+NOT_FOR_CLERK = {"导入台账", "到期去标识", "审计日志"}
 
 
 def _keymap(db, **keymap):
