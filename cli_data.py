@@ -107,16 +107,22 @@ def restore(
     file: Annotated[Path, typer.Argument(help=hint("restore_file"))],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=hint("restore_yes"))] = False,
     key: Annotated[str | None, typer.Option("--key", help=hint("restore_key"))] = None,
+    recovery_key: Annotated[str | None, typer.Option("--recovery-key", help=hint("restore_recovery_key"))] = None,
 ) -> None:
     """Restore the database from a backup: checked, the current one backed up, then replaced."""
+    from station.backup.manifest import MANIFEST_SUFFIX, backup_path_for
     from station.backup.restore import restore_backup
     from station.backup.seal import parse_key
 
     config = settings()
-    db = _restore_target(config)
+    backup = file.resolve()
+    backup = backup_path_for(backup) if backup.name.endswith(MANIFEST_SUFFIX) else backup
+    db = _restore_target(config, backup, recovery_key)
     try:
-        result = restore_backup(db, _live_account(db), file.resolve(), confirm=lambda m: yes or _confirm(m),
-                                key=parse_key(key) if key else None, account=_backup_account)
+        actor = _recovery_or_live_account(db, recovery_key)
+        result = restore_backup(db, actor, backup, confirm=lambda m: yes or _confirm(m),
+                                key=parse_key(key) if key else None,
+                                account=lambda copy: _backup_account(copy, db))
     finally:
         db.dispose()
     if result is None:
@@ -139,17 +145,33 @@ def backup_key() -> None:
     console.print(words("backup_key.advice"))
 
 
-def _restore_target(config):
-    """The live database, opened without migrating; an encrypted one with the user's key slot."""
+def _restore_target(config, backup: Path, recovery_key: str | None):
+    """The live database, opened without migrating. An encrypted one opens with the user's key
+    slot (or the recovery key); in an empty folder an encrypted backup's own slots give the key."""
     from station.bootstrap import is_encrypted_station, sqlite_file
     from station.db import Database, database_url, make_engine
-    from station.vault import open_vault
+    from station.vault import Vault, open_vault, open_vault_with_recovery, slots_path_for
 
-    url = database_url(config)[0]
-    if not is_encrypted_station(config):
+    url, file = database_url(config)[0], sqlite_file(config)
+    if file is None:  # PostgreSQL: the server encrypts at rest
         return Database(make_engine(url), config)
-    vault = open_vault(sqlite_file(config), *credentials())
+    if is_encrypted_station(config):
+        keys_of = file
+    elif not file.exists() and slots_path_for(backup).exists():
+        keys_of = backup  # a new PC: the backup's slots travel beside it as <backup>.keys
+    else:
+        return Database(make_engine(url), config)
+    opened = (open_vault_with_recovery(keys_of, recovery_key) if recovery_key
+              else open_vault(keys_of, *credentials()))
+    vault = Vault(slots_path_for(file), opened.data_key)
     return Database(make_engine(url, data_key=vault.data_key), config, vault=vault)
+
+
+def _recovery_or_live_account(db, recovery_key: str | None):
+    """The recovery key (it opened the slots) acts as an administrator; else the live login."""
+    from station.backup.restore_login import recovery_actor
+
+    return recovery_actor() if recovery_key else _live_account(db)
 
 
 def _live_account(db):
@@ -171,11 +193,12 @@ def _live_account(db):
         return None
 
 
-def _backup_account(staged_copy: Path):
+def _backup_account(staged_copy: Path, db):
     from station.backup.restore_login import backup_account
+    from station.db import data_key_of
 
     username, password = credentials()
-    return backup_account(staged_copy, username, password)
+    return backup_account(staged_copy, username, password, data_key_of(db.engine))
 
 
 def _confirm(manifest) -> bool:

@@ -11,10 +11,12 @@ from pathlib import Path
 from station.backup.manifest import (
     MANIFEST_SUFFIX,
     PARTIAL_SUFFIX,
+    SLOTS_SUFFIX,
     BackupManifest,
     backup_path_for,
     manifest_path,
     read_manifest,
+    slots_copy_path,
 )
 from station.disk import file_lock
 from station.errors import StationError
@@ -61,6 +63,7 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
         # The file before its manifest: a manifest alone is a leftover, a file alone would look damaged.
         path.unlink(missing_ok=True)
         manifest_path(path).unlink(missing_ok=True)
+        slots_copy_path(path).unlink(missing_ok=True)
     return removed
 
 
@@ -71,6 +74,9 @@ def remove_leftovers(folder: Path) -> None:
     for manifest in folder.glob(f"station-*{MANIFEST_SUFFIX}"):
         if not backup_path_for(manifest).exists():
             manifest.unlink(missing_ok=True)
+    for slots in folder.glob(f"station-*{SLOTS_SUFFIX}"):
+        if not slots.with_name(slots.name.removesuffix(SLOTS_SUFFIX)).exists():
+            slots.unlink(missing_ok=True)
 
 
 def free_name(folder: Path, now: datetime, label: str, suffix: str) -> Path:

@@ -32,17 +32,21 @@ from station.backup.manifest import (
     BackupManifest,
     file_sha256,
     manifest_path,
+    slots_copy_path,
     write_manifest,
 )
 from station.backup.postgres import dump_postgres
 from station.backup.seal import seal_key, sealed
-from station.backup.sqlite import dump_sqlite
+from station.backup.sqlite import dump_sqlite, live_sqlite_path
+from station.db import data_key_of
 from station.disk import fsync_folder, private_folder
 from station.errors import DatabaseError
 from station.failures import explain
+from station.keyslots import read_slots, write_slots
 from station.masking import mask_text
 from station.permissions import require
 from station.uow import UnitOfWork
+from station.vault import slots_path_for
 
 
 def run_backup(uow: UnitOfWork, *, label: str = "manual", folder: Path | None = None) -> BackupFile:
@@ -106,13 +110,23 @@ def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | N
         try:
             manifest = sealed(_dump(engine, partial, final.name, label, now, source),
                               seal_key(engine, create=True) or b"")
-            # Manifest first: a backup file under its final name always has its manifest.
+            # Manifest (and key slots) first: a backup file under its final name always has them.
             write_manifest(manifest, manifest_path(final))
+            _copy_slots(engine, final)
             os.replace(partial, final)
             fsync_folder(folder)
         finally:
             partial.unlink(missing_ok=True)
     return BackupFile(final, manifest)
+
+
+def _copy_slots(engine: Engine, backup: Path) -> None:
+    """An encrypted station's key slots travel with each backup: any user of the day (or the
+    recovery key) opens it on a new PC."""
+    if data_key_of(engine) is None:
+        return
+    live = slots_path_for(live_sqlite_path(engine))
+    write_slots(slots_copy_path(backup), read_slots(live))
 
 
 def _dump(engine: Engine, partial: Path, name: str, label: str, now: datetime,

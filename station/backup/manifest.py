@@ -13,6 +13,7 @@ from station.errors import DatabaseError
 FORMAT = "station-backup"
 FORMAT_VERSION = 1
 MANIFEST_SUFFIX = ".manifest.json"
+SLOTS_SUFFIX = ".keys"
 PARTIAL_SUFFIX = ".partial"
 BACKUP_SUFFIXES = {"sqlite": ".db", "postgresql": ".dump"}
 
@@ -44,6 +45,11 @@ class BackupManifest:
 def manifest_path(backup: Path) -> Path:
     """Where the manifest of a backup file lives."""
     return backup.with_name(backup.name + MANIFEST_SUFFIX)
+
+
+def slots_copy_path(backup: Path) -> Path:
+    """Where an encrypted station's backup keeps its key slots: `<backup>.keys` beside it."""
+    return backup.with_name(backup.name + SLOTS_SUFFIX)
 
 
 def backup_path_for(manifest: Path) -> Path:

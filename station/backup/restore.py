@@ -21,15 +21,24 @@ from station.actor import Actor
 from station.audit_mark import forget_mark
 from station.backup.files import BackupFile, backup_folder
 from station.backup.make import record_backup
-from station.backup.manifest import MANIFEST_SUFFIX, BackupManifest, backup_path_for, read_manifest
+from station.backup.manifest import (
+    MANIFEST_SUFFIX,
+    BackupManifest,
+    backup_path_for,
+    read_manifest,
+    slots_copy_path,
+)
 from station.backup.restore_postgres import swap_postgres, verify_postgres_archive
 from station.backup.restore_sqlite import restoring, stage_sqlite, swap_sqlite
 from station.backup.seal import check_seal, install_key, key_path, seal_key
-from station.db import Database
+from station.backup.sqlite import live_sqlite_path
+from station.db import Database, data_key_of
 from station.errors import AuthError, DatabaseError
+from station.keyslots import read_slots, write_slots
 from station.migrate import ensure_schema
 from station.permissions import require
 from station.uow import UnitOfWork
+from station.vault import slots_path_for
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,7 @@ def apply_restore(database: Database, actor: Actor, staged: StagedRestore) -> Re
         safety = swap_sqlite(database.engine, staged.staged, folder, now)
     else:
         safety = swap_postgres(database.engine, staged.backup, staged.manifest, folder, now)
+    _install_slots(database, staged.backup)
     upgraded = ensure_schema(database.engine) == "upgraded"
     forget_mark(database.engine, database.settings)  # another log is in place: walk it whole next start
     with UnitOfWork(database, actor) as uow:
@@ -114,6 +124,15 @@ def _backup_actor(staged: StagedRestore, account: Callable[[Path], Actor] | None
     if account is None or staged.staged is None:  # PostgreSQL always has a live database to log in to
         raise AuthError("cli.login_needed")
     return account(staged.staged)
+
+
+def _install_slots(database: Database, backup: Path) -> None:
+    """An encrypted backup's key slots become the station's: they belong to the accounts it
+    holds (the slots of the database it replaced went with the safety backup)."""
+    if data_key_of(database.engine) is None:
+        return
+    slots = read_slots(slots_copy_path(backup))
+    write_slots(slots_path_for(live_sqlite_path(database.engine)), slots)
 
 
 def discard_restore(staged: StagedRestore) -> None:

@@ -19,12 +19,23 @@ from station.accounts.users import actor_from_user, grid_ids_of, normalise_usern
 from station.actor import Actor
 from station.errors import AuthError
 from station.permissions import require
+from station.sqlite_files import connect_file
+
+# Who the audit log names when the recovery key, not an account, opened an encrypted backup.
+RECOVERY_USERNAME = "(恢复密钥)"
 
 
-def backup_account(staged_copy: Path, username: str, password: str) -> Actor:
+def recovery_actor() -> Actor:
+    """Whoever holds the recovery key holds every key: an administrator without an account."""
+    return Actor(user_id=None, username=RECOVERY_USERNAME, role="admin", community_id=None)
+
+
+def backup_account(staged_copy: Path, username: str, password: str, data_key: bytes | None = None) -> Actor:
     """The actor of `username` as the backup knows them; AuthError alike for an unknown name, a
-    wrong password or a disabled account, PermissionDenied when the account may not restore."""
-    engine = create_engine(f"sqlite:///file:{staged_copy.as_posix()}?mode=ro&uri=true")
+    wrong password or a disabled account, PermissionDenied when the account may not restore.
+    An encrypted copy is read with the data key its slots gave."""
+    copy = f"{staged_copy.resolve().as_uri()}?mode=ro"
+    engine = create_engine("sqlite://", creator=lambda: connect_file(copy, data_key, uri=True))
     try:
         with Session(engine) as session:
             user = session.scalar(select(User).where(User.username == normalise_username(username)[:64]))

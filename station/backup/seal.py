@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 
 from station import audit
 from station.backup.manifest import BackupManifest
+from station.db import data_key_of
 from station.disk import make_private, private_folder
 from station.errors import DatabaseError, ValidationError
 from station.permissions import require
@@ -45,7 +46,14 @@ def key_path(engine: Engine) -> Path:
 
 
 def seal_key(engine: Engine, *, create: bool = False) -> bytes | None:
-    """The station's seal key; made on the first backup when `create`; None when there is none."""
+    """The station's seal key; made on the first backup when `create`; None when there is none.
+
+    An encrypted station's seal key is derived from its data key: whoever opens a backup's key
+    slots (a user's password, the recovery key) can check its seal on any PC, and nobody else
+    can make one that passes."""
+    data_key = data_key_of(engine)
+    if data_key is not None:
+        return derived_seal_key(data_key)
     path = key_path(engine)
     if path.is_file():
         return parse_key(path.read_text(encoding="ascii").strip(), field="key")
@@ -54,6 +62,14 @@ def seal_key(engine: Engine, *, create: bool = False) -> bytes | None:
     key = secrets.token_bytes(_KEY_BYTES)
     install_key(path, key)
     return key
+
+
+def derived_seal_key(data_key: bytes) -> bytes:
+    """The seal key of an encrypted station (HKDF-SHA256 of its data key, for this use only)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(hashes.SHA256(), _KEY_BYTES, b"station", b"station backup seal").derive(data_key)
 
 
 def install_key(path: Path, key: bytes) -> None:

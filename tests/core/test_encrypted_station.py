@@ -4,6 +4,8 @@ TUI), and a resident written into it is found in no file the app wrote."""
 from __future__ import annotations
 
 import io
+import json
+import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -124,3 +126,54 @@ def test_the_counter_logs_in_to_an_encrypted_station_and_logout_forgets_the_key(
 
     drive(app, scenario)
     assert admin.username == "admin"
+
+
+def a_new_pc_with(folder: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """An empty station folder and a USB stick holding the newest backup (file, manifest, slots)."""
+    usb, new_pc = tmp_path / "usb", tmp_path / "new-pc"
+    usb.mkdir()
+    write_config(new_pc.mkdir() or new_pc)
+    backup = sorted((folder / "data" / "backups").glob("station-*-manual.db"))[-1]
+    for suffix in ("", ".manifest.json", ".keys"):
+        shutil.copyfile(f"{backup}{suffix}", usb / f"{backup.name}{suffix}")
+    return new_pc, usb / backup.name
+
+
+def test_a_new_pc_restores_an_encrypted_backup_with_a_password(folder, tmp_path):
+    new_pc, backup = a_new_pc_with(folder, tmp_path)
+    for user, password in (("admin", "Wr0ng-Pass-1"), ("nobody", ADMIN_PASSWORD)):
+        refused = station(new_pc, "restore", str(backup), "--yes", as_user=user, password=password)
+        assert refused.returncode == 1 and "用户名或密码错误" in refused.stderr
+        assert not (new_pc / "data" / "station.db").exists()
+    restored = station(new_pc, "restore", str(backup), "--yes")  # no seal key typed: the slots give it
+    assert restored.returncode == 0, restored.stderr
+    assert (new_pc / "data" / "station.db.keys").exists()
+    found = station(new_pc, "report", "person", SECRET_ID)
+    assert "欧阳" in found.stdout + found.stderr or found.returncode == 0
+    checked = station(new_pc, "check")
+    assert checked.returncode == 0 and "全部符合" in checked.stdout
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(new_pc / "data" / "station.db").execute("select 1 from persons").fetchone()
+
+
+def test_a_new_pc_restores_with_the_recovery_key_and_not_with_another(folder, tmp_path):
+    new_pc, backup = a_new_pc_with(folder, tmp_path)
+    wrong = station(new_pc, "restore", str(backup), "--yes", "--recovery-key", "AAAAA-" * 7 + "AAAAA",
+                    as_user=None, password=None)
+    assert wrong.returncode == 1 and "恢复密钥不正确" in wrong.stderr
+    recovery = folder.joinpath("recovery.txt").read_text()
+    restored = station(new_pc, "restore", str(backup), "--yes", "--recovery-key", recovery.lower(),
+                       as_user=None, password=None)
+    assert restored.returncode == 0, restored.stderr
+    assert station(new_pc, "stats").returncode == 0  # the backup's administrator logs in there
+
+
+def test_a_forged_manifest_or_another_stations_backup_is_refused(folder, tmp_path):
+    new_pc, backup = a_new_pc_with(folder, tmp_path)
+    manifest = Path(f"{backup}.manifest.json")
+    forged = json.loads(manifest.read_text())
+    forged["counts"]["persons"] += 1
+    manifest.write_text(json.dumps(forged))
+    refused = station(new_pc, "restore", str(backup), "--yes")
+    assert refused.returncode == 1 and "签名不符" in refused.stderr
+    assert not (new_pc / "data" / "station.db").exists()
