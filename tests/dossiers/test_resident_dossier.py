@@ -16,6 +16,7 @@ from station.actor import Actor
 from station.dossiers.household import open_household_file
 from station.dossiers.resident import find_resident, resident_dossier
 from station.errors import NotFound, ValidationError
+from station.exports.workbook import export_table
 from station.idcard import mask_id
 from station.ledger.members import transfer_member
 from station.ledger.queries import get_household
@@ -131,3 +132,18 @@ def test_finding_the_resident_by_id_or_name(db, town):
     text = several.value.render("zh")
     assert "2" in text and mask_id(id_of(db, third.head_id)) in text and id_of(db, third.head_id) not in text
     assert "身份证号" in text
+
+
+def test_an_export_shows_when_its_list_held_them(db, town):
+    place, first, _second, third = town
+    director = place.director.actor
+    with UnitOfWork(db, director) as uow:
+        export_table(uow, "persons")  # everyone: them too
+        export_table(uow, "visits")  # they have none
+        export_table(uow, "persons", grid_code="G02")  # another grid's list
+    with UnitOfWork(db, director) as uow:
+        exports = [(event.entity, event.subject) for event in resident_dossier(uow, first.head_id).accesses
+                   if event.action == "export"]
+        others = [event.action for event in resident_dossier(uow, third.head_id).accesses]
+    assert exports == [("persons", "")]
+    assert others.count("export") == 2  # the whole community's list and their own grid's
