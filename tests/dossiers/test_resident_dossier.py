@@ -20,9 +20,11 @@ from station.exports.workbook import export_table
 from station.idcard import mask_id
 from station.ledger.members import transfer_member
 from station.ledger.queries import get_household
+from station.requests.workflow import receive
 from station.retention.audit_redaction import rows_about
 from station.search.lookup import search
 from station.uow import UnitOfWork
+from station.visits.log import log_visit
 
 
 @pytest.fixture
@@ -147,3 +149,33 @@ def test_an_export_shows_when_its_list_held_them(db, town):
         others = [event.action for event in resident_dossier(uow, third.head_id).accesses]
     assert exports == [("persons", "")]
     assert others.count("export") == 2  # the whole community's list and their own grid's
+
+
+def test_household_visits_and_requests_count_while_they_lived_there(db, town, clock):
+    place, first, second, _third = town
+    son, staff = first.person_ids[1], place.staff.actor
+    with UnitOfWork(db, staff) as uow:
+        log_visit(uow, kind="home_visit", worker_id=place.worker1.id, household_id=first.household_id,
+                  done_on=clock().date(), content="全户走访(他在)")
+        log_visit(uow, kind="phone_visit", worker_id=place.worker1.id, person_id=son, done_on=clock().date(),
+                  content="找他本人")
+        receive(uow, channel="window", category="elderly", urgency="normal", grid_id=place.grid1,
+                description="全户的诉求(他在)", household_id=first.household_id)
+    clock.advance(days=1)
+    with UnitOfWork(db, staff) as uow:
+        source, target = get_household(uow, first.household_id), get_household(uow, second.household_id)
+        transfer_member(uow, source.id, source.version, son, target.id, target.version, "99")
+    clock.advance(days=2)
+    with UnitOfWork(db, staff) as uow:
+        log_visit(uow, kind="home_visit", worker_id=place.worker1.id, household_id=first.household_id,
+                  done_on=clock().date(), content="全户走访(他已搬走)")
+        receive(uow, channel="window", category="elderly", urgency="normal", grid_id=place.grid1,
+                description="全户的诉求(他已搬走)", household_id=first.household_id)
+    with UnitOfWork(db, staff) as uow:
+        dossier = resident_dossier(uow, son)
+    assert sorted(visit.content for visit in dossier.visits) == ["全户走访(他在)", "找他本人"]
+    assert [detail.request.description for detail in dossier.requests] == ["全户的诉求(他在)"]
+    touched = {(event.action, event.entity) for event in dossier.accesses}
+    assert {("create", "visit"), ("receive", "request")} <= touched
+    assert len([event for event in dossier.accesses if event.entity == "visit"]) == 2
+    assert len([event for event in dossier.accesses if event.entity == "request"]) == 1
