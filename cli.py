@@ -18,6 +18,7 @@ from rich.table import Table
 from cli_context import (
     LANGUAGE,
     STATE,
+    USER_VARIABLE,
     database,
     err,
     hint,
@@ -27,6 +28,8 @@ from cli_context import (
     safe_url,
     settings,
     shown,
+    signed_in,
+    signed_in_database,
     spoken,
     unit_of_work,
     words,
@@ -47,21 +50,52 @@ PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help=hint("pass
 def main_callback(
     ctx: typer.Context,
     config: Annotated[Path | None, typer.Option("--config", "-c", help=hint("config"))] = None,
+    user: Annotated[str | None, typer.Option("--user", "-u", envvar=USER_VARIABLE, help=hint("user_option"))] = None,
 ) -> None:
     STATE["config"] = config
+    STATE["user"] = user
     if ctx.invoked_subcommand is None:
         ctx.invoke(run)
 
 
 @app.command(help=hint("init"))
-def init() -> None:
-    """Create or upgrade the database."""
+def init(
+    admin: Annotated[str | None, typer.Option("--admin", help=hint("init_admin"))] = None,
+    name: Annotated[str | None, typer.Option("--name", help=hint("init_name"))] = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Create the database (and its first administrator), or upgrade it as a logged-in user."""
+    from station.accounts.users import has_users
     from station.migrate import current_revision
 
-    db = database()
-    out.print(words("init.ready", revision=current_revision(db.engine), url=shown(safe_url(db))))
-    out.print(words("init.next"))
-    db.dispose()
+    if admin is not None and not (name or "").strip():
+        raise StationError("cli.init_needs_name")
+    from station.bootstrap import check_audit_chain
+
+    db = database(daily_backup=False, audit_check=False)
+    try:
+        if has_users(db):
+            if admin is not None:
+                raise StationError("cli.init_has_users")
+            signed_in(db)  # an upgrade of a station in use is a user's act
+            check_audit_chain(db)
+        elif admin is not None:
+            _first_admin(db, admin, name or "", _read_password(password_stdin, twice_on_stdin=True))
+        out.print(words("init.ready", revision=current_revision(db.engine), url=shown(safe_url(db))))
+        if not has_users(db):
+            out.print(words("init.next"))
+    finally:
+        db.dispose()
+
+
+def _first_admin(db, username: str, display_name: str, password: str) -> None:
+    from station.actor import SYSTEM
+    from station.bootstrap import create_admin
+    from station.uow import UnitOfWork
+
+    with UnitOfWork(db, SYSTEM) as uow:
+        record = create_admin(uow, username, display_name, password)
+    out.print(words("init.admin_created", username=shown(record.username)))
 
 
 @app.command(help=hint("run"))
@@ -94,12 +128,14 @@ def demo(
     """Generate a demo community."""
     from station.demo.community import generate
 
-    db = database()
-    with progress_bar() as update:
-        summary = generate(db, households=households, seed=seed,
-                           progress=lambda done, total: update(words("demo.stage"), done, total))
+    db = signed_in_database(daily_backup=False)  # a demo fills an empty community: nothing to keep
+    try:
+        with progress_bar() as update:
+            summary = generate(db, households=households, seed=seed, actor=signed_in(db),
+                               progress=lambda done, total: update(words("demo.stage"), done, total))
+    finally:
+        db.dispose()
     out.print(words("demo.done", summary=shown(summary.describe(LANGUAGE))))
-    db.dispose()
 
 
 @app.command(help=hint("stats"))
@@ -199,9 +235,12 @@ def secret_set(password_stdin: PasswordStdin = False) -> None:
     out.print(words("secret.stored", detail=shown(spoken(source.detail))))
 
 
-def _read_password(from_stdin: bool, *, confirm: bool = True) -> str:
+def _read_password(from_stdin: bool, *, confirm: bool = True, twice_on_stdin: bool = False) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
+        if twice_on_stdin and sys.stdin.readline().rstrip("\r\n") != password:
+            raise StationError("cli.passwords_differ")
+        return password
     while True:
         password = typer.prompt(words("password.prompt"), hide_input=True)
         if not confirm or password == typer.prompt(words("password.again"), hide_input=True):

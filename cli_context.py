@@ -7,6 +7,7 @@ module; none of them imports another, so there is one STATE and no import circle
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,11 +18,15 @@ from rich.markup import escape
 
 from station.actor import SYSTEM, Actor
 from station.config import configured_language
+from station.errors import AuthError
 from station.messages import code_name, message
 
 out = Console()
 err = Console(stderr=True)
-STATE: dict[str, object] = {"config": None}
+# config: the --config path; user: the --user name; actor: who logged in (once per command).
+STATE: dict[str, object] = {"config": None, "user": None, "actor": None, "password": None}
+# For scripts, as PGPASSWORD is for psql: the password of the --user / $STATION_USER account.
+USER_VARIABLE, PASSWORD_VARIABLE = "STATION_USER", "STATION_PASSWORD"
 
 
 def config_in_argv(args: Sequence[str]) -> str | None:
@@ -76,13 +81,49 @@ def shown(value: object) -> str:
     return escape(visible(str(value)))
 
 
-def cli_actor() -> Actor:
-    """The system actor, named after the OS account so the audit log says who ran the command."""
+def os_account() -> str:
+    """The OS account running the command, for the audit row of a CLI login."""
     try:
-        who = getpass.getuser()
+        return getpass.getuser()
     except Exception:  # noqa: BLE001 - some service accounts have no name
-        who = "unknown"
-    return replace(SYSTEM, username=f"cli:{who}")
+        return "unknown"
+
+
+def signed_in(db) -> Actor:
+    """The actor of the user this command runs as, logged in once per command.
+
+    The user comes from --user or $STATION_USER; the password from $STATION_PASSWORD (for
+    scripts) or a prompt on a terminal. The checks are the TUI login's: one message for an
+    unknown user and a wrong password, failures counted toward the lock-out and audited. A
+    plain success writes nothing (quiet_login): what the command does is audited as the user's.
+    """
+    from station.accounts.login import COMMAND_LINE, quiet_login
+    from station.uow import UnitOfWork
+
+    if STATE["actor"] is not None:
+        return STATE["actor"]  # type: ignore[return-value]
+    username, password = credentials()
+    via = f"{COMMAND_LINE}({os_account()})"
+    with UnitOfWork(db, SYSTEM) as uow:
+        actor = quiet_login(uow, username, password, via=via)
+    STATE["actor"] = actor
+    return actor
+
+
+def credentials() -> tuple[str, str]:
+    """The user this command runs as and their password (asked once, then kept for the command)."""
+    username = str(STATE["user"] or os.environ.get(USER_VARIABLE, "")).strip()
+    if not username:
+        raise AuthError("cli.login_needed")
+    password = STATE.get("password")
+    if password is None:
+        password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise AuthError("cli.password_needed", user=username)
+        password = getpass.getpass(words("login.prompt", user=username))
+    STATE["password"] = password
+    return username, str(password)
 
 
 def settings():
@@ -92,21 +133,38 @@ def settings():
     return load_settings(STATE["config"])  # type: ignore[arg-type]
 
 
-def database(*, daily_backup: bool = True):
+def database(*, daily_backup: bool = True, audit_check: bool = True):
     """The configured database, opened (and migrated after a backup when needed)."""
     from station.bootstrap import open_database
 
-    return open_database(settings(), daily_backup=daily_backup)
+    return open_database(settings(), daily_backup=daily_backup, audit_check=audit_check)
+
+
+def signed_in_database(*, daily_backup: bool = True):
+    """The configured database with this command's user logged in; the audit chain's start
+    check and the day's automatic backup follow the login (a command without one writes nothing)."""
+    from station.bootstrap import back_up_once_a_day, check_audit_chain
+
+    db = database(daily_backup=False, audit_check=False)
+    try:
+        signed_in(db)
+        check_audit_chain(db)
+        if daily_backup:
+            back_up_once_a_day(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return db
 
 
 @contextmanager
-def unit_of_work(actor: Actor | None = None, *, daily_backup: bool = True) -> Iterator:
-    """One unit of work on a database opened for this command and closed after it."""
+def unit_of_work(*, daily_backup: bool = True) -> Iterator:
+    """One unit of work, as the logged-in user, on a database opened for this command."""
     from station.uow import UnitOfWork
 
-    db = database(daily_backup=daily_backup)
+    db = signed_in_database(daily_backup=daily_backup)
     try:
-        with UnitOfWork(db, actor or cli_actor()) as uow:
+        with UnitOfWork(db, signed_in(db)) as uow:
             yield uow
     finally:
         db.dispose()
@@ -114,16 +172,14 @@ def unit_of_work(actor: Actor | None = None, *, daily_backup: bool = True) -> It
 
 @contextmanager
 def community_unit_of_work() -> Iterator:
-    """A unit of work for the CLI's actor narrowed to this station's own community.
-
-    The CLI acts as the system, which sees every community of a shared database; exports and
-    printouts are for the station's own.
-    """
+    """A unit of work for the logged-in user, narrowed to this station's own community when the
+    user sees several (a street account): exports and printouts are for one community."""
     from station.places.directory import community_by_code
 
     with unit_of_work() as uow:
-        community = community_by_code(uow, uow.settings.station.community_code)
-        uow.actor = replace(uow.actor, community_id=community.id)
+        if uow.actor.community_id is None:
+            community = community_by_code(uow, uow.settings.station.community_code)
+            uow.actor = replace(uow.actor, community_id=community.id)
         yield uow
 
 

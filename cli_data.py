@@ -1,8 +1,9 @@
 """`station export`, `station backup` and `station restore`: data leaving and coming back.
 
 Wired into cli.py with `register(app)`. Exports act for this station's own community (the
-system actor narrowed to it). `restore` opens the database without migrating or backing it up
-first, so it also works when the live database no longer opens.
+logged-in user, a street account narrowed to it). `restore` opens the database without migrating
+or backing it up first, so it also works when the live database no longer opens: then (or in an
+empty folder) the user logs in to the verified backup itself.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import typer
 
 from cli_context import (
     LANGUAGE,
-    cli_actor,
     community_unit_of_work,
+    credentials,
     hint,
     progress_bar,
     settings,
     shown,
+    signed_in,
     unit_of_work,
     words,
 )
@@ -43,25 +45,48 @@ def export(
     grid: Annotated[str | None, typer.Option("--grid", help=hint("export_grid"))] = None,
     unmasked: Annotated[bool, typer.Option("--unmasked", help=hint("export_unmasked"))] = False,
     reason: Annotated[str, typer.Option("--reason", help=hint("export_reason"))] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help=hint("export_password_stdin"))] = False,
     force: ForceOption = False,
 ) -> None:
-    """Export a table to Excel, masked unless asked (and allowed); every export is audited."""
+    """Export a table to Excel, masked unless asked (and allowed); every export is audited.
+
+    An unmasked workbook is written password-protected with a password the user types."""
     from reports.workbooks.export import write_table
-    from station.exports.workbook import export_table
+    from station.exports.workbook import check_export, check_file_password, export_table
     from station.output_files import check_output, output_file
 
-    if unmasked and not reason.strip():
-        reason = typer.prompt(words("export.reason_prompt"))
     with community_unit_of_work() as uow:
         target = check_output(out, uow.settings, force=force)  # refused before anything is audited
+        check_export(uow, kind, unmasked=unmasked)  # a refusal comes before any question
+        if unmasked and not reason.strip():
+            reason = typer.prompt(words("export.reason_prompt"))
+        password = None
+        if unmasked:
+            password = check_file_password(uow, _file_password(password_stdin))
         table = export_table(uow, kind, grid_code=grid, unmasked=unmasked, reason=reason,
                              destination=str(target))
         with progress_bar(transient=True) as update, \
                 output_file(target, uow.settings, force=force) as partial:
             stage = words("export.stage", title=_kind_name(kind))
-            written = write_table(partial, table, progress=lambda done, of: update(stage, done, of))
+            written = write_table(partial, table, progress=lambda done, of: update(stage, done, of),
+                                  password=password)
     console.print(words("export.done_unmasked" if unmasked else "export.done", title=_kind_name(kind),
                         rows=written, target=shown(target)))
+
+
+def _file_password(from_stdin: bool) -> str:
+    """The password the recipient will type to open an unmasked workbook: twice at a prompt, or
+    one line of stdin (after the reason's, when the reason is asked for too)."""
+    import sys
+
+    from station.errors import StationError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = typer.prompt(words("export.password_prompt"), hide_input=True)
+    if password != typer.prompt(words("export.password_again"), hide_input=True):
+        raise StationError("cli.passwords_differ")
+    return password
 
 
 def backup(
@@ -91,8 +116,8 @@ def restore(
     config = settings()
     db = Database(make_engine(database_url(config)[0]), config)
     try:
-        result = restore_backup(db, cli_actor(), file.resolve(), confirm=lambda m: yes or _confirm(m),
-                                key=parse_key(key) if key else None)
+        result = restore_backup(db, _live_account(db), file.resolve(), confirm=lambda m: yes or _confirm(m),
+                                key=parse_key(key) if key else None, account=_backup_account)
     finally:
         db.dispose()
     if result is None:
@@ -113,6 +138,32 @@ def backup_key() -> None:
         key = shown_key(uow)
     console.print(words("backup_key.key", key=shown(key)))
     console.print(words("backup_key.advice"))
+
+
+def _live_account(db):
+    """The user logged in to the live database; None when there is no working one to log in to
+    (an empty folder, or a file that no longer opens): the backup's own accounts decide then."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from station.backup.sqlite import live_sqlite_path
+    from station.errors import AuthError, StationError
+
+    if db.is_sqlite and not live_sqlite_path(db.engine).exists():
+        return None
+    try:
+        return signed_in(db)
+    except AuthError:
+        raise
+    except (StationError, SQLAlchemyError):
+        db.engine.dispose()
+        return None
+
+
+def _backup_account(staged_copy: Path):
+    from station.backup.restore_login import backup_account
+
+    username, password = credentials()
+    return backup_account(staged_copy, username, password)
 
 
 def _confirm(manifest) -> bool:

@@ -150,6 +150,18 @@ stop_orphans() {
 	done
 }
 
+# A self-signed certificate for 127.0.0.1/localhost, so the tests can connect with TLS as a
+# street's server would be reached (sslmode=verify-full); the tests read it via data_directory.
+make_certificate() {
+	[ -s "$DATA/server.crt" ] && [ -s "$DATA/server.key" ] && return 0
+	command -v openssl >/dev/null || { log "no openssl: the test server runs without TLS"; return 1; }
+	as_pg openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=127.0.0.1" \
+		-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+		-keyout "$DATA/server.key" -out "$DATA/server.crt" >/dev/null 2>&1 ||
+		{ log "openssl could not make a certificate: the test server runs without TLS"; return 1; }
+	as_pg chmod 600 "$DATA/server.key"
+}
+
 start_server() {
 	local rc=0
 	rm -f "$DATA/postmaster.pid" # only reached when server_pid found no live server: stale
@@ -166,6 +178,7 @@ start_server() {
 		synchronous_commit = off
 		full_page_writes = off
 		max_connections = 200
+		ssl = $(make_certificate && echo on || echo off)
 	EOF
 	log "starting server on 127.0.0.1:$PORT (log: $LOGFILE)"
 	as_pg "$BINDIR/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 60 start >/dev/null ||

@@ -38,8 +38,11 @@ log = logging.getLogger(__name__)
 
 
 def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetime.now,
-                  daily_backup: bool = True) -> Database:
-    """Connect and bring the schema to the newest version; the community row exists afterwards."""
+                  daily_backup: bool = True, audit_check: bool = True) -> Database:
+    """Connect and bring the schema to the newest version; the community row exists afterwards.
+
+    Without `audit_check` the caller walks the audit chain itself (check_audit_chain): the CLI
+    does it after the login, so a command without one writes nothing."""
     url, _source = database_url(settings)
     engine = make_engine(url)
     if engine.dialect.name == "sqlite" and remove_stale_staging(live_sqlite_path(engine)):
@@ -67,7 +70,8 @@ def open_database(settings: Settings, *, clock: Callable[[], datetime] = datetim
         for backup in made:  # audited now: the audit table has the newest shape only after upgrading
             record_backup(uow, backup)
         uow.commit()
-    database.audit_check = _check_audit_chain(database)
+    if audit_check:
+        check_audit_chain(database)
     if daily_backup and outcome != "created":
         back_up_once_a_day(database)
     return database
@@ -85,14 +89,16 @@ def _repair_audit_guards(uow: UnitOfWork) -> None:
         log.warning("审计日志保护触发器缺失或被改动,已恢复:%s", "、".join(repaired))
 
 
-def _check_audit_chain(database: Database) -> ChainCheck | None:
+def check_audit_chain(database: Database) -> ChainCheck | None:
     """Walk the audit rows added since the last start; a break is logged and itself audited (the
-    log is still appended to: the break stays where it was found, and every start says so)."""
+    log is still appended to: the break stays where it was found, and every start says so).
+    What was found is kept on the database (`audit_check`) for the login to show."""
     try:
         result = check_since_mark(database.engine, database.settings)
     except SQLAlchemyError as error:
         log.warning("审计日志未能在启动时校验:%s", error)
         return None
+    database.audit_check = result
     if not result.ok:
         log.error("审计日志被改动:第 %s 号记录(%s);请运行 station audit verify", result.broken_at, result.problem)
         with UnitOfWork(database, SYSTEM) as uow:

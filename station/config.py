@@ -147,6 +147,7 @@ def _check_rules(settings: Settings) -> None:
     _positive(src, "backup.keep", settings.backup.keep)
     _positive(src, "retention.years", settings.retention.years)
     _check_database_url(src, settings.database.url)
+    _check_tls(src, settings.database)
     _check_deadlines(settings)
     if not 0 < settings.requests.at_risk_ratio < 1:
         raise ConfigError("config.bad_at_risk_ratio", src=src)
@@ -190,6 +191,20 @@ def _check_database_url(src: str, url: str) -> None:
         raise ConfigError(
             "config.password_in_url", src=src
         )
+
+
+SSL_MODES = ("", "disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+
+
+def _check_tls(src: str, database) -> None:
+    from sqlalchemy.engine import make_url
+
+    if database.sslmode not in SSL_MODES:
+        raise ConfigError("config.bad_sslmode", src=src, value=database.sslmode,
+                          choices=", ".join(mode for mode in SSL_MODES if mode))
+    tls = database.sslmode or database.sslrootcert
+    if tls and make_url(database.url).get_backend_name() != "postgresql":
+        raise ConfigError("config.tls_for_postgresql_only", src=src)
 
 
 def _positive(src: str, key: str, value: int | float) -> None:

@@ -31,8 +31,19 @@ def database_url(settings: Settings) -> tuple[URL, SecretSource | None]:
         return url.set(database=str(settings.resolve(url.database))), None
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
+    url = url.update_query_dict(tls_options(settings))
     password, source = database_password(account_for(url.username or "", url.host or ""))
     return (url.set(password=password) if password else url), source
+
+
+def tls_options(settings: Settings) -> dict[str, str]:
+    """libpq's TLS options from [database] sslmode / sslrootcert (the path made absolute)."""
+    options = {}
+    if settings.database.sslmode:
+        options["sslmode"] = settings.database.sslmode
+    if settings.database.sslrootcert:
+        options["sslrootcert"] = str(settings.resolve(settings.database.sslrootcert))
+    return options
 
 
 def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:

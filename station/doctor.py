@@ -65,6 +65,7 @@ def _database_checks(settings, language: str) -> list[Check]:
     try:
         with engine.connect() as connection:
             connection.execute(text("select 1"))
+            tls = tls_in_use(connection) if engine.dialect.name == "postgresql" else None
         revision, head = current_revision(engine), head_revision()
     except Exception as error:  # noqa: BLE001 - doctor reports whatever went wrong
         return [*checks, checked("database", "fail", language, "database.unreachable",
@@ -72,6 +73,8 @@ def _database_checks(settings, language: str) -> list[Check]:
     finally:
         engine.dispose()
     checks.append(checked("database", "ok", language, "as_is", text=url.render_as_string(hide_password=True)))
+    if tls is not None:
+        checks.append(tls_check(url.host or "", tls, language))
     checks.append(_revision_check(revision, head, language))
     if revision is not None:
         checks.append(audit_guard_check(engine, language))
@@ -79,6 +82,27 @@ def _database_checks(settings, language: str) -> list[Check]:
         checks.append(audit_chain_check(engine, language))
         checks.append(ledger_rules_check(engine, settings, language))
     return checks
+
+
+def tls_in_use(connection) -> bool:
+    """Whether this PostgreSQL session is encrypted (TLS), as the server sees it."""
+    from sqlalchemy import text
+
+    return bool(connection.execute(text("select ssl from pg_stat_ssl where pid = pg_backend_pid()")).scalar())
+
+
+def tls_check(host: str, tls: bool, language: str = DEFAULT_LANGUAGE) -> Check:
+    """TLS to the server: required in all but name when residents' data crosses a network."""
+    if tls:
+        return checked("tls", "ok", language, "tls.on")
+    if is_local_host(host):
+        return checked("tls", "ok", language, "tls.local")
+    return checked("tls", "warn", language, "tls.off", host=host)
+
+
+def is_local_host(host: str) -> bool:
+    """A server on this PC: loopback or a unix socket (no host, or a socket folder)."""
+    return host in ("", "localhost", "::1") or host.startswith(("127.", "/"))
 
 
 def _revision_check(revision: str | None, head: str | None, language: str) -> Check:

@@ -99,7 +99,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "grid_worker": frozenset(
         _READ | {
             "ledger.write", "reveal.phone", "visits.write", "requests.receive",
-            "requests.handle", "reports.print",
+            # Masked lists of their own grids only (scope applies to every export).
+            "requests.handle", "reports.print", "data.export",
         }
     ),
 }

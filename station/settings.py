@@ -75,6 +75,12 @@ class DatabaseSettings:
     url: str = "sqlite:///data/station.db"
     """SQLAlchemy URL; a relative SQLite path is resolved against the config file's folder.
     Passwords never go here: they come from keyring or $STATION_DATABASE_PASSWORD."""
+    sslmode: str = ""
+    """PostgreSQL only: TLS to the server (libpq's sslmode: require, verify-ca, verify-full...);
+    empty: libpq's default. A street's server reached over the network wants verify-full."""
+    sslrootcert: str = ""
+    """PostgreSQL only: the certificate of the authority that signed the server's (relative to
+    the config file's folder), for sslmode verify-ca / verify-full."""
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,16 @@
 
 Callers hand it the temporary file of station.output_files.output_file, which checks the
 target and renames the finished workbook into place. See reports.workbooks.stream for the cell rules.
+
+An unmasked export is written password-protected (`password`): Excel's own encryption (ECMA-376
+agile encryption, AES-256, via msoffcrypto-tool), which Excel, WPS and LibreOffice open after
+asking for the password. The plain workbook exists only in memory: nothing unprotected touches
+the disk, not even as a temporary file.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,13 +23,34 @@ _WIDE = {"公民身份号码": 21, "地址": 32, "诉求内容": 40, "内容": 4
          "备注": 24, "受理时间": 17, "办理期限": 17, "办结时间": 17, "出生日期": 12}
 
 
-def write_table(path: Path, table: ExportTable, progress: Progress | None = None) -> int:
-    """Write the table's header and rows to `path`; returns the number of data rows written."""
+def write_table(path: Path, table: ExportTable, progress: Progress | None = None, *,
+                password: str | None = None) -> int:
+    """Write the table's header and rows to `path` (encrypted under `password` if given);
+    returns the number of data rows written."""
+    if password is None:
+        return _write(Path(path), table, progress)
+    plain = io.BytesIO()
+    written = _write(plain, table, progress)
+    _encrypt(plain, password, Path(path))
+    return written
+
+
+def _write(target: Path | io.BytesIO, table: ExportTable, progress: Progress | None) -> int:
     written = 0
-    for written in write_xlsx(Path(path), table.title, table.headers, _widths(table.headers), table.rows):
+    for written in write_xlsx(target, table.title, table.headers, _widths(table.headers), table.rows):
         if progress is not None:
             progress(written, max(table.count, written))
     return written
+
+
+def _encrypt(plain: io.BytesIO, password: str, path: Path) -> None:
+    from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415 - only unmasked exports need it
+
+    plain.seek(0)
+    with open(path, "wb") as out:
+        OOXMLFile(plain).encrypt(password, out)
+    plain.seek(0)
+    plain.truncate()  # let the plain copy go at once, not when the caller's frame ends
 
 
 def _widths(headers: tuple[str, ...]) -> tuple[float, ...]:

@@ -45,9 +45,10 @@ SHEET_HEAD = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 SHEET_TAIL = "</sheetData></worksheet>"
 
 
-def write_xlsx(path: Path, sheet_name: str, headers: tuple[str, ...], widths: tuple[float, ...],
+def write_xlsx(path: Path | IO[bytes], sheet_name: str, headers: tuple[str, ...], widths: tuple[float, ...],
                rows: Iterable[tuple[Any, ...]]) -> Iterator[int]:
-    """Write the workbook, yielding the number of data rows written after every few hundred."""
+    """Write the workbook (to a file, or a buffer to be encrypted), yielding the number of data
+    rows written after every few hundred."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=3) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)

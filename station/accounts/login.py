@@ -26,13 +26,35 @@ LOCK_DURATION = timedelta(minutes=15)
 # What the audit log records as the name of an attempt with a name no account has: what was
 # typed may well be the password, typed into the wrong field.
 UNKNOWN_USERNAME = "(未知用户名)"
+# Where a login came from, as the audit log's detail says it (the log is kept in Chinese).
+COUNTER, COMMAND_LINE = "登录", "命令行"
 
 
-def login(uow: UnitOfWork, username: str, password: str) -> LoginResult:
-    """Check a password and return the actor; refusals are audited and committed before raising."""
-    user = _attempt(uow, username, password, via="登录")
+def login(uow: UnitOfWork, username: str, password: str, *, via: str = COUNTER) -> LoginResult:
+    """Check a password and return the actor; refusals are audited and committed before raising.
+
+    `via` says where in the audit log (the counter's login form, or the command line)."""
+    user = _attempt(uow, username, password, via=via)
     grid_ids = grid_ids_of(uow.session, user.id)
     return LoginResult(user_record(user, grid_ids), actor_from_user(user, grid_ids))
+
+
+def quiet_login(uow: UnitOfWork, username: str, password: str, *, via: str) -> Actor:
+    """A login that writes nothing when it simply succeeds: the command line's, where each
+    command logs in again and what it does is audited under the user's name (a refused export
+    or restore leaves the database byte for byte as it was). Anything with something to write
+    goes through `login`: a refusal (counted and audited), failures to clear, a hash to renew."""
+    user = uow.session.scalar(select(User).where(User.username == normalise_username(username)[:64]))
+    if user is not None and _nothing_to_write(uow.session, user, password, uow.now()):
+        return actor_from_user(user, grid_ids_of(uow.session, user.id))
+    return login(uow, username, password, via=via).actor
+
+
+def _nothing_to_write(session: Session, user: User, password: str, now: datetime) -> bool:
+    """True when the password is right and the account is in good standing, nothing pending."""
+    pending = session.scalar(select(LoginFailure.id).where(LoginFailure.username == user.username).limit(1))
+    return (not user.disabled and user.locked_until is None and pending is None
+            and verify_password(user.password_hash, password) and not needs_rehash(user.password_hash))
 
 
 def verify_same_user(uow: UnitOfWork, user_id: int, password: str) -> bool:

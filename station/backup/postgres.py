@@ -26,11 +26,15 @@ def pg_tool(name: str) -> str:
     return found
 
 
+_TLS_VARIABLES = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT"}
+
 def run_pg_tool(name: str, url: URL | None, *args: str) -> None:
     """Run a PostgreSQL client (against `url` if given); the password goes in the environment, not argv."""
     env = dict(os.environ)
     if url is not None and url.password:
         env["PGPASSWORD"] = str(url.password)
+    if url is not None:  # the TLS of the app's own connections, in libpq's variables
+        env.update({_TLS_VARIABLES[name]: str(value) for name, value in url.query.items() if name in _TLS_VARIABLES})
     connection = ["--no-password", *_connection_args(url)] if url is not None else []
     result = subprocess.run([pg_tool(name), *connection, *args], capture_output=True, text=True,
                             env=env, timeout=_TOOL_TIMEOUT_S)

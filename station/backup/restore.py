@@ -26,7 +26,7 @@ from station.backup.restore_postgres import swap_postgres, verify_postgres_archi
 from station.backup.restore_sqlite import restoring, stage_sqlite, swap_sqlite
 from station.backup.seal import check_seal, install_key, key_path, seal_key
 from station.db import Database
-from station.errors import DatabaseError
+from station.errors import AuthError, DatabaseError
 from station.migrate import ensure_schema
 from station.permissions import require
 from station.uow import UnitOfWork
@@ -51,16 +51,21 @@ class RestoreResult:
     upgraded: bool
 
 
-def restore_backup(database: Database, actor: Actor, path: Path,
+def restore_backup(database: Database, actor: Actor | None, path: Path,
                    confirm: Callable[[BackupManifest], bool] = lambda _manifest: True, *,
-                   key: bytes | None = None) -> RestoreResult | None:
+                   key: bytes | None = None,
+                   account: Callable[[Path], Actor] | None = None) -> RestoreResult | None:
     """Verify, ask `confirm`, then restore; None when the user declined (nothing changed).
 
     `key` is the station's seal key typed by an administrator (a new PC has none of its own).
+    With no live `actor` (no working database to log in to), `account` logs in to the verified
+    SQLite copy itself (see restore_login).
     """
     with restoring(database.engine):
         staged = stage_restore(database, actor, path, key=key)
         try:
+            if actor is None:
+                actor = _backup_actor(staged, account)
             if not confirm(staged.manifest):
                 return None
             result = apply_restore(database, actor, staged)
@@ -71,9 +76,12 @@ def restore_backup(database: Database, actor: Actor, path: Path,
     return result
 
 
-def stage_restore(database: Database, actor: Actor, path: Path, *, key: bytes | None = None) -> StagedRestore:
-    """Verify a backup (and stage its copy) without touching the live database."""
-    require(actor, "backup.restore")
+def stage_restore(database: Database, actor: Actor | None, path: Path, *,
+                  key: bytes | None = None) -> StagedRestore:
+    """Verify a backup (and stage its copy) without touching the live database; with no actor
+    yet, the copy's own accounts say who may restore it (restore_backup)."""
+    if actor is not None:
+        require(actor, "backup.restore")
     backup = backup_path_for(path) if path.name.endswith(MANIFEST_SUFFIX) else path
     if not backup.is_file():
         raise DatabaseError("backup.backup_missing", backup=backup)
@@ -100,6 +108,12 @@ def apply_restore(database: Database, actor: Actor, staged: StagedRestore) -> Re
         _record(uow, staged, safety, upgraded)
         uow.commit()
     return RestoreResult(staged.backup, staged.manifest, safety.path if safety else None, upgraded)
+
+
+def _backup_actor(staged: StagedRestore, account: Callable[[Path], Actor] | None) -> Actor:
+    if account is None or staged.staged is None:  # PostgreSQL always has a live database to log in to
+        raise AuthError("cli.login_needed")
+    return account(staged.staged)
 
 
 def discard_restore(staged: StagedRestore) -> None:

@@ -36,7 +36,7 @@ from models import (
     Visit,
 )
 from station import audit
-from station.actor import SYSTEM
+from station.actor import SYSTEM, Actor
 from station.bulk.ids import first_ids, sync_sequences
 from station.bulk.indexes import bulk_pragmas
 from station.bulk.inserts import insert_rows
@@ -51,6 +51,7 @@ from station.demo.users import DemoAccounts, make_accounts
 from station.demo.visits import VisitMaker
 from station.errors import ValidationError
 from station.messages import DEFAULT_LANGUAGE, Term, message
+from station.permissions import require
 from station.places.directory import ensure_community
 from station.uow import UnitOfWork
 
@@ -89,13 +90,16 @@ class DemoSummary:
 
 
 def generate(db: Database, *, households: int, seed: int, progress: Progress | None = None,
-             today: date | None = None) -> DemoSummary:
+             today: date | None = None, actor: Actor = SYSTEM) -> DemoSummary:
     """Fill the station's community with `households` living households (plus a few that left
-    this year, whose homes were taken over); refused unless the community is still empty."""
+    this year, whose homes were taken over); refused unless the community is still empty.
+
+    A whole community written at once is an import's work: `actor` needs data.import."""
+    require(actor, "data.import")
     if not 1 <= households <= MAX_HOUSEHOLDS:
         raise ValidationError("demo.bad_household_count", most=MAX_HOUSEHOLDS, field="households")
     started = clock.perf_counter()
-    with UnitOfWork(db, SYSTEM) as uow:
+    with UnitOfWork(db, actor) as uow:
         community = ensure_community(uow, db.settings)
         connection = uow.session.connection()
         _claim(connection, community.id)

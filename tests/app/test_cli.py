@@ -10,53 +10,52 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_station import ROOT, in_english, station, write_config
+from cli_station import ROOT, in_english, initialised, station, write_config
 
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
+    """A station with its database and first administrator (`station init --admin`)."""
+    return initialised(tmp_path)
+
+
+def test_init_creates_and_migrates_sqlite_with_pragmas(tmp_path):
     write_config(tmp_path)
-    return tmp_path
-
-
-def test_init_creates_and_migrates_sqlite_with_pragmas(folder):
-    result = station(folder, "init")
+    result = station(tmp_path, "init", as_user=None)
     assert result.returncode == 0, result.stderr
-    assert "数据库已就绪" in result.stdout
-    db = folder / "data" / "station.db"
+    assert "数据库已就绪" in result.stdout and "--admin" in result.stdout
+    db = tmp_path / "data" / "station.db"
     with sqlite3.connect(db) as conn:
         assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
         assert conn.execute("select version_num from alembic_version").fetchone()[0]
         assert conn.execute("select code from communities").fetchall() == [("T01",)]
-    again = station(folder, "init")
+    again = station(tmp_path, "init", as_user=None)
     assert again.returncode == 0, again.stderr
 
 
 def test_user_add_list_disable_passwd(folder):
-    added = station(folder, "user", "add", "admin", "--name", "管理员", "--role", "admin",
+    added = station(folder, "user", "add", "chief", "--name", "站长甲", "--role", "admin",
                     "--password-stdin", stdin="Str0ng-Pass\n")
     assert added.returncode == 0, added.stderr
     listing = station(folder, "user", "list")
-    assert "admin" in listing.stdout and "系统管理员" in listing.stdout
+    assert "chief" in listing.stdout and "系统管理员" in listing.stdout
     weak = station(folder, "user", "add", "clerk1", "--name", "窗口", "--role", "clerk",
                    "--password-stdin", stdin="123\n")
     assert weak.returncode != 0 and "密码" in weak.stderr
-    common = station(folder, "user", "passwd", "admin", "--password-stdin", stdin="Admin@123\n")
+    common = station(folder, "user", "passwd", "chief", "--password-stdin", stdin="Admin@123\n")
     assert common.returncode == 1 and "过于常见" in common.stderr
-    disabled = station(folder, "user", "disable", "admin")
+    disabled = station(folder, "user", "disable", "chief")
     assert disabled.returncode == 0 and "停用" in station(folder, "user", "list").stdout
-    passwd = station(folder, "user", "passwd", "admin", "--password-stdin", stdin="An0ther-Pass\n")
+    passwd = station(folder, "user", "passwd", "chief", "--password-stdin", stdin="An0ther-Pass\n")
     assert passwd.returncode == 0, passwd.stderr
     with sqlite3.connect(folder / "data" / "station.db") as conn:
         actions = {row[0] for row in conn.execute("select action from audit_log")}
-        hashed = conn.execute("select password_hash from users").fetchone()[0]
+        hashed = conn.execute("select password_hash from users where username = 'chief'").fetchone()[0]
     assert {"create", "password"} <= actions
     assert hashed.startswith("$argon2id$") and "An0ther-Pass" not in hashed
 
 
 def test_names_print_as_themselves_never_as_markup_or_terminal_codes(folder):
-    assert station(folder, "user", "add", "admin", "--name", "管理员", "--role", "admin",
-                   "--password-stdin", stdin="Str0ng-Pass\n").returncode == 0
     escaped = station(folder, "user", "add", "clerk1", "--name", "\x1b[2J\x1b[31m红", "--role", "clerk",
                       "--password-stdin", stdin="Str0ng-Pass\n")
     assert escaped.returncode == 1 and "控制字符" in escaped.stderr and "\x1b" not in escaped.stderr
@@ -80,9 +79,8 @@ def test_unknown_user_and_bad_role_fail_with_message(folder):
 
 
 def test_a_refusal_is_said_in_the_configured_language(tmp_path):
-    write_config(tmp_path)
+    initialised(tmp_path)
     in_english(tmp_path)
-    station(tmp_path, "init")
     missing = station(tmp_path, "user", "disable", "nobody")
     assert missing.returncode == 1
     assert "Not found:" in missing.stderr and "User not found" in missing.stderr and "未找到" not in missing.stderr
@@ -115,8 +113,7 @@ def test_stats_json_counts(folder):
 
 
 def test_doctor_reports_each_check(folder):
-    station(folder, "init")
-    result = station(folder, "doctor")
+    result = station(folder, "doctor", as_user=None)
     assert "配置" in result.stdout and "数据库" in result.stdout and "密钥环" in result.stdout
     assert "中文字体" in result.stdout
     assert result.returncode == 0, result.stdout

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_station import ENTRY, cli_env, in_english, station, write_config
+from cli_station import ENTRY, cli_env, in_english, init_admin, station, write_config
 from import_books import HEADER, families, person, write_openpyxl
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -74,8 +74,8 @@ def test_help_loads_neither_the_database_nor_the_screens(english):
 
 def test_what_the_commands_say_is_english_apart_from_the_data(english):
     data = ["测试站", "测试社区", "管理员"]
-    said = [station(english, "init"),
-            station(english, "user", "add", "admin", "--name", "管理员", "--role", "admin", "--password-stdin",
+    said = [init_admin(english),
+            station(english, "user", "add", "chief", "--name", "管理员", "--role", "admin", "--password-stdin",
                     stdin="Str0ng-Pass\n"),
             station(english, "user", "list"),
             station(english, "stats"),
@@ -88,7 +88,7 @@ def test_what_the_commands_say_is_english_apart_from_the_data(english):
         assert result.returncode == 0, result.args
         assert not chinese(result.stdout + result.stderr, *data), result.args
     init, added, listing, stats, doctor, check, backup, monthly, months = (r.stdout for r in said)
-    assert "Database ready" in init and "User added" in added and "Administrator" in added
+    assert "Database ready" in init and "Administrator created" in init and "User added" in added and "Administrator" in added
     assert "Username" in listing and "active" in listing and "管理员" in listing
     assert "Households living here" in stats and "Requests · Received" in stats
     assert "Configuration" in doctor and "Chinese font" in doctor
@@ -97,7 +97,7 @@ def test_what_the_commands_say_is_english_apart_from_the_data(english):
 
 
 def test_an_import_refused_in_english_names_row_and_column(english):
-    assert station(english, "init").returncode == 0
+    assert init_admin(english).returncode == 0
     rows = families(1) + [person("X1", "错号", "110105194912310021", "户主")]
     write_openpyxl(english / "bad.xlsx", rows)
     refused = station(english, "import", "bad.xlsx")
@@ -110,8 +110,9 @@ def test_by_default_the_same_commands_still_speak_chinese(tmp_path):
     write_config(tmp_path)
     assert "社区服务站" in station(tmp_path, "--help").stdout
     assert "姓名" in station(tmp_path, "user", "add", "--help").stdout
-    assert "数据库已就绪" in station(tmp_path, "init").stdout
-    assert station(tmp_path, "user", "add", "admin", "--name", "管理员", "--role", "admin", "--password-stdin",
+    created = init_admin(tmp_path).stdout
+    assert "数据库已就绪" in created and "已创建管理员" in created
+    assert station(tmp_path, "user", "add", "chief", "--name", "管理员", "--role", "admin", "--password-stdin",
                    stdin="Str0ng-Pass\n").stdout.startswith("已添加用户")
     listing = station(tmp_path, "user", "list").stdout
     assert "用户名" in listing and "系统管理员" in listing and "正常" in listing

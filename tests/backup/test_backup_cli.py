@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_station import station
+from cli_station import init_admin, station
 
 
 @pytest.fixture
@@ -13,6 +13,7 @@ def folder(tmp_path) -> Path:
     (tmp_path / "station.toml").write_text(
         '[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
         '[database]\nurl = "sqlite:///data/station.db"\n[backup]\nkeep = 3\n', encoding="utf-8")
+    assert init_admin(tmp_path).returncode == 0
     created = station(tmp_path, "demo", "-n", "20")
     assert created.returncode == 0, created.stderr
     return tmp_path

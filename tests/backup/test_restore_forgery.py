@@ -112,11 +112,16 @@ def test_a_new_pc_restores_with_the_written_down_key_and_only_with_it(folder, tm
     refused(new_pc, Path(backup), "没有本站的备份签名密钥")
     wrong = "0" * 64
     refused(new_pc, Path(backup), "签名不符", "--key", wrong)
+    # No live database to log in to: the backup's own accounts say who may restore it.
+    for user, password in (("admin", "Wr0ng-Pass-1"), ("nobody", "Wr0ng-Pass-1")):
+        stranger = station(new_pc, "restore", str(backup), "--yes", "--key", key, as_user=user, password=password)
+        assert stranger.returncode == 1 and "用户名或密码错误" in stranger.stderr, stranger.stderr
+    assert not (new_pc / "data" / "station.db").exists()
     restored = station(new_pc, "restore", str(backup), "--yes", "--key", key)
     assert restored.returncode == 0, restored.stderr
     assert (new_pc / "data" / "station-seal.key").read_text().strip() == key.replace(" ", "")
     with sqlite3.connect(new_pc / "data" / "station.db") as conn:
-        assert conn.execute("select count(*) from audit_log where action = 'restore'").fetchone()[0] == 1
+        assert conn.execute("select username from audit_log where action = 'restore'").fetchall() == [("admin",)]
     with sqlite3.connect(folder / "data" / "station.db") as conn:
         assert conn.execute(
             "select count(*) from audit_log where action = 'show_backup_key'").fetchone()[0] == 1

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_station import CONFIG, ENTRY, ROOT, new_station, station
+from cli_station import CONFIG, ENTRY, cli_env, init_admin, new_station, station
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
@@ -101,7 +101,7 @@ def test_a_memory_database_is_refused(tmp_path):
 
 def test_a_config_saved_by_notepad_with_a_bom_just_works(tmp_path):
     (tmp_path / "station.toml").write_bytes(b"\xef\xbb\xbf" + CONFIG.encode("utf-8"))
-    result = station(tmp_path, "init")
+    result = init_admin(tmp_path)
     assert result.returncode == 0, result.stderr
 
 
@@ -142,8 +142,8 @@ def test_a_failed_backup_leaves_no_file_and_an_audit_entry(folder):
 
 def test_two_demos_on_an_empty_database_one_fills_it_the_other_says_why(tmp_path):
     (tmp_path / "station.toml").write_text(CONFIG, encoding="utf-8")
-    env = {"PYTHONPATH": str(ROOT), "STATION_CONFIG": str(tmp_path / "station.toml"), "COLUMNS": "200"}
-    runs = [subprocess.Popen([sys.executable, "-c", ENTRY, "demo", "-n", "200"], cwd=tmp_path, env=env,
+    assert init_admin(tmp_path).returncode == 0  # the database and its administrator; no households yet
+    runs = [subprocess.Popen([sys.executable, "-c", ENTRY, "demo", "-n", "200"], cwd=tmp_path, env=cli_env(tmp_path),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outcomes = sorted((run.wait(timeout=120), run.stderr.read()) for run in runs)
     assert outcomes[0][0] == 0

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from cli_station import station
+from cli_station import init_admin, station
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
@@ -22,6 +22,7 @@ def test_database_backups_reports_and_exports_are_owner_only(tmp_path):
         '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
     before = os.umask(0o022)  # the usual default: the program must not rely on a careful umask
     try:
+        assert init_admin(tmp_path).returncode == 0
         for command in (("demo", "-n", "3"), ("backup",), ("report", "household", "H000001"),
                         ("export", "persons", "persons.xlsx")):
             result = station(tmp_path, *command)
@@ -41,7 +42,7 @@ def test_doctor_names_files_others_can_read(tmp_path):
     (tmp_path / "station.toml").write_text(
         '[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
         '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
-    assert station(tmp_path, "init").returncode == 0
+    assert init_admin(tmp_path).returncode == 0
     database = tmp_path / "data" / "station.db"
     database.chmod(0o644)
     doctor = station(tmp_path, "doctor")

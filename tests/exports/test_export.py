@@ -66,7 +66,10 @@ def test_unmasked_export_needs_the_permission_and_a_reason(db, demo_community, t
     with pytest.raises(PermissionDenied):
         export_rows(db, staff, "persons", tmp_path / "a.xlsx", unmasked=True, reason="核对户籍")
     with pytest.raises(PermissionDenied):
-        export_rows(db, actor_for("grid_worker", demo_community), "persons", tmp_path / "b.xlsx")
+        export_rows(db, actor_for("grid_worker", demo_community), "persons", tmp_path / "b.xlsx", unmasked=True,
+                    reason="核对户籍")
+    with pytest.raises(PermissionDenied):
+        export_rows(db, actor_for("clerk", demo_community), "persons", tmp_path / "b.xlsx")
     with pytest.raises(ValidationError, match="原因") as refused:
         export_rows(db, director, "persons", tmp_path / "c.xlsx", unmasked=True, reason=" ")
     assert refused.value.field == "reason"

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from cli_station import station, write_config
+from cli_station import init_admin, station, write_config
 from import_books import families, write_openpyxl
 from reports_support import unmasked_numbers
 
@@ -16,7 +16,7 @@ from station.ledger.check import RULE_CODES
 @pytest.fixture
 def folder(tmp_path) -> Path:
     write_config(tmp_path)
-    assert station(tmp_path, "init").returncode == 0
+    assert init_admin(tmp_path).returncode == 0
     return tmp_path
 
 

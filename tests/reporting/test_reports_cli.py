@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from cli_station import station
+from cli_station import init_admin, station
 from reports_support import assert_fonts_embedded, pdf_text, require_tools, squeeze
 
 
@@ -30,7 +30,7 @@ def folder(tmp_path_factory) -> Path:
     (path / "station.toml").write_text(
         '[station]\nname = "测试站"\ncommunity = "测试社区"\ncommunity_code = "T01"\nphone = "010-12345678"\n'
         '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
-    ok(path, "init")
+    assert init_admin(path).returncode == 0
     ok(path, "demo", "--households", "40", "--seed", "3")
     return path
 

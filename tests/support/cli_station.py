@@ -1,4 +1,9 @@
-"""A station folder driven through the real CLI in a child process, as an admin runs it."""
+"""A station folder driven through the real CLI in a child process, as an admin runs it.
+
+Every command but init, doctor and run acts as a logged-in user: `station()` runs as the
+administrator `initialised()` creates (STATION_USER / STATION_PASSWORD, as a script would)
+unless told `as_user=None` or another name and password.
+"""
 
 from __future__ import annotations
 
@@ -13,29 +18,49 @@ CONFIG = ('[station]\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
           '[database]\nurl = "sqlite:///data/station.db"\n')
 
 
-def cli_env(folder: Path) -> dict[str, str]:
-    """The environment of a CLI child: this checkout's code, `folder`'s station.toml, a wide console."""
-    return {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
-            "COLUMNS": "200"}
+ADMIN, ADMIN_PASSWORD = "admin", "Counter-Test-Key-42"
 
 
-def station(folder: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    """`station ARGS` run in `folder` with its station.toml; output captured as text."""
+def cli_env(folder: Path, as_user: str | None = ADMIN, password: str | None = ADMIN_PASSWORD) -> dict[str, str]:
+    """The environment of a CLI child: this checkout's code, `folder`'s station.toml, a wide
+    console, and the user it logs in as (none: the variables are removed)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "STATION_CONFIG": str(folder / "station.toml"),
+           "COLUMNS": "200"}
+    env.pop("STATION_USER", None)
+    env.pop("STATION_PASSWORD", None)
+    if as_user is not None:
+        env["STATION_USER"] = as_user
+    if password is not None:
+        env["STATION_PASSWORD"] = password
+    return env
+
+
+def station(folder: Path, *args: str, stdin: str = "", as_user: str | None = ADMIN,
+            password: str | None = ADMIN_PASSWORD) -> subprocess.CompletedProcess:
+    """`station ARGS` run in `folder` with its station.toml as `as_user`; output captured as text."""
     return subprocess.run([sys.executable, "-c", ENTRY, *args], cwd=folder, input=stdin,
-                          capture_output=True, text=True, env=cli_env(folder), timeout=300)
+                          capture_output=True, text=True, env=cli_env(folder, as_user, password), timeout=300)
+
+
+def init_admin(folder: Path) -> subprocess.CompletedProcess:
+    """`station init --admin admin` in `folder`: the database and its first administrator."""
+    return station(folder, "init", "--admin", ADMIN, "--name", "管理员", "--password-stdin",
+                   stdin=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n", as_user=None, password=None)
 
 
 def initialised(folder: Path) -> Path:
-    """`folder` with write_config's station.toml and `station init` run."""
+    """`folder` with write_config's station.toml, its database and first administrator."""
     write_config(folder)
-    result = station(folder, "init")
+    result = init_admin(folder)
     assert result.returncode == 0, result.stderr
     return folder
 
 
 def new_station(folder: Path, households: int = 0, config: str = CONFIG) -> Path:
-    """A station folder with its station.toml and, when asked, a demo community."""
+    """A station folder with its station.toml, its administrator and, when asked, a demo community."""
     (folder / "station.toml").write_text(config, encoding="utf-8")
+    created = init_admin(folder)
+    assert created.returncode == 0, created.stderr
     if households:
         created = station(folder, "demo", "-n", str(households))
         assert created.returncode == 0, created.stderr
