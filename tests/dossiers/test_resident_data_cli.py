@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_station import station
+from cli_station import ADMIN, init_admin, station
 from factories import make_id
 from reports_support import pdf_text, require_tools, squeeze
 
@@ -43,7 +43,7 @@ def folder(tmp_path_factory) -> Path:
     (path / "station.toml").write_text(
         '[station]\nname = "测试站"\ncommunity = "测试社区"\ncommunity_code = "T01"\n'
         '[database]\nurl = "sqlite:///data/station.db"\n', encoding="utf-8")
-    ok(path, "init")
+    assert init_admin(path).returncode == 0
     ok(path, "demo", "--households", "30", "--seed", "5")
     return path
 
@@ -72,7 +72,7 @@ def test_the_report_lists_the_accesses_made_before_it(folder, resident, tmp_path
     first = pdf_text(tmp_path / "first.pdf")
     assert id_number in first and name in squeeze(first)
     assert _a_line_with(first, "打印", f"住户 {number}", "住户信息登记表")
-    assert _a_line_with(first, "cli:", "搜索")  # the lookup by the whole ID number, audited
+    assert _a_line_with(first, ADMIN, "搜索")  # the lookup by the whole ID number, audited
     ok(folder, "report", "resident-data", id_number, "--pdf", str(tmp_path / "second.pdf"))
     assert _a_line_with(pdf_text(tmp_path / "second.pdf"), "打印", "本人信息", "个人信息查阅单")
     (person_id,) = query(folder, f"select id from persons where id_number = '{id_number}'")[0]
