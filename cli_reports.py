@@ -86,6 +86,25 @@ def person(
         _show(print_jobs.print_person(uow, person_id, out=pdf, send=send, force=force))
 
 
+@report_app.command("resident-data", help=hint("report_resident_data"))
+def resident_data(
+    who: Annotated[str, typer.Argument(help=hint("report_resident_who"))],
+    pdf: PdfOption = None,
+    send: PrintOption = False,
+    force: ForceOption = False,
+) -> None:
+    """A resident's own data report (个人信息查阅单), for them after their ID card was checked."""
+    from reports import print_jobs  # reportlab loads only when printing
+    from station.dossiers.resident import find_resident
+    from station.output_files import check_output
+
+    with community_unit_of_work() as uow:
+        if pdf is not None:  # refused before the lookup, which a whole ID number audits
+            check_output(pdf, uow.settings, force=force)
+        person_id = find_resident(uow, who)
+        _show(print_jobs.print_resident(uow, person_id, out=pdf, send=send, force=force))
+
+
 @report_app.command("visits", help=hint("report_visits"))
 def visits(
     worker: Annotated[str | None, typer.Option("--worker", help=hint("report_worker"))] = None,

@@ -38,6 +38,16 @@ def print_person(uow: UnitOfWork, person_id: int, *, out: Path | None = None, se
                                              force=force))
 
 
+def print_resident(uow: UnitOfWork, person_id: int, *, out: Path | None = None, send: bool = False,
+                   force: bool = False) -> Printout:
+    """个人信息查阅单 of a resident who asked for it in person (their ID card checked by the clerk)."""
+    from reports import printouts
+    from station.printing.resident import resident_report
+
+    return _audited(uow, printouts.resident(resident_report(uow, person_id), uow.settings, out=out, send=send,
+                                            force=force))
+
+
 def print_visits(uow: UnitOfWork, period: tuple[str, date, date] | None, *, out: Path | None = None,
                  send: bool = False, force: bool = False) -> Printout:
     """走访记录表 of (worker, from, to), or the blank sheet when period is None."""

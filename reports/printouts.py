@@ -26,6 +26,9 @@ from reports.pdf import (
     receipt as pdf_receipt,
 )
 from reports.pdf import (
+    resident as pdf_resident,
+)
+from reports.pdf import (
     visits as pdf_visits,
 )
 from reports.pdf.fonts import cjk_font
@@ -40,6 +43,8 @@ from station.printing.records import (
     RequestReceipt,
     VisitSheet,
 )
+from station.printing.resident import DOCUMENT as RESIDENT_DOCUMENT
+from station.printing.resident_records import ResidentReport
 from station.settings import Settings
 
 
@@ -72,6 +77,14 @@ def person(card: PersonFile, settings: Settings, *, out: Path | None = None, sen
     path = _write(settings, out, f"person-{card.person_id}.pdf", force,
                   lambda target: pdf_person.render(card, target, cjk_font(settings)))
     return _finish("重点人群档案卡", "person", card.person_id, card.letterhead, [path], send)
+
+
+def resident(report: ResidentReport, settings: Settings, *, out: Path | None = None, send: bool = False,
+             force: bool = False) -> Printout:
+    """个人信息查阅单: the resident's own copy (the file is named by the person's id, never their name)."""
+    path = _write(settings, out, f"resident-{report.person_id}.pdf", force,
+                  lambda target: pdf_resident.render(report, target, cjk_font(settings)))
+    return _finish(RESIDENT_DOCUMENT, "person", report.person_id, report.letterhead, [path], send)
 
 
 def visits(sheet: VisitSheet, settings: Settings, *, out: Path | None = None, send: bool = False,

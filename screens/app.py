@@ -237,7 +237,7 @@ class StationApp(NoScreenshots, App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Only the station's commands: Textual's own include a screenshot that would write
         # unmasked ID and phone numbers to disk.
-        return station_commands(self)
+        return station_commands(self, screen)
 
     def get_key_display(self, binding: Binding) -> str:
         return key_display(binding)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
+from textual.screen import Screen
 
 from screens.ledger.open_home import open_person_home
 from station.permissions import allowed
@@ -20,14 +21,15 @@ if TYPE_CHECKING:
     from station.search.records import SearchHit
 
 
-def station_commands(app: StationApp) -> Iterator[SystemCommand]:
-    """Commands for a logged-in user (the palette only opens then)."""
-    yield from _work_commands(app)
+def station_commands(app: StationApp, screen: Screen[Any] | None = None) -> Iterator[SystemCommand]:
+    """Commands for a logged-in user (the palette only opens then) on `screen`, the one the palette
+    was opened over (app.screen is the palette itself while it searches)."""
+    yield from _work_commands(app, screen or app.screen)
     yield from _section_commands(app)
     yield from _session_commands(app)
 
 
-def _work_commands(app: StationApp) -> Iterator[SystemCommand]:
+def _work_commands(app: StationApp, screen: Screen[Any]) -> Iterator[SystemCommand]:
     may = partial(allowed, app.actor)
     if may("ledger.read"):
         yield _command(app, "open_household", partial(open_household, app))
@@ -35,8 +37,10 @@ def _work_commands(app: StationApp) -> Iterator[SystemCommand]:
         yield _command(app, "new_visit", partial(_push, app, "visits.form", "NewVisitScreen"))
     if may("requests.receive"):
         yield _command(app, "receive_request", partial(_push, app, "requests.form", "ReceiveRequestScreen"))
-    if may("reports.print") and callable(getattr(app.screen, "action_print", None)):
-        yield _command(app, "print", app.screen.action_print)  # type: ignore[attr-defined]
+    if may("reports.print") and callable(getattr(screen, "action_print", None)):
+        yield _command(app, "print", screen.action_print)  # type: ignore[attr-defined]
+    if may("reports.print") and callable(getattr(screen, "action_resident_report", None)):
+        yield _command(app, "resident_report", screen.action_resident_report)  # type: ignore[attr-defined]
 
 
 def _section_commands(app: StationApp) -> Iterator[SystemCommand]:

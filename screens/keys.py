@@ -100,6 +100,8 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("household.end_register", "ctrl+d", "end_register", show=False),
     KeySpec("household.next_member", "down", "next_member", show=False),
     KeySpec("household.previous_member", "up", "previous_member", show=False),
+    # 个人信息查阅单 of the selected member (reports.print): screens/ledger/operations.py
+    KeySpec("household.resident_report", "ctrl+r", "resident_report", show=False),
     # --- reports (F6) and import (F7): screens/reports.py, import_screen.py
     KeySpec("reports.blank", "ctrl+b", "blank_forms"),
     KeySpec("reports.lock", "ctrl+o", "lock_month"),

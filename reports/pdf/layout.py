@@ -121,12 +121,13 @@ def _ruled(font: str, size: float = 9) -> list[tuple]:
             ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
 
 
-def signatures(labels: Sequence[str], s: Styles) -> Table:
-    """Signature lines: each label followed by a line to sign on, then the date."""
+def signatures(labels: Sequence[str], s: Styles, *, dated: tuple[str, str] = ("日期:", "      年    月    日")
+               ) -> Table:
+    """Signature lines: each label followed by a line to sign on, then the date (label, blank to fill)."""
     cells: list[str] = []
     for label in labels:
         cells += [label, ""]
-    cells += ["日期:", "      年    月    日"]
+    cells += list(dated)
     count = len(labels) + 1
     label_width = 28 * mm
     result = Table([cells], colWidths=[label_width, WIDTH / count - label_width] * count)

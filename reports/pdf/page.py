@@ -14,8 +14,12 @@ from reports.pdf.layout import LINE, MARGIN, WIDTH
 from station.printing.records import Letterhead
 
 
-def build(path: Path, flowables: list[Flowable], *, font: str, title: str, head: Letterhead) -> Path:
-    """Write the flowables to an A4 PDF whose every page ends with who printed it and 'page x of y'."""
+def build(path: Path, flowables: list[Flowable], *, font: str, title: str, head: Letterhead,
+          footer: str | None = None, pages: str = "第 {number} 页 / 共 {total} 页") -> Path:
+    """Write the flowables to an A4 PDF whose every page ends with who printed it and 'page x of y'.
+
+    `footer` and `pages` replace the Chinese words (a report printed in another language).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                           topMargin=MARGIN, bottomMargin=MARGIN + 5 * mm, title=title,
@@ -24,17 +28,18 @@ def build(path: Path, flowables: list[Flowable], *, font: str, title: str, head:
     frame = Frame(MARGIN, MARGIN + 5 * mm, WIDTH, A4[1] - 2 * MARGIN - 5 * mm, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    footer = f"{head.station_name} · {title} · 打印:{head.printed_by} {head.printed_at:%Y-%m-%d %H:%M}"
-    doc.build(flowables, canvasmaker=partial(_FooterCanvas, footer_font=font, footer=footer))
+    if footer is None:
+        footer = f"{head.station_name} · {title} · 打印:{head.printed_by} {head.printed_at:%Y-%m-%d %H:%M}"
+    doc.build(flowables, canvasmaker=partial(_FooterCanvas, footer_font=font, footer=footer, pages=pages))
     return path
 
 
 class _FooterCanvas(Canvas):
     """Holds pages back until the end so each footer can say how many pages there are."""
 
-    def __init__(self, *args, footer_font: str, footer: str, **kwargs):
+    def __init__(self, *args, footer_font: str, footer: str, pages: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self._footer_font, self._footer = footer_font, footer
+        self._footer_font, self._footer, self._pages = footer_font, footer, pages
         self._held: list[dict] = []
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -48,6 +53,6 @@ class _FooterCanvas(Canvas):
             self.setFont(self._footer_font, 8)
             self.setFillColor(LINE)
             self.drawString(MARGIN, MARGIN, self._footer)
-            self.drawRightString(A4[0] - MARGIN, MARGIN, f"第 {number} 页 / 共 {total} 页")
+            self.drawRightString(A4[0] - MARGIN, MARGIN, self._pages.format(number=number, total=total))
             super().showPage()
         super().save()

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from reports.print_jobs import print_household
 from screens.keys import active_by_id, bindings
 from screens.ledger.banner import read_only_banner
-from screens.ledger.operations import MENU, HouseholdOperations
+from screens.ledger.operations import MENU, PRINT_MENU, HouseholdOperations
 from screens.widgets.labels import TopBar, station_footer
 from screens.widgets.line_breaks import WrappedText
 from screens.widgets.printing import start_print
@@ -54,7 +54,8 @@ class MemberLine(PersonNumbers):
 class HouseholdScreen(HouseholdOperations):
     CSS_PATH = "household.tcss"
     HELP_TOPIC: ClassVar[str] = "household"
-    BINDINGS = bindings("household.back", "household.operations", "screen.print", *MENU.values())
+    BINDINGS = bindings("household.back", "household.operations", "screen.print", *MENU.values(),
+                        *PRINT_MENU.values())
 
     def compose(self) -> ComposeResult:
         yield TopBar("nav.ledger")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
+from reports.print_jobs import print_resident
 from screens.base import StationScreen
 from screens.keys import active_by_id
 from screens.ledger.household_edit import EditHouseholdDialog, MoveOutDialog
@@ -22,7 +23,9 @@ from screens.ledger.member_moves import (
 from screens.ledger.op_dialog import OperationDialog, Outcome
 from screens.ledger.ops_menu import OperationsMenu
 from screens.ledger.split_merge import MergeDialog, SplitDialog
+from screens.widgets.dialogs import ConfirmDialog
 from screens.widgets.person_picker import PickPersonDialog
+from screens.widgets.printing import start_print
 from station.codes import HEAD
 from station.dossiers.household import HouseholdFile
 from station.ledger.queries import get_household, get_person
@@ -47,10 +50,13 @@ MENU = {
     "move_out": "household.move_out",
     "end_register": "household.end_register",
 }
+# Printouts in the F8 menu after the operations: offered to whoever may print (a clerk at the counter).
+PRINT_MENU = {"resident_report": "household.resident_report"}
 # Ending a register entry is register work (as in the registers list), not ledger work.
 REGISTER_ACTIONS = frozenset({"end_register"})
 WRITE_ACTIONS = frozenset({*MENU, "operations"}) - REGISTER_ACTIONS
-MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "record_death", "end_register"})
+MEMBER_ACTIONS = frozenset({"edit_member", "remove_member", "transfer_member", "record_death", "end_register",
+                            "resident_report"})
 
 
 class HouseholdOperations(StationScreen):
@@ -87,7 +93,7 @@ class HouseholdOperations(StationScreen):
             return allowed(self.station.actor, "registers.write") and not self.read_only
         if action in WRITE_ACTIONS:
             return allowed(self.station.actor, "ledger.write") and not self.read_only
-        if action == "print":
+        if action in ("print", *PRINT_MENU):
             return allowed(self.station.actor, "reports.print")
         return True
 
@@ -103,7 +109,7 @@ class HouseholdOperations(StationScreen):
             return
         member = self.focused_member()
         items = []
-        for action, binding_id in MENU.items():
+        for action, binding_id in {**MENU, **PRINT_MENU}.items():
             if self.check_action(action, ()) is False:
                 continue
             label = self.t(f"household_ops.menu_{action}")
@@ -115,7 +121,7 @@ class HouseholdOperations(StationScreen):
         self.app.push_screen(menu, callback=self._picked)
 
     def _picked(self, action: str | None) -> None:
-        if action in MENU:
+        if action in MENU or action in PRINT_MENU:
             getattr(self, f"action_{action}")()
 
     # --- one action each ---------------------------------------------------------------------
@@ -179,6 +185,18 @@ class HouseholdOperations(StationScreen):
                                   self.t("household_ops.end_register_pick", name=member.name), items)
             by_id = {str(entry.id): entry for entry in entries}
             self.app.push_screen(menu, callback=lambda chosen: self._end_entry(by_id[chosen]) if chosen else None)
+
+    def action_resident_report(self) -> None:
+        """个人信息查阅单 of the selected member: for them in person, so the clerk first says their ID
+        card was checked (the printout holds their whole ID and phone numbers)."""
+        if member := self._member():
+            question = ConfirmDialog(self.t("household_ops.resident_report_title"),
+                                     self.t("household_ops.resident_report_check", name=member.name))
+            self.app.push_screen(question, callback=partial(self._print_resident_report, member))
+
+    def _print_resident_report(self, member: PersonRecord, checked: bool | None) -> None:
+        if checked:
+            start_print(self, print_resident, member.id)
 
     def _end_entry(self, entry: RegisterEntryRecord) -> None:
         from screens.widgets.end_register import EndEntryDialog

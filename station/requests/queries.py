@@ -27,7 +27,7 @@ from station.uow import UnitOfWork
 
 def list_requests(uow: UnitOfWork, *, state: str | None = None, open_only: bool = False,
                   grid_id: int | None = None, assignee_id: int | None = None,
-                  household_id: int | None = None) -> list[RequestRecord]:
+                  household_id: int | None = None, person_id: int | None = None) -> list[RequestRecord]:
     """Requests the actor may see, urgent first, then by deadline."""
     require(uow.actor, "requests.read")
     conditions = []
@@ -41,6 +41,8 @@ def list_requests(uow: UnitOfWork, *, state: str | None = None, open_only: bool 
         conditions.append(ResidentRequest.assignee_id == assignee_id)
     if household_id is not None:
         conditions.append(ResidentRequest.household_id == household_id)
+    if person_id is not None:
+        conditions.append(ResidentRequest.person_id == person_id)
     return _records(uow, *conditions)
 
 

@@ -41,6 +41,8 @@ __all__ = [
 SCAN_FACTOR = 4
 # Persons per statement: well under SQLite's bound-parameter limit.
 CHUNK = 500
+# Person ids an audited search keeps (enough to say who a whole number found; retention reads them).
+AUDITED_PERSONS = 50
 
 
 def reindex_persons(uow: UnitOfWork, person_ids: Iterable[int]) -> None:
@@ -87,19 +89,21 @@ def search(uow: UnitOfWork, query: str, *, limit: int = 50, include_inactive: bo
     hits = {hit.person_id: hit for hit in hits_for(uow, chosen[:limit + len(numbered)])}
     shown = [hits[person_id] for person_id in chosen if person_id in hits]
     found = [hit for hit in shown if include_inactive or hit.status == "active"][:limit]
-    _audit_identifying(uow, query, len(found))
+    _audit_identifying(uow, query, [hit.person_id for hit in found])
     return found
 
 
-def _audit_identifying(uow: UnitOfWork, query: str, found: int) -> None:
+def _audit_identifying(uow: UnitOfWork, query: str, found: list[int]) -> None:
     """A search by a whole ID or phone number asks "is this person registered here?": it is
-    audited like a reveal, with the number masked."""
+    audited like a reveal, with the number masked and the ids of whom it found (so a resident's
+    own report can say who looked them up, and retention can blank the row)."""
     kind = identifying_kind(query)
     if kind is None:
         return
     typed = mask_text(query.strip())
-    audit.record(uow, "search", "persons", None, new={"by": kind, "query": typed, "found": found},
-                 detail=f"按{'身份证号' if kind == 'id_number' else '电话'}查找 {typed}:{found} 人")
+    audit.record(uow, "search", "persons", None,
+                 new={"by": kind, "query": typed, "found": len(found), "persons": found[:AUDITED_PERSONS]},
+                 detail=f"按{'身份证号' if kind == 'id_number' else '电话'}查找 {typed}:{len(found)} 人")
     uow.commit()
 
 

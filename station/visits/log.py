@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
 from models import Grid, Household, Person, User, Visit
 from station import audit, month_locks
@@ -125,6 +126,15 @@ def visits_for_household(uow: UnitOfWork, household_id: int) -> list[VisitRecord
     require(uow.actor, "visits.read")
     load_household(uow, household_id)
     return _records(uow, Visit.household_id == household_id)
+
+
+def visits_for_person(uow: UnitOfWork, person_id: int, household_ids: Iterable[int] = ()) -> list[VisitRecord]:
+    """Visits to one person, and household-wide ones (no person named) to `household_ids`, newest first."""
+    require(uow.actor, "visits.read")
+    households = sorted(set(household_ids))
+    whole_household = and_(Visit.person_id.is_(None), Visit.household_id.in_(households))
+    return _records(uow, or_(Visit.person_id == person_id, whole_household) if households
+                    else Visit.person_id == person_id)
 
 
 def due_this_week(uow: UnitOfWork, worker_id: int | None = None,
