@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input
 
-from screens.base import Localized
+from screens.widgets.filter_row import FilterRow
 from station.dates import parse_day
 
 FIELDS = ("user", "subject", "action", "from", "to")
@@ -31,21 +29,17 @@ class AuditCriteria:
     date_to: date | None = None
 
 
-class AuditFilters(Localized, Horizontal):
+class AuditFilters(FilterRow):
     """The five fields; posts Changed with new criteria, or Invalid with a message."""
 
-    @dataclass
-    class Changed(Message):
-        criteria: AuditCriteria
+    class Changed(FilterRow.Changed):
+        """The criteria changed (`criteria`: AuditCriteria)."""
 
-    @dataclass
-    class Invalid(Message):
-        message: str
+    class Invalid(FilterRow.Invalid):
+        """A field holds what cannot be read (`message` says which)."""
 
     def __init__(self, today: date, *, id: str | None = None):  # noqa: A002 - Textual's name
-        super().__init__(id=id)
-        self.today = today
-        self.criteria = AuditCriteria()
+        super().__init__(today, AuditCriteria(), id=id)
 
     def compose(self) -> ComposeResult:
         for field in FIELDS:
@@ -54,26 +48,6 @@ class AuditFilters(Localized, Horizontal):
 
     def focus_first(self) -> None:
         self.query_one("#audit-user", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.apply():
-            self.screen.focus_next()
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        self.apply()
-
-    def apply(self) -> bool:
-        """Read the fields; post Changed when the criteria differ, Invalid for a bad date."""
-        try:
-            criteria = self.read()
-        except ValueError as error:
-            self.post_message(self.Invalid(str(error)))
-            return False
-        if criteria != self.criteria:
-            self.criteria = criteria
-            self.post_message(self.Changed(criteria))
-        return True
 
     def read(self) -> AuditCriteria:
         date_from, date_to = self._day("from"), self._day("to")

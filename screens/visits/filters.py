@@ -11,11 +11,10 @@ from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import Input, Select
 
 from screens.base import Localized
+from screens.widgets.filter_row import FilterRow
 from screens.widgets.list_search import ListSearch
 from station.dates import parse_day
 from station.places.records import GridRecord
@@ -37,21 +36,17 @@ class VisitCriteria:
     query: str = ""  # as the ledger's search box: name, pinyin initials, ID tail, 户号
 
 
-class VisitFilters(Localized, Horizontal):
+class VisitFilters(FilterRow):
     """Selects and date fields; posts Changed with new criteria, or Invalid with a message."""
 
-    @dataclass
-    class Changed(Message):
-        criteria: VisitCriteria
+    class Changed(FilterRow.Changed):
+        """The criteria changed (`criteria`: VisitCriteria)."""
 
-    @dataclass
-    class Invalid(Message):
-        message: str
+    class Invalid(FilterRow.Invalid):
+        """A date field holds what cannot be read (`message` says which)."""
 
     def __init__(self, today: date, *, id: str | None = None):  # noqa: A002 - Textual's name
-        super().__init__(id=id)
-        self.today = today
-        self.criteria = VisitCriteria()
+        super().__init__(today, VisitCriteria(), id=id)
 
     def compose(self) -> ComposeResult:
         yield ListSearch(self.t("visits.search_placeholder"), "#log-table", id="filter-query")
@@ -80,26 +75,6 @@ class VisitFilters(Localized, Horizontal):
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         self.apply()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self.apply():
-            self.screen.focus_next()
-
-    def on_input_blurred(self, event: Input.Blurred) -> None:
-        self.apply()
-
-    def apply(self) -> bool:
-        """Read the fields; post Changed when the criteria differ, Invalid for a bad date."""
-        try:
-            criteria = self.read()
-        except ValueError as error:
-            self.post_message(self.Invalid(str(error)))
-            return False
-        if criteria != self.criteria:
-            self.criteria = criteria
-            self.post_message(self.Changed(criteria))
-        return True
 
     def read(self) -> VisitCriteria:
         date_from, date_to = (self._day(field) for field in DATE_FIELDS)
