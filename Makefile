@@ -77,7 +77,7 @@ test: $(VENV)/.installed-dev tools
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/mypy station models screens reports bench cli.py cli_audit.py cli_check.py cli_context.py cli_data.py cli_import.py cli_reports.py cli_retention.py
+	$(BIN)/mypy station models screens reports bench cli.py cli_audit.py cli_check.py cli_context.py cli_data.py cli_import.py cli_keys.py cli_reports.py cli_retention.py
 
 bench: $(VENV)/.installed
 	@test -f bench/__main__.py || { echo "bench/__main__.py is missing: nothing to run" >&2; exit 1; }

@@ -374,6 +374,7 @@ def _register_command_groups() -> None:
     import cli_check
     import cli_data
     import cli_import
+    import cli_keys
     import cli_reports
     import cli_retention
 
@@ -381,6 +382,7 @@ def _register_command_groups() -> None:
     cli_check.register(app)
     cli_data.register(app)
     cli_import.register(app)
+    cli_keys.register(app)
     cli_reports.register(app)
     cli_retention.register(app)
 

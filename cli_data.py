@@ -169,7 +169,7 @@ def _restore_target(config, backup: Path, recovery_key: str | None):
 
 def _recovery_or_live_account(db, recovery_key: str | None):
     """The recovery key (it opened the slots) acts as an administrator; else the live login."""
-    from station.backup.restore_login import recovery_actor
+    from station.vault import recovery_actor
 
     return recovery_actor() if recovery_key else _live_account(db)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from station.actor import Actor
 from station.errors import ValidationError
 from station.keyslots import (
     KeySlots,
@@ -28,6 +29,13 @@ from station.keyslots import (
 )
 
 SLOTS_SUFFIX = ".keys"
+# Who the audit log names when the recovery key, not an account, opened the database.
+RECOVERY_USERNAME = "(恢复密钥)"
+
+
+def recovery_actor() -> Actor:
+    """Whoever holds the recovery key holds every key: an administrator without an account."""
+    return Actor(user_id=None, username=RECOVERY_USERNAME, role="admin", community_id=None)
 
 
 @dataclass(frozen=True)

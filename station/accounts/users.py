@@ -22,7 +22,7 @@ from station.phone import parse_phone
 from station.scope import check_visible, community_clause
 from station.text_rules import text_for
 from station.uow import UnitOfWork
-from station.vault import no_slot, password_slot, slots_changed
+from station.vault import new_recovery, no_slot, password_slot, slots_changed
 
 USERNAME = re.compile(r"[a-z0-9._-]{3,32}")
 
@@ -161,6 +161,19 @@ def change_own_password(uow: UnitOfWork, old_password: str, new_password: str) -
     _store_password(uow, user, new_password, detail="修改本人密码")
     with slots_changed(uow.database.vault, password_slot(user.username, new_password)):
         uow.commit()
+
+
+def replace_recovery_key(uow: UnitOfWork) -> str:
+    """A new recovery key for an encrypted station (the old sheet opens nothing from now on);
+    returned once to be printed, audited without it."""
+    require(uow.actor, "users.manage")
+    vault = uow.database.vault
+    if vault is None:
+        raise ValidationError("keys.not_encrypted", field="database")
+    key = new_recovery(vault)
+    audit.record(uow, "new_recovery_key", "database", None, detail="更换恢复密钥,旧恢复密钥单作废")
+    uow.commit()
+    return key
 
 
 # --- helpers --------------------------------------------------------------------------------

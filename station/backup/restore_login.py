@@ -21,14 +21,6 @@ from station.errors import AuthError
 from station.permissions import require
 from station.sqlite_files import connect_file
 
-# Who the audit log names when the recovery key, not an account, opened an encrypted backup.
-RECOVERY_USERNAME = "(恢复密钥)"
-
-
-def recovery_actor() -> Actor:
-    """Whoever holds the recovery key holds every key: an administrator without an account."""
-    return Actor(user_id=None, username=RECOVERY_USERNAME, role="admin", community_id=None)
-
 
 def backup_account(staged_copy: Path, username: str, password: str, data_key: bytes | None = None) -> Actor:
     """The actor of `username` as the backup knows them; AuthError alike for an unknown name, a

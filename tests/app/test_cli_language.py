@@ -17,7 +17,8 @@ COMMANDS = [[], ["user"], ["user", "add"], ["user", "list"], ["user", "disable"]
             ["secret"], ["secret", "set"], ["init"], ["run"], ["doctor"], ["demo"], ["stats"], ["check"],
             ["export"], ["backup"], ["restore"], ["backup-key"], ["import"], ["template"], ["report"],
             ["report", "monthly"], ["report", "household"], ["report", "person"], ["report", "visits"],
-            ["report", "receipt"], ["month"], ["month", "lock"], ["month", "unlock"], ["month", "list"]]
+            ["report", "receipt"], ["month"], ["month", "lock"], ["month", "unlock"], ["month", "list"],
+            ["recover"], ["recovery-key"]]
 
 
 def chinese(text: str, *data: str) -> list[str]:

@@ -177,3 +177,30 @@ def test_a_forged_manifest_or_another_stations_backup_is_refused(folder, tmp_pat
     refused = station(new_pc, "restore", str(backup), "--yes")
     assert refused.returncode == 1 and "签名不符" in refused.stderr
     assert not (new_pc / "data" / "station.db").exists()
+
+
+def test_the_recovery_key_resets_a_lost_password_and_a_new_key_voids_the_old_sheet(tmp_path):
+    folder = tmp_path
+    write_config(folder)
+    made = station(folder, "init", "--admin", ADMIN, "--name", "管理员", "--encrypt", "--password-stdin",
+                   stdin=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n", as_user=None)
+    recovery = made.stdout.split("恢复密钥:")[1].split()[0]
+    new_password = "Found-Again-58"
+    wrong = station(folder, "recover", ADMIN, "--password-stdin", stdin=f"{'B' * 40}\n{new_password}\n",
+                    as_user=None, password=None)
+    assert wrong.returncode == 1 and "恢复密钥不正确" in wrong.stderr
+    reset = station(folder, "recover", ADMIN, "--password-stdin", stdin=f"{recovery}\n{new_password}\n",
+                    as_user=None, password=None)
+    assert reset.returncode == 0, reset.stderr
+    assert station(folder, "stats").returncode == 1  # the old password opens nothing now
+    assert station(folder, "stats", password=new_password).returncode == 0
+    renewed = station(folder, "recovery-key", password=new_password)
+    assert renewed.returncode == 0, renewed.stderr
+    fresh = renewed.stdout.split("恢复密钥:")[1].split()[0]
+    assert fresh != recovery
+    database = folder / "data" / "station.db"
+    assert open_vault_with_recovery(database, fresh).data_key
+    with pytest.raises(AuthError):
+        open_vault_with_recovery(database, recovery)
+    rows = station(folder, "audit", "list", "--action", "password", password=new_password).stdout
+    assert "(恢复密钥)" in rows
