@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from cli_context import hint, out, progress_bar, shown, unit_of_work, words
+from cli_context import LANGUAGE, hint, out, progress_bar, shown, unit_of_work, words
 from station.errors import ValidationError
 
 audit_app = typer.Typer(help=hint("audit"))
@@ -103,6 +103,8 @@ def _day(text: str | None, field: str) -> date | None:
 def _show_rows(matching: int, rows) -> None:
     from rich.table import Table
 
+    from station.audit import action_name
+
     if not rows:
         out.print(words("audit_list.none"))
         return
@@ -111,6 +113,7 @@ def _show_rows(matching: int, rows) -> None:
     for row in rows:
         about = f"{row.entity} {row.entity_id}" if row.entity_id is not None else row.entity
         values = words("audit_list.redacted") if row.redacted else shown(row.summary)
-        table.add_row(str(row.id), f"{row.at:%Y-%m-%d %H:%M:%S}", shown(row.username), shown(row.action),
+        action = action_name(row.action, LANGUAGE)
+        table.add_row(str(row.id), f"{row.at:%Y-%m-%d %H:%M:%S}", shown(row.username), shown(action),
                       shown(about), values, shown(row.detail))
     out.print(table)

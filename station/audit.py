@@ -11,8 +11,10 @@ from sqlalchemy import inspect
 from models import AuditEntry
 from station.actor import Actor
 from station.audit_chain import append
+from station.messages import LANGUAGES, catalogue, has_message, message
 from station.uow import UnitOfWork
 
+_ACTION_KEY = "audit.action."
 # Bookkeeping columns that change on every write and say nothing to an auditor.
 _SKIPPED = {"version", "updated_at", "created_at", "password_hash"}
 
@@ -52,6 +54,22 @@ def record(
             detail=detail[:1000],
         ),
     )
+
+
+def action_name(code: str, language: str) -> str:
+    """An audit action's name in `language`; the code itself for one the catalogue lacks."""
+    key = f"{_ACTION_KEY}{code}"
+    return message(key, language) if has_message(key, language) else code
+
+
+def action_codes(typed: str) -> tuple[str, ...]:
+    """The actions meant by what was typed: a code, or a name in either language (登记 is both
+    `create` and `register`)."""
+    typed = typed.strip()
+    codes = {key.removeprefix(_ACTION_KEY) for language in LANGUAGES
+             for key, text in catalogue(language).items()
+             if key.startswith(_ACTION_KEY) and text.casefold() == typed.casefold()}
+    return tuple(sorted(codes)) or (typed,)
 
 
 def snapshot(obj: object) -> dict[str, Any]:

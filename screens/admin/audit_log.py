@@ -134,7 +134,13 @@ class AuditLogScreen(StationScreen):
     def _cells(self, row: AuditRow) -> tuple[str, ...]:
         content = self.t("audit_log.redacted") if row.redacted \
             else SEPARATOR.join(text for text in (row.summary, one_line(row.detail)) if text)
-        return (str(row.id), f"{row.at:%Y-%m-%d %H:%M}", row.username, row.action, _about(row), content)
+        return (str(row.id), f"{row.at:%Y-%m-%d %H:%M}", row.username, self._action(row.action), _about(row),
+                content)
+
+    def _action(self, code: str) -> str:
+        """An action's name in the app's language; the code for one the catalogue lacks."""
+        key = f"audit.action.{code}"
+        return self.t(key) if self.station.catalogue.has(key) else code
 
     # --- the user's side -------------------------------------------------------------------------
 
@@ -150,7 +156,7 @@ class AuditLogScreen(StationScreen):
         row = event.row
         assert isinstance(row, AuditRow)
         heading = self.t("audit_log.detail_heading", at=f"{row.at:%Y-%m-%d %H:%M:%S}", user=row.username,
-                         action=row.action, entity=_about(row))
+                         action=self._action(row.action), entity=_about(row))
         lines = value_lines(row, redacted=self.t("audit_log.redacted_note"),
                             detail_label=self.t("audit_log.col_detail"), empty=self.t("audit_log.no_values"))
         self.app.push_screen(AuditRowDialog(self.t("audit_log.detail_title", id=row.id), heading, lines))

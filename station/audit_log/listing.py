@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 
 from models import AuditEntry, Membership, RegisterEntry, ResidentRequest, User, Visit
+from station.audit import action_codes
 from station.audit_log import values
 from station.audit_log.records import AuditFilter, AuditRow, AuditSize
 from station.permissions import require
@@ -70,7 +71,7 @@ def conditions(uow: UnitOfWork, wanted: AuditFilter) -> list[ColumnElement[bool]
     if wanted.user.strip():
         where.append(_by_user(wanted.user.strip()))
     if wanted.action.strip():
-        where.append(AuditEntry.action == wanted.action.strip())
+        where.append(AuditEntry.action.in_(action_codes(wanted.action)))
     if wanted.date_from is not None:
         where.append(AuditEntry.at >= datetime.combine(wanted.date_from, time.min))
     if wanted.date_to is not None:

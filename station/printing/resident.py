@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from station import codes
+from station.audit import action_name
 from station.dossiers.resident import resident_dossier
 from station.dossiers.resident_records import AccessEvent, ResidentDossier, Stay
 from station.masking import mask_text
@@ -180,8 +181,7 @@ def _step(from_state: str, to_state: str, words: Words) -> str:
 
 
 def _access_row(event: AccessEvent, words: Words) -> Row:
-    action = f"dossiers.action.{event.action}"
-    what = message(action, words.language) if has_message(action, words.language) else event.action
+    what = action_name(event.action, words.language)
     changed = "、".join(dict.fromkeys(words.label(*field.split(".", 1)) for field in event.changed))
     details = "; ".join(part for part in (words("changed", fields=changed) if changed else "", event.note) if part)
     return (_day(event.at), event.username, what, _subject(event, words), details)

@@ -59,7 +59,7 @@ def test_the_newest_rows_first_and_masked(folder):
     assert "最新的 2 条" in shown.stdout
     rows = [line.split("│")[1].strip() for line in body_lines(shown.stdout) if line.split("│")[1].strip()]
     assert [int(row) for row in rows] == sorted((int(row) for row in rows), reverse=True)
-    assert "print" in body_lines(shown.stdout)[0] and "wu" in body_lines(shown.stdout)[0]
+    assert "打印" in body_lines(shown.stdout)[0] and "wu" in body_lines(shown.stdout)[0]
     assert id_number not in shown.stdout and PHONE not in shown.stdout and not WHOLE_ID.search(shown.stdout)
     assert f"{id_number[:6]}********{id_number[-4:]}" in shown.stdout and "139****5678" in shown.stdout
 
@@ -74,13 +74,13 @@ def test_each_filter_finds_the_reveal_and_not_the_print(folder, option, value_of
     path, id_number, number = folder
     shown = station(path, "audit", "list", option, value_of(id_number, number))
     assert shown.returncode == 0, shown.stderr
-    assert "reveal" in shown.stdout and "wu" not in shown.stdout and "住户信息登记表" not in shown.stdout
+    assert "显示完整号码" in shown.stdout and "wu" not in shown.stdout and "住户信息登记表" not in shown.stdout
     assert id_number not in shown.stdout
 
 
 def test_dates_narrow_to_the_day(folder):
     path, _id_number, _number = folder
-    assert "reveal" in station(path, "audit", "list", "--from", "2026-11-23", "--to", "2026-11-23").stdout
+    assert "显示完整号码" in station(path, "audit", "list", "--from", "2026-11-23", "--to", "2026-11-23").stdout
     assert "没有符合条件的审计记录" in station(path, "audit", "list", "--to", "2026-11-22").stdout
 
 
@@ -102,9 +102,18 @@ def test_it_speaks_english_when_configured(folder):
     in_english(path)
     shown = station(path, "audit", "list", "--action", "reveal")
     assert shown.returncode == 0 and "Audit log: matching rows 1" in shown.stdout
+    assert "Full number shown" in shown.stdout  # the action's name, not its code
     header = [line for line in shown.stdout.splitlines() if not line.startswith("│")]
     assert not any(CJK.search(line) for line in header)
     assert not CJK.search(station(path, "audit", "list", "--help").stdout)
+
+
+def test_actions_are_named_and_found_by_their_chinese_name(folder):
+    path = folder[0]
+    by_name = station(path, "audit", "list", "--action", "显示完整号码")
+    by_code = station(path, "audit", "list", "--action", "reveal")
+    assert by_name.returncode == 0 and by_name.stdout == by_code.stdout
+    assert "显示完整号码" in by_code.stdout and "│ reveal" not in by_code.stdout
 
 
 def test_a_clerk_is_refused(folder):

@@ -119,6 +119,18 @@ def test_by_action(db, admin, town):
     assert {row.action for row in listed(db, admin, action="print")} == {"print"}
 
 
+def test_by_action_name_in_either_language(db, admin, town):
+    created = write(db, admin, "create", "household", 1)
+    registered = write(db, admin, "register", "household", 1)
+    shown = write(db, admin, "reveal", "person", 1, detail="原因")
+    both = ids(listed(db, admin, action="create")) + ids(listed(db, admin, action="register"))
+    assert ids(listed(db, admin, action="登记")) == sorted(both, reverse=True)  # one name, two codes
+    assert {registered, created} <= set(both)
+    assert ids(listed(db, admin, action="显示完整号码")) == [shown]
+    assert ids(listed(db, admin, action="full number shown")) == [shown]
+    assert listed(db, admin, action="没有这种操作") == []
+
+
 def test_by_date_range_inclusive(db, admin, town, clock):
     days = {}
     for day in (20, 21, 22, 23):

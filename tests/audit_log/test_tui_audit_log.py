@@ -79,7 +79,7 @@ def test_a_director_reads_filters_and_opens_a_row(db, community_id):
         await open_log(pilot)
         shown = text_of(pilot)
         assert "审计日志" in shown and "最新的在前" in shown
-        assert shown.index("reveal") < shown.index("update")  # newest first
+        assert shown.index("显示完整号码") < shown.index("修改")  # newest first, actions by name
         assert "别的社区的打印" not in shown
         assert_masked(shown)
         assert "139****5678" in shown
@@ -88,7 +88,7 @@ def test_a_director_reads_filters_and_opens_a_row(db, community_id):
         await pilot.press(*zhang_number, "enter")
         await settle(pilot)
         note, rows = text_of(pilot, "#audit-note"), text_of(pilot, "#audit-rows")
-        assert "张三" in note and "相关记录 2 条" in note and "reveal" not in rows and "register" in rows
+        assert "张三" in note and "相关记录 2 条" in note and "显示完整号码" not in rows and "登记" in rows
         assert zhang_number not in note + rows  # the field keeps what was typed, as the ledger's does
         table = pilot.app.screen.query_one("#audit-rows")
         table.focus()
@@ -138,6 +138,7 @@ def test_deep_pages_arrive_and_end_at_the_oldest_row(db, community_id):
         await open_log(pilot)
         table = pilot.app.screen.query_one("#audit-rows")
         assert table.cursor_row.id == newest_id(db)  # the boss's login
+        assert "登录" in text_of(pilot, "#audit-rows") and " login " not in text_of(pilot, "#audit-rows")
         await pilot.press("end")
         await settle(pilot)
         oldest = table.cursor_row
