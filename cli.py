@@ -130,7 +130,7 @@ def run() -> None:
 
     # The login screen shows at once; the database opens (and migrates) behind it. An
     # encrypted one opens when a user logs in, with their key slot.
-    run_app(settings=settings(), open_db=database, unlock_db=_unlocked_database)
+    run_app(settings=settings(), open_db=database, unlock_db=_unlocked_database, create_db=_encrypted_database)
 
 
 @app.command(help=hint("doctor"))
@@ -150,6 +150,12 @@ def _unlocked_database(username: str, password: str):
     from station.bootstrap import unlock_database
 
     return unlock_database(settings(), username, password)
+
+
+def _encrypted_database(username: str, display_name: str, password: str):
+    from station.bootstrap import create_encrypted_station
+
+    return create_encrypted_station(settings(), username, display_name, password)
 
 
 def _doctor_unlock(file: Path) -> bytes | None:

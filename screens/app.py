@@ -87,6 +87,8 @@ class StationApp(NoScreenshots, App[None]):
 
         if self.database.encrypted:
             return True  # its key slots are its users': the login opens it
+        if self.database.can_encrypt_new:
+            return False  # nothing made yet: the first run chooses an encrypted file or not
         return has_users(self.database.get())
 
     def _first_run_if_empty(self, any_user: bool) -> None:
@@ -257,6 +259,7 @@ class StationApp(NoScreenshots, App[None]):
 def create_app(db: Database | None = None, *, settings: Settings | None = None,
                open_db: Callable[[], Database] | None = None,
                unlock_db: Callable[[str, str], Database] | None = None,
+               create_db: Callable[[str, str, str], tuple[Database, UserRecord, str]] | None = None,
                clock: Callable[[], float] = time.monotonic) -> StationApp:
     """The app over an open database (tests), or over settings and a way to open the database."""
     return_large_blocks()  # password checks (login, unlock) must not leave 19 MB behind each
@@ -264,12 +267,14 @@ def create_app(db: Database | None = None, *, settings: Settings | None = None,
         return StationApp(DatabaseHandle(db.settings, db=db), clock=clock)
     if settings is None or open_db is None:
         raise ValueError("create_app needs a database, or settings and open_db")
-    return StationApp(DatabaseHandle(settings, opener=open_db, unlocker=unlock_db), clock=clock)
+    return StationApp(DatabaseHandle(settings, opener=open_db, unlocker=unlock_db, creator=create_db),
+                      clock=clock)
 
 
 def run_app(db: Database | None = None, *, settings: Settings | None = None,
             open_db: Callable[[], Database] | None = None,
-            unlock_db: Callable[[str, str], Database] | None = None) -> None:
+            unlock_db: Callable[[str, str], Database] | None = None,
+            create_db: Callable[[str, str, str], tuple[Database, UserRecord, str]] | None = None) -> None:
     """Start the counter TUI (`station run`); the database is closed on exit.
 
     `run_app(settings=..., open_db=...)` shows the login screen before the database is open.
@@ -277,7 +282,7 @@ def run_app(db: Database | None = None, *, settings: Settings | None = None,
     from screens.logging_setup import setup_logging
 
     setup_logging()
-    app = create_app(db, settings=settings, open_db=open_db, unlock_db=unlock_db)
+    app = create_app(db, settings=settings, open_db=open_db, unlock_db=unlock_db, create_db=create_db)
     try:
         app.run()
     finally:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from station.settings import Settings
 
 if TYPE_CHECKING:
+    from station.accounts.records import UserRecord
     from station.db import Database
 
 
@@ -24,14 +25,32 @@ class DatabaseHandle:
 
     def __init__(self, settings: Settings, *, db: Database | None = None,
                  opener: Callable[[], Database] | None = None,
-                 unlocker: Callable[[str, str], Database] | None = None):
+                 unlocker: Callable[[str, str], Database] | None = None,
+                 creator: Callable[[str, str, str], tuple[Database, UserRecord, str]] | None = None):
         if db is None and opener is None:
             raise ValueError("need an open database or a way to open one")
         self.settings = settings
         self._db = db
         self._opener = opener
         self._unlocker = unlocker
+        self._creator = creator
         self._lock = threading.Lock()
+
+    @property
+    def can_encrypt_new(self) -> bool:
+        """True before a new SQLite station's file exists: the first run may make it encrypted."""
+        from station.bootstrap import sqlite_file  # imported late: it loads SQLAlchemy
+
+        file = sqlite_file(self.settings) if self._creator is not None and self._db is None else None
+        return file is not None and not file.exists()
+
+    def create_encrypted(self, username: str, display_name: str, password: str) -> tuple[UserRecord, str]:
+        """Make the new station encrypted with its first administrator; returns the administrator
+        and the recovery key (shown once). The database stays open for the first run's demo."""
+        with self._lock:
+            assert self._creator is not None and self._db is None
+            self._db, admin, recovery_key = self._creator(username, display_name, password)
+            return admin, recovery_key
 
     @property
     def encrypted(self) -> bool:

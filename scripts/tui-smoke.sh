@@ -73,8 +73,11 @@ tmux new-session -d -s "$SESSION" -x 100 -y 32 -e LANG="$LANG" -e LC_ALL="$LC_AL
 wait_for "首次使用:创建系统管理员"
 keys admin Enter 王管理 Enter "$PASSWORD" Enter "${PASSWORD}x" Enter
 wait_for "两次输入的密码不一致"
-# The second field was cleared for another try; the demo community is loaded too.
-keys "$PASSWORD" Tab Space C-s
+# The second field was cleared for another try; the station is encrypted (ticked already) and
+# the demo community is loaded too. The recovery key is shown once before the login.
+keys "$PASSWORD" Tab Tab Space C-s
+wait_for "恢复密钥:只显示这一次" 30
+keys Enter
 wait_for "─ 登录 ─" 90
 keys wrong-password Enter
 wait_for "用户名或密码错误"

@@ -1,4 +1,7 @@
-"""First run on an empty database: create the administrator, optionally load the demo community."""
+"""First run on an empty database: create the administrator, optionally load the demo community.
+
+On a new SQLite station the database can be made encrypted here (checked by default): the
+administrator's password then opens it, and a recovery key is shown once to be written down."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from textual.widgets import Button, Input, Label, ProgressBar
 
 from screens.base import StationScreen
 from screens.keys import bindings
+from screens.widgets.dialogs import MessageDialog
 from screens.widgets.labels import FormError, TopBar, station_footer
 from screens.widgets.line_breaks import WrappedText
 from screens.widgets.toggles import Checkbox
@@ -50,6 +54,8 @@ class FirstRunScreen(UnsavedGuard, StationScreen):
                     yield Label(self.t(f"first_run.{field}"))
                     yield Input(id=field, password=field.startswith("password"), max_length=64,
                                 placeholder=self.t(f"first_run.{field}_hint"), compact=True)
+            if self.station.database.can_encrypt_new:
+                yield Checkbox(self.t("first_run.encrypt"), True, id="encrypt")
             yield Checkbox(self.t("first_run.demo", households=DEMO_HOUSEHOLDS), id="demo")
             yield FormError(id="first-run-error")
             yield ProgressBar(total=DEMO_HOUSEHOLDS, id="demo-progress", show_eta=False)
@@ -82,8 +88,25 @@ class FirstRunScreen(UnsavedGuard, StationScreen):
             return
         button.disabled = True
         self.query_one(FormError).show(self.t("first_run.creating"))
+        if self._encrypting():
+            handle = self.station.database
+            self.station.gateway.run(
+                self, lambda: handle.create_encrypted(values["username"], values["display_name"], values["password"]),
+                on_done=self._created_encrypted, on_error=self._refused, name="create encrypted station")
+            return
         self.call(create_admin, values["username"], values["display_name"], values["password"],
                   on_done=self._created, on_error=self._refused)
+
+    def _encrypting(self) -> bool:
+        boxes = self.query("#encrypt")
+        return bool(boxes) and bool(self.query_one("#encrypt", Checkbox).value)
+
+    def _created_encrypted(self, made: tuple[UserRecord, str]) -> None:
+        """Show the recovery key once (it is stored nowhere), then go on as for any station."""
+        admin, recovery_key = made
+        self.app.push_screen(MessageDialog(self.t("first_run.recovery_title"),
+                                           self.t("first_run.recovery_text", recovery=recovery_key)),
+                             callback=lambda _closed: self._created(admin))
 
     def _refused(self, error: StationError) -> None:
         self.query_one("#create", Button).disabled = False

@@ -204,3 +204,36 @@ def test_the_recovery_key_resets_a_lost_password_and_a_new_key_voids_the_old_she
         open_vault_with_recovery(database, recovery)
     rows = station(folder, "audit", "list", "--action", "password", password=new_password).stdout
     assert "(恢复密钥)" in rows
+
+
+def test_the_first_run_screen_makes_an_encrypted_station_and_shows_the_recovery_key_once(tmp_path):
+    settings = load_settings(write_config(tmp_path))
+    app = create_app(settings=settings, open_db=lambda: open_database(settings),
+                     unlock_db=lambda username, password: unlock_database(settings, username, password),
+                     create_db=lambda *account: create_encrypted_station(settings, *account))
+    database = tmp_path / "data" / "station.db"
+
+    async def scenario(pilot):
+        await settle(pilot)
+        assert screen_name(pilot) == "FirstRunScreen" and not database.exists()  # nothing made yet
+        assert pilot.app.screen.query_one("#encrypt").value  # encrypted unless unticked
+        for field, text in (("#username", "admin"), ("#display_name", "王管理"), ("#password", PASSWORD),
+                            ("#password_again", PASSWORD)):
+            pilot.app.screen.query_one(field).value = text
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = text_of(pilot)
+        assert "恢复密钥:只显示这一次" in shown
+        recovery = next(word for word in shown.split() if word.count("-") == 7)
+        assert open_vault_with_recovery(database, recovery).data_key
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen_name(pilot) == "LoginScreen"
+        await log_in(pilot)
+        assert pilot.app.login is not None and pilot.app.login.user.username == "admin"
+
+    drive(app, scenario)
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(database).execute("select 1 from users").fetchone()
+    raw = b"".join(path.read_bytes() for path in (tmp_path / "data").iterdir() if path.is_file())
+    assert "王管理".encode() not in raw
