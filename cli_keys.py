@@ -1,6 +1,6 @@
 """`station recover` and `station recovery-key`: an encrypted station's way back in.
 
-Wired into cli.py with `register(app)`. `recover` opens the database with the recovery key (no
+Wired into cli.py with `register(app)`. `rekey` moves the station to a new data key. `recover` opens the database with the recovery key (no
 account needed: it is for when the administrators' passwords are lost) and sets one account's
 password, which also gives that account a new key slot. `recovery-key` (an administrator,
 logged in) replaces the recovery key, for when the recovery sheet is lost or was seen.
@@ -12,7 +12,17 @@ from typing import Annotated
 
 import typer
 
-from cli_context import hint, out, settings, shown, unit_of_work, words
+from cli_context import (
+    hint,
+    out,
+    progress_bar,
+    settings,
+    shown,
+    signed_in,
+    signed_in_database,
+    unit_of_work,
+    words,
+)
 from station.errors import StationError
 
 
@@ -20,6 +30,7 @@ def register(app: typer.Typer) -> None:
     """Add `recover` and `recovery-key` to the main app."""
     app.command("recover", help=hint("recover"))(recover)
     app.command("recovery-key", help=hint("recovery_key"))(recovery_key)
+    app.command("rekey", help=hint("rekey"))(rekey)
 
 
 def recover(
@@ -71,3 +82,34 @@ def _new_password() -> str:
     if password != typer.prompt(words("password.again"), hide_input=True):
         raise StationError("cli.passwords_differ")
     return password
+
+
+def rekey(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=hint("rekey_yes"))] = False,
+) -> None:
+    """Re-encrypt the station under a new data key, then back it up under the new key."""
+    from station.backup.make import run_backup
+    from station.backup.rekey import record_rekey, rekey_database
+    from station.bootstrap import open_database
+    from station.uow import UnitOfWork
+
+    db = signed_in_database(daily_backup=False)
+    actor = signed_in(db)
+    if not (yes or typer.confirm(words("rekey.confirm"), default=False)):
+        db.dispose()
+        out.print(words("rekey.cancelled"))
+        return
+    with progress_bar(transient=True) as progress:
+        result = rekey_database(db, actor, lambda stage, done, total: progress(
+            words(f"rekey.stage_{stage}"), done, total))
+    db = open_database(settings(), vault=result.vault, daily_backup=False)
+    try:
+        with UnitOfWork(db, actor) as uow:
+            record_rekey(uow, result)
+            made = run_backup(uow, label="rekey")
+    finally:
+        db.dispose()
+    out.print(words("rekey.done", pages=result.pages, users="、".join(map(shown, result.users))))
+    if result.dropped:
+        out.print(words("rekey.dropped", users="、".join(map(shown, result.dropped))))
+    out.print(words("rekey.backup", path=shown(made.path)))
