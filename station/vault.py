@@ -29,7 +29,7 @@ from station.keyslots import (
     user_slot,
     write_slots,
 )
-from station.sqlite_files import DATABASE_ERRORS, connect_file
+from station.sqlite_files import DATABASE_ERRORS, connect_file, is_plaintext_sqlite
 
 SLOTS_SUFFIX = ".keys"
 PENDING_SUFFIX = ".next"
@@ -57,8 +57,25 @@ def slots_path_for(database_file: Path) -> Path:
 
 
 def is_encrypted(database_file: Path) -> bool:
-    """True when the database has key slots (and so is encrypted)."""
+    """True when the database has key slots (and so is encrypted). An encryption killed between
+    its renames is settled first (settle_encryption)."""
+    settle_encryption(Path(database_file))
     return slots_path_for(database_file).exists()
+
+
+def settle_encryption(database_file: Path) -> None:
+    """`station encrypt` writes the slots as `.keys.next`, renames the encrypted copy over the
+    database, then renames the slots: if killed in between, the database file's own header says
+    which step it reached (a plaintext SQLite file starts with a fixed header)."""
+    path = slots_path_for(database_file)
+    pending = pending_slots_path(path)
+    if path.exists() or not pending.exists():
+        return
+    if database_file.exists() and not is_plaintext_sqlite(database_file):
+        os.replace(pending, path)
+    else:
+        pending.unlink()
+    fsync_folder(path.parent)
 
 
 def create_vault(database_file: Path, username: str, password: str) -> tuple[Vault, str]:

@@ -30,11 +30,11 @@ from station.backup.sqlite import live_sqlite_path
 from station.db import Database
 from station.disk import fsync_folder, private_file
 from station.errors import DatabaseError, ValidationError
-from station.keyslots import new_data_key, read_slots, write_slots
+from station.keyslots import KeySlots, new_data_key, read_slots, write_slots
 from station.permissions import require
 from station.sqlite_files import connect_file
 from station.uow import UnitOfWork
-from station.vault import Vault, pending_slots_path
+from station.vault import Vault, pending_slots_path, slots_path_for
 
 Progress = Callable[[str, int, int], None]
 _PAGES_PER_STEP = 2048  # 8 MiB of 4 KiB pages between progress updates
@@ -53,7 +53,7 @@ class RekeyResult:
 def rekey_database(database: Database, actor: Actor, progress: Progress | None = None) -> RekeyResult:
     """Re-encrypt the open station under a new data key; call with no unit of work open on it
     (the engine's connections are closed). The live file is untouched when anything fails."""
-    require(actor, "keys.rekey")
+    require(actor, "keys.manage")
     vault = database.vault
     if vault is None or not database.is_sqlite:
         raise ValidationError("keys.not_encrypted", field="database")
@@ -62,16 +62,12 @@ def rekey_database(database: Database, actor: Actor, progress: Progress | None =
     slots = read_slots(vault.slots_path)
     granted = slots.granted(new_key)
     database.dispose()
-    guard = _hold(live, vault.data_key)
+    guard = hold_alone(live, vault.data_key, busy="keys.busy")
     try:
         staged, pages = _copy_under(guard, live, new_key, progress or _quiet)
         try:
-            _check_copy(guard, staged, new_key, progress or _quiet)
-            pending = pending_slots_path(vault.slots_path)
-            write_slots(pending, granted)
-            put_in_place(staged, live)
-            os.replace(pending, vault.slots_path)
-            fsync_folder(live.parent)
+            check_copy(guard, staged, new_key, progress or _quiet)
+            swap_in(staged, live, granted)
         finally:
             staged.unlink(missing_ok=True)
     finally:
@@ -85,15 +81,6 @@ def record_rekey(uow: UnitOfWork, result: RekeyResult) -> None:
                                                       "dropped": list(result.dropped)},
                  detail="更换数据密钥")
     uow.commit()
-
-
-def _hold(live: Path, data_key: bytes) -> sqlite3.Connection:
-    try:
-        return hold_alone(live, data_key)
-    except DatabaseError as error:
-        if error.code == "backup.database_busy":
-            raise DatabaseError("keys.rekey_busy") from error
-        raise
 
 
 def _copy_under(guard: sqlite3.Connection, live: Path, new_key: bytes, progress: Progress) -> tuple[Path, int]:
@@ -120,14 +107,30 @@ def _copy_under(guard: sqlite3.Connection, live: Path, new_key: bytes, progress:
     return staged, totals[0]
 
 
-def _check_copy(guard: sqlite3.Connection, staged: Path, new_key: bytes, progress: Progress) -> None:
-    """The copy opens with the new key, passes the integrity check and holds every row."""
+def check_copy(guard: sqlite3.Connection, staged: Path, data_key: bytes, progress: Progress) -> None:
+    """The copy opens with `data_key`, passes the integrity check and holds every row the held
+    live file holds."""
     progress("check", 0, 1)
-    check = check_sqlite_file(staged, digest=False, data_key=new_key)
+    check = check_sqlite_file(staged, digest=False, data_key=data_key)
+    live_tables = {row[0] for row in guard.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    if live_tables != set(check.counts):
+        raise DatabaseError("keys.copy_differs", table="、".join(sorted(live_tables ^ set(check.counts))))
     for table, rows in check.counts.items():
         if guard.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] != rows:
-            raise DatabaseError("keys.rekey_copy_differs", table=table)
+            raise DatabaseError("keys.copy_differs", table=table)
     progress("check", 1, 1)
+
+
+def swap_in(staged: Path, live: Path, slots: KeySlots) -> None:
+    """Put a checked copy and its slots in place of the live file, in the order a crash can undo
+    or finish (vault.settle_rekey, vault.settle_encryption): pending slots, file, slots."""
+    slots_path = slots_path_for(live)
+    pending = pending_slots_path(slots_path)
+    write_slots(pending, slots)
+    put_in_place(staged, live)
+    os.replace(pending, slots_path)
+    fsync_folder(live.parent)
 
 
 def _quiet(_stage: str, _done: int, _total: int) -> None:

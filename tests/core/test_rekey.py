@@ -151,7 +151,7 @@ def test_rekey_is_refused_while_another_program_has_the_database_open(tmp_path):
     try:
         with pytest.raises(DatabaseError) as refused:
             rekey_database(db, _admin(db), None)
-        assert refused.value.code == "keys.rekey_busy"
+        assert refused.value.code == "keys.busy"
     finally:
         other.close()
     assert database.read_bytes() == before
