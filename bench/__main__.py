@@ -57,13 +57,15 @@ def main(argv: list[str] | None = None) -> int:
     from bench import (
         audit_bench,
         backup_bench,
+        encryption_bench,
         import_bench,
         ledger_ui_bench,
         report_bench,
         tui_bench,
     )
 
-    for module in (report_bench, backup_bench, import_bench, audit_bench, tui_bench, ledger_ui_bench):
+    for module in (report_bench, backup_bench, import_bench, audit_bench, tui_bench, ledger_ui_bench,
+                   encryption_bench):
         for name, value, unit in module.run(out, args.quick):
             figure(name, value, unit)
     seconds = _timed_generation(out, sizes["timed_households"], args.seed)

@@ -77,9 +77,10 @@ def _cached_ledger(out: Path, persons: int) -> Path:
     return path
 
 
-def _timed_import(ledger: Path, path: Path) -> tuple[float, dict[str, float]]:
-    """Seconds for the whole import, and where they went (read, check rows, write, keys)."""
-    db = _fresh_database(path)
+def _timed_import(ledger: Path, path: Path, data_key: bytes | None = None) -> tuple[float, dict[str, float]]:
+    """Seconds for the whole import, and where they went (read, check rows, write, keys);
+    into an encrypted database with `data_key`."""
+    db = _fresh_database(path, data_key)
     marks: dict[str, float] = {}
 
     def progress(stage: str, _done: int, _total: int) -> None:
@@ -151,11 +152,11 @@ def _store_only_bound(ledger: Path, imported: Path, path: Path) -> float:
     return seconds
 
 
-def _fresh_database(path: Path) -> Database:
+def _fresh_database(path: Path, data_key: bytes | None = None) -> Database:
     _remove(path)
     settings = replace(Settings(), station=StationSettings(community="导入测试社区", community_code="IMPORT"),
                        base_dir=path.parent, source="(bench)")
-    db = Database(make_engine(f"sqlite:///{path}"), settings)
+    db = Database(make_engine(f"sqlite:///{path}", data_key=data_key), settings)
     upgrade(db.engine)
     return db
 

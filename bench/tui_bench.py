@@ -24,7 +24,8 @@ LOGIN_TARGET_S = 0.6
 MARKER = "LOGIN-SCREEN"
 
 # argv: config path, then "background" (the app opens the database while the login screen
-# shows: `run_app(settings=..., open_db=...)`) or "first" (opened before the app starts).
+# shows: `run_app(settings=..., open_db=...)`), "run" (that and the unlock an encrypted station
+# needs, as `station run` passes them) or "first" (opened before the app starts).
 CHILD = f"""
 import asyncio, sys
 import cli  # what `station run` imports first
@@ -35,9 +36,15 @@ def open_db():
     from station.bootstrap import open_database
     return open_database(settings)
 
+def unlock_db(username, password):
+    from station.bootstrap import unlock_database
+    return unlock_database(settings, username, password)
+
 from screens.app import create_app
 if sys.argv[2] == "background":
     app = create_app(settings=settings, open_db=open_db)
+elif sys.argv[2] == "run":
+    app = create_app(settings=settings, open_db=open_db, unlock_db=unlock_db)
 else:
     app = create_app(open_db())
 
@@ -50,7 +57,8 @@ async def probe(pilot):
     app.exit()
 
 app.run(headless=True, auto_pilot=probe, size=(100, 32))
-app.database.dispose()
+if sys.argv[2] != "run":  # an encrypted station was never opened (nobody logged in); exiting closes it
+    app.database.dispose()
 """
 
 

@@ -1,0 +1,224 @@
+"""Plaintext and encrypted side by side: the same work on the same 200k-person database, once as a
+plain SQLite file and once encrypted (SQLCipher 4, raw data key, key slots beside it).
+
+Both stations are copies of the cached benchmark database with one more administrator (whose
+password opens the encrypted one's slot), kept in out/encryption/ and rebuilt when the cached
+database changes. Each pair prints `encryption_<what>_plain`, `encryption_<what>_encrypted` and
+`target_encryption_<what>_within_15pct` (the encrypted figure at most 15% above the plain one):
+
+- start_to_login: a fresh process to the login screen (as `station run`);
+- open_and_login: opening the database (encrypted: unwrapping the user's slot first) and the
+  login's password check, what stands between typing the password and the dashboard;
+- search_p95: the search bench's queries as an administrator;
+- household_open: the household file of the 20 largest households (median);
+- monthly_report: the month's figures, PDF and workbook;
+- backup: `create_backup` (copy, full check, manifest);
+- import_100k: the import bench's ledger into an empty database.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import database as bench_db
+from bench.import_bench import FULL_PERSONS, QUICK_PERSONS, _cached_ledger, _timed_import
+from bench.report_bench import _sample_households
+from bench.search_bench import percentile, query_set, time_queries
+from station.accounts.login import login
+from station.accounts.users import add_user
+from station.actor import Actor
+from station.bootstrap import open_database, unlock_database
+from station.config import load_settings
+from station.db import Database
+from station.keyslots import (
+    KeySlots,
+    new_data_key,
+    new_recovery_key,
+    recovery_slot,
+    user_slot,
+    write_slots,
+)
+from station.uow import UnitOfWork
+from station.vault import slots_path_for
+
+Figure = tuple[str, float | str, str]
+USER, PASSWORD = "bench.admin", "Bench-Admin-Pass-2026"
+WITHIN = 1.15
+_CONFIG = ('[station]\ncommunity = "示范社区"\ncommunity_code = "BENCH"\n\n'
+           '[database]\nurl = "sqlite:///station.db"\n\n[backup]\nfolder = "backups"\n')
+
+
+def run(out: Path, quick: bool) -> list[Figure]:
+    """Figures for both stations; the targets are "skipped" in a quick run."""
+    source = bench_db.cached_database(out, (bench_db.QUICK if quick else bench_db.FULL)["households"], bench_db.SEED)
+    source_path = Path(str(source.engine.url.database))
+    source.dispose()
+    folders = {kind: _station(out / "encryption" / kind, source_path, kind == "encrypted")
+               for kind in ("plain", "encrypted")}
+    figures: list[Figure] = []
+    for what, unit, measure in _MEASURES:
+        values = {kind: measure(folder, quick) for kind, folder in folders.items()}
+        figures += [(f"encryption_{what}_{kind}", round(value, 3), unit) for kind, value in values.items()]
+        met = values["encrypted"] <= values["plain"] * WITHIN
+        figures.append((f"target_encryption_{what}_within_15pct", "skipped" if quick else ("ok" if met else "FAIL"), ""))
+    return figures
+
+
+# --- the two stations ---------------------------------------------------------------------
+
+
+def _station(folder: Path, source: Path, encrypted: bool) -> Path:
+    """A station folder holding a copy of `source` (encrypted or not) and the bench administrator."""
+    database = folder / "station.db"
+    if database.exists() and database.stat().st_mtime >= source.stat().st_mtime:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "station.toml").write_text(_CONFIG, encoding="utf-8")
+    if encrypted:
+        from station.backup.encrypt import export_encrypted
+
+        data_key = new_data_key()
+        export_encrypted(source, folder / "building.db", data_key)
+        (folder / "building.db").rename(database)
+        write_slots(slots_path_for(database), KeySlots().put(user_slot(data_key, USER, PASSWORD))
+                    .put(recovery_slot(data_key, new_recovery_key())))
+    else:
+        shutil.copyfile(source, folder / "building.db")
+        (folder / "building.db").rename(database)
+    db = _open(folder)
+    try:
+        with UnitOfWork(db, Actor(user_id=None, username="bench", role="admin", community_id=None)) as uow:
+            add_user(uow, USER, "基准管理员", "admin", PASSWORD, community_id=bench_db.community_id(db), grid_ids=())
+            uow.commit()
+    finally:
+        db.dispose()
+    return folder
+
+
+def _open(folder: Path) -> Database:
+    settings = load_settings(folder / "station.toml")
+    if slots_path_for(folder / "station.db").exists():
+        return unlock_database(settings, USER, PASSWORD, daily_backup=False)
+    return open_database(settings, daily_backup=False)
+
+
+def _with_open(action: Callable[[Database], float]) -> Callable[[Path, bool], float]:
+    def measure(folder: Path, _quick: bool) -> float:
+        db = _open(folder)
+        try:
+            return action(db)
+        finally:
+            db.dispose()
+
+    return measure
+
+
+# --- measures -----------------------------------------------------------------------------
+
+
+def _start_to_login(folder: Path, quick: bool) -> float:
+    from bench.tui_bench import _start_to_login as timed
+
+    config = folder / "station.toml"
+    timed(config, "run")  # warm the OS file cache
+    return statistics.median(timed(config, "run") for _ in range(3 if quick else 5))
+
+
+def _open_and_login(folder: Path, _quick: bool) -> float:
+    def once() -> float:
+        started = time.perf_counter()
+        db = _open(folder)
+        with UnitOfWork(db, Actor(user_id=None, username="", role="clerk", community_id=None)) as uow:
+            login(uow, USER, PASSWORD)
+        elapsed = time.perf_counter() - started
+        db.dispose()
+        return elapsed
+
+    once()
+    return statistics.median(once() for _ in range(3))
+
+
+def _search_p95_ms(db: Database) -> float:
+    actor = bench_db.admin(bench_db.community_id(db))
+    times = time_queries(db, actor, query_set(db, bench_db.SEED), 3)
+    return percentile(times, 0.95)
+
+
+def _household_open_ms(db: Database) -> float:
+    from sqlalchemy import select
+
+    from models import Household
+    from station.dossiers.household import open_household_file
+
+    actor = bench_db.admin(bench_db.community_id(db))
+    numbers = _sample_households(db, 20)
+    with db.session() as session:
+        ids = list(session.scalars(select(Household.id).where(Household.number.in_(numbers))))
+    times = []
+    for household_id in ids:
+        started = time.perf_counter()
+        with UnitOfWork(db, actor) as uow:
+            open_household_file(uow, household_id)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _monthly_report_s(db: Database) -> float:
+    from reports.pdf import monthly as pdf_monthly
+    from reports.pdf.fonts import cjk_font
+    from reports.workbooks import month as month_workbook
+    from station.printing.month import month_report
+
+    actor = bench_db.admin(bench_db.community_id(db))
+    year, month = bench_db.busy_month(db)
+    folder = Path(str(db.engine.url.database)).parent / "reports"
+    folder.mkdir(exist_ok=True)
+    started = time.perf_counter()
+    with UnitOfWork(db, actor) as uow:
+        report = month_report(uow, year, month)
+    pdf_monthly.render(report, folder / "monthly.pdf", cjk_font(db.settings))
+    month_workbook.write(report, folder / "monthly.xlsx")
+    return time.perf_counter() - started
+
+
+def _backup_s(db: Database) -> float:
+    from station.backup.make import create_backup
+
+    scratch = Path(str(db.engine.url.database)).parent / "bench-backups"
+    shutil.rmtree(scratch, ignore_errors=True)
+    started = time.perf_counter()
+    create_backup(db.engine, scratch, label="bench")
+    elapsed = time.perf_counter() - started
+    shutil.rmtree(scratch, ignore_errors=True)
+    return elapsed
+
+
+def _import_s(folder: Path, quick: bool) -> float:
+    ledger = _cached_ledger(folder.parent.parent, QUICK_PERSONS if quick else FULL_PERSONS)
+    data_key = new_data_key() if folder.name == "encrypted" else None
+    target = folder / "import-bench.db"
+    seconds, _stages = _timed_import(ledger, target, data_key)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    return seconds
+
+
+_MEASURES: list[tuple[str, str, Callable[[Path, bool], float]]] = [
+    ("start_to_login", "s", _start_to_login),
+    ("open_and_login", "s", _open_and_login),
+    ("search_p95", "ms", _with_open(_search_p95_ms)),
+    ("household_open", "ms", _with_open(_household_open_ms)),
+    ("monthly_report", "s", _with_open(_monthly_report_s)),
+    ("backup", "s", _with_open(_backup_s)),
+    ("import_100k", "s", _import_s),
+]
+
+
+if __name__ == "__main__":
+    for name, value, unit in run(Path(__file__).parent / "out", quick=False):
+        print(f"{name}: {value} {unit}".rstrip())
