@@ -1,6 +1,6 @@
 """`station recover` and `station recovery-key`: an encrypted station's way back in.
 
-Wired into cli.py with `register(app)`. `recover` opens the database with the recovery key (no
+Wired into cli.py with `register(app)`. `rekey` moves the station to a new data key; `encrypt` encrypts a plaintext station. `recover` opens the database with the recovery key (no
 account needed: it is for when the administrators' passwords are lost) and sets one account's
 password, which also gives that account a new key slot. `recovery-key` (an administrator,
 logged in) replaces the recovery key, for when the recovery sheet is lost or was seen.
@@ -13,7 +13,19 @@ from typing import Annotated
 
 import typer
 
-from cli_context import err, hint, out, settings, shown, unit_of_work, words
+from cli_context import (
+    credentials,
+    err,
+    hint,
+    out,
+    progress_bar,
+    settings,
+    shown,
+    signed_in,
+    signed_in_database,
+    unit_of_work,
+    words,
+)
 from station.errors import StationError
 
 SheetPath = Annotated[Path | None, typer.Option("--sheet", help=hint("sheet"))]
@@ -24,6 +36,8 @@ def register(app: typer.Typer) -> None:
     """Add `recover` and `recovery-key` to the main app."""
     app.command("recover", help=hint("recover"))(recover)
     app.command("recovery-key", help=hint("recovery_key"))(recovery_key)
+    app.command("rekey", help=hint("rekey"))(rekey)
+    app.command("encrypt", help=hint("encrypt"))(encrypt)
 
 
 def recover(
@@ -114,3 +128,128 @@ def _new_password() -> str:
     if password != typer.prompt(words("password.again"), hide_input=True):
         raise StationError("cli.passwords_differ")
     return password
+
+
+def rekey(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=hint("rekey_yes"))] = False,
+) -> None:
+    """Re-encrypt the station under a new data key, then back it up under the new key."""
+    from station.backup.make import run_backup
+    from station.backup.rekey import record_rekey, rekey_database
+    from station.bootstrap import open_database
+    from station.uow import UnitOfWork
+
+    db = signed_in_database(daily_backup=False)
+    actor = signed_in(db)
+    if not (yes or typer.confirm(words("rekey.confirm"), default=False)):
+        db.dispose()
+        out.print(words("rekey.cancelled"))
+        return
+    with progress_bar(transient=True) as progress:
+        result = rekey_database(db, actor, lambda stage, done, total: progress(
+            words(f"rekey.stage_{stage}"), done, total))
+    db = open_database(settings(), vault=result.vault, daily_backup=False)
+    try:
+        with UnitOfWork(db, actor) as uow:
+            record_rekey(uow, result)
+            made = run_backup(uow, label="rekey")
+    finally:
+        db.dispose()
+    out.print(words("rekey.done", pages=result.pages, users="、".join(map(shown, result.users))))
+    if result.dropped:
+        out.print(words("rekey.dropped", users="、".join(map(shown, result.dropped))))
+    out.print(words("rekey.backup", path=shown(made.path)))
+
+
+def encrypt(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=hint("encrypt_yes"))] = False,
+    old_backups: Annotated[str | None, typer.Option("--old-backups", help=hint("encrypt_old_backups"))] = None,
+) -> None:
+    """Encrypt this plaintext station and back it up encrypted, then deal with its old plaintext
+    backups (on a station already encrypted, only the latter)."""
+    from station.bootstrap import is_encrypted_station, open_database
+
+    choice = _old_backups_choice(old_backups)
+    db = signed_in_database(daily_backup=False)
+    if not is_encrypted_station(settings()):
+        if not (yes or typer.confirm(words("encrypt.confirm"), default=False)):
+            db.dispose()
+            out.print(words("encrypt.cancelled"))
+            return
+        db = open_database(settings(), vault=_encrypted(db), daily_backup=False)
+    try:
+        _old_backups(db, choice or ("encrypt" if yes else None))
+    finally:
+        db.dispose()
+    out.print(words("encrypt.elsewhere"))
+
+
+def _encrypted(db):
+    """Encrypt the open plaintext station, audit it and back it up; returns its vault."""
+    from station.backup.encrypt import encrypt_database, record_encryption
+    from station.backup.make import run_backup
+    from station.bootstrap import open_database
+    from station.uow import UnitOfWork
+
+    actor, (_username, password) = signed_in(db), credentials()
+    with progress_bar(transient=True) as progress:
+        result = encrypt_database(db, actor, password, lambda stage, done, total: progress(
+            words(f"encrypt.stage_{stage}"), done, total))
+    out.print(words("encrypt.done"))
+    out.print(words("init.recovery_key", key=result.recovery_key))
+    out.print(words("init.recovery_advice"))
+    db = open_database(settings(), vault=result.vault, daily_backup=False)
+    try:
+        with UnitOfWork(db, actor) as uow:
+            record_encryption(uow, result)
+            made = run_backup(uow, label="encryption")
+    finally:
+        db.dispose()
+    out.print(words("encrypt.backup", path=shown(made.path)))
+    if result.without_slot:
+        out.print(words("encrypt.without_slot", users="、".join(map(shown, result.without_slot))))
+    return result.vault
+
+
+def _old_backups(db, choice: str | None) -> None:
+    """Encrypt, delete or keep the plaintext backups left in the backups folder."""
+    from station.backup.encrypt import plaintext_backups, settle_old_backups
+    from station.backup.files import backup_folder
+    from station.backup.seal import stored_seal_key
+    from station.uow import UnitOfWork
+
+    old = plaintext_backups(backup_folder(db.settings))
+    if not old:
+        return
+    choice = choice or _ask_old(len(old))
+    if choice == "keep":
+        out.print(words("encrypt.old_kept", count=len(old)))
+        return
+    with UnitOfWork(db, signed_in(db)) as uow:
+        outcome = settle_old_backups(uow, old, encrypt=choice == "encrypt", old_seal_key=stored_seal_key(db.engine))
+    if choice == "encrypt":
+        out.print(words("encrypt.old_encrypted", count=len(outcome.encrypted)))
+    else:
+        out.print(words("encrypt.old_deleted", count=len(outcome.deleted)))
+    for name, reason in outcome.refused:
+        out.print(words("encrypt.old_refused", name=shown(name), reason=shown(reason)))
+
+
+_OLD_CHOICES = ("encrypt", "delete", "keep")
+
+
+def _old_backups_choice(given: str | None) -> str | None:
+    if given is not None and given not in _OLD_CHOICES:
+        raise StationError("cli.encrypt.bad_choice")
+    return given
+
+
+def _ask_old(count: int) -> str:
+    import sys
+
+    out.print(words("encrypt.old_found", count=count))
+    if not sys.stdin.isatty():
+        return "keep"  # a script that did not say: nothing is deleted unasked
+    while (answer := typer.prompt(words("encrypt.old_choice"), default="encrypt").strip().lower()) not in _OLD_CHOICES:
+        out.print(words("encrypt.bad_choice"))
+    return answer

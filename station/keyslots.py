@@ -1,11 +1,18 @@
 """Key slots: the database's data key, stored only wrapped, once per user and once for recovery.
 
 As disk encryption does (LUKS, BitLocker), a random 256-bit data key encrypts the database and
-each slot holds that key encrypted (AES-256-GCM) under a key derived from one secret: a user's
-password (argon2id at the login's parameters) or the recovery key shown once when the station
-was created (high-entropy already, so HKDF suffices). Nothing in the slots file opens the
-database without one of those secrets. Each slot's owner and kind are authenticated with it, so
-a slot copied under another user's name does not open.
+only slots hold it, each opened by one secret: a user's password (argon2id at the login's
+parameters) or the recovery key shown once when the station was created (high-entropy already,
+so HKDF suffices). Nothing in the slots file opens the database without one of those secrets.
+Each slot's owner and kind are authenticated with it, so a slot copied under another user's
+name does not open.
+
+Each slot owns an X25519 key pair, and the data key is granted to its public key (ECIES:
+an ephemeral X25519 exchange, HKDF-SHA256, AES-256-GCM); a user's private key is kept wrapped
+under their password, the recovery slot's is derived from the recovery key. So `station rekey`
+can grant a new data key to every slot without anybody's password, and a slot taken away (a
+user who left) opens nothing made after the rekey. Version 1 files wrapped the data key under
+the secret directly; they are still read, and a slot is moved to version 2 when it is opened.
 
 The slots file lives beside the database (`station.db.keys`) and travels in every backup.
 """
@@ -22,6 +29,7 @@ from typing import Any
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -29,7 +37,8 @@ from station.disk import fsync_folder, replace_with_text
 from station.errors import AuthError, ValidationError
 
 FORMAT = "station-keyslots"
-VERSION = 1
+VERSION = 2
+_READABLE = (1, 2)
 KEY_BYTES = 32
 USER, RECOVERY = "user", "recovery"
 # The login's own parameters (OWASP: argon2id, 19 MiB, 2 passes, 1 lane): unlocking costs what
@@ -43,8 +52,21 @@ _MISREAD = str.maketrans({"0": "O", "1": "I", "8": "B"})
 
 
 @dataclass(frozen=True)
+class Grant:
+    """The data key sealed to a slot's public key (ECIES)."""
+
+    ephemeral: bytes  # the sender's one-time X25519 public key
+    nonce: bytes
+    sealed: bytes
+
+
+@dataclass(frozen=True)
 class Slot:
-    """The data key wrapped under one secret: a user's password, or the recovery key."""
+    """One way in: a user's password, or the recovery key.
+
+    Version 2: `wrapped` is the slot's X25519 private key under the user's password (empty for
+    the recovery slot, whose private key is derived from the recovery key), and `grant` holds
+    the data key for `public`. Version 1 (grant None): `wrapped` is the data key itself."""
 
     kind: str  # USER or RECOVERY
     owner: str  # the user name; "" for the recovery slot
@@ -52,6 +74,13 @@ class Slot:
     nonce: bytes
     wrapped: bytes
     kdf: dict[str, int]  # the argon2 parameters a user slot was made with (empty for recovery)
+    public: bytes = b""
+    grant: Grant | None = None
+
+    @property
+    def legacy(self) -> bool:
+        """A version 1 slot: it cannot be granted a new data key without its secret."""
+        return self.grant is None
 
 
 @dataclass(frozen=True)
@@ -79,6 +108,17 @@ class KeySlots:
     def without_user(self, username: str) -> KeySlots:
         return replace(self, slots=tuple(s for s in self.slots if (s.kind, s.owner) != (USER, username)))
 
+    def granted(self, data_key: bytes) -> KeySlots:
+        """Every slot given `data_key` in place of the old one (rekey); version 1 slots, which
+        only their secret could move, are left out (see `legacy_users`)."""
+        return replace(self, slots=tuple(replace(slot, grant=_grant(data_key, slot))
+                                         for slot in self.slots if not slot.legacy))
+
+    @property
+    def legacy_users(self) -> tuple[str, ...]:
+        """Users whose slot is still version 1 (they have not logged in since the upgrade)."""
+        return tuple(slot.owner for slot in self.slots if slot.kind == USER and slot.legacy)
+
 
 def new_data_key() -> bytes:
     """A fresh random 256-bit data key."""
@@ -92,15 +132,20 @@ def new_recovery_key() -> str:
 
 
 def user_slot(data_key: bytes, username: str, password: str) -> Slot:
-    """The data key wrapped under `username`'s password."""
-    salt = secrets.token_bytes(16)
-    return _wrapped(data_key, USER, username, salt, _password_key(password, salt, ARGON2), dict(ARGON2))
+    """A slot for `username`'s password, granted `data_key`."""
+    salt, nonce, private = secrets.token_bytes(16), secrets.token_bytes(12), X25519PrivateKey.generate()
+    wrapped = AESGCM(_password_key(password, salt, ARGON2)).encrypt(
+        nonce, private.private_bytes_raw(), _bound(USER, username))
+    slot = Slot(USER, username, salt, nonce, wrapped, dict(ARGON2), private.public_key().public_bytes_raw())
+    return replace(slot, grant=_grant(data_key, slot))
 
 
 def recovery_slot(data_key: bytes, recovery_key: str) -> Slot:
-    """The data key wrapped under the recovery key."""
+    """The recovery slot for `recovery_key`, granted `data_key`."""
     salt = secrets.token_bytes(16)
-    return _wrapped(data_key, RECOVERY, "", salt, _recovery_wrapping_key(recovery_key, salt), {})
+    public = _recovery_private_key(recovery_key, salt).public_key().public_bytes_raw()
+    slot = Slot(RECOVERY, "", salt, b"", b"", {}, public)
+    return replace(slot, grant=_grant(data_key, slot))
 
 
 def unlock(slots: KeySlots, username: str, password: str) -> bytes:
@@ -109,7 +154,11 @@ def unlock(slots: KeySlots, username: str, password: str) -> bytes:
     slot = slots.of_user(username)
     if slot is None:
         raise AuthError("accounts.wrong_credentials")
-    return _opened(slot, _password_key(password, slot.salt, slot.kdf))
+    key = _password_key(password, slot.salt, slot.kdf)
+    if slot.legacy:
+        return _opened(slot, key)
+    private = X25519PrivateKey.from_private_bytes(_opened(slot, key))
+    return _received(slot, private)
 
 
 def unlock_with_recovery(slots: KeySlots, recovery_key: str) -> bytes:
@@ -117,14 +166,16 @@ def unlock_with_recovery(slots: KeySlots, recovery_key: str) -> bytes:
     slot = slots.recovery
     if slot is None:
         raise AuthError("keys.no_recovery_slot")
-    return _opened(slot, _recovery_wrapping_key(recovery_key, slot.salt))
+    if slot.legacy:
+        return _opened(slot, _recovery_wrapping_key(recovery_key, slot.salt))
+    return _received(slot, _recovery_private_key(recovery_key, slot.salt))
 
 
 def read_slots(path: Path) -> KeySlots:
     """The slots file; ValidationError naming it when it is missing or not a slots file."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or data.get("version") != VERSION:
+        if data.get("format") != FORMAT or data.get("version") not in _READABLE:
             raise ValueError("not a slots file of this version")
         return KeySlots(tuple(_slot(entry) for entry in data["slots"]))
     except FileNotFoundError:
@@ -145,25 +196,51 @@ def write_slots(path: Path, slots: KeySlots) -> None:
     fsync_folder(path.parent)
 
 
-def _wrapped(data_key: bytes, kind: str, owner: str, salt: bytes, key: bytes, kdf: dict[str, int]) -> Slot:
+def _grant(data_key: bytes, slot: Slot) -> Grant:
+    """`data_key` sealed to the slot's public key: only its private key opens it."""
     if len(data_key) != KEY_BYTES:
         raise ValueError("a data key is 32 bytes")
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = ephemeral.public_key().public_bytes_raw()
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(slot.public))
     nonce = secrets.token_bytes(12)
-    wrapped = AESGCM(key).encrypt(nonce, data_key, _bound(kind, owner))
-    return Slot(kind, owner, salt, nonce, wrapped, kdf)
+    sealed = AESGCM(_grant_key(shared, ephemeral_public, slot.public)).encrypt(
+        nonce, data_key, _bound(slot.kind, slot.owner))
+    return Grant(ephemeral_public, nonce, sealed)
+
+
+def _received(slot: Slot, private: X25519PrivateKey) -> bytes:
+    """The data key of the slot's grant, opened with its private key."""
+    grant = slot.grant
+    assert grant is not None
+    shared = private.exchange(X25519PublicKey.from_public_bytes(grant.ephemeral))
+    try:
+        return AESGCM(_grant_key(shared, grant.ephemeral, slot.public)).decrypt(
+            grant.nonce, grant.sealed, _bound(slot.kind, slot.owner))
+    except InvalidTag:
+        raise AuthError(_refusal(slot)) from None
+
+
+def _grant_key(shared: bytes, ephemeral_public: bytes, public: bytes) -> bytes:
+    return HKDF(hashes.SHA256(), KEY_BYTES, ephemeral_public + public, b"station data key grant").derive(shared)
 
 
 def _opened(slot: Slot, key: bytes) -> bytes:
+    """What the slot wraps under `key` (its private key; the data key in version 1)."""
     try:
-        return AESGCM(key).decrypt(slot.nonce, slot.wrapped, _bound(slot.kind, slot.owner))
+        bound = _bound(slot.kind, slot.owner, 1 if slot.legacy else VERSION)
+        return AESGCM(key).decrypt(slot.nonce, slot.wrapped, bound)
     except InvalidTag:
-        code = "accounts.wrong_credentials" if slot.kind == USER else "keys.wrong_recovery_key"
-        raise AuthError(code) from None
+        raise AuthError(_refusal(slot)) from None
 
 
-def _bound(kind: str, owner: str) -> bytes:
+def _refusal(slot: Slot) -> str:
+    return "accounts.wrong_credentials" if slot.kind == USER else "keys.wrong_recovery_key"
+
+
+def _bound(kind: str, owner: str, version: int = VERSION) -> bytes:
     """What a slot's encryption authenticates besides the key: its format, kind and owner."""
-    return json.dumps([FORMAT, VERSION, kind, owner], ensure_ascii=False).encode()
+    return json.dumps([FORMAT, version, kind, owner], ensure_ascii=False).encode()
 
 
 def _password_key(password: str, salt: bytes, kdf: dict[str, int]) -> bytes:
@@ -172,6 +249,11 @@ def _password_key(password: str, salt: bytes, kdf: dict[str, int]) -> bytes:
 
 def _recovery_wrapping_key(recovery_key: str, salt: bytes) -> bytes:
     return HKDF(hashes.SHA256(), KEY_BYTES, salt, b"station recovery slot").derive(_recovery_bytes(recovery_key))
+
+
+def _recovery_private_key(recovery_key: str, salt: bytes) -> X25519PrivateKey:
+    raw = HKDF(hashes.SHA256(), KEY_BYTES, salt, b"station recovery key pair").derive(_recovery_bytes(recovery_key))
+    return X25519PrivateKey.from_private_bytes(raw)
 
 
 def _recovery_bytes(recovery_key: str) -> bytes:
@@ -187,9 +269,16 @@ def _recovery_bytes(recovery_key: str) -> bytes:
 
 
 def _entry(slot: Slot) -> dict[str, Any]:
-    encode = base64.b64encode
-    return {"kind": slot.kind, "owner": slot.owner, "kdf": slot.kdf, "salt": encode(slot.salt).decode(),
-            "nonce": encode(slot.nonce).decode(), "wrapped": encode(slot.wrapped).decode()}
+    def encode(raw: bytes) -> str:
+        return base64.b64encode(raw).decode()
+
+    entry: dict[str, Any] = {"kind": slot.kind, "owner": slot.owner, "kdf": slot.kdf, "salt": encode(slot.salt),
+                             "nonce": encode(slot.nonce), "wrapped": encode(slot.wrapped)}
+    if slot.grant is not None:
+        grant = slot.grant
+        entry |= {"public": encode(slot.public), "grant": {
+            "ephemeral": encode(grant.ephemeral), "nonce": encode(grant.nonce), "sealed": encode(grant.sealed)}}
+    return entry
 
 
 def _slot(entry: dict[str, Any]) -> Slot:
@@ -202,5 +291,13 @@ def _slot(entry: dict[str, Any]) -> Slot:
     kdf = {name: int(entry["kdf"][name]) for name in ARGON2} if kind == USER else {}
     if any(value not in _KDF_RANGES[name] for name, value in kdf.items()):
         raise ValueError("argon2 parameters out of range")  # a file asking for 100 GiB is refused
-    return Slot(kind, str(entry["owner"]), decode(entry["salt"]), decode(entry["nonce"]),
+    slot = Slot(kind, str(entry["owner"]), decode(entry["salt"]), decode(entry["nonce"]),
                 decode(entry["wrapped"]), kdf)
+    if "grant" not in entry:
+        return slot
+    grant = entry["grant"]
+    public = decode(entry["public"])
+    if len(public) != KEY_BYTES:
+        raise ValueError("a public key is 32 bytes")
+    return replace(slot, public=public, grant=Grant(decode(grant["ephemeral"]), decode(grant["nonce"]),
+                                                    decode(grant["sealed"])))

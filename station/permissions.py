@@ -61,6 +61,7 @@ PERMISSION_NAMES = {
     "requests.reopen": "重新打开诉求",
     "places.write": "维护网格和楼栋",
     "users.manage": "管理用户",
+    "keys.manage": "管理数据库加密",
     "audit.read": "查看审计日志",
     "stats.read": "查看统计",
     "reports.print": "打印表单和报表",

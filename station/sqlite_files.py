@@ -18,6 +18,7 @@ from sqlcipher3 import dbapi2 as sqlcipher
 KEY_BYTES = 32
 DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError, sqlcipher.DatabaseError)
 BUSY_ERRORS = ("SQLITE_BUSY", "SQLITE_LOCKED")
+PLAINTEXT_HEADER = b"SQLite format 3\x00"
 
 
 def key_pragma(data_key: bytes) -> str:
@@ -38,6 +39,15 @@ def connect_file(target: str | Path, data_key: bytes | None = None, **options: A
     connection.execute(key_pragma(data_key))
     connection.execute("PRAGMA temp_store=MEMORY")
     return connection  # type: ignore[no-any-return]
+
+
+def is_plaintext_sqlite(path: Path) -> bool:
+    """True when the file starts with SQLite's plaintext header (an encrypted file is random)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(PLAINTEXT_HEADER)) == PLAINTEXT_HEADER
+    except OSError:
+        return False
 
 
 def is_busy(error: BaseException) -> bool:

@@ -60,11 +60,16 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
     backups = list_backups(folder)
     removed = [made.path for made in backups[: max(0, len(backups) - keep)]]
     for path in removed:
-        # The file before its manifest: a manifest alone is a leftover, a file alone would look damaged.
-        path.unlink(missing_ok=True)
-        manifest_path(path).unlink(missing_ok=True)
-        slots_copy_path(path).unlink(missing_ok=True)
+        remove_backup(path)
     return removed
+
+
+def remove_backup(path: Path) -> None:
+    """Delete a backup with its manifest and key slots copy."""
+    # The file before its manifest: a manifest alone is a leftover, a file alone would look damaged.
+    path.unlink(missing_ok=True)
+    manifest_path(path).unlink(missing_ok=True)
+    slots_copy_path(path).unlink(missing_ok=True)
 
 
 def remove_leftovers(folder: Path) -> None:

@@ -87,12 +87,12 @@ def swap_sqlite(engine: Engine, staged: Path, safety_folder: Path, now: datetime
     live = live_sqlite_path(engine)
     engine.dispose()
     if not live.exists():
-        _replace(staged, live)
+        put_in_place(staged, live)
         return None
-    guard = _hold(live, data_key_of(engine))
+    guard = hold_alone(live, data_key_of(engine))
     try:
         safety = _safety_backup(engine, safety_folder, now, guard)
-        _replace(staged, live)
+        put_in_place(staged, live)
     finally:
         guard.close()
     return safety
@@ -105,19 +105,21 @@ def _safety_backup(engine: Engine, folder: Path, now: datetime, guard: sqlite3.C
         raise DatabaseError("backup.cannot_save_current", problem=error, live=engine.url.database) from error
 
 
-def _hold(live: Path, data_key: bytes | None) -> sqlite3.Connection:
-    """A connection that is the only one on the file and keeps others from committing."""
+def hold_alone(live: Path, data_key: bytes | None, busy: str = "backup.database_busy") -> sqlite3.Connection:
+    """A connection that is the only one on the file and keeps others from committing (inside
+    its open read transaction, which also makes it a consistent source to copy from); `busy`
+    is the message when another connection has the file open."""
     guard = connect_file(live, data_key, timeout=2, isolation_level=None)
     try:
         mode = guard.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if mode != "delete":
-            raise DatabaseError("backup.database_busy")
+            raise DatabaseError(busy)
         guard.execute("BEGIN")
         guard.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DATABASE_ERRORS as error:
         guard.close()
         if is_busy(error):
-            raise DatabaseError("backup.database_busy") from error
+            raise DatabaseError(busy) from error
         raise DatabaseError("backup.cannot_save_current", problem=error, live=live) from error
     except BaseException:
         guard.close()
@@ -125,7 +127,8 @@ def _hold(live: Path, data_key: bytes | None) -> sqlite3.Connection:
     return guard
 
 
-def _replace(staged: Path, live: Path) -> None:
+def put_in_place(staged: Path, live: Path) -> None:
+    """Rename a checked copy over the live file (its old -wal/-shm removed first), durably."""
     for suffix in _SIDECARS:
         Path(f"{live}{suffix}").unlink(missing_ok=True)
     os.replace(staged, live)

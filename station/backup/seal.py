@@ -54,14 +54,21 @@ def seal_key(engine: Engine, *, create: bool = False) -> bytes | None:
     data_key = data_key_of(engine)
     if data_key is not None:
         return derived_seal_key(data_key)
-    path = key_path(engine)
-    if path.is_file():
-        return parse_key(path.read_text(encoding="ascii").strip(), field="key")
-    if not create:
-        return None
+    key = stored_seal_key(engine)
+    if key is not None or not create:
+        return key
     key = secrets.token_bytes(_KEY_BYTES)
-    install_key(path, key)
+    install_key(key_path(engine), key)
     return key
+
+
+def stored_seal_key(engine: Engine) -> bytes | None:
+    """The seal key in this station's key file (a plaintext station's; an encrypted station
+    keeps the one it had before, for its old plaintext backups), or None."""
+    path = key_path(engine)
+    if not path.is_file():
+        return None
+    return parse_key(path.read_text(encoding="ascii").strip(), field="key")
 
 
 def derived_seal_key(data_key: bytes) -> bytes:
