@@ -155,9 +155,9 @@ def rekey(
             made = run_backup(uow, label="rekey")
     finally:
         db.dispose()
-    out.print(words("rekey.done", pages=result.pages, users="、".join(map(shown, result.users))))
+    out.print(words("rekey.done", pages=result.pages, users=_names(map(shown, result.users))))
     if result.dropped:
-        out.print(words("rekey.dropped", users="、".join(map(shown, result.dropped))))
+        out.print(words("rekey.dropped", users=_names(map(shown, result.dropped))))
     out.print(words("rekey.backup", path=shown(made.path)))
 
 
@@ -207,7 +207,7 @@ def _encrypted(db):
         db.dispose()
     out.print(words("encrypt.backup", path=shown(made.path)))
     if result.without_slot:
-        out.print(words("encrypt.without_slot", users="、".join(map(shown, result.without_slot))))
+        out.print(words("encrypt.without_slot", users=_names(map(shown, result.without_slot))))
     return result.vault
 
 
@@ -253,3 +253,8 @@ def _ask_old(count: int) -> str:
     while (answer := typer.prompt(words("encrypt.old_choice"), default="encrypt").strip().lower()) not in _OLD_CHOICES:
         out.print(words("encrypt.bad_choice"))
     return answer
+
+
+def _names(names) -> str:
+    """User names listed in a sentence."""
+    return words("user.grid_separator").join(names)

@@ -218,7 +218,8 @@ def _received(slot: Slot, private: X25519PrivateKey) -> bytes:
         return AESGCM(_grant_key(shared, grant.ephemeral, slot.public)).decrypt(
             grant.nonce, grant.sealed, _bound(slot.kind, slot.owner))
     except InvalidTag:
-        raise AuthError(_refusal(slot)) from None
+        code = _refusal(slot)
+        raise AuthError(code) from None
 
 
 def _grant_key(shared: bytes, ephemeral_public: bytes, public: bytes) -> bytes:
@@ -231,7 +232,8 @@ def _opened(slot: Slot, key: bytes) -> bytes:
         bound = _bound(slot.kind, slot.owner, 1 if slot.legacy else VERSION)
         return AESGCM(key).decrypt(slot.nonce, slot.wrapped, bound)
     except InvalidTag:
-        raise AuthError(_refusal(slot)) from None
+        code = _refusal(slot)
+        raise AuthError(code) from None
 
 
 def _refusal(slot: Slot) -> str:

@@ -88,7 +88,7 @@ def encrypt_database(database: Database, actor: Actor, password: str,
     data_key, recovery_key = new_data_key(), new_recovery_key()
     slots = KeySlots().put(user_slot(data_key, actor.username, password)).put(recovery_slot(data_key, recovery_key))
     database.dispose()
-    guard = hold_alone(live, None, busy="keys.busy")
+    guard = hold_alone(live, None, error_code="keys.busy")
     try:
         staged = live.with_name(f"{live.name}.encrypt{PARTIAL_SUFFIX}")
         try:

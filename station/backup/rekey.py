@@ -62,7 +62,7 @@ def rekey_database(database: Database, actor: Actor, progress: Progress | None =
     slots = read_slots(vault.slots_path)
     granted = slots.granted(new_key)
     database.dispose()
-    guard = hold_alone(live, vault.data_key, busy="keys.busy")
+    guard = hold_alone(live, vault.data_key, error_code="keys.busy")
     try:
         staged, pages = _copy_under(guard, live, new_key, progress or _quiet)
         try:

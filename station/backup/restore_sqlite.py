@@ -105,21 +105,21 @@ def _safety_backup(engine: Engine, folder: Path, now: datetime, guard: sqlite3.C
         raise DatabaseError("backup.cannot_save_current", problem=error, live=engine.url.database) from error
 
 
-def hold_alone(live: Path, data_key: bytes | None, busy: str = "backup.database_busy") -> sqlite3.Connection:
+def hold_alone(live: Path, data_key: bytes | None, error_code: str = "backup.database_busy") -> sqlite3.Connection:
     """A connection that is the only one on the file and keeps others from committing (inside
-    its open read transaction, which also makes it a consistent source to copy from); `busy`
+    its open read transaction, which also makes it a consistent source to copy from); `error_code`
     is the message when another connection has the file open."""
     guard = connect_file(live, data_key, timeout=2, isolation_level=None)
     try:
         mode = guard.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if mode != "delete":
-            raise DatabaseError(busy)
+            raise DatabaseError(error_code)
         guard.execute("BEGIN")
         guard.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except DATABASE_ERRORS as error:
         guard.close()
         if is_busy(error):
-            raise DatabaseError(busy) from error
+            raise DatabaseError(error_code) from error
         raise DatabaseError("backup.cannot_save_current", problem=error, live=live) from error
     except BaseException:
         guard.close()
