@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+import cli_keys
 from cli_context import (
     LANGUAGE,
     STATE,
@@ -65,6 +66,8 @@ def init(
     name: Annotated[str | None, typer.Option("--name", help=hint("init_name"))] = None,
     encrypt: Annotated[bool, typer.Option("--encrypt", help=hint("init_encrypt"))] = False,
     password_stdin: PasswordStdin = False,
+    sheet: cli_keys.SheetPath = None,
+    print_sheet: cli_keys.PrintSheet = False,
 ) -> None:
     """Create the database (and its first administrator), or upgrade it as a logged-in user."""
     from station.accounts.users import has_users
@@ -73,10 +76,14 @@ def init(
 
     if admin is not None and not (name or "").strip():
         raise StationError("cli.init_needs_name")
+    if (sheet is not None or print_sheet) and not encrypt:
+        raise StationError("cli.sheet_needs_encrypt")
     if encrypt:
         if admin is None:
             raise StationError("cli.encrypt_needs_admin")
-        _encrypted_station(admin, name or "", _read_password(password_stdin, twice_on_stdin=True))
+        cli_keys.check_sheet_options(sheet, print_sheet)  # before the station is made
+        _encrypted_station(admin, name or "", _read_password(password_stdin, twice_on_stdin=True),
+                           sheet, print_sheet)
         return
     if is_encrypted_station(settings()):
         db = signed_in_database(daily_backup=False)  # upgraded as the user the slot opened it for
@@ -97,20 +104,23 @@ def init(
         db.dispose()
 
 
-def _encrypted_station(username: str, display_name: str, password: str) -> None:
-    """A new encrypted database and its first administrator; the recovery key is shown once."""
+def _encrypted_station(username: str, display_name: str, password: str, sheet: Path | None = None,
+                       print_sheet: bool = False) -> None:
+    """A new encrypted database and its first administrator; the recovery key is shown once
+    (and its recovery sheet written or printed when asked)."""
     from station.bootstrap import create_encrypted_station
     from station.migrate import current_revision
 
     db, admin, recovery_key = create_encrypted_station(settings(), username, display_name, password)
     try:
         out.print(words("init.ready", revision=current_revision(db.engine), url=shown(safe_url(db))))
+        out.print(words("init.admin_created", username=shown(admin.username)))
+        out.print(words("init.encrypted"))
+        out.print(words("init.recovery_key", key=recovery_key))
+        out.print(words("init.recovery_advice"))
+        cli_keys.first_sheet(db, admin, recovery_key, sheet, print_sheet)
     finally:
         db.dispose()
-    out.print(words("init.admin_created", username=shown(admin.username)))
-    out.print(words("init.encrypted"))
-    out.print(words("init.recovery_key", key=recovery_key))
-    out.print(words("init.recovery_advice"))
 
 
 def _first_admin(db, username: str, display_name: str, password: str) -> None:

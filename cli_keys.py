@@ -8,12 +8,14 @@ logged in) replaces the recovery key, for when the recovery sheet is lost or was
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cli_context import (
     credentials,
+    err,
     hint,
     out,
     progress_bar,
@@ -25,6 +27,9 @@ from cli_context import (
     words,
 )
 from station.errors import StationError
+
+SheetPath = Annotated[Path | None, typer.Option("--sheet", help=hint("sheet"))]
+PrintSheet = Annotated[bool, typer.Option("--print", help=hint("print_sheet"))]
 
 
 def register(app: typer.Typer) -> None:
@@ -62,15 +67,54 @@ def recover(
     out.print(words("recover.done", username=shown(record.username)))
 
 
-def recovery_key() -> None:
+def recovery_key(sheet: SheetPath = None, print_sheet: PrintSheet = False) -> None:
     """A new recovery key for this encrypted station; the old one opens nothing from now on."""
     from station.accounts.users import replace_recovery_key
 
+    check_sheet_options(sheet, print_sheet)  # before the old key is voided
     with unit_of_work(daily_backup=False) as uow:
         key = replace_recovery_key(uow)
-    out.print(words("init.recovery_key", key=key))
-    out.print(words("init.recovery_advice"))
-    out.print(words("recover.old_backups"))
+        out.print(words("init.recovery_key", key=key))
+        out.print(words("init.recovery_advice"))
+        out.print(words("recover.old_backups"))
+        deliver_sheet(uow, key, sheet, print_sheet)
+
+
+def check_sheet_options(sheet: Path | None, print_sheet: bool) -> None:
+    """Refuse --sheet PATH and --print that cannot work before any key is made."""
+    from reports.printer import has_printer
+    from station.printing.recovery_sheet import check_sheet_target
+
+    if sheet is not None:
+        check_sheet_target(sheet, settings())
+    if print_sheet and not has_printer():
+        raise StationError("cli.no_printer")
+
+
+def deliver_sheet(uow, key: str, sheet: Path | None, print_sheet: bool) -> None:
+    """Write the recovery sheet to `sheet` and/or print it, as the key already shown on the terminal."""
+    from reports.recovery_sheets import deliver_sheet as deliver
+
+    if sheet is None and not print_sheet:
+        return
+    try:
+        delivery = deliver(uow, key, out=sheet, send=print_sheet)
+    except Exception:
+        err.print(words("sheet.key_still_valid"))  # the sheet failed, not the key
+        raise
+    if delivery.file is not None:
+        out.print(words("sheet.written", path=shown(delivery.file)))
+    if delivery.printed:
+        out.print(words("sheet.printed", job=shown(delivery.printed)))
+
+
+def first_sheet(db, admin, key: str, sheet: Path | None, print_sheet: bool) -> None:
+    """The new station's first recovery sheet, made by its first administrator."""
+    from station.printing.recovery_sheet import actor_of
+    from station.uow import UnitOfWork
+
+    with UnitOfWork(db, actor_of(admin.id, admin.username, admin.role, admin.community_id)) as uow:
+        deliver_sheet(uow, key, sheet, print_sheet)
 
 
 def _line() -> str:

@@ -57,6 +57,8 @@ def _section_commands(app: StationApp) -> Iterator[SystemCommand]:
         yield _command(app, "retention", partial(_push, app, "admin.retention", "RetentionScreen"))
     if allowed(app.actor, "audit.read"):
         yield _command(app, "audit_log", partial(_push, app, "admin.audit_log", "AuditLogScreen"))
+    if allowed(app.actor, "users.manage") and app.database.encrypted:
+        yield _command(app, "new_recovery_sheet", partial(_new_recovery_sheet, app))
 
 
 def _session_commands(app: StationApp) -> Iterator[SystemCommand]:
@@ -78,6 +80,13 @@ def _push(app: StationApp, module: str, screen: str) -> None:
     from importlib import import_module
 
     app.push_screen(getattr(import_module(f"screens.{module}"), screen)())
+
+
+def _new_recovery_sheet(app: StationApp) -> None:
+    """Replace the recovery key and show the new one with its sheet (imported when asked for)."""
+    from screens.admin.recovery_key import new_recovery_sheet
+
+    new_recovery_sheet(app)
 
 
 def open_household(app: StationApp) -> None:

@@ -119,6 +119,8 @@ KEYS: dict[str, KeySpec] = {spec.id: spec for spec in (
     KeySpec("import.run", "ctrl+s", "run_import"),
     KeySpec("import.errors", "ctrl+o", "write_errors"),
     KeySpec("import.pick_file", "enter", "select"),
+    # --- the recovery key, shown once (first run; 新恢复密钥单): screens/widgets/recovery_key.py
+    KeySpec("recovery_key.print", "f9", "print_sheet"),
 )}
 
 

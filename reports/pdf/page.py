@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from io import BytesIO
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -21,17 +22,30 @@ def build(path: Path, flowables: list[Flowable], *, font: str, title: str, head:
     `footer` and `pages` replace the Chinese words (a report printed in another language).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc = BaseDocTemplate(str(path), pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
+    if footer is None:
+        footer = f"{head.station_name} · {title} · 打印:{head.printed_by} {head.printed_at:%Y-%m-%d %H:%M}"
+    _build(str(path), flowables, font=font, title=title, author=head.station_name, footer=footer, pages=pages)
+    return path
+
+
+def build_bytes(flowables: list[Flowable], *, font: str, title: str, author: str, footer: str,
+                pages: str) -> bytes:
+    """The same A4 page, built in memory: for a document that must never lie in a file."""
+    buffer = BytesIO()
+    _build(buffer, flowables, font=font, title=title, author=author, footer=footer, pages=pages)
+    return buffer.getvalue()
+
+
+def _build(target: str | BytesIO, flowables: list[Flowable], *, font: str, title: str, author: str,
+           footer: str, pages: str) -> None:
+    doc = BaseDocTemplate(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                           topMargin=MARGIN, bottomMargin=MARGIN + 5 * mm, title=title,
-                          author=head.station_name, creator="station", initialFontName=font,
+                          author=author, creator="station", initialFontName=font,
                           initialFontSize=9)
     frame = Frame(MARGIN, MARGIN + 5 * mm, WIDTH, A4[1] - 2 * MARGIN - 5 * mm, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    if footer is None:
-        footer = f"{head.station_name} · {title} · 打印:{head.printed_by} {head.printed_at:%Y-%m-%d %H:%M}"
     doc.build(flowables, canvasmaker=partial(_FooterCanvas, footer_font=font, footer=footer, pages=pages))
-    return path
 
 
 class _FooterCanvas(Canvas):

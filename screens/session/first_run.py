@@ -15,15 +15,16 @@ from textual.widgets import Button, Input, Label, ProgressBar
 
 from screens.base import StationScreen
 from screens.keys import bindings
-from screens.widgets.dialogs import MessageDialog
 from screens.widgets.labels import FormError, TopBar, station_footer
 from screens.widgets.line_breaks import WrappedText
+from screens.widgets.recovery_key import RecoveryKeyDialog
 from screens.widgets.toggles import Checkbox
 from screens.widgets.unsaved import UnsavedGuard
 from station.accounts.records import UserRecord
 from station.bootstrap import create_admin
 from station.demo import community as demo
 from station.errors import StationError
+from station.printing.recovery_sheet import actor_of
 
 DEMO_HOUSEHOLDS = 500
 DEMO_SEED = 1
@@ -104,8 +105,10 @@ class FirstRunScreen(UnsavedGuard, StationScreen):
     def _created_encrypted(self, made: tuple[UserRecord, str]) -> None:
         """Show the recovery key once (it is stored nowhere), then go on as for any station."""
         admin, recovery_key = made
-        self.app.push_screen(MessageDialog(self.t("first_run.recovery_title"),
-                                           self.t("first_run.recovery_text", recovery=recovery_key)),
+        made_by = actor_of(admin.id, admin.username, admin.role, admin.community_id)  # not logged in yet
+        self.app.push_screen(RecoveryKeyDialog(self.t("first_run.recovery_title"),
+                                               self.t("first_run.recovery_text", recovery=recovery_key),
+                                               recovery_key, made_by),
                              callback=lambda _closed: self._created(admin))
 
     def _refused(self, error: StationError) -> None:
