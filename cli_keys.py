@@ -164,6 +164,8 @@ def rekey(
 def encrypt(
     yes: Annotated[bool, typer.Option("--yes", "-y", help=hint("encrypt_yes"))] = False,
     old_backups: Annotated[str | None, typer.Option("--old-backups", help=hint("encrypt_old_backups"))] = None,
+    sheet: SheetPath = None,
+    print_sheet: PrintSheet = False,
 ) -> None:
     """Encrypt this plaintext station and back it up encrypted, then deal with its old plaintext
     backups (on a station already encrypted, only the latter)."""
@@ -172,11 +174,12 @@ def encrypt(
     choice = _old_backups_choice(old_backups)
     db = signed_in_database(daily_backup=False)
     if not is_encrypted_station(settings()):
+        check_sheet_options(sheet, print_sheet)  # before the station is encrypted
         if not (yes or typer.confirm(words("encrypt.confirm"), default=False)):
             db.dispose()
             out.print(words("encrypt.cancelled"))
             return
-        db = open_database(settings(), vault=_encrypted(db), daily_backup=False)
+        db = open_database(settings(), vault=_encrypted(db, sheet, print_sheet), daily_backup=False)
     try:
         _old_backups(db, choice or ("encrypt" if yes else None))
     finally:
@@ -184,8 +187,9 @@ def encrypt(
     out.print(words("encrypt.elsewhere"))
 
 
-def _encrypted(db):
-    """Encrypt the open plaintext station, audit it and back it up; returns its vault."""
+def _encrypted(db, sheet: Path | None, print_sheet: bool):
+    """Encrypt the open plaintext station, audit it, back it up and deliver its recovery sheet
+    when asked; returns its vault."""
     from station.backup.encrypt import encrypt_database, record_encryption
     from station.backup.make import run_backup
     from station.bootstrap import open_database
@@ -203,6 +207,7 @@ def _encrypted(db):
         with UnitOfWork(db, actor) as uow:
             record_encryption(uow, result)
             made = run_backup(uow, label="encryption")
+            deliver_sheet(uow, result.recovery_key, sheet, print_sheet)
     finally:
         db.dispose()
     out.print(words("encrypt.backup", path=shown(made.path)))

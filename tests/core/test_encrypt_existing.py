@@ -4,11 +4,13 @@ plaintext backups are encrypted or deleted, and no resident is left readable in 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 from cli_station import ADMIN, ADMIN_PASSWORD, initialised, station
+from sheet_support import files_holding
 
 from station.backup.encrypt import encrypt_database
 from station.bootstrap import open_database
@@ -23,7 +25,14 @@ from station.keyslots import (
     write_slots,
 )
 from station.sqlite_files import connect_file, is_plaintext_sqlite
-from station.vault import is_encrypted, open_vault, opens_with, pending_slots_path, slots_path_for
+from station.vault import (
+    is_encrypted,
+    open_vault,
+    open_vault_with_recovery,
+    opens_with,
+    pending_slots_path,
+    slots_path_for,
+)
 from tests.core.test_rekey import _admin
 
 CLERK, CLERK_PASSWORD = "clerk.li", "Clerk-Pass-2024"
@@ -49,9 +58,11 @@ def _plain_station(folder: Path, households: int = 12) -> dict:
 @pytest.fixture(scope="module")
 def encrypted(tmp_path_factory) -> dict:
     made = _plain_station(tmp_path_factory.mktemp("upgrade"))
-    result = station(made["folder"], "encrypt", "--yes")
+    stick = tmp_path_factory.mktemp("usb-stick")
+    result = station(made["folder"], "encrypt", "--yes", "--sheet", str(stick / "recovery.pdf"))
     assert result.returncode == 0, result.stdout + result.stderr
-    return {**made, "output": result.stdout}
+    recovery = result.stdout.split("恢复密钥:")[1].split()[0]
+    return {**made, "output": result.stdout, "sheet": stick / "recovery.pdf", "recovery": recovery}
 
 
 def _backups(made: dict) -> list[Path]:
@@ -69,6 +80,13 @@ def test_the_database_is_encrypted_and_opens_with_the_admins_password(encrypted)
     connection.close()
     assert "恢复密钥:" in encrypted["output"]
     assert station(encrypted["folder"], "check").returncode == 0
+
+
+def test_the_recovery_sheet_went_to_the_stick_and_nowhere_else(encrypted):
+    text = subprocess.run(["pdftotext", str(encrypted["sheet"]), "-"], capture_output=True, text=True).stdout
+    assert all(group in text for group in encrypted["recovery"].split("-"))
+    assert files_holding(encrypted["folder"], encrypted["recovery"]) == []
+    assert open_vault_with_recovery(encrypted["database"], encrypted["recovery"]).data_key
 
 
 def test_no_resident_is_readable_in_any_file_under_the_station(encrypted):
