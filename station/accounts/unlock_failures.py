@@ -40,6 +40,7 @@ WRONG, WHILE_LOCKED = "wrong", "while_locked"  # what became of it
 # Attempts kept for the audit log until a login moves them there; the oldest go first beyond
 # this, so a flood of guesses cannot grow the file without end (the counts are never dropped).
 MAX_UNAUDITED = 500
+SALT_BYTES = 16
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def forget(path: Path, audited: Iterable[Attempt], now: datetime) -> None:
 def _editing(path: Path, now: datetime) -> Iterator[_Ledger]:
     """The ledger, read and written back under its lock file; expired counts are dropped."""
     with file_lock(path.with_name(path.name + ".lock")):
-        ledger = _read(path) or _Ledger(secrets.token_bytes(16))
+        ledger = _read(path) or _Ledger(secrets.token_bytes(SALT_BYTES))
         before = _text(ledger)
         _expire(ledger, now)
         yield ledger
@@ -172,6 +173,10 @@ def _expire(ledger: _Ledger, now: datetime) -> None:
         entry.failures = [at for at in entry.failures if at > now - FAILURE_WINDOW]
         if entry.locked_until is not None and entry.locked_until <= now:
             entry.locked_until = None
+        # No lock lasts longer than LOCK_DURATION from now: not after the PC's clock was put
+        # back, nor when someone wrote a lock for next year into the file.
+        if entry.locked_until is not None and entry.locked_until > now + LOCK_DURATION:
+            entry.locked_until = now + LOCK_DURATION
         if not entry.failures and entry.locked_until is None:
             del ledger.names[key]
 
@@ -182,8 +187,10 @@ def _read(path: Path) -> _Ledger | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data["format"] != FORMAT or data["version"] != VERSION:
             raise ValueError("not a ledger of this version")
-        return _Ledger(base64.b64decode(data["salt"], validate=True),
-                       {str(key): _name(entry) for key, entry in data["names"].items()},
+        salt = base64.b64decode(data["salt"], validate=True)
+        if len(salt) != SALT_BYTES:
+            raise ValueError("not a salt")
+        return _Ledger(salt, {str(key): _name(entry) for key, entry in data["names"].items()},
                        [_attempt(entry) for entry in data["unaudited"]])
     except FileNotFoundError:
         return None

@@ -187,9 +187,16 @@ def test_a_corrupt_ledger_counts_as_no_failures_and_opens_nothing(station, clock
     assert "登录失败计数文件无法读取" in caplog.text
     said = [refused(station, clock, "admin", WRONG) for _ in range(4)]
     assert said[-1].startswith("账户已锁定")  # counting went on in a fresh ledger
-    ledger(station).write_bytes(b"\xff\x00")
-    assert refused(station, clock, "admin", WRONG) == "用户名或密码错误"
+    for garbage in (b"\xff\x00", b'{"format": "station-logins", "version": 1, "salt": "AAAA", "names": {},'
+                    b' "unaudited": []}'):
+        ledger(station).write_bytes(garbage)
+        assert refused(station, clock, "admin", WRONG) == "用户名或密码错误"
     signed_in(station, clock).dispose()  # and the right password still opens it
+
+
+def test_no_lock_outlasts_its_duration_whatever_the_file_says(station, clock):
+    unlock_failures.lock(ledger(station), "admin", datetime(2099, 1, 1), clock())
+    assert refused(station, clock, "admin", PASSWORD) == "账户已锁定,请于 09:15 后再试"
 
 
 def test_two_windows_counting_at_once_lose_no_count(tmp_path, clock):
