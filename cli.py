@@ -170,11 +170,14 @@ def _encrypted_database(username: str, display_name: str, password: str):
 
 def _doctor_unlock(file: Path) -> bytes | None:
     """An encrypted database's key for doctor when a user is named (--user, STATION_USER)."""
-    from station.vault import open_vault
+    from datetime import datetime
+
+    from station.accounts.login import COMMAND_LINE
+    from station.accounts.unlocking import open_vault_counted
 
     if not (STATE["user"] or os.environ.get(USER_VARIABLE)):
         return None  # doctor needs no login: it says the file is encrypted and stops there
-    return open_vault(file, *credentials()).data_key
+    return open_vault_counted(file, *credentials(), now=datetime.now(), via=COMMAND_LINE).data_key
 
 
 @app.command(help=hint("demo"))

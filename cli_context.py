@@ -143,6 +143,7 @@ def database(*, daily_backup: bool = True, audit_check: bool = True):
 def signed_in_database(*, daily_backup: bool = True):
     """The configured database with this command's user logged in; the audit chain's start
     check and the day's automatic backup follow the login (a command without one writes nothing)."""
+    from station.accounts.login import COMMAND_LINE
     from station.bootstrap import (
         back_up_once_a_day,
         check_audit_chain,
@@ -151,7 +152,8 @@ def signed_in_database(*, daily_backup: bool = True):
     )
 
     if is_encrypted_station(settings()):  # the user's key slot opens it, then the login proper
-        db = unlock_database(settings(), *credentials(), daily_backup=False, audit_check=False)
+        db = unlock_database(settings(), *credentials(), via=COMMAND_LINE, daily_backup=False,
+                             audit_check=False)
     else:
         db = database(daily_backup=False, audit_check=False)
     try:

@@ -150,7 +150,7 @@ def _restore_target(config, backup: Path, recovery_key: str | None):
     slot (or the recovery key); in an empty folder an encrypted backup's own slots give the key."""
     from station.bootstrap import is_encrypted_station, sqlite_file
     from station.db import Database, database_url, make_engine
-    from station.vault import Vault, open_vault, open_vault_with_recovery, slots_path_for
+    from station.vault import Vault, open_vault_with_recovery, slots_path_for
 
     url, file = database_url(config)[0], sqlite_file(config)
     if file is None:  # PostgreSQL: the server encrypts at rest
@@ -162,9 +162,23 @@ def _restore_target(config, backup: Path, recovery_key: str | None):
     else:
         return Database(make_engine(url), config)
     opened = (open_vault_with_recovery(keys_of, recovery_key) if recovery_key
-              else open_vault(keys_of, *credentials()))
+              else _vault_of(keys_of, live=keys_of == file))
     vault = Vault(slots_path_for(file), opened.data_key)
     return Database(make_engine(url, data_key=vault.data_key), config, vault=vault)
+
+
+def _vault_of(keys_of: Path, *, live: bool):
+    """The user's key slot opened; the live station's under the login's lock-out rules (a
+    backup's slots on a stick can be guessed at offline anyway: nothing there to count)."""
+    from datetime import datetime
+
+    from station.accounts.login import COMMAND_LINE
+    from station.accounts.unlocking import open_vault_counted
+    from station.vault import open_vault
+
+    if live:
+        return open_vault_counted(keys_of, *credentials(), now=datetime.now(), via=COMMAND_LINE)
+    return open_vault(keys_of, *credentials())
 
 
 def _recovery_or_live_account(db, recovery_key: str | None):

@@ -30,19 +30,21 @@ def record(
     detail: str = "",
     community_id: int | None = None,
     actor: Actor | None = None,
+    at: datetime | None = None,
 ) -> None:
     """Add an audit entry to the current transaction, so it commits or rolls back with the change.
 
     The entry is chained to the log's head at once (audit_chain): the transaction holds the
     chain until it ends, so keep audited units of work short.
 
-    `actor` overrides who is recorded (a login is recorded under the account being tried).
+    `actor` overrides who is recorded (a login is recorded under the account being tried);
+    `at` when it happened, if not now (attempts refused before the database was open).
     """
     actor = actor or uow.actor
     append(
         uow.session,
         AuditEntry(
-            at=uow.now(),
+            at=at or uow.now(),
             user_id=actor.user_id,
             username=actor.username,
             community_id=community_id if community_id is not None else actor.community_id,

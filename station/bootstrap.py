@@ -15,8 +15,10 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from station import audit
+from station.accounts.login import COUNTER
 from station.accounts.passwords import check_password_strength
 from station.accounts.records import UserRecord
+from station.accounts.unlocking import audit_unlock_failures, open_vault_counted
 from station.accounts.users import create_first_admin
 from station.actor import SYSTEM
 from station.audit_chain import ChainCheck
@@ -34,7 +36,7 @@ from station.output_files import database_files
 from station.places.directory import ensure_community
 from station.settings import Settings
 from station.uow import UnitOfWork
-from station.vault import Vault, create_vault, is_encrypted, open_vault
+from station.vault import Vault, create_vault, is_encrypted
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +97,27 @@ def is_encrypted_station(settings: Settings) -> bool:
     return file is not None and is_encrypted(file)
 
 
-def unlock_database(settings: Settings, username: str, password: str, **options) -> Database:
+def unlock_database(settings: Settings, username: str, password: str, *, via: str = COUNTER,
+                    **options) -> Database:
     """An encrypted station opened with a user's key slot (AuthError alike for an unknown user
-    and a wrong password); the login proper follows in the database."""
+    and a wrong password); the login proper follows in the database.
+
+    The slot is tried under the login's lock-out rules (accounts.unlocking: a locked name is
+    refused first, failures are counted beside the database, `via` says where they were typed),
+    and the attempts refused before it opened move into its audit log."""
     file = sqlite_file(settings)
     if file is None:
         raise ConfigError("keys.postgresql_not_encrypted_here")
-    return open_database(settings, vault=open_vault(file, username, password), **options)
+    now = options.get("clock", datetime.now)()
+    database = open_database(settings, vault=open_vault_counted(file, username, password, now=now, via=via),
+                             **options)
+    try:
+        with UnitOfWork(database, SYSTEM) as uow:
+            audit_unlock_failures(uow)
+    except BaseException:
+        database.dispose()
+        raise
+    return database
 
 
 def create_encrypted_station(settings: Settings, username: str, display_name: str,

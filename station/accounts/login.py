@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import NoReturn
 
@@ -12,6 +12,13 @@ from sqlalchemy.orm import Session
 
 from models import LoginFailure, User
 from station import audit
+from station.accounts import unlock_failures
+from station.accounts.lockout import (
+    FAILURE_WINDOW,
+    LOCK_AFTER_FAILURES,
+    LOCK_DURATION,
+    locked_error,
+)
 from station.accounts.passwords import hash_password, needs_rehash, verify_password
 from station.accounts.records import LoginResult
 from station.accounts.users import actor_from_user, grid_ids_of, normalise_username, user_record
@@ -19,9 +26,6 @@ from station.actor import Actor
 from station.errors import AuthError
 from station.uow import UnitOfWork
 
-LOCK_AFTER_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_DURATION = timedelta(minutes=15)
 # One message for unknown users and wrong passwords, so the login form does not reveal accounts.
 # What the audit log records as the name of an attempt with a name no account has: what was
 # typed may well be the password, typed into the wrong field.
@@ -78,7 +82,8 @@ def _attempt(uow: UnitOfWork, username: str, password: str, via: str) -> User:
     now = uow.now()
     lock_end = _lock_end(uow.session, name, user, now)
     if lock_end is not None:
-        _refuse(uow, user, "login_locked", _locked(lock_end), f"{via}: 账户锁定中")
+        _lock_beside(uow, user, lock_end)
+        _refuse(uow, user, "login_locked", locked_error(lock_end), f"{via}: 账户锁定中")
     # Unknown names still pay for a hash check, so response time does not reveal accounts.
     matches = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
@@ -109,15 +114,24 @@ def _fail(uow: UnitOfWork, name: str, user: User | None, now: datetime, via: str
     lock_end = now + LOCK_DURATION
     if user is not None:
         user.locked_until = lock_end
+        _lock_beside(uow, user, lock_end)
     detail = f"{_wrong(via, user)},连续 {LOCK_AFTER_FAILURES} 次失败,锁定至 {lock_end:%H:%M:%S}"
-    _refuse(uow, user, "login_failed", _locked(lock_end), detail)
+    _refuse(uow, user, "login_failed", locked_error(lock_end), detail)
+
+
+def _lock_beside(uow: UnitOfWork, user: User | None, lock_end: datetime) -> None:
+    """On an encrypted station the next login meets the key slot before this database: the
+    ledger beside it must hold the lock too, or a right password (which opens the slot and
+    then meets the lock) would be told apart from a wrong one (refused at the slot)."""
+    if user is not None and uow.database.vault is not None:
+        unlock_failures.lock(unlock_failures.ledger_of(uow.database.vault), user.username, lock_end, uow.now())
 
 
 def _refuse(uow: UnitOfWork, user: User | None, action: str, refusal: AuthError,
             detail: str) -> NoReturn:
     """Audit and commit the refused attempt (and its failure row), then raise."""
     audit.record(uow, action, "user", user.id if user else None, detail=detail,
-                 actor=_attempting_actor(user))
+                 actor=attempting_actor(user))
     uow.commit()
     raise refusal
 
@@ -128,7 +142,7 @@ def _succeed(uow: UnitOfWork, user: User, password: str, via: str) -> None:
         user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    audit.record(uow, "login", "user", user.id, detail=via, actor=_attempting_actor(user))
+    audit.record(uow, "login", "user", user.id, detail=via, actor=attempting_actor(user))
     uow.commit()
 
 
@@ -140,12 +154,6 @@ def _recent_failures(session: Session, name: str, now: datetime) -> list[datetim
             )
         )
     )
-
-
-def _locked(lock_end: datetime) -> AuthError:
-    # Round up, so trying again at the minute shown never meets the lock.
-    shown = lock_end if lock_end.second == lock_end.microsecond == 0 else lock_end + timedelta(minutes=1)
-    return AuthError("accounts.locked_until", time=f"{shown:%H:%M}")
 
 
 def _wrong(via: str, user: User | None) -> str:
@@ -168,7 +176,8 @@ def _dummy_hash() -> str:
     return hash_password("no such user: this hash only burns time")
 
 
-def _attempting_actor(user: User | None) -> Actor:
+def attempting_actor(user: User | None) -> Actor:
+    """Who the audit log names for an attempt: the account tried, or the unknown name."""
     if user is None:
         return Actor(user_id=None, username=UNKNOWN_USERNAME, role="", community_id=None)
     return Actor(user_id=user.id, username=user.username, role=user.role,

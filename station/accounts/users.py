@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Community, Grid, LoginFailure, User, UserGrid
 from station import audit
+from station.accounts import unlock_failures
 from station.accounts.passwords import check_password_strength, hash_password, verify_password
 from station.accounts.records import UserRecord
 from station.actor import Actor
@@ -264,6 +265,8 @@ def _store_password(uow: UnitOfWork, user: User, password: str, detail: str) -> 
     user.password_hash = hash_password(password)
     user.locked_until = None
     uow.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+    if uow.database.vault is not None:  # a lock held beside an encrypted database goes too
+        unlock_failures.clear(unlock_failures.ledger_of(uow.database.vault), user.username, uow.now())
     audit.record(uow, "password", "user", user.id, detail=detail, community_id=user.community_id)
 
 
