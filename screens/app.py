@@ -74,9 +74,11 @@ class StationApp(NoScreenshots, App[None]):
 
     def on_mount(self) -> None:
         # The login screen shows at once; the database opens meanwhile, and an empty one turns
-        # it into the first-run screen.
+        # it into the first-run screen. The opening starts once the screen is painted: its
+        # imports would otherwise hold the GIL while the screen mounts.
         self.push_screen(LoginScreen())
-        self.gateway.run(self, self._any_user, on_done=self._first_run_if_empty, name="open database")
+        self.call_after_refresh(self.gateway.run, self, self._any_user, on_done=self._first_run_if_empty,
+                                name="open database")
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         unknown = unknown_keymap_ids(self.settings.keymap)
         if unknown:

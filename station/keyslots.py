@@ -153,6 +153,8 @@ def unlock(slots: KeySlots, username: str, password: str) -> bytes:
     password alike (the login says one thing for both)."""
     slot = slots.of_user(username)
     if slot is None:
+        # As long as a wrong password takes: the time must not tell which names have a slot.
+        _password_key(password, secrets.token_bytes(16), ARGON2)
         raise AuthError("accounts.wrong_credentials")
     key = _password_key(password, slot.salt, slot.kdf)
     if slot.legacy:

@@ -1,4 +1,9 @@
-"""Schema migrations with Alembic: create on first run, upgrade older databases after a backup."""
+"""Schema migrations with Alembic: create on first run, upgrade older databases after a backup.
+
+Alembic (and the Mako and Pygments it imports) is loaded only when a database is created or
+upgraded: every start compares the stamped revision with HEAD_REVISION, which a test keeps
+equal to Alembic's head, so a current database opens without it.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,25 @@ import contextlib
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from station.disk import file_lock
 from station.errors import DatabaseError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 _SCHEMA_LOCK_KEY = 0x57A7_0001  # pg_advisory_lock key: "station schema"
+# The newest revision in station/migrations (tests/core/test_migrations.py keeps it so).
+HEAD_REVISION = "0007"
 
 
 def _alembic_config(connection=None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resources.files("station") / "migrations"))
     config.attributes["connection"] = connection
@@ -28,19 +38,38 @@ def _alembic_config(connection=None) -> Config:
 
 def head_revision() -> str:
     """The newest schema revision this code knows."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    return HEAD_REVISION
+
+
+def alembic_head() -> str | None:
+    """The newest revision as Alembic reads it from the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this program can open (and upgrade to the newest)."""
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stamped in the database, None for an empty database."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        try:
+            row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        except (OperationalError, ProgrammingError):  # no alembic_version table: nothing stamped yet
+            connection.rollback()
+            return None
+    return row[0] if row else None
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` in one transaction."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
 
@@ -63,8 +92,7 @@ def _bring_to_head(engine: Engine, head: str, backup: Callable[[], Path | None] 
         return "current"
     if current is None and _has_tables(engine):
         raise DatabaseError("database.not_ours")
-    known = {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         raise DatabaseError("database.too_new", revision=current)
     if current is not None and backup is not None:
         backup()

@@ -6,16 +6,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from station.errors import StationError
-from station.residents.former_home import former_home
-from station.residents.former_home_records import FormerHome
 
 if TYPE_CHECKING:
     from screens.app import StationApp
+    from station.residents.former_home_records import FormerHome
 
 
 def open_person_home(app: StationApp, person_id: int, name: str, household_id: int | None) -> None:
     """The household file of the person's current household, else of their last one (history)."""
     from screens.ledger.household import HouseholdScreen
+
+    # Imported here: the service loads SQLAlchemy, which the start-up leaves to the background.
+    from station.residents.former_home import former_home
 
     if household_id is not None:
         app.push_screen(HouseholdScreen(household_id))

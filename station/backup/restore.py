@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 
 from station import audit
 from station.actor import Actor
@@ -35,10 +31,10 @@ from station.backup.sqlite import live_sqlite_path
 from station.db import Database, data_key_of
 from station.errors import AuthError, DatabaseError
 from station.keyslots import read_slots, write_slots
-from station.migrate import ensure_schema
+from station.migrate import ensure_schema, known_revisions
 from station.permissions import require
 from station.uow import UnitOfWork
-from station.vault import slots_path_for
+from station.vault import opens_with, slots_path_for
 
 
 @dataclass(frozen=True)
@@ -95,6 +91,7 @@ def stage_restore(database: Database, actor: Actor | None, path: Path, *,
     if not backup.is_file():
         raise DatabaseError("backup.backup_missing", backup=backup)
     manifest = read_manifest(backup)
+    _check_same_key(database, backup)
     check_seal(manifest, key or seal_key(database.engine), backup.name)
     _check_compatible(database, manifest)
     if database.is_sqlite:
@@ -141,19 +138,22 @@ def discard_restore(staged: StagedRestore) -> None:
         staged.staged.unlink(missing_ok=True)
 
 
+def _check_same_key(database: Database, backup: Path) -> None:
+    """A backup made before a rekey is under the old data key: say so (its seal would only say
+    "changed"), and how it can still be restored."""
+    data_key = data_key_of(database.engine)
+    if data_key is None or not slots_copy_path(backup).exists():
+        return
+    if database.is_sqlite and not opens_with(backup, data_key):
+        raise DatabaseError("backup.older_key", name=backup.name)
+
+
 def _check_compatible(database: Database, manifest: BackupManifest) -> None:
     backend = database.engine.dialect.name
     if manifest.backend != backend:
         raise DatabaseError("backup.wrong_backend", backend=manifest.backend, current=backend)
     if manifest.schema_revision not in known_revisions():
         raise DatabaseError("backup.revision_unknown", revision=manifest.schema_revision)
-
-
-def known_revisions() -> set[str]:
-    """Every schema revision this program can open (and upgrade to the newest)."""
-    config = Config()
-    config.set_main_option("script_location", str(resources.files("station") / "migrations"))
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 def _record(uow: UnitOfWork, staged: StagedRestore, safety: BackupFile | None, upgraded: bool) -> None:

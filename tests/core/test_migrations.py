@@ -86,3 +86,11 @@ def test_the_migrated_schema_is_what_the_models_say(db_url):
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_the_head_every_start_compares_with_is_alembics_head():
+    """A start opens a current database without loading Alembic: HEAD_REVISION must name the
+    newest migration (add the new one's id there with it)."""
+    from station.migrate import HEAD_REVISION, alembic_head
+
+    assert alembic_head() == HEAD_REVISION

@@ -223,3 +223,12 @@ def _admin(db):
     with db.session() as session:
         user = session.query(User).filter_by(username=ADMIN).one()
         return Actor(user_id=user.id, username=ADMIN, role="admin", community_id=None)
+
+
+def test_a_backup_from_before_the_rekey_is_refused_on_the_station_itself_and_says_why(rekeyed):
+    older = sorted(path for path in (rekeyed["database"].parent / "backups").glob("station-*.db")
+                   if "rekey" not in path.name)
+    before = rekeyed["database"].read_bytes()
+    refused = station(rekeyed["folder"], "restore", str(older[-1]), "--yes")
+    assert refused.returncode != 0 and "更换数据密钥" in refused.stderr and "Traceback" not in refused.stderr
+    assert rekeyed["database"].read_bytes() == before
