@@ -84,6 +84,9 @@ def _database_checks(settings, language: str, unlock: Callable[[Path], bytes | N
     finally:
         engine.dispose()
     checks.append(checked("database", "ok", language, "as_is", text=url.render_as_string(hide_password=True)))
+    if url.get_backend_name() == "sqlite":
+        checks.append(checked("encryption", "ok" if data_key is not None else "warn", language,
+                              "encryption.on" if data_key is not None else "encryption.off"))
     if tls is not None:
         checks.append(tls_check(url.host or "", tls, language))
     checks.append(_revision_check(revision, head, language))

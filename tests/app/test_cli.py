@@ -116,6 +116,7 @@ def test_doctor_reports_each_check(folder):
     result = station(folder, "doctor", as_user=None)
     assert "配置" in result.stdout and "数据库" in result.stdout and "密钥环" in result.stdout
     assert "中文字体" in result.stdout
+    assert "未加密" in result.stdout and "station encrypt" in result.stdout  # a plaintext station is told
     assert result.returncode == 0, result.stdout
 
 

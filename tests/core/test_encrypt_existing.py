@@ -80,6 +80,8 @@ def test_the_database_is_encrypted_and_opens_with_the_admins_password(encrypted)
     connection.close()
     assert "恢复密钥:" in encrypted["output"]
     assert station(encrypted["folder"], "check").returncode == 0
+    doctor = station(encrypted["folder"], "doctor")  # logged in: it looks inside and says so
+    assert "数据库文件已加密" in doctor.stdout and "未加密" not in doctor.stdout, doctor.stdout
 
 
 def test_the_recovery_sheet_went_to_the_stick_and_nowhere_else(encrypted):
