@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 ANONYMOUS = Actor(user_id=None, username="counter", role="", community_id=None)
 SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "go_ledger", "go_registers", "go_visits",
                                "go_requests", "go_reports", "go_import", "command_palette"})
+HELD_ACTIONS = SIGNED_IN_ACTIONS | {"quit"}
 IDLE_CHECK_SECONDS = 1.0
 
 
@@ -200,8 +201,13 @@ class StationApp(NoScreenshots, App[None]):
         leave_forms(self, self.exit)
 
     def lock_if_idle(self) -> None:
-        if self.login is not None and not self.locked and self.idle.expired():
+        if self.login is not None and not self.locked and self.idle.expired() and not self.held():
             self.action_lock()
+
+    def held(self) -> bool:
+        """True while a screen's work must not be left halfway (加密数据库, screens.admin.encrypt):
+        the section keys, the lock, the palette and quitting wait for it."""
+        return any(getattr(screen, "holds_session", False) for screen in self.screen_stack)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -211,6 +217,8 @@ class StationApp(NoScreenshots, App[None]):
             await super().on_event(admitted)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in HELD_ACTIONS and self.held():
+            return False
         if action in SIGNED_IN_ACTIONS:
             signed_in = self.login is not None and not self.locked
             # The import key exists only for roles that may import (False hides it).

@@ -59,6 +59,8 @@ def _section_commands(app: StationApp) -> Iterator[SystemCommand]:
         yield _command(app, "audit_log", partial(_push, app, "admin.audit_log", "AuditLogScreen"))
     if allowed(app.actor, "users.manage") and app.database.encrypted:
         yield _command(app, "new_recovery_sheet", partial(_new_recovery_sheet, app))
+    if allowed(app.actor, "keys.manage") and app.database.plaintext:
+        yield _command(app, "encrypt_database", partial(_encrypt_database, app))
 
 
 def _session_commands(app: StationApp) -> Iterator[SystemCommand]:
@@ -87,6 +89,13 @@ def _new_recovery_sheet(app: StationApp) -> None:
     from screens.admin.recovery_key import new_recovery_sheet
 
     new_recovery_sheet(app)
+
+
+def _encrypt_database(app: StationApp) -> None:
+    """Encrypt a plaintext station, as `station encrypt` does (imported when asked for)."""
+    from screens.admin.encrypt import encrypt_station
+
+    encrypt_station(app)
 
 
 def open_household(app: StationApp) -> None:

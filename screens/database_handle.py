@@ -10,12 +10,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from station.settings import Settings
 
 if TYPE_CHECKING:
     from station.accounts.records import UserRecord
+    from station.actor import Actor
+    from station.backup.encrypt import EncryptResult
     from station.db import Database
 
 
@@ -66,6 +69,30 @@ class DatabaseHandle:
             if self._db is None and self.encrypted:
                 assert self._unlocker is not None
                 self._db = self._unlocker(username, password)
+
+    @property
+    def plaintext(self) -> bool:
+        """True once a plaintext SQLite station is open (an administrator may encrypt it)."""
+        db = self._db
+        return db is not None and db.vault is None and db.is_sqlite
+
+    def encrypt(self, actor: Actor, password: str) -> EncryptResult:
+        """Encrypt the open plaintext station (`password` is the actor's own); the next use opens
+        the encrypted file with its new vault, the session unchanged. No other job gets the
+        database meanwhile. A refusal (wrong password, the file open in another program) leaves
+        the file and the open database as they were."""
+        # Imported here: they load SQLAlchemy (see the module's docstring).
+        from station.backup.encrypt import encrypt_database
+        from station.bootstrap import open_database
+
+        with self._lock:
+            assert self._db is not None
+            result = encrypt_database(self._db, actor, password)
+            # Opened on next use, not here: a failure to open must not lose the recovery key,
+            # which the caller shows once.
+            self._db = None
+            self._opener = partial(open_database, self.settings, vault=result.vault, daily_backup=False)
+            return result
 
     def lock(self) -> None:
         """Close an encrypted station at logout: its data key leaves memory with the engine."""
