@@ -72,9 +72,10 @@ class DatabaseHandle:
 
     @property
     def plaintext(self) -> bool:
-        """True once a plaintext SQLite station is open (an administrator may encrypt it)."""
+        """True once a plaintext SQLite station is open and could be unlocked once encrypted (an
+        administrator may encrypt it; `station run`'s handle, not one over a test's database)."""
         db = self._db
-        return db is not None and db.vault is None and db.is_sqlite
+        return self._unlocker is not None and db is not None and db.vault is None and db.is_sqlite
 
     def encrypt(self, actor: Actor, password: str) -> EncryptResult:
         """Encrypt the open plaintext station (`password` is the actor's own); the next use opens

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(LOGGER_NAME)
 ENCRYPT, DELETE, KEEP = "encrypt", "delete", "keep"
-AFTER_FAILED = "encrypt.after_failed"
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ def _explained(failure: Exception) -> StationError:
     if isinstance(failure, StationError):
         return failure
     log.warning("加密后的审计或备份失败", exc_info=failure)
-    return explain(failure) or StationError(AFTER_FAILED)
+    return explain(failure) or StationError("encrypt.after_failed")
 
 
 def settle_plaintext_backups(uow: UnitOfWork, backups: tuple[BackupFile, ...], *, encrypt: bool) -> OldBackups:

@@ -5,6 +5,7 @@ shown once with its sheet, and the old plaintext backups are encrypted when chos
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import date
 
@@ -32,6 +33,7 @@ from screens.admin.encrypt import EncryptPasswordDialog
 from screens.admin.encrypt_after import OldBackupsDialog
 from screens.app import create_app
 from screens.commands import station_commands
+from screens.database_handle import DatabaseHandle
 from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from screens.widgets.recovery_key import RecoveryKeyDialog
 from station.actor import Actor
@@ -234,3 +236,104 @@ def test_a_database_another_program_holds_is_left_as_it_was_with_a_clear_message
     drive(counter(settings), scenario, size=SMALL)
     assert is_plaintext_sqlite(database) and not slots_path_for(database).exists()
     assert not list(tmp_path.rglob("*.partial"))
+
+
+def test_while_it_works_the_dialog_stays_and_the_keys_wait_then_the_next_login_uses_the_key_slot(
+        tmp_path, monkeypatch):
+    settings = plain_station(tmp_path)
+    database = database_file(tmp_path)
+    [old] = plaintext_backups(database.parent / "backups")
+    go_on = threading.Event()
+    encrypt = DatabaseHandle.encrypt
+
+    def slow_encrypt(handle, actor, password):
+        assert go_on.wait(30)
+        return encrypt(handle, actor, password)
+
+    monkeypatch.setattr(DatabaseHandle, "encrypt", slow_encrypt)
+
+    async def scenario(pilot):
+        await open_password_dialog(pilot)
+        await type_into(pilot, "#password", PASSWORD)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert "正在加密数据库" in flat(pilot)  # the screen is painted while the work runs
+        for key in ("escape", "ctrl+p", "ctrl+q"):
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            assert isinstance(pilot.app.screen, EncryptPasswordDialog) and pilot.app.is_running
+        go_on.set()
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RecoveryKeyDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")  # the old backups: Esc keeps them
+        await settle(pilot)
+        assert "未加密的旧备份已保留1份" in flat(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await run_palette_command(pilot, "退出登录")
+        await log_in(pilot, "clerk")  # no key slot yet: an administrator must set a new password
+        assert screen_name(pilot) == "LoginScreen" and "用户名或密码错误" in flat(pilot)
+        await log_in(pilot, "admin")
+        assert screen_name(pilot) == "DashboardScreen"
+        assert pilot.app.database.get().vault is not None
+
+    drive(counter(settings), scenario, size=SMALL)
+    assert not is_plaintext_sqlite(database) and is_plaintext_sqlite(old.path)
+
+
+def test_an_unexpected_failure_is_a_message_and_the_dialog_can_be_used_again(tmp_path, monkeypatch):
+    settings = plain_station(tmp_path)
+    database = database_file(tmp_path)
+
+    def broken(_handle, _actor, _password):
+        raise RuntimeError("the disk controller fell over")
+
+    monkeypatch.setattr(DatabaseHandle, "encrypt", broken)
+
+    async def scenario(pilot):
+        await open_password_dialog(pilot)
+        await submit_password(pilot, PASSWORD)
+        assert isinstance(pilot.app.screen, MessageDialog) and "系统错误" in flat(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert isinstance(dialog, EncryptPasswordDialog) and not dialog.working
+        assert not dialog.query_one("#password", Input).disabled
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_name(pilot) == "DashboardScreen"
+
+    drive(counter(settings), scenario, size=SMALL)
+    assert is_plaintext_sqlite(database)
+
+
+def test_a_backup_failing_after_the_encryption_still_shows_the_recovery_key(tmp_path, monkeypatch):
+    settings = plain_station(tmp_path)
+    database = database_file(tmp_path)
+    found: dict[str, str] = {}
+
+    def broken(_uow, **_options):
+        raise RuntimeError("the backup disk fell over")
+
+    monkeypatch.setattr("station.backup.make.run_backup", broken)
+
+    async def scenario(pilot):
+        await open_password_dialog(pilot)
+        await submit_password(pilot, PASSWORD)
+        assert isinstance(pilot.app.screen, RecoveryKeyDialog)
+        found["key"] = shown_key(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = pilot.app.screen
+        assert isinstance(summary, MessageDialog) and "备份未完成" in summary.message
+        assert "station backup" in summary.message
+
+    drive(counter(settings), scenario, size=SMALL)
+    assert open_vault_with_recovery(database, found["key"]).data_key
+    db = unlock_database(settings, "admin", PASSWORD)
+    try:
+        assert len(audit_rows(db, "encrypt")) == 1
+    finally:
+        db.dispose()
