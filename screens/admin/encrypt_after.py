@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(LOGGER_NAME)
 ENCRYPT, DELETE, KEEP = "encrypt", "delete", "keep"
+NAMES_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,19 @@ def _old_backup_lines(t: Catalogue, count: int, choice: str | None, outcome: Old
     if outcome is None:
         return []
     done = outcome.encrypted if choice == ENCRYPT else outcome.deleted
-    lines = [t(f"encrypt.summary_old_{choice}", count=len(done),
-               names=t("encrypt.name_separator").join(path.name for path in done))] if done else []
-    return lines + [t("encrypt.summary_old_refused", name=name, reason=reason) for name, reason in outcome.refused]
+    lines = [t(f"encrypt.summary_old_{choice}", count=len(done), names=_some_names(t, [path.name for path in done]))
+             ] if done else []
+    refused = outcome.refused
+    lines += [t("encrypt.summary_old_refused", name=name, reason=reason) for name, reason in refused[:NAMES_SHOWN]]
+    if len(refused) > NAMES_SHOWN:
+        lines.append(t("encrypt.summary_more_refused", count=len(refused) - NAMES_SHOWN))
+    return lines
+
+
+def _some_names(t: Catalogue, names: list[str]) -> str:
+    """The first few names (a dialog at 80x24 holds no more; the audit row names them all)."""
+    shown = t("encrypt.name_separator").join(names[:NAMES_SHOWN])
+    return shown + t("encrypt.more_names", count=len(names) - NAMES_SHOWN) if len(names) > NAMES_SHOWN else shown
 
 
 class OldBackupsDialog(Dialog[str]):

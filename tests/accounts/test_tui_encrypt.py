@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from contextlib import closing
 from datetime import date
+from pathlib import Path
 
 from cli_station import write_config
 from ledger_fixtures import Resident, make_grid, make_home
@@ -30,14 +31,15 @@ from tui_support import (
 )
 
 from screens.admin.encrypt import EncryptPasswordDialog
-from screens.admin.encrypt_after import OldBackupsDialog
+from screens.admin.encrypt_after import Encrypted, OldBackupsDialog, summary_lines
 from screens.app import create_app
 from screens.commands import station_commands
 from screens.database_handle import DatabaseHandle
+from screens.i18n import Catalogue
 from screens.widgets.dialogs import ConfirmDialog, MessageDialog
 from screens.widgets.recovery_key import RecoveryKeyDialog
 from station.actor import Actor
-from station.backup.encrypt import plaintext_backups
+from station.backup.encrypt import OldBackups, plaintext_backups
 from station.backup.make import run_backup
 from station.bootstrap import create_encrypted_station, open_database, unlock_database
 from station.config import load_settings
@@ -337,3 +339,15 @@ def test_a_backup_failing_after_the_encryption_still_shows_the_recovery_key(tmp_
         assert len(audit_rows(db, "encrypt")) == 1
     finally:
         db.dispose()
+
+
+def test_the_summary_names_a_few_old_backups_so_that_it_fits_the_screen():
+    done = Encrypted("KEY", ("clerk", "li"), "station-x-encryption.db")
+    encrypted = tuple(Path(f"station-{day}-encrypted.db") for day in range(1, 15))
+    refused = tuple((f"station-{day}.db", "封印不符") for day in range(20, 25))
+    lines = summary_lines(Catalogue("zh"), done, "encrypt", OldBackups(encrypted=encrypted, refused=refused), None)
+    assert "clerk、li" in lines[1]
+    assert lines[2] == "已加密旧备份 14 份:station-1-encrypted.db、station-2-encrypted.db、station-3-encrypted.db 等(另有 11 份)"
+    assert lines[3:7] == ["未能处理 station-20.db:封印不符(文件保留原样)", "未能处理 station-21.db:封印不符(文件保留原样)",
+                          "未能处理 station-22.db:封印不符(文件保留原样)", "另有 2 份未能处理(文件保留原样;详见审计日志)"]
+    assert len(lines) == 8
