@@ -11,7 +11,9 @@ Each slot owns an X25519 key pair, and the data key is granted to its public key
 an ephemeral X25519 exchange, HKDF-SHA256, AES-256-GCM); a user's private key is kept wrapped
 under their password, the recovery slot's is derived from the recovery key. So `station rekey`
 can grant a new data key to every slot without anybody's password, and a slot taken away (a
-user who left) opens nothing made after the rekey. Version 1 files wrapped the data key under
+user who left) opens nothing made after the rekey. A slot's public key carries a tag under the
+data key, checked before a rekey grants to it: a public key swapped into the file by someone
+without the data key is not given the new one. Version 1 files wrapped the data key under
 the secret directly; they are still read, and a slot is moved to version 2 when it is opened.
 
 The slots file lives beside the database (`station.db.keys`) and travels in every backup.
@@ -20,6 +22,8 @@ The slots file lives beside the database (`station.db.keys`) and travels in ever
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass, replace
@@ -76,6 +80,7 @@ class Slot:
     kdf: dict[str, int]  # the argon2 parameters a user slot was made with (empty for recovery)
     public: bytes = b""
     grant: Grant | None = None
+    tag: bytes = b""  # HMAC of kind, owner and public under the data key (see _tag)
 
     @property
     def legacy(self) -> bool:
@@ -108,11 +113,13 @@ class KeySlots:
     def without_user(self, username: str) -> KeySlots:
         return replace(self, slots=tuple(s for s in self.slots if (s.kind, s.owner) != (USER, username)))
 
-    def granted(self, data_key: bytes) -> KeySlots:
-        """Every slot given `data_key` in place of the old one (rekey); version 1 slots, which
-        only their secret could move, are left out (see `legacy_users`)."""
-        return replace(self, slots=tuple(replace(slot, grant=_grant(data_key, slot))
-                                         for slot in self.slots if not slot.legacy))
+    def granted(self, data_key: bytes, old_key: bytes) -> KeySlots:
+        """Every slot given `data_key` in place of `old_key` (rekey). Left out: version 1 slots,
+        which only their secret could move, and any whose public key was not tagged under
+        `old_key` (it was put in the file by someone without the key)."""
+        return replace(self, slots=tuple(
+            _retagged(replace(slot, grant=_grant(data_key, slot)), data_key)
+            for slot in self.slots if not slot.legacy and hmac.compare_digest(slot.tag, _tag(old_key, slot))))
 
     @property
     def legacy_users(self) -> tuple[str, ...]:
@@ -137,7 +144,7 @@ def user_slot(data_key: bytes, username: str, password: str) -> Slot:
     wrapped = AESGCM(_password_key(password, salt, ARGON2)).encrypt(
         nonce, private.private_bytes_raw(), _bound(USER, username))
     slot = Slot(USER, username, salt, nonce, wrapped, dict(ARGON2), private.public_key().public_bytes_raw())
-    return replace(slot, grant=_grant(data_key, slot))
+    return _retagged(replace(slot, grant=_grant(data_key, slot)), data_key)
 
 
 def recovery_slot(data_key: bytes, recovery_key: str) -> Slot:
@@ -145,7 +152,7 @@ def recovery_slot(data_key: bytes, recovery_key: str) -> Slot:
     salt = secrets.token_bytes(16)
     public = _recovery_private_key(recovery_key, salt).public_key().public_bytes_raw()
     slot = Slot(RECOVERY, "", salt, b"", b"", {}, public)
-    return replace(slot, grant=_grant(data_key, slot))
+    return _retagged(replace(slot, grant=_grant(data_key, slot)), data_key)
 
 
 def unlock(slots: KeySlots, username: str, password: str) -> bytes:
@@ -209,6 +216,16 @@ def _grant(data_key: bytes, slot: Slot) -> Grant:
     sealed = AESGCM(_grant_key(shared, ephemeral_public, slot.public)).encrypt(
         nonce, data_key, _bound(slot.kind, slot.owner))
     return Grant(ephemeral_public, nonce, sealed)
+
+
+def _tag(data_key: bytes, slot: Slot) -> bytes:
+    """Proof that whoever wrote this slot's public key held the data key."""
+    key = HKDF(hashes.SHA256(), KEY_BYTES, None, b"station slot tag").derive(data_key)
+    return hmac.new(key, _bound(slot.kind, slot.owner) + slot.public, hashlib.sha256).digest()
+
+
+def _retagged(slot: Slot, data_key: bytes) -> Slot:
+    return replace(slot, tag=_tag(data_key, slot))
 
 
 def _received(slot: Slot, private: X25519PrivateKey) -> bytes:
@@ -280,7 +297,7 @@ def _entry(slot: Slot) -> dict[str, Any]:
                              "nonce": encode(slot.nonce), "wrapped": encode(slot.wrapped)}
     if slot.grant is not None:
         grant = slot.grant
-        entry |= {"public": encode(slot.public), "grant": {
+        entry |= {"public": encode(slot.public), "tag": encode(slot.tag), "grant": {
             "ephemeral": encode(grant.ephemeral), "nonce": encode(grant.nonce), "sealed": encode(grant.sealed)}}
     return entry
 
@@ -303,5 +320,5 @@ def _slot(entry: dict[str, Any]) -> Slot:
     public = decode(entry["public"])
     if len(public) != KEY_BYTES:
         raise ValueError("a public key is 32 bytes")
-    return replace(slot, public=public, grant=Grant(decode(grant["ephemeral"]), decode(grant["nonce"]),
-                                                    decode(grant["sealed"])))
+    return replace(slot, public=public, tag=decode(entry.get("tag", "")),
+                   grant=Grant(decode(grant["ephemeral"]), decode(grant["nonce"]), decode(grant["sealed"])))

@@ -4,8 +4,9 @@ left (their slot is gone, but they may have kept the old key or an old copy of t
 The database is copied page by page under the new key beside the live file (SQLite's backup
 API re-encrypts each page; the copy is never plaintext), checked, and renamed over the live
 file while this process holds it alone. Every remaining slot is granted the new key (key slots
-hold public keys, so no password is needed); version 1 slots cannot be moved and are named so
-an administrator can reset those passwords.
+hold public keys, so no password is needed); version 1 slots, and any whose public key is not
+tagged under the current key, are not moved and are named so an administrator can reset those
+passwords.
 
 Two files change, so the order makes a crash harmless: the new slots are written as
 `station.db.keys.next` first, then the database is renamed into place, then the slots. The next
@@ -60,7 +61,7 @@ def rekey_database(database: Database, actor: Actor, progress: Progress | None =
     live = live_sqlite_path(database.engine)
     new_key = new_data_key()
     slots = read_slots(vault.slots_path)
-    granted = slots.granted(new_key)
+    granted = slots.granted(new_key, vault.data_key)
     database.dispose()
     guard = hold_alone(live, vault.data_key, error_code="keys.busy")
     try:
@@ -72,7 +73,8 @@ def rekey_database(database: Database, actor: Actor, progress: Progress | None =
             staged.unlink(missing_ok=True)
     finally:
         guard.close()
-    return RekeyResult(Vault(vault.slots_path, new_key), pages, granted.users, slots.legacy_users)
+    dropped = tuple(name for name in slots.users if name not in granted.users)
+    return RekeyResult(Vault(vault.slots_path, new_key), pages, granted.users, dropped)
 
 
 def record_rekey(uow: UnitOfWork, result: RekeyResult) -> None:

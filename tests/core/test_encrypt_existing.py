@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from cli_station import ADMIN, ADMIN_PASSWORD, initialised, station
+from cli_station import ADMIN, ADMIN_PASSWORD, admin_actor, initialised, station
 from sheet_support import files_holding
 
 from station.backup.encrypt import encrypt_database
@@ -33,7 +33,6 @@ from station.vault import (
     pending_slots_path,
     slots_path_for,
 )
-from tests.core.test_rekey import _admin
 
 CLERK, CLERK_PASSWORD = "clerk.li", "Clerk-Pass-2024"
 NEW_CLERK_PASSWORD = "Clerk-Pass-2025"
@@ -152,13 +151,13 @@ def test_a_wrong_password_a_clerk_and_a_busy_database_change_nothing(tmp_path):
     assert clerk.returncode != 0 and "Traceback" not in clerk.stderr
     db = open_database(settings, daily_backup=False)
     with pytest.raises(AuthError):
-        encrypt_database(db, _admin(db), "not-the-password")
+        encrypt_database(db, admin_actor(db), "not-the-password")
     db = open_database(settings, daily_backup=False)
     other = sqlite3.connect(database)
     other.execute("SELECT count(*) FROM persons").fetchone()
     try:
         with pytest.raises(DatabaseError) as busy:
-            encrypt_database(db, _admin(db), ADMIN_PASSWORD)
+            encrypt_database(db, admin_actor(db), ADMIN_PASSWORD)
         assert busy.value.code == "keys.busy"
     finally:
         other.close()

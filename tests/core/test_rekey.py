@@ -8,14 +8,13 @@ import json
 import secrets
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from cli_station import ADMIN, ADMIN_PASSWORD, station, write_config
+from cli_station import ADMIN, ADMIN_PASSWORD, admin_actor, station, write_config
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from models import User
-from station.actor import Actor
 from station.backup.rekey import rekey_database
 from station.bootstrap import create_encrypted_station, unlock_database
 from station.config import load_settings
@@ -150,7 +149,7 @@ def test_rekey_is_refused_while_another_program_has_the_database_open(tmp_path):
     before = database.read_bytes()
     try:
         with pytest.raises(DatabaseError) as refused:
-            rekey_database(db, _admin(db), None)
+            rekey_database(db, admin_actor(db), None)
         assert refused.value.code == "keys.busy"
     finally:
         other.close()
@@ -167,7 +166,7 @@ def test_a_rekey_killed_between_its_renames_is_settled_at_the_next_unlock(tmp_pa
     slots_path = slots_path_for(database)
     old_key = open_vault(database, ADMIN, ADMIN_PASSWORD).data_key
     new_key = new_data_key()
-    write_slots(pending_slots_path(slots_path), read_slots(slots_path).granted(new_key))
+    write_slots(pending_slots_path(slots_path), read_slots(slots_path).granted(new_key, old_key))
     if database_moved:
         copy = database.with_name("copy.db")
         source, target = connect_file(database, old_key), connect_file(copy, new_key)
@@ -187,18 +186,18 @@ def test_a_version_1_slot_moves_to_version_2_when_opened_and_then_follows_a_reke
     write_slots(path, KeySlots().put(_version_1_slot(data_key, CLERK, CLERK_PASSWORD))
                 .put(user_slot(data_key, ADMIN, ADMIN_PASSWORD)))
     assert read_slots(path).legacy_users == (CLERK,)
-    regranted = read_slots(path).granted(new_data_key())
+    regranted = read_slots(path).granted(new_data_key(), data_key)
     assert regranted.users == (ADMIN,)  # a version 1 slot cannot follow without its password
     assert open_vault(tmp_path / "station.db", CLERK, CLERK_PASSWORD).data_key == data_key
     assert read_slots(path).legacy_users == ()
     later = new_data_key()
-    assert unlock(read_slots(path).granted(later), CLERK, CLERK_PASSWORD) == later
+    assert unlock(read_slots(path).granted(later, data_key), CLERK, CLERK_PASSWORD) == later
 
 
 def test_granting_a_new_key_keeps_every_slot_and_its_secret(tmp_path):
     old, new, recovery = new_data_key(), new_data_key(), new_recovery_key()
     slots = KeySlots().put(user_slot(old, ADMIN, ADMIN_PASSWORD)).put(recovery_slot(old, recovery))
-    moved = slots.granted(new)
+    moved = slots.granted(new, old)
     assert unlock(moved, ADMIN, ADMIN_PASSWORD) == new and unlock_with_recovery(moved, recovery) == new
     assert moved.of_user(ADMIN).wrapped == slots.of_user(ADMIN).wrapped  # the password's part is untouched
 
@@ -219,12 +218,6 @@ def _encrypted_station(folder: Path):
     return settings, folder / "data" / "station.db"
 
 
-def _admin(db):
-    with db.session() as session:
-        user = session.query(User).filter_by(username=ADMIN).one()
-        return Actor(user_id=user.id, username=ADMIN, role="admin", community_id=None)
-
-
 def test_a_backup_from_before_the_rekey_is_refused_on_the_station_itself_and_says_why(rekeyed):
     older = sorted(path for path in (rekeyed["database"].parent / "backups").glob("station-*.db")
                    if "rekey" not in path.name)
@@ -232,3 +225,15 @@ def test_a_backup_from_before_the_rekey_is_refused_on_the_station_itself_and_say
     refused = station(rekeyed["folder"], "restore", str(older[-1]), "--yes")
     assert refused.returncode != 0 and "更换数据密钥" in refused.stderr and "Traceback" not in refused.stderr
     assert rekeyed["database"].read_bytes() == before
+
+
+def test_a_public_key_swapped_into_the_slots_file_is_not_granted_the_new_key():
+    """Someone who can write the slots file but has no key puts their own public key in the
+    clerk's slot, hoping the next rekey seals the new key to it: the rekey leaves it out."""
+    old, new = new_data_key(), new_data_key()
+    slots = KeySlots().put(user_slot(old, ADMIN, ADMIN_PASSWORD)).put(user_slot(old, CLERK, CLERK_PASSWORD))
+    intruder = user_slot(new_data_key(), CLERK, "Intruder-Pass-99")  # their key pair, their tag
+    forged = slots.put(replace(slots.of_user(CLERK), public=intruder.public, tag=intruder.tag))
+    moved = forged.granted(new, old)
+    assert moved.users == (ADMIN,)
+    assert unlock(moved, ADMIN, ADMIN_PASSWORD) == new

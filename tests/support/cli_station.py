@@ -84,3 +84,13 @@ def in_english(folder: Path) -> Path:
     path.write_text(path.read_text(encoding="utf-8").replace("[station]\n", '[station]\nlanguage = "en"\n', 1),
                     encoding="utf-8")
     return path
+
+
+def admin_actor(db):
+    """The administrator `init_admin` made, as the actor of a service called directly."""
+    from models import User
+    from station.actor import Actor
+
+    with db.session() as session:
+        user = session.query(User).filter_by(username=ADMIN).one()
+        return Actor(user_id=user.id, username=ADMIN, role="admin", community_id=None)
