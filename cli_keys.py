@@ -148,6 +148,10 @@ def rekey(
     with progress_bar(transient=True) as progress:
         result = rekey_database(db, actor, lambda stage, done, total: progress(
             words(f"rekey.stage_{stage}"), done, total))
+    if result.recovery_key is not None:  # shown first: nothing after the swap may lose it
+        out.print(words("rekey.new_recovery"))
+        out.print(words("init.recovery_key", key=result.recovery_key))
+        out.print(words("init.recovery_advice"))
     db = open_database(settings(), vault=result.vault, daily_backup=False)
     try:
         with UnitOfWork(db, actor) as uow:

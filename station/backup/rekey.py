@@ -31,7 +31,14 @@ from station.backup.sqlite import live_sqlite_path
 from station.db import Database
 from station.disk import fsync_folder, private_file
 from station.errors import DatabaseError, ValidationError
-from station.keyslots import KeySlots, new_data_key, read_slots, write_slots
+from station.keyslots import (
+    KeySlots,
+    new_data_key,
+    new_recovery_key,
+    read_slots,
+    recovery_slot,
+    write_slots,
+)
 from station.permissions import require
 from station.sqlite_files import connect_file
 from station.uow import UnitOfWork
@@ -49,6 +56,8 @@ class RekeyResult:
     pages: int
     users: tuple[str, ...]
     dropped: tuple[str, ...]
+    # A new recovery key, shown once, when the old recovery slot could not follow (version 1).
+    recovery_key: str | None = field(default=None, repr=False)
 
 
 def rekey_database(database: Database, actor: Actor, progress: Progress | None = None) -> RekeyResult:
@@ -62,6 +71,10 @@ def rekey_database(database: Database, actor: Actor, progress: Progress | None =
     new_key = new_data_key()
     slots = read_slots(vault.slots_path)
     granted = slots.granted(new_key, vault.data_key)
+    recovery_key = None
+    if granted.recovery is None:  # never leave the station without a way back in
+        recovery_key = new_recovery_key()
+        granted = granted.put(recovery_slot(new_key, recovery_key))
     database.dispose()
     guard = hold_alone(live, vault.data_key, error_code="keys.busy")
     try:
@@ -74,13 +87,14 @@ def rekey_database(database: Database, actor: Actor, progress: Progress | None =
     finally:
         guard.close()
     dropped = tuple(name for name in slots.users if name not in granted.users)
-    return RekeyResult(Vault(vault.slots_path, new_key), pages, granted.users, dropped)
+    return RekeyResult(Vault(vault.slots_path, new_key), pages, granted.users, dropped, recovery_key)
 
 
 def record_rekey(uow: UnitOfWork, result: RekeyResult) -> None:
     """Audit the rekey in the re-encrypted database (no key in the row)."""
     audit.record(uow, "rekey", "database", None, new={"pages": result.pages, "users": list(result.users),
-                                                      "dropped": list(result.dropped)},
+                                                      "dropped": list(result.dropped),
+                                                      "new_recovery_key": result.recovery_key is not None},
                  detail="更换数据密钥")
     uow.commit()
 

@@ -22,10 +22,12 @@ from station.errors import AuthError, DatabaseError
 from station.keyslots import (
     ARGON2,
     FORMAT,
+    RECOVERY,
     USER,
     KeySlots,
     Slot,
     _password_key,
+    _recovery_wrapping_key,
     new_data_key,
     new_recovery_key,
     read_slots,
@@ -237,3 +239,26 @@ def test_a_public_key_swapped_into_the_slots_file_is_not_granted_the_new_key():
     moved = forged.granted(new, old)
     assert moved.users == (ADMIN,)
     assert unlock(moved, ADMIN, ADMIN_PASSWORD) == new
+
+
+def test_a_version_1_recovery_slot_is_replaced_by_a_new_recovery_key(tmp_path):
+    """A station made before key pairs keeps a version 1 recovery slot until the recovery key is
+    used; a rekey cannot move it, so it makes a new one rather than leave the station without."""
+    settings, database = _encrypted_station(tmp_path)
+    slots_path = slots_path_for(database)
+    old_recovery = new_recovery_key()
+    data_key = open_vault(database, ADMIN, ADMIN_PASSWORD).data_key
+    write_slots(slots_path, read_slots(slots_path).put(_version_1_recovery(data_key, old_recovery)))
+    db = unlock_database(settings, ADMIN, ADMIN_PASSWORD, daily_backup=False)
+    result = rekey_database(db, admin_actor(db), None)
+    assert result.recovery_key is not None and result.recovery_key != old_recovery
+    assert opens_with(database, open_vault_with_recovery(database, result.recovery_key).data_key)
+    with pytest.raises(AuthError):
+        open_vault_with_recovery(database, old_recovery)
+
+
+def _version_1_recovery(data_key: bytes, recovery_key: str) -> Slot:
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
+    bound = json.dumps([FORMAT, 1, RECOVERY, ""], ensure_ascii=False).encode()
+    wrapped = AESGCM(_recovery_wrapping_key(recovery_key, salt)).encrypt(nonce, data_key, bound)
+    return Slot(RECOVERY, "", salt, nonce, wrapped, {})
