@@ -116,8 +116,7 @@ def _encrypted_station(username: str, display_name: str, password: str, sheet: P
         out.print(words("init.ready", revision=current_revision(db.engine), url=shown(safe_url(db))))
         out.print(words("init.admin_created", username=shown(admin.username)))
         out.print(words("init.encrypted"))
-        out.print(words("init.recovery_key", key=recovery_key))
-        out.print(words("init.recovery_advice"))
+        cli_keys.show_recovery_key(recovery_key)
         cli_keys.first_sheet(db, admin, recovery_key, sheet, print_sheet)
     finally:
         db.dispose()

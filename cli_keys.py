@@ -74,8 +74,7 @@ def recovery_key(sheet: SheetPath = None, print_sheet: PrintSheet = False) -> No
     check_sheet_options(sheet, print_sheet)  # before the old key is voided
     with unit_of_work(daily_backup=False) as uow:
         key = replace_recovery_key(uow)
-        out.print(words("init.recovery_key", key=key))
-        out.print(words("init.recovery_advice"))
+        show_recovery_key(key)
         out.print(words("recover.old_backups"))
         deliver_sheet(uow, key, sheet, print_sheet)
 
@@ -150,8 +149,7 @@ def rekey(
             words(f"rekey.stage_{stage}"), done, total))
     if result.recovery_key is not None:  # shown first: nothing after the swap may lose it
         out.print(words("rekey.new_recovery"))
-        out.print(words("init.recovery_key", key=result.recovery_key))
-        out.print(words("init.recovery_advice"))
+        show_recovery_key(result.recovery_key)
     db = open_database(settings(), vault=result.vault, daily_backup=False)
     try:
         with UnitOfWork(db, actor) as uow:
@@ -204,8 +202,7 @@ def _encrypted(db, sheet: Path | None, print_sheet: bool):
         result = encrypt_database(db, actor, password, lambda stage, done, total: progress(
             words(f"encrypt.stage_{stage}"), done, total))
     out.print(words("encrypt.done"))
-    out.print(words("init.recovery_key", key=result.recovery_key))
-    out.print(words("init.recovery_advice"))
+    show_recovery_key(result.recovery_key)
     db = open_database(settings(), vault=result.vault, daily_backup=False)
     try:
         with UnitOfWork(db, actor) as uow:
@@ -267,3 +264,9 @@ def _ask_old(count: int) -> str:
 def _names(names) -> str:
     """User names listed in a sentence."""
     return words("user.grid_separator").join(names)
+
+
+def show_recovery_key(key: str) -> None:
+    """The recovery key, shown once, with what to do with it."""
+    out.print(words("init.recovery_key", key=key))
+    out.print(words("init.recovery_advice"))
