@@ -194,21 +194,32 @@ def community_unit_of_work() -> Iterator:
 
 
 @contextmanager
-def progress_bar(*, transient: bool = False) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar on stderr; yields update(stage, done, total), one bar line per stage."""
+def progress_bar(*, transient: bool = False, between_prompts: bool = False) -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr; yields update(stage, done, total), one bar line per stage.
+
+    `between_prompts`: the work also asks questions, so the bar shows only while a stage runs
+    (from its first update until done reaches total), never under a prompt."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     columns = ("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     tasks: dict[str, object] = {}
-    with Progress(*columns, console=err, transient=transient) as bar:
+    bar = Progress(*columns, console=err, transient=transient or between_prompts)
 
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+    def update(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+            bar.start()
+        bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+        if between_prompts and done >= total:
+            bar.stop()
 
+    if not between_prompts:
+        bar.start()
+    try:
         yield update
+    finally:
+        bar.stop()
 
 
 def safe_url(db) -> str:

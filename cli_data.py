@@ -120,9 +120,11 @@ def restore(
     db = _restore_target(config, backup, recovery_key)
     try:
         actor = _recovery_or_live_account(db, recovery_key)
-        result = restore_backup(db, actor, backup, confirm=lambda m: yes or _confirm(m),
-                                key=parse_key(key) if key else None,
-                                account=lambda copy: _backup_account(copy, db))
+        with progress_bar(between_prompts=True) as progress:
+            result = restore_backup(db, actor, backup, confirm=lambda m: yes or _confirm(m),
+                                    key=parse_key(key) if key else None,
+                                    account=lambda copy: _backup_account(copy, db),
+                                    progress=lambda done, total: progress(words("restore.unpacking"), done, total))
     finally:
         db.dispose()
     if result is None:

@@ -24,15 +24,16 @@ from station import audit
 from station.accounts.login import verify_same_user
 from station.accounts.users import list_users
 from station.actor import Actor
-from station.backup.file_check import check_sqlite_file
 from station.backup.files import BackupFile, list_backups, remove_backup
 from station.backup.manifest import (
+    PACK_SUFFIX,
     PARTIAL_SUFFIX,
     file_sha256,
     manifest_path,
     slots_copy_path,
     write_manifest,
 )
+from station.backup.pack_sqlite import pack_database
 from station.backup.rekey import Progress, check_copy, swap_in
 from station.backup.restore_sqlite import hold_alone
 from station.backup.seal import check_seal, derived_seal_key, sealed
@@ -172,11 +173,10 @@ def encrypt_backup(made: BackupFile, vault: Vault, old_seal_key: bytes | None) -
     check_seal(made.manifest, old_seal_key, made.path.name)
     if file_sha256(made.path) != made.manifest.sha256:
         raise DatabaseError("backup.checksum_differs", name=made.path.name)
-    final = made.path.with_name(f"{made.path.stem}-encrypted{made.path.suffix}")
+    final = made.path.with_name(f"{made.path.stem}-encrypted{PACK_SUFFIX}")
     partial = final.with_name(final.name + PARTIAL_SUFFIX)
     try:
-        export_encrypted(made.path, partial, vault.data_key)
-        check = check_sqlite_file(partial, data_key=vault.data_key)
+        check = pack_database(made.path, None, vault.data_key, partial, still=True)
         if check.counts != made.manifest.counts or check.revision != made.manifest.schema_revision:
             raise DatabaseError("backup.content_differs", name=made.path.name)
         manifest = sealed(replace(made.manifest, file=final.name, sha256=check.sha256,

@@ -44,7 +44,7 @@ def check_sqlite_file(path: Path, *, digest: bool = True, data_key: bytes | None
     """
     counts, revision, anchor = _inventory(path, data_key)
     # Longest first (the biggest table's check dominates), so the threads finish together.
-    tables = [f'integrity_check("{table}")' for table in sorted(counts, key=counts.__getitem__, reverse=True)]
+    tables = [f"integrity_check({quoted(table)})" for table in sorted(counts, key=counts.__getitem__, reverse=True)]
     jobs: list[Callable[[], list[str]]] = [partial(_pragma, path, data_key, pragma)
                                            for pragma in [*tables[:1], "quick_check", *tables[1:]]]
     jobs.insert(2, partial(_foreign_keys, path, data_key))
@@ -57,6 +57,11 @@ def check_sqlite_file(path: Path, *, digest: bool = True, data_key: bytes | None
         shown = ";".join(problems[:_SHOWN_PROBLEMS])
         raise DatabaseError("backup.integrity_failed", name=path.name, shown=shown, count=len(problems))
     return FileCheck(counts=counts, revision=revision, sha256=sha256, audit=anchor)
+
+
+def quoted(identifier: str) -> str:
+    """An SQL identifier in double quotes, any quote inside it doubled."""
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _connect(path: Path, data_key: bytes | None) -> sqlite3.Connection:
@@ -76,17 +81,21 @@ def _inventory(path: Path, data_key: bytes | None) -> tuple[dict[str, int], str 
     try:
         connection = _connect(path, data_key)
         try:
-            tables = [row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-            counts = {table: connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-                      for table in tables}
-            revision = _revision(connection) if "alembic_version" in counts else None
-            anchor = _anchor(connection, counts.get("audit_log", 0))
+            return read_inventory(connection)
         finally:
             connection.close()
     except DATABASE_ERRORS as error:
         raise DatabaseError("backup.not_sqlite", name=path.name, error=error) from error
-    return counts, revision, anchor
+
+
+def read_inventory(connection: sqlite3.Connection) -> tuple[dict[str, int], str | None, AuditAnchor | None]:
+    """Row counts of the application's tables, the alembic revision (None: not ours) and the
+    audit log's head, as `connection` sees them."""
+    tables = [row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    counts = {table: connection.execute(f"SELECT count(*) FROM {quoted(table)}").fetchone()[0] for table in tables}
+    revision = _revision(connection) if "alembic_version" in counts else None
+    return counts, revision, _anchor(connection, counts.get("audit_log", 0))
 
 
 def _anchor(connection: sqlite3.Connection, rows: int) -> AuditAnchor | None:

@@ -18,9 +18,12 @@ from station.backup.manifest import (
     read_manifest,
     slots_copy_path,
 )
+from station.backup.pack_format import is_pack
+from station.backup.pack_format import opens_with as pack_opens_with
 from station.disk import file_lock
 from station.errors import StationError
 from station.settings import Settings
+from station.vault import opens_with as file_opens_with
 
 LOCK_NAME = ".backup.lock"
 
@@ -36,6 +39,11 @@ class BackupFile:
 def backup_folder(settings: Settings) -> Path:
     """The configured backups folder."""
     return settings.resolve(settings.backup.folder)
+
+
+def opens_with(backup: Path, data_key: bytes) -> bool:
+    """True when an encrypted station's backup (a pack, or an older page copy) is under `data_key`."""
+    return pack_opens_with(backup, data_key) if is_pack(backup) else file_opens_with(backup, data_key)
 
 
 def list_backups(folder: Path) -> list[BackupFile]:

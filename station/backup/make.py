@@ -28,6 +28,7 @@ from station.backup.files import (
 )
 from station.backup.manifest import (
     BACKUP_SUFFIXES,
+    PACK_SUFFIX,
     PARTIAL_SUFFIX,
     BackupManifest,
     file_sha256,
@@ -105,7 +106,8 @@ def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | N
     private_folder(folder)
     with folder_lock(folder):
         remove_leftovers(folder)
-        final = free_name(folder, now, label, BACKUP_SUFFIXES[backend])
+        suffix = PACK_SUFFIX if data_key_of(engine) is not None else BACKUP_SUFFIXES[backend]
+        final = free_name(folder, now, label, suffix)
         partial = final.with_name(final.name + PARTIAL_SUFFIX)
         try:
             manifest = sealed(_dump(engine, partial, final.name, label, now, source),

@@ -16,6 +16,7 @@ MANIFEST_SUFFIX = ".manifest.json"
 SLOTS_SUFFIX = ".keys"
 PARTIAL_SUFFIX = ".partial"
 BACKUP_SUFFIXES = {"sqlite": ".db", "postgresql": ".dump"}
+PACK_SUFFIX = ".pack"  # an encrypted station's SQLite backup (pack_format)
 
 
 @dataclass(frozen=True)

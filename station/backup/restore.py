@@ -15,7 +15,7 @@ from pathlib import Path
 from station import audit
 from station.actor import Actor
 from station.audit_mark import forget_mark
-from station.backup.files import BackupFile, backup_folder
+from station.backup.files import BackupFile, backup_folder, opens_with
 from station.backup.make import record_backup
 from station.backup.manifest import (
     MANIFEST_SUFFIX,
@@ -24,6 +24,7 @@ from station.backup.manifest import (
     read_manifest,
     slots_copy_path,
 )
+from station.backup.pack_sqlite import Progress
 from station.backup.restore_postgres import swap_postgres, verify_postgres_archive
 from station.backup.restore_sqlite import restoring, stage_sqlite, swap_sqlite
 from station.backup.seal import check_seal, install_key, key_path, seal_key
@@ -34,7 +35,7 @@ from station.keyslots import read_slots, write_slots
 from station.migrate import ensure_schema, known_revisions
 from station.permissions import require
 from station.uow import UnitOfWork
-from station.vault import opens_with, slots_path_for
+from station.vault import slots_path_for
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,16 @@ class RestoreResult:
 def restore_backup(database: Database, actor: Actor | None, path: Path,
                    confirm: Callable[[BackupManifest], bool] = lambda _manifest: True, *,
                    key: bytes | None = None,
-                   account: Callable[[Path], Actor] | None = None) -> RestoreResult | None:
+                   account: Callable[[Path], Actor] | None = None,
+                   progress: Progress | None = None) -> RestoreResult | None:
     """Verify, ask `confirm`, then restore; None when the user declined (nothing changed).
 
     `key` is the station's seal key typed by an administrator (a new PC has none of its own).
     With no live `actor` (no working database to log in to), `account` logs in to the verified
-    SQLite copy itself (see restore_login).
+    SQLite copy itself (see restore_login). `progress` hears of an encrypted backup's unpacking.
     """
     with restoring(database.engine):
-        staged = stage_restore(database, actor, path, key=key)
+        staged = stage_restore(database, actor, path, key=key, progress=progress)
         try:
             if actor is None:
                 actor = _backup_actor(staged, account)
@@ -82,7 +84,7 @@ def restore_backup(database: Database, actor: Actor | None, path: Path,
 
 
 def stage_restore(database: Database, actor: Actor | None, path: Path, *,
-                  key: bytes | None = None) -> StagedRestore:
+                  key: bytes | None = None, progress: Progress | None = None) -> StagedRestore:
     """Verify a backup (and stage its copy) without touching the live database; with no actor
     yet, the copy's own accounts say who may restore it (restore_backup)."""
     if actor is not None:
@@ -95,7 +97,7 @@ def stage_restore(database: Database, actor: Actor | None, path: Path, *,
     check_seal(manifest, key or seal_key(database.engine), backup.name)
     _check_compatible(database, manifest)
     if database.is_sqlite:
-        return StagedRestore(backup, manifest, stage_sqlite(database.engine, backup, manifest))
+        return StagedRestore(backup, manifest, stage_sqlite(database.engine, backup, manifest, progress))
     verify_postgres_archive(backup, manifest)
     return StagedRestore(backup, manifest, None)
 

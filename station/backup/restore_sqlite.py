@@ -22,6 +22,8 @@ from station.backup.file_check import check_sqlite_file
 from station.backup.files import BackupFile
 from station.backup.make import create_backup
 from station.backup.manifest import PARTIAL_SUFFIX, BackupManifest
+from station.backup.pack_format import is_pack
+from station.backup.pack_sqlite import Progress, unpack_database
 from station.backup.schema_check import check_schema
 from station.backup.sqlite import live_sqlite_path
 from station.db import data_key_of
@@ -62,13 +64,15 @@ def _lock_path(live: Path) -> Path:
     return live.with_name(f"{live.name}.restore.lock")
 
 
-def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest) -> Path:
-    """Copy the backup beside the live file and verify the copy: checksum, integrity, contents."""
+def stage_sqlite(engine: Engine, backup: Path, manifest: BackupManifest,
+                 progress: Progress | None = None) -> Path:
+    """Copy (or unpack) the backup beside the live file and verify the copy: checksum,
+    integrity, contents. `progress` hears of an unpack's rows (done, total)."""
     live = live_sqlite_path(engine)
     live.parent.mkdir(parents=True, exist_ok=True)
     staged = staged_path(live)
     try:
-        if _copy_hashing(backup, staged) != manifest.sha256:
+        if _stage_copy(engine, backup, staged, progress) != manifest.sha256:
             raise DatabaseError("backup.checksum_differs", name=backup.name)
         check = check_sqlite_file(staged, digest=False, data_key=data_key_of(engine))
         if check.revision is None:
@@ -133,6 +137,16 @@ def put_in_place(staged: Path, live: Path) -> None:
         Path(f"{live}{suffix}").unlink(missing_ok=True)
     os.replace(staged, live)
     fsync_folder(live.parent)
+
+
+def _stage_copy(engine: Engine, backup: Path, staged: Path, progress: Progress | None) -> str:
+    """Put the backup's database at `staged`; returns the SHA-256 of the backup file as read."""
+    if not is_pack(backup):
+        return _copy_hashing(backup, staged)
+    data_key = data_key_of(engine)
+    if data_key is None:
+        raise DatabaseError("backup.pack_needs_key", name=backup.name)
+    return unpack_database(backup, data_key, staged, progress)
 
 
 def _copy_hashing(source: Path, target: Path) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from station.backup.file_check import FileCheck, check_sqlite_file
+from station.backup.pack_sqlite import pack_database
 from station.db import data_key_of
 from station.disk import private_file
 from station.errors import DatabaseError
@@ -26,9 +27,12 @@ def live_sqlite_path(engine: Engine) -> Path:
 def dump_sqlite(engine: Engine, partial: Path, source: sqlite3.Connection | None = None) -> FileCheck:
     """Copy the live database to `partial` and check the copy; `source` reuses an open connection.
 
-    An encrypted database is copied page by page under its own data key: the copy is as
-    encrypted as the live file and never exists in plaintext."""
+    An encrypted database is written as a pack (pack_sqlite): compressed and sealed under its own
+    data key, never in plaintext. The pack's readers open their own connections; while a
+    `source` holds the file, they read what it sees, since no one else can commit."""
     data_key = data_key_of(engine)
+    if data_key is not None:
+        return pack_database(live_sqlite_path(engine), data_key, data_key, partial)
     connection = source or connect_file(live_sqlite_path(engine), data_key, timeout=10)
     try:
         copy_into(connection, partial, data_key)

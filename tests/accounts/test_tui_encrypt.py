@@ -159,7 +159,7 @@ def test_an_administrator_encrypts_the_station_at_80x24_and_goes_on_working(tmp_
         await settle(pilot)
         summary = pilot.app.screen
         assert isinstance(summary, MessageDialog) and summary.title_text == "数据库已加密"
-        assert "clerk" in summary.message and f"已加密旧备份 1 份:{old.path.stem}-encrypted.db" in summary.message
+        assert "clerk" in summary.message and f"已加密旧备份 1 份:{old.path.stem}-encrypted.pack" in summary.message
         pilot.app.clear_notifications()  # the printer's and the old backups' toasts
         await settle(pilot)
         assert "确定" in text_of(pilot) and "请销毁" in text_of(pilot)  # the summary fits at 80x24
@@ -179,13 +179,13 @@ def test_an_administrator_encrypts_the_station_at_80x24_and_goes_on_working(tmp_
     assert key.replace("-", "") in squeeze_pdf(pdf_text(printed))
     assert files_holding(tmp_path, key, skip=tmp_path / "printer") == []
     assert plaintext_backups(backups) == [] and not old.path.exists()
-    assert (backups / f"{old.path.stem}-encrypted.db").exists()
+    assert (backups / f"{old.path.stem}-encrypted.pack").exists()
     assert not any(is_plaintext_sqlite(path) for path in tmp_path.rglob("*") if path.is_file())
     db = unlock_database(settings, "admin", PASSWORD)
     try:
         assert [detail for _user, _entity, detail in audit_rows(db, "encrypt")] == ["数据库已加密"]
         assert audit_rows(db, "encrypt_backups")[0][2] == "加密旧的未加密备份 1 份"
-        assert any(detail.endswith("-encryption.db") for _u, _e, detail in audit_rows(db, "backup"))
+        assert any(detail.endswith("-encryption.pack") for _u, _e, detail in audit_rows(db, "backup"))
     finally:
         db.dispose()
 

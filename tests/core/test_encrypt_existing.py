@@ -65,7 +65,8 @@ def encrypted(tmp_path_factory) -> dict:
 
 
 def _backups(made: dict) -> list[Path]:
-    return sorted((made["database"].parent / "backups").glob("station-*.db"))
+    folder = made["database"].parent / "backups"
+    return sorted([*folder.glob("station-*.db"), *folder.glob("station-*.pack")])
 
 
 def test_the_database_is_encrypted_and_opens_with_the_admins_password(encrypted):
@@ -136,7 +137,7 @@ def test_old_backups_kept_then_encrypted_then_deleted_and_a_forged_one_is_never_
     assert encrypted.returncode == 0, encrypted.stdout + encrypted.stderr
     assert "已加密旧备份 1 份" in encrypted.stdout and forged.name in encrypted.stdout
     assert forged.exists() and not genuine.exists()  # the forged one was refused and left as it was
-    assert genuine.with_name(f"{genuine.stem}-encrypted.db").exists()
+    assert genuine.with_name(f"{genuine.stem}-encrypted.pack").exists()
     deleted = station(made["folder"], "encrypt", "--old-backups", "delete")
     assert deleted.returncode == 0 and "已删除旧备份 1 份" in deleted.stdout, deleted.stdout + deleted.stderr
     assert not any(is_plaintext_sqlite(path) for path in _backups(made))

@@ -64,7 +64,7 @@ def test_the_resident_is_in_no_file_the_app_wrote(folder):
     assert exported.returncode == 0, exported.stderr
     assert SECRET_ID in [row[7] for row in decrypted_rows(folder / "check.xlsx")]  # it is in there
     files = [path for path in folder.rglob("*") if path.is_file() and path.name != "recovery.txt"]
-    assert any(path.suffix == ".db" and "backups" in path.parts for path in files)
+    assert any(path.suffix == ".pack" and "backups" in path.parts for path in files)
     assert any(path.suffix == ".pdf" for path in files) or any("reports" in path.parts for path in files)
     for path in files:
         raw = path.read_bytes()
@@ -95,7 +95,7 @@ def test_without_the_password_nothing_opens(folder):
 
 
 def test_a_backup_restores_and_stays_encrypted(folder):
-    backup = sorted((folder / "data" / "backups").glob("station-*-manual.db"))[-1]
+    backup = sorted((folder / "data" / "backups").glob("station-*-manual.pack"))[-1]
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(backup).execute("select count(*) from persons").fetchone()
     restored = station(folder, "restore", str(backup), "--yes")
@@ -133,7 +133,7 @@ def a_new_pc_with(folder: Path, tmp_path: Path) -> tuple[Path, Path]:
     usb, new_pc = tmp_path / "usb", tmp_path / "new-pc"
     usb.mkdir()
     write_config(new_pc.mkdir() or new_pc)
-    backup = sorted((folder / "data" / "backups").glob("station-*-manual.db"))[-1]
+    backup = sorted((folder / "data" / "backups").glob("station-*-manual.pack"))[-1]
     for suffix in ("", ".manifest.json", ".keys"):
         shutil.copyfile(f"{backup}{suffix}", usb / f"{backup.name}{suffix}")
     return new_pc, usb / backup.name
@@ -177,6 +177,21 @@ def test_a_forged_manifest_or_another_stations_backup_is_refused(folder, tmp_pat
     refused = station(new_pc, "restore", str(backup), "--yes")
     assert refused.returncode == 1 and "签名不符" in refused.stderr
     assert not (new_pc / "data" / "station.db").exists()
+
+
+def test_a_backup_changed_inside_is_refused_and_the_live_database_stays_as_it_was(folder, tmp_path):
+    copy = tmp_path / "station"
+    shutil.copytree(folder, copy)
+    backup = sorted((copy / "data" / "backups").glob("station-*-manual.pack"))[-1]
+    raw = bytearray(backup.read_bytes())
+    raw[len(raw) // 2] ^= 0x40  # one bit, deep inside a record; the manifest is left alone
+    backup.write_bytes(bytes(raw))
+    live = copy / "data" / "station.db"
+    before = live.read_bytes()
+    refused = station(copy, "restore", str(backup), "--yes")
+    assert refused.returncode == 1 and "已损坏或被改动" in refused.stderr and "Traceback" not in refused.stderr
+    assert live.read_bytes() == before
+    assert not list((copy / "data").glob("*.restore.partial"))
 
 
 def test_the_recovery_key_resets_a_lost_password_and_a_new_key_voids_the_old_sheet(tmp_path):

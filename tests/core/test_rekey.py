@@ -15,6 +15,7 @@ import pytest
 from cli_station import ADMIN, ADMIN_PASSWORD, admin_actor, station, write_config
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from station.backup.files import opens_with as backup_opens_with
 from station.backup.rekey import rekey_database
 from station.bootstrap import create_encrypted_station, unlock_database
 from station.config import load_settings
@@ -117,16 +118,16 @@ def test_the_leavers_old_key_and_kept_slots_open_nothing_new(rekeyed):
 def test_the_rekey_is_audited_and_backed_up_under_the_new_key(rekeyed):
     output = rekeyed["output"]
     assert ADMIN in output and CLERK in output and LEAVER not in output.split("已在新密钥下备份")[0]
-    backups = sorted((rekeyed["database"].parent / "backups").glob("station-*-rekey.db"))
+    backups = sorted((rekeyed["database"].parent / "backups").glob("station-*-rekey.pack"))
     assert len(backups) == 1
     new_key = open_vault(rekeyed["database"], ADMIN, ADMIN_PASSWORD).data_key
-    assert opens_with(backups[0], new_key) and not opens_with(backups[0], rekeyed["old_key"])
+    assert backup_opens_with(backups[0], new_key) and not backup_opens_with(backups[0], rekeyed["old_key"])
     listed = station(rekeyed["folder"], "audit", "list", "--action", "rekey")
     assert listed.returncode == 0 and "更换数据密钥" in listed.stdout, listed.stdout + listed.stderr
 
 
 def test_a_backup_from_before_the_rekey_still_restores_with_its_own_slots(rekeyed, tmp_path):
-    older = sorted(path for path in (rekeyed["database"].parent / "backups").glob("station-*.db") if "rekey" not in path.name)
+    older = sorted(path for path in (rekeyed["database"].parent / "backups").glob("station-*.pack") if "rekey" not in path.name)
     assert older, "init or demo made no backup"
     target = tmp_path / "new-pc"
     target.mkdir()
@@ -221,7 +222,7 @@ def _encrypted_station(folder: Path):
 
 
 def test_a_backup_from_before_the_rekey_is_refused_on_the_station_itself_and_says_why(rekeyed):
-    older = sorted(path for path in (rekeyed["database"].parent / "backups").glob("station-*.db")
+    older = sorted(path for path in (rekeyed["database"].parent / "backups").glob("station-*.pack")
                    if "rekey" not in path.name)
     before = rekeyed["database"].read_bytes()
     refused = station(rekeyed["folder"], "restore", str(older[-1]), "--yes")
