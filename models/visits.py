@@ -13,6 +13,8 @@ class Visit(Base):
     __table_args__ = (
         Index("ix_visits_person_done", "person_id", "done_on"),
         Index("ix_visits_worker_planned", "worker_id", "planned_on"),
+        # The month's counts (by kind, grid, worker) read only this index (migration 0008).
+        Index("ix_visits_month", "done_on", "community_id", "grid_id", "kind", "worker_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,7 +25,7 @@ class Visit(Base):
     worker_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(32))
     planned_on: Mapped[date | None]
-    done_on: Mapped[date | None] = mapped_column(index=True)
+    done_on: Mapped[date | None]
     content: Mapped[str] = mapped_column(String(2000), default="")
     follow_up_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=datetime.now)

@@ -19,7 +19,6 @@ from station.errors import DatabaseError
 from station.keyslots import new_data_key
 from station.sqlite_files import DATABASE_ERRORS, connect_file, is_plaintext_sqlite
 
-
 ODD = '"odd ""name"""'  # a table named odd "name", quoted
 
 
