@@ -212,7 +212,10 @@ class StationApp(NoScreenshots, App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self.idle.touch()
-        admitted = self.key_gate.admit(event)  # typed-ahead keys wait their turn (screens.typeahead)
+        # Typed-ahead keys wait their turn (screens.typeahead); while work holds the session they
+        # are answered at once, so a key refused then (the palette, quitting) is not replayed
+        # over what the work shows when it ends (the recovery key).
+        admitted = event if self.held() else self.key_gate.admit(event)
         if admitted is not None:
             await super().on_event(admitted)
 
