@@ -174,3 +174,16 @@ def test_something_else_is_not_an_anchor(typed):
 def test_without_an_anchor_nothing_is_said_about_one(db):
     write(db, 2)
     assert check(db).anchor_found is None
+
+
+@pytest.mark.parametrize("moment", [datetime(2026, 3, 1, 8, 0), datetime(2026, 3, 1, 8, 0, 5, 120)])
+def test_a_timestamp_hashes_the_same_as_the_text_sqlite_stores_it_as(moment):
+    fields = ("0" * 64, 3, "clerk", 1, "update", "person", 7, "d" * 64)
+
+    def hashed(at):
+        previous, *rest = fields
+        return row_hash(previous, at, *rest)
+
+    assert hashed(moment.strftime("%Y-%m-%d %H:%M:%S.%f")) == hashed(moment)  # the file's own form
+    assert hashed(moment.isoformat(sep=" ")) == hashed(moment)  # written by another tool
+    assert hashed(moment.replace(second=6)) != hashed(moment)
