@@ -10,7 +10,11 @@ from .base import Base
 
 class Household(Base):
     __tablename__ = "households"
-    __table_args__ = (UniqueConstraint("community_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("community_id", "number"),
+        # What "living" asks of a household, read without the table (migration 0009).
+        Index("ix_households_living", "id", "community_id", "status", "moved_out_on", "grid_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
@@ -37,7 +41,9 @@ class Membership(Base):
 
     __tablename__ = "memberships"
     __table_args__ = (
-        Index("ix_memberships_household_current", "household_id", "left_on"),
+        # A household's members, and a person's homes, with all the counts read (migration 0009).
+        Index("ix_memberships_household_living", "household_id", "left_on", "joined_on", "relation", "person_id"),
+        Index("ix_memberships_person_homes", "person_id", "joined_on", "household_id"),
         # A person lives in at most one household at a time.
         Index(
             "uq_memberships_person_current",
@@ -50,7 +56,7 @@ class Membership(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     relation: Mapped[str] = mapped_column(String(2))
     joined_on: Mapped[date]
     left_on: Mapped[date | None]

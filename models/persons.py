@@ -10,7 +10,12 @@ from .base import Base, SearchKey
 
 class Person(Base):
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_name_birth", "name", "birth_date"),)
+    __table_args__ = (
+        Index("ix_persons_name_birth", "name", "birth_date"),
+        # What "living" and the population figures ask of a person, read without the table
+        # (migration 0009).
+        Index("ix_persons_living", "id", "deceased_on", "moved_out_on", "population_type", "birth_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)

@@ -1,4 +1,5 @@
-"""Large memory blocks go back to the system when freed (glibc), whatever was freed before.
+"""Memory goes back to the system when freed (glibc): large blocks always, and what a big job
+held when it ends.
 
 A password check (argon2: 19 MiB, plus 8 MiB for the login's unknown-name digest) asks for one
 large block. glibc serves the first from mmap and unmaps it when freed, but then raises its mmap
@@ -21,6 +22,13 @@ def return_large_blocks() -> None:
     if not _is_glibc():
         return
     ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES)
+
+
+def give_back_free_memory() -> None:
+    """Return the heap's free memory to the system now (glibc's malloc_trim; no-op elsewhere):
+    after a job that held many small blocks (SQLite's pages), glibc would keep them all."""
+    if _is_glibc():
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def _is_glibc() -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from station import codes
 from station.audit_chain import chain_anchor
+from station.db import job_page_cache
 from station.errors import ValidationError
 from station.month_locks import month_lock
 from station.permissions import ROLES, require
@@ -27,15 +28,16 @@ def month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None =
     head = letterhead(uow, community_id)
     grid = find_grid(uow, grid_code, community_id) if grid_code else None
     grid_id = grid.id if grid is not None else None
-    figures = month_figures(uow, year, month, grid_id)
-    return MonthReport(
-        letterhead=head, scope_name=grid.name if grid is not None else head.community_name,
-        grid_code=grid.code if grid is not None else "", figures=figures,
-        grids=grid_rows(uow, year, month) if grid_id is None else (),
-        daily=daily_counts(uow, year, month, grid_id),
-        checks=month_checks(uow, year, month, grid_id),
-        lock=month_lock(uow, community_id, year, month),
-        population_names=dict(codes.POPULATION_TYPES), visit_kind_names=dict(VISIT_KINDS),
-        satisfaction_names=dict(SATISFACTIONS), role_names=dict(ROLES),
-        audit=chain_anchor(uow.session.connection()),
-    )
+    with job_page_cache(uow.session):  # its queries read the same memberships and persons again
+        figures = month_figures(uow, year, month, grid_id)
+        return MonthReport(
+            letterhead=head, scope_name=grid.name if grid is not None else head.community_name,
+            grid_code=grid.code if grid is not None else "", figures=figures,
+            grids=grid_rows(uow, year, month) if grid_id is None else (),
+            daily=daily_counts(uow, year, month, grid_id),
+            checks=month_checks(uow, year, month, grid_id),
+            lock=month_lock(uow, community_id, year, month),
+            population_names=dict(codes.POPULATION_TYPES), visit_kind_names=dict(VISIT_KINDS),
+            satisfaction_names=dict(SATISFACTIONS), role_names=dict(ROLES),
+            audit=chain_anchor(uow.session.connection()),
+        )

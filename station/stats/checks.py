@@ -99,16 +99,22 @@ def _home_household(period: Period) -> Any:
 
 
 def _headless(uow: UnitOfWork, period: Period, grid_id: int | None) -> list[HeadlessLine]:
+    # The households are found from the indexes alone (ids and counts); only those few are
+    # then read for their number and address.
     heads = func.sum(case((Membership.relation == HEAD, 1), else_=0))
+    headless = (
+        residents_at_end(uow, period, grid_id, Membership.household_id, func.count(Membership.id).label("residents"))
+        .group_by(Membership.household_id)
+        .having(heads == 0)
+        .subquery()
+    )
     statement = (
-        residents_at_end(uow, period, grid_id, Household.number, Grid.name, Household.address,
-                         Building.name, Unit.name, Household.room, func.count(Membership.id))
+        select(Household.number, Grid.name, Household.address, Building.name, Unit.name, Household.room,
+               headless.c.residents)
+        .join_from(headless, Household, Household.id == headless.c.household_id)
         .join(Grid, Grid.id == Household.grid_id)
         .outerjoin(Building, Building.id == Household.building_id)
         .outerjoin(Unit, Unit.id == Household.unit_id)
-        .group_by(Household.id, Household.number, Grid.code, Grid.name, Household.address,
-                  Building.name, Unit.name, Household.room)
-        .having(heads == 0)
         .order_by(Grid.code, Household.number)
     )
     return [HeadlessLine(number, grid_name, address or f"{building or ''}{unit or ''}{room or ''}",

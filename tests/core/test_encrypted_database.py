@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from models import Person
 from station.actor import SYSTEM, Actor
-from station.db import Database, make_engine
+from station.db import JOB_PAGE_CACHE_KIB, Database, job_page_cache, make_engine
 from station.errors import DatabaseError
 from station.keyslots import new_data_key
 from station.migrate import upgrade
@@ -88,3 +88,24 @@ def test_a_plaintext_database_does_not_open_as_an_encrypted_one(tmp_path, settin
     plain.dispose()
     with pytest.raises(DatabaseError), make_engine(f"sqlite:///{path}", data_key=new_data_key()).connect():
         pass
+
+
+@pytest.mark.parametrize("keyed", [True, False])
+def test_a_long_job_keeps_its_pages_on_an_encrypted_file_then_gives_the_memory_back(tmp_path, settings, keyed):
+    db = encrypted(tmp_path / "station.db", new_data_key(), settings) if keyed else Database(
+        make_engine(f"sqlite:///{tmp_path / 'station.db'}"), settings)
+
+    def cache_size(uow):
+        return uow.session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
+
+    with UnitOfWork(db, SYSTEM) as uow:
+        usual = cache_size(uow)
+        with job_page_cache(uow.session):
+            during = cache_size(uow)
+        assert cache_size(uow) == usual
+        with pytest.raises(ZeroDivisionError), job_page_cache(uow.session):  # a job that fails gives it back too
+            _ = 1 / 0
+        assert cache_size(uow) == usual
+    # Plaintext files are re-read from the OS cache at no cost: they keep SQLite's usual cache.
+    assert during == (-JOB_PAGE_CACHE_KIB if keyed else usual)
+    db.dispose()
