@@ -5,14 +5,16 @@ the file is indexes a restore can rebuild. A pack holds the schema and every tab
 as JSON arrays made by SQLite itself, zlib-compressed and sealed with AES-256-GCM, about an
 eighth of the live file.
 
-    file    = MAGIC salt(16) record*
+    file    = MAGIC salt(16) key_check(32) record*
     record  = kind(1) meta_length(u32) body_length(u32) meta body
     kind    = H (header: schema, columns) | D (data: one table's rows) | E (end: row counts)
     meta    = JSON in the clear: what a check needs without decompressing (table, rows)
     body    = AES-GCM(zlib(payload)), nonce = the record's number, associated data = MAGIC salt
               number kind meta
 
-The key is HKDF(data key, salt): only the station's data key opens or forges a pack. Numbered
+The key is HKDF(data key, salt): only the station's data key opens or forges a pack. The key
+check (an HMAC of MAGIC and salt under a second derived key) tells a pack made under another key
+(a backup from before a rekey, or from another station) from a damaged one. Numbered
 nonces under a fresh salt never repeat, and binding the number and kind to each record means
 records cannot be dropped, reordered or moved between packs; the end record (which must be
 last, followed by nothing) proves the pack complete.
@@ -21,6 +23,7 @@ last, followed by nothing) proves the pack complete.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import struct
@@ -39,6 +42,8 @@ from station.errors import DatabaseError
 
 MAGIC = b"STPACK\x00\x01"
 SALT_BYTES = 16
+CHECK_BYTES = 32
+RECORDS_START = len(MAGIC) + SALT_BYTES + CHECK_BYTES  # where the first record begins
 HEADER, DATA, END = b"H", b"D", b"E"
 _FRAME = struct.Struct(">cII")
 _MAX_META = 1 << 20
@@ -83,8 +88,10 @@ def compress(payload: bytes) -> bytes:
     return zlib.compress(payload, _COMPRESSION)
 
 
-def _pack_key(data_key: bytes, salt: bytes) -> AESGCM:
-    return AESGCM(HKDF(hashes.SHA256(), 32, salt, b"station backup pack").derive(data_key))
+def _pack_keys(data_key: bytes, salt: bytes) -> tuple[AESGCM, bytes]:
+    """The records' AEAD and the key check, both derived from the data key under the salt."""
+    derived = HKDF(hashes.SHA256(), 64, salt, b"station backup pack").derive(data_key)
+    return AESGCM(derived[:32]), hmac.new(derived[32:], MAGIC + salt, hashlib.sha256).digest()
 
 
 def _nonce(number: int) -> bytes:
@@ -100,9 +107,9 @@ class PackWriter:
 
     def __init__(self, handle: BinaryIO, data_key: bytes) -> None:
         self._handle, self._salt = handle, secrets.token_bytes(SALT_BYTES)
-        self._aead, self._number = _pack_key(data_key, self._salt), 0
+        (self._aead, check), self._number = _pack_keys(data_key, self._salt), 0
         self._digest = hashlib.sha256()
-        self._write(MAGIC + self._salt)
+        self._write(MAGIC + self._salt + check)
 
     def add(self, kind: bytes, meta: dict[str, Any], compressed: bytes) -> None:
         """Seal and append one record (`compressed` from `compress`)."""
@@ -140,11 +147,14 @@ class PackReader:
         return self._digest.hexdigest()
 
     def _records(self, handle: BinaryIO) -> Iterator[Record]:
-        start = self._read(handle, len(MAGIC) + SALT_BYTES)
+        start = self._read(handle, RECORDS_START)
         if start[: len(MAGIC)] != MAGIC:
             raise DatabaseError("backup.not_a_pack", name=self.path.name)
-        salt = start[len(MAGIC):]
-        aead, number, kind = _pack_key(self._data_key, salt), 0, b""
+        salt = start[len(MAGIC):len(MAGIC) + SALT_BYTES]
+        aead, check = _pack_keys(self._data_key, salt)
+        if not hmac.compare_digest(check, start[len(MAGIC) + SALT_BYTES:]):
+            raise DatabaseError("backup.pack_wrong_key", name=self.path.name)
+        number, kind = 0, b""
         while kind != END:
             kind, meta_bytes, body = self._frame(handle, number)
             if (number == 0) != (kind == HEADER):
@@ -152,8 +162,6 @@ class PackReader:
             try:
                 compressed = aead.decrypt(_nonce(number), body, _bound(salt, number, kind, meta_bytes))
             except InvalidTag:
-                if number == 0:
-                    raise DatabaseError("backup.pack_wrong_key", name=self.path.name) from None
                 raise self._damaged(number) from None
             yield Record(kind, self._meta(meta_bytes, number), compressed, self.path.name, number)
             number += 1
@@ -187,8 +195,8 @@ class PackReader:
 
 
 def opens_with(path: Path, data_key: bytes) -> bool:
-    """True when the pack's header record opens under `data_key` (same station, same key); a
-    pack damaged elsewhere still "opens": the full check will name that problem."""
+    """True when the pack was made under `data_key` (same station, same key), by its key check;
+    a damaged pack still "opens": the full check will name that problem."""
     try:
         next(iter(PackReader(path, data_key).records()))
     except DatabaseError as error:

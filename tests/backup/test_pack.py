@@ -13,7 +13,7 @@ import pytest
 from cli_station import new_station
 
 from station.backup.encrypt import export_encrypted
-from station.backup.pack_format import MAGIC, SALT_BYTES, is_pack, opens_with
+from station.backup.pack_format import RECORDS_START, is_pack, opens_with
 from station.backup.pack_sqlite import pack_database, unpack_database, verify_pack
 from station.errors import DatabaseError
 from station.keyslots import new_data_key
@@ -134,7 +134,7 @@ def test_a_plaintext_file_packs_under_a_key(small, tmp_path):
 
 def _records(pack: Path) -> list[tuple[int, int]]:
     """(start, end) of each record in a pack file."""
-    raw, at, spans = pack.read_bytes(), len(MAGIC) + SALT_BYTES, []
+    raw, at, spans = pack.read_bytes(), RECORDS_START, []
     while at < len(raw):
         meta, body = int.from_bytes(raw[at + 1:at + 5], "big"), int.from_bytes(raw[at + 5:at + 9], "big")
         spans.append((at, at + 9 + meta + body))
@@ -142,7 +142,7 @@ def _records(pack: Path) -> list[tuple[int, int]]:
     return spans
 
 
-@pytest.mark.parametrize("change", ["flip a byte", "cut the end", "drop a record", "swap two records",
+@pytest.mark.parametrize("change", ["flip a byte", "flip a byte of the header", "cut the end", "drop a record", "swap two records",
                                     "append", "change the clear metadata", "splice another pack's record"])
 def test_a_changed_pack_is_refused(small, tmp_path, change):
     source, key = small
@@ -154,6 +154,8 @@ def test_a_changed_pack_is_refused(small, tmp_path, change):
     (a, b), (c, d) = spans[1], spans[2]
     if change == "flip a byte":
         raw[b - 5] ^= 1
+    elif change == "flip a byte of the header":  # damage, not "another key": the key check still holds
+        raw[spans[0][1] - 5] ^= 1
     elif change == "cut the end":
         raw = raw[:spans[-1][0]]
     elif change == "drop a record":
@@ -180,7 +182,7 @@ def test_a_hostile_frame_is_refused_before_anything_is_read(small, tmp_path):
     pack = tmp_path / "s.pack"
     pack_database(source, key, key, pack)
     raw = bytearray(pack.read_bytes())
-    first = len(MAGIC) + SALT_BYTES
+    first = RECORDS_START
     raw[first + 5:first + 9] = (2 ** 32 - 1).to_bytes(4, "big")  # a 4 GB body
     pack.write_bytes(bytes(raw))
     with pytest.raises(DatabaseError) as refused:
