@@ -19,6 +19,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from station.audit_mark import MARKS_FILE
+
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN_TARGET_S = 0.6
 MARKER = "LOGIN-SCREEN"
@@ -106,6 +108,9 @@ def tui_database(out: Path, work: Path, quick: bool) -> tuple[Path, int]:
         if not copy.exists() or copy.stat().st_mtime < big[-1].stat().st_mtime:
             _remove(copy)
             shutil.copyfile(big[-1], copy)
+            # The app's audit mark for this path describes the file replaced: a new log under an
+            # old mark is what a swapped database looks like, and the app would say so.
+            (work / MARKS_FILE).unlink(missing_ok=True)
         return copy, _persons(copy)
     small = work / "tui-small.db"
     if not small.exists():
