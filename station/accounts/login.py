@@ -10,7 +10,7 @@ from argon2.low_level import Type, hash_secret_raw
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import LoginFailure, User
+from models import Community, LoginFailure, User
 from station import audit
 from station.accounts import unlock_failures
 from station.accounts.lockout import (
@@ -24,6 +24,7 @@ from station.accounts.records import LoginResult
 from station.accounts.users import actor_from_user, grid_ids_of, normalise_username, user_record
 from station.actor import Actor
 from station.errors import AuthError
+from station.permissions import STREET_ROLES
 from station.uow import UnitOfWork
 
 # One message for unknown users and wrong passwords, so the login form does not reveal accounts.
@@ -49,7 +50,8 @@ def quiet_login(uow: UnitOfWork, username: str, password: str, *, via: str) -> A
     or restore leaves the database byte for byte as it was). Anything with something to write
     goes through `login`: a refusal (counted and audited), failures to clear, a hash to renew."""
     user = uow.session.scalar(select(User).where(User.username == normalise_username(username)[:64]))
-    if user is not None and _nothing_to_write(uow.session, user, password, uow.now()):
+    if (user is not None and _nothing_to_write(uow.session, user, password, uow.now())
+            and _other_community(uow, user) is None):
         return actor_from_user(user, grid_ids_of(uow.session, user.id))
     return login(uow, username, password, via=via).actor
 
@@ -90,8 +92,23 @@ def _attempt(uow: UnitOfWork, username: str, password: str, via: str) -> User:
         _fail(uow, name, user, now, via)
     if user.disabled:
         _refuse(uow, user, "login_failed", AuthError("accounts.account_disabled"), f"{via}: 账户已停用")
+    if (elsewhere := _other_community(uow, user)) is not None:
+        refusal = AuthError("accounts.other_community", community=elsewhere, station=uow.settings.station.community)
+        _refuse(uow, user, "login_failed", refusal, f"{via}: 不是本社区的账户")
     _succeed(uow, user, password, via)
     return user
+
+
+def _other_community(uow: UnitOfWork, user: User) -> str | None:
+    """The name of the user's community when it is not this station's, else None. A community's
+    accounts log in at its own stations only (they would see their own data under this
+    station's name); street accounts log in anywhere."""
+    if user.role in STREET_ROLES or user.community_id is None:
+        return None
+    here = uow.session.scalar(select(Community.id).where(Community.code == uow.settings.station.community_code))
+    if here is None or here == user.community_id:
+        return None
+    return uow.session.scalar(select(Community.name).where(Community.id == user.community_id)) or ""
 
 
 def _lock_end(session: Session, name: str, user: User | None, now: datetime) -> datetime | None:

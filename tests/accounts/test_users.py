@@ -391,3 +391,21 @@ def _other_community(db) -> int:
         session.add(community)
         session.commit()
         return community.id
+
+
+def test_an_account_logs_in_only_at_its_own_communitys_station(db, community_id, settings):
+    other = _other_community(db)
+    with UnitOfWork(db, actor_for("admin", other)) as there:
+        users.add_user(there, "hpl.clerk", "和平里窗口", "clerk", PASSWORD)
+    with UnitOfWork(db, SYSTEM) as uow:  # a street account belongs to no community
+        users.add_user(uow, "street.wu", "街道吴", "street", PASSWORD)
+    refused = _refused(db, "hpl.clerk", PASSWORD)
+    assert "和平里社区" in refused and settings.station.community in refused
+    # Refused after the password was right: an audit row says why, and nothing counts toward a lock.
+    assert _audit_actions(db, "hpl.clerk") == ["login_failed"]
+    with db.session() as session:
+        assert session.scalar(select(LoginFailure.id).where(LoginFailure.username == "hpl.clerk")) is None
+    assert _refused(db, "hpl.clerk", "wrong-password") == "用户名或密码错误"  # nothing told without it
+    with UnitOfWork(db, SYSTEM) as uow, pytest.raises(AuthError, match="和平里社区"):
+        login.quiet_login(uow, "hpl.clerk", PASSWORD, via=login.COMMAND_LINE)  # the command line too
+    assert _login(db, "street.wu").actor.community_id is None
