@@ -151,8 +151,8 @@ class Database:
 
 # How much memory an encrypted connection may keep pages in during one job that reads the same
 # tables several times over: the monthly report reads 50 MB of pages at 200k persons, most of
-# them three or four times. The OS file cache holds only ciphertext, so every page SQLite's own
-# cache (2 MB) lets go is decrypted and its HMAC checked again at the next read.
+# them three or four times. The OS file cache holds only ciphertext, so every page SQLCipher's
+# own cache (8 MB) lets go is decrypted and its HMAC checked again at the next read.
 JOB_PAGE_CACHE_KIB = 65_536
 
 

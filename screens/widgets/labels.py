@@ -9,6 +9,7 @@ from textual.widgets import Footer, Input, Static
 from screens.footer import StationFooter
 from screens.keys import active_by_id
 from screens.widgets.line_breaks import WrappedText
+from station.permissions import STREET_ROLES
 
 WEEKDAYS = "weekdays"
 
@@ -54,6 +55,8 @@ class TopBar(Static):
         user = app.user  # type: ignore[attr-defined]
         if user is not None:
             parts.append(catalogue("top.user", name=user.display_name, role=catalogue(f"roles.{user.role}")))
+            if user.role in STREET_ROLES:  # at any community's station: say whose data this is
+                parts.append(catalogue("top.street_scope"))
         parts.append(catalogue("top.date", date=today.isoformat(), weekday=weekday))
         text = Text("  ·  ".join(parts), style="bold")
         if user is not None:

@@ -15,6 +15,7 @@ from tui_support import (
     text_of,
 )
 
+from models import Community
 from station.accounts.users import disable_user, get_user
 from station.actor import SYSTEM
 from station.uow import UnitOfWork
@@ -117,5 +118,26 @@ def test_a_user_disabled_while_logged_in_is_signed_out_at_the_next_action(db):
         assert pilot.app.login is None
         assert len(pilot.app.screen_stack) == 2  # no error dialog left behind
         assert "账户已停用" in text_of(pilot, "#login-error")
+
+    drive(app_for(db), scenario)
+
+
+def test_only_the_stations_own_community_logs_in_and_the_street_sees_whose_data(db):
+    make_admin(db)
+    with db.session() as session:
+        other = Community(code="HPL", name="和平里社区", street="", phone="")
+        session.add(other)
+        session.commit()
+        other_id = other.id
+    make_user(db, "hpl.clerk", "clerk", other_id)
+    make_user(db, "street.wu", "street", None, name="吴街道")
+
+    async def scenario(pilot):
+        await log_in(pilot, "hpl.clerk")
+        assert screen_name(pilot) == "LoginScreen"
+        assert "和平里社区" in text_of(pilot, "#login-error")
+        await log_in(pilot, "street.wu")
+        assert screen_name(pilot) == "DashboardScreen"
+        assert "吴街道(街道管理员)  ·  查看:本街道全部社区" in text_of(pilot)
 
     drive(app_for(db), scenario)
