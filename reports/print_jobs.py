@@ -66,14 +66,26 @@ def print_receipt(uow: UnitOfWork, number: str, *, out: Path | None = None, send
                                            send=send, force=force))
 
 
-def print_monthly(uow: UnitOfWork, year: int, month: int, *, grid_code: str | None = None, pdf: Path | None = None,
-                  xlsx: Path | None = None, send: bool = False, force: bool = False) -> Printout:
-    """月度统计报表 (PDF and/or .xlsx) of the community or one grid."""
+def print_monthly(uow: UnitOfWork, year: int, month: int, *, grid_code: str | None = None,
+                  community_id: int | None = None, pdf: Path | None = None, xlsx: Path | None = None,
+                  send: bool = False, force: bool = False) -> Printout:
+    """月度统计报表 (PDF and/or .xlsx) of the community or one grid (a street account names the community)."""
     from reports import printouts
     from station.printing.month import month_report
 
-    report = month_report(uow, year, month, grid_code)
+    report = month_report(uow, year, month, grid_code, community_id)
     return _audited(uow, printouts.monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send, force=force))
+
+
+def print_street_monthly(uow: UnitOfWork, year: int, month: int, *, pdf: Path | None = None,
+                         xlsx: Path | None = None, send: bool = False, force: bool = False) -> Printout:
+    """各社区月度统计汇总表 (PDF and/or .xlsx) of the street, for a street account."""
+    from reports import printouts
+    from station.printing.street import street_report
+
+    report = street_report(uow, year, month)
+    return _audited(uow, printouts.street_monthly(report, uow.settings, pdf=pdf, xlsx=xlsx, send=send,
+                                                  force=force))
 
 
 def _audited(uow: UnitOfWork, printout: Printout) -> Printout:

@@ -29,10 +29,14 @@ from reports.pdf import (
     resident as pdf_resident,
 )
 from reports.pdf import (
+    street as pdf_street,
+)
+from reports.pdf import (
     visits as pdf_visits,
 )
 from reports.pdf.fonts import cjk_font
 from reports.workbooks import month as month_workbook
+from reports.workbooks import street as street_workbook
 from station.messages import Term
 from station.output_files import check_output, default_output, write_output
 from station.printing.records import (
@@ -41,6 +45,7 @@ from station.printing.records import (
     MonthReport,
     PersonFile,
     RequestReceipt,
+    StreetReport,
     VisitSheet,
 )
 from station.printing.resident import DOCUMENT as RESIDENT_DOCUMENT
@@ -113,19 +118,38 @@ def monthly(report: MonthReport, settings: Settings, *, pdf: Path | None = None,
     """月度统计报表 as PDF and .xlsx; with neither path given, both go to the reports folder."""
     figures = report.figures
     stem = f"monthly-{figures.year:04d}-{figures.month:02d}" + (f"-{report.grid_code}" if report.grid_code else "")
+    files = _pdf_and_workbook(settings, stem, pdf, xlsx, force,
+                              lambda target: pdf_monthly.render(report, target, cjk_font(settings)),
+                              lambda target: month_workbook.write(report, target))
+    what = f"月度统计报表 {figures.year}-{figures.month:02d} {report.scope_name}"
+    return _finish(what, "month", None, report.letterhead, files, send and files[0].suffix == ".pdf")
+
+
+def street_monthly(report: StreetReport, settings: Settings, *, pdf: Path | None = None,
+                   xlsx: Path | None = None, send: bool = False, force: bool = False) -> Printout:
+    """各社区月度统计汇总表 as PDF and .xlsx; with neither path given, both go to the reports folder."""
+    total = report.month.total
+    files = _pdf_and_workbook(settings, f"street-monthly-{total.year:04d}-{total.month:02d}", pdf, xlsx, force,
+                              lambda target: pdf_street.render(report, target, cjk_font(settings)),
+                              lambda target: street_workbook.write(report, target))
+    what = f"各社区月度统计汇总表 {total.year}-{total.month:02d} {report.street_name}".rstrip()
+    return _finish(what, "month", None, report.letterhead, files, send and files[0].suffix == ".pdf")
+
+
+def _pdf_and_workbook(settings: Settings, stem: str, pdf: Path | None, xlsx: Path | None, force: bool,
+                      render_pdf: Callable[[Path], object], write_xlsx: Callable[[Path], object]) -> list[Path]:
+    """The PDF and/or the workbook asked for (both in the reports folder when neither path is given);
+    both paths are checked before either file is written."""
     both = pdf is None and xlsx is None
-    for given in (pdf, xlsx):  # both paths checked before either file is written
+    for given in (pdf, xlsx):
         if given is not None:
             check_output(given, settings, force=force)
     files = []
     if both or pdf is not None:
-        files.append(_write(settings, pdf, f"{stem}.pdf", force,
-                            lambda target: pdf_monthly.render(report, target, cjk_font(settings))))
+        files.append(_write(settings, pdf, f"{stem}.pdf", force, render_pdf))
     if both or xlsx is not None:
-        files.append(_write(settings, xlsx, f"{stem}.xlsx", force,
-                            lambda target: month_workbook.write(report, target)))
-    what = f"月度统计报表 {figures.year}-{figures.month:02d} {report.scope_name}"
-    return _finish(what, "month", None, report.letterhead, files, send and (both or pdf is not None))
+        files.append(_write(settings, xlsx, f"{stem}.xlsx", force, write_xlsx))
+    return files
 
 
 def _finish(document: str, entity: str, entity_id: int | None, head: Letterhead, files: list[Path],

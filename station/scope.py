@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, true
@@ -32,6 +34,23 @@ def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,
     if grid_id is not None:
         conditions.append(grid_column == grid_id)
     return conditions
+
+
+@contextmanager
+def community_view(uow: UnitOfWork, community_id: int | None) -> Iterator[UnitOfWork]:
+    """The unit of work acting for one community for the block: a street account reads one
+    community's figures as that community's own accounts would (no-op for None or its own)."""
+    actor = uow.actor
+    if community_id is None or actor.community_id == community_id:
+        yield uow
+        return
+    if actor.community_id is not None:
+        raise NotFound("common.not_found", what=Term("things.community"), field="community")
+    uow.actor = replace(actor, community_id=community_id)
+    try:
+        yield uow
+    finally:
+        uow.actor = actor
 
 
 def check_visible(actor: Actor, community_id: int | None, grid_id: int | None, what: Term) -> None:

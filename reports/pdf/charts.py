@@ -9,6 +9,8 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import Table, TableStyle
 
 PALETTE = (colors.HexColor("#3B6EA8"), colors.HexColor("#E08A2E"), colors.HexColor("#5A9E5A"),
            colors.HexColor("#B04A4A"))
@@ -72,6 +74,15 @@ def line_chart(title: str, series: Sequence[Series], font: str, width: float, he
     drawing.add(chart)
     drawing.add(_legend(series, font, width, height))
     return drawing
+
+
+def two_by_two(charts: Sequence[Drawing], font: str, width: float, height: float) -> Table:
+    """Four charts of one size in two rows of two."""
+    grid = Table([list(charts[:2]), list(charts[2:4])], colWidths=[width] * 2, rowHeights=[height + 4 * mm] * 2)
+    # FONT too: a table without one names Helvetica in the PDF, which is then not embedded.
+    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 9), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    return grid
 
 
 def _drawing(title: str, font: str, width: float, height: float) -> Drawing:

@@ -6,9 +6,9 @@ import calendar
 from datetime import date
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus import Flowable
 
-from reports.pdf.charts import bar_chart, line_chart, side_bar_chart
+from reports.pdf.charts import bar_chart, line_chart, side_bar_chart, two_by_two
 from reports.pdf.layout import WIDTH, Styles, day, heading, note, table
 from station.printing.records import MonthReport
 from station.stats.month_records import MonthChecks
@@ -39,10 +39,7 @@ def chart_page(report: MonthReport, font: str, s: Styles) -> list[Flowable]:
         line_chart("每日走访与诉求受理", [("走访", report.daily.visits), ("诉求受理", report.daily.requests)],
                    font, CHART_W, CHART_H, days=_days_in(figures.first_day)),
     ]
-    grid = Table([charts[:2], charts[2:]], colWidths=[CHART_W] * 2, rowHeights=[CHART_H + 4 * mm] * 2)
-    # FONT too: a table without one names Helvetica in the PDF, which is then not embedded.
-    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font, 9), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    grid = two_by_two(charts, font, CHART_W, CHART_H)
     return [*heading("七、图表", s), grid]
 
 

@@ -39,7 +39,7 @@ def write(report: MonthReport, path: Path) -> Path:
     return path
 
 
-def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]],
+def add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]],
            percent_columns: Sequence[int] = ()) -> Worksheet:
     """A sheet with a shaded header row, the rows, percent formats and readable column widths."""
     sheet = book.create_sheet(title)
@@ -57,7 +57,7 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Seq
     return sheet
 
 
-def _ratio(part: int, whole: int) -> float | None:
+def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
@@ -72,7 +72,7 @@ def _summary(book: Workbook, report: MonthReport) -> None:
             ("核查:每周走访对象三个月未走访(人)", report.checks.unvisited_total),
             ("核查:无户主的住户(户)", report.checks.headless_total),
             ("核查:超期未办结的诉求(件)", report.checks.overdue_total)]
-    sheet = _sheet(book, "概况", ["项目", "内容"], rows)
+    sheet = add_sheet(book, "概况", ["项目", "内容"], rows)
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 34, 50
 
 
@@ -88,13 +88,13 @@ def _population(book: Workbook, report: MonthReport) -> None:
              people.persons_by_type.get(kind, 0), *(ages.get(band, 0) for band in AGE_BANDS)]
             for kind, ages in people.persons_by_type_and_age.items()]
     rows.append(["合计", people.households, people.persons, *(people.persons_by_age[b] for b in AGE_BANDS)])
-    _sheet(book, "人口", ["人口类型", "户数", "人数", *(f"{band}岁" for band in AGE_BANDS)], rows)
+    add_sheet(book, "人口", ["人口类型", "户数", "人数", *(f"{band}岁" for band in AGE_BANDS)], rows)
 
 
 def _registers(book: Workbook, report: MonthReport) -> None:
     rows = [[r.name, r.open_at_end, r.new_in_month, r.ended_in_month, r.covered,
-             _ratio(r.covered, r.open_at_end)] for r in report.figures.registers]
-    _sheet(book, "重点人群", ["类别", "月末在册", "本月新增", "本月退出", "走访达标", "走访覆盖率"], rows, (6,))
+             ratio(r.covered, r.open_at_end)] for r in report.figures.registers]
+    add_sheet(book, "重点人群", ["类别", "月末在册", "本月新增", "本月退出", "走访达标", "走访覆盖率"], rows, (6,))
 
 
 def _visits(book: Workbook, report: MonthReport) -> None:
@@ -104,19 +104,19 @@ def _visits(book: Workbook, report: MonthReport) -> None:
     rows.append(["合计", report.figures.visits_done])
     days = [[day, visits, received] for day, (visits, received)
             in enumerate(zip(report.daily.visits, report.daily.requests, strict=True), 1)]
-    _sheet(book, "走访", ["走访类型", "次数"], rows)
-    _sheet(book, "每日", ["日", "走访", "诉求受理"], days)
+    add_sheet(book, "走访", ["走访类型", "次数"], rows)
+    add_sheet(book, "每日", ["日", "走访", "诉求受理"], days)
 
 
 def _requests(book: Workbook, report: MonthReport) -> None:
     requests = report.figures.requests
     rows: list[list[object]] = [
         ["本月受理", requests.received], ["本月办结", requests.closed], ["按时办结", requests.closed_on_time],
-        ["按时办结率", _ratio(requests.closed_on_time, requests.closed)],
+        ["按时办结率", ratio(requests.closed_on_time, requests.closed)],
         ["平均办理时长(小时)", requests.average_hours],
     ]
     rows += [[report.satisfaction_names.get(k, k), v] for k, v in requests.satisfaction.items()]
-    sheet = _sheet(book, "诉求", ["项目", "数值"], rows)
+    sheet = add_sheet(book, "诉求", ["项目", "数值"], rows)
     sheet["B5"].number_format = PERCENT
     sheet.column_dimensions["A"].width = 22
 
@@ -124,28 +124,28 @@ def _requests(book: Workbook, report: MonthReport) -> None:
 def _workers(book: Workbook, report: MonthReport) -> None:
     rows = [[w.display_name, w.username, report.role_names.get(w.role, w.role), w.visits_done, w.requests_closed]
             for w in report.figures.workers]
-    _sheet(book, "工作量", ["姓名", "账号", "角色", "走访次数", "办结诉求"], rows)
+    add_sheet(book, "工作量", ["姓名", "账号", "角色", "走访次数", "办结诉求"], rows)
 
 
 def _grids(book: Workbook, report: MonthReport) -> None:
     if not report.grids:
         return
     rows = [[g.code, g.name, g.households, g.persons, g.registers_open, g.registers_covered,
-             _ratio(g.registers_covered, g.registers_open), g.visits_done, g.requests_received,
-             g.requests_closed, g.requests_closed_on_time, _ratio(g.requests_closed_on_time, g.requests_closed)]
+             ratio(g.registers_covered, g.registers_open), g.visits_done, g.requests_received,
+             g.requests_closed, g.requests_closed_on_time, ratio(g.requests_closed_on_time, g.requests_closed)]
             for g in report.grids]
-    _sheet(book, "分网格", ["网格编号", "网格", "户数", "人数", "重点人群在册", "走访达标", "覆盖率", "走访次数",
+    add_sheet(book, "分网格", ["网格编号", "网格", "户数", "人数", "重点人群在册", "走访达标", "覆盖率", "走访次数",
                          "诉求受理", "诉求办结", "按时办结", "按时率"], rows, (7, 12))
 
 
 def _checks(book: Workbook, report: MonthReport) -> None:
     """One sheet per check; the totals (the lists may be cut) are on the summary sheet."""
     checks = report.checks
-    _sheet(book, "核查-未走访", ["网格", "户号", "姓名", "类别", "登记日期", "最后走访"],
+    add_sheet(book, "核查-未走访", ["网格", "户号", "姓名", "类别", "登记日期", "最后走访"],
            [[u.grid_name, u.household_number, u.person_name, u.category_name, u.start_on,
              u.last_visit_on or "从未走访"] for u in checks.unvisited])
-    _sheet(book, "核查-无户主", ["网格", "户号", "住址", "月末人数"],
+    add_sheet(book, "核查-无户主", ["网格", "户号", "住址", "月末人数"],
            [[h.grid_name, h.household_number, h.address, h.residents] for h in checks.headless])
-    _sheet(book, "核查-超期诉求", ["编号", "网格", "类别", "受理时间", "办理时限", "超期天数"],
+    add_sheet(book, "核查-超期诉求", ["编号", "网格", "类别", "受理时间", "办理时限", "超期天数"],
            [[o.number, o.grid_name, o.category_name, o.received_at, o.deadline_at, o.days_overdue]
             for o in checks.overdue])

@@ -12,6 +12,7 @@ from station.places.directory import find_grid
 from station.printing.common import letterhead
 from station.printing.records import MonthReport
 from station.requests.rules import SATISFACTIONS
+from station.scope import community_view
 from station.stats.breakdowns import daily_counts, grid_rows
 from station.stats.checks import month_checks
 from station.stats.figures import month_figures
@@ -19,9 +20,16 @@ from station.uow import UnitOfWork
 from station.visits.log import VISIT_KINDS
 
 
-def month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None = None) -> MonthReport:
-    """月度统计报表 of the actor's community, or of one of its grids."""
+def month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None = None,
+                 community_id: int | None = None) -> MonthReport:
+    """月度统计报表 of the actor's community, or of one of its grids; a street account names the
+    community (its report is then exactly what that community's own accounts print)."""
     require(uow.actor, "reports.print")
+    with community_view(uow, community_id):
+        return _month_report(uow, year, month, grid_code)
+
+
+def _month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None) -> MonthReport:
     community_id = uow.actor.community_id
     if community_id is None:
         raise ValidationError("printing.month_needs_community", field="community")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from station.audit_chain import AuditAnchor
 from station.month_locks import MonthLockRecord
-from station.stats.month_records import DailyCounts, GridMonthRow, MonthChecks
+from station.stats.month_records import DailyCounts, GridMonthRow, MonthChecks, StreetMonth
 from station.stats.records import MonthFigures
 
 
@@ -164,3 +164,16 @@ class MonthReport:
     satisfaction_names: dict[str, str] = field(default_factory=dict)
     role_names: dict[str, str] = field(default_factory=dict)
     audit: AuditAnchor | None = None  # the audit log's head when printed: the anchor on paper
+
+
+@dataclass(frozen=True)
+class StreetReport:
+    """街道各社区月度统计汇总表: every community's figures side by side, with the street's totals."""
+
+    letterhead: Letterhead
+    street_name: str
+    month: StreetMonth
+    population_names: dict[str, str] = field(default_factory=dict)
+    visit_kind_names: dict[str, str] = field(default_factory=dict)
+    satisfaction_names: dict[str, str] = field(default_factory=dict)
+    audit: AuditAnchor | None = None

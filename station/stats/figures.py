@@ -321,15 +321,20 @@ def _request_figures(uow: UnitOfWork, period: Period, grid_id: int | None) -> Re
     on_time = case((ResidentRequest.closed_at <= ResidentRequest.deadline_at, 1), else_=0)
     closed, closed_on_time, hours = uow.session.execute(
         select(func.count(ResidentRequest.id), func.sum(on_time),
-               func.avg(_hours_between(uow, ResidentRequest.received_at, ResidentRequest.closed_at)))
+               func.sum(_hours_between(uow, ResidentRequest.received_at, ResidentRequest.closed_at)))
         .where(*closed_in_month)
     ).one()
     ratings = dict.fromkeys(SATISFACTIONS, 0)
     ratings.update(_pairs(uow, select(ResidentRequest.satisfaction, func.count(ResidentRequest.id))
                           .where(*closed_in_month, ResidentRequest.satisfaction != "")
                           .group_by(ResidentRequest.satisfaction)))
-    average = round(float(hours), 2) if hours is not None else None
-    return RequestFigures(received, int(closed or 0), int(closed_on_time or 0), average, ratings)
+    return request_figures(received, int(closed or 0), int(closed_on_time or 0), float(hours or 0.0), ratings)
+
+
+def request_figures(received: int, closed: int, on_time: int, hours: float, ratings: dict[str, int]) -> RequestFigures:
+    """The figures with their average: hours summed over the requests closed, divided by them."""
+    average = round(hours / closed, 2) if closed else None
+    return RequestFigures(received, closed, on_time, average, ratings, hours)
 
 
 def _hours_between(uow: UnitOfWork, earlier: Any, later: Any) -> Any:

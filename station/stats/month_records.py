@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from station.stats.records import MonthFigures
+
 
 @dataclass(frozen=True)
 class GridMonthRow:
@@ -84,3 +86,37 @@ class MonthChecks:
     headless_total: int
     overdue: tuple[OverdueLine, ...]
     overdue_total: int
+
+
+@dataclass(frozen=True)
+class WorkSummary:
+    """A community's work per worker in a few numbers (the community report lists every worker)."""
+
+    grid_workers: int  # every grid worker of the community, whether they worked or not
+    grid_worker_visits: int  # visits done by them
+    fewest_visits: int | None  # the grid worker who visited least, None without grid workers
+    requests_closed: int  # closed in the month by their assignee, whoever it was
+
+    @property
+    def visits_per_grid_worker(self) -> float | None:
+        return round(self.grid_worker_visits / self.grid_workers, 1) if self.grid_workers else None
+
+
+@dataclass(frozen=True)
+class CommunityMonthRow:
+    """One community's month in the street's roll-up: its figures as its own report counts them."""
+
+    community_id: int
+    code: str
+    name: str
+    figures: MonthFigures
+    work: WorkSummary
+
+
+@dataclass(frozen=True)
+class StreetMonth:
+    """Every community of the street for one month, and the street's totals of every figure."""
+
+    communities: tuple[CommunityMonthRow, ...]
+    total: MonthFigures
+    work: WorkSummary

@@ -60,6 +60,7 @@ class RequestFigures:
     closed_on_time: int
     average_hours: float | None  # received → closed, over requests closed in the month
     satisfaction: dict[str, int]  # of requests closed in the month that were rated
+    hours_total: float = 0.0  # received → closed summed: averages of several scopes combine exactly
 
     @property
     def on_time_rate(self) -> float | None:

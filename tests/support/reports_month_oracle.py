@@ -34,6 +34,7 @@ class Oracle:
     hours: list[float] = field(default_factory=list)
     ratings: Counter = field(default_factory=Counter)
     workers: dict[str, list[int]] = field(default_factory=dict)  # visits, closed
+    grid_workers: set[str] = field(default_factory=set)  # usernames of listed workers in that role
     grids: dict[str, list[int]] = field(default_factory=dict)  # see GRID_FIGURES
     unvisited: int = 0
     headless: dict[str, int] = field(default_factory=dict)  # household number: residents
@@ -80,7 +81,9 @@ class _Rows:
                             " where community_id = :c and done_on is not null")
         self.requests = fetch("select number, grid_id, received_at, closed_at, deadline_at, satisfaction, assignee_id"
                               " from requests where community_id = :c")
-        self.users = dict(fetch("select id, username from users where community_id = :c"))
+        accounts = fetch("select id, username, role from users where community_id = :c")
+        self.users = {account.id: account.username for account in accounts}
+        self.roles = {account.id: account.role for account in accounts}
         self.grid_workers = {row[0] for row in fetch(
             "select ug.user_id from user_grids ug join grids g on g.id = ug.grid_id"
             " join users u on u.id = ug.user_id where g.community_id = :c and not u.disabled")}
@@ -170,6 +173,7 @@ def _workers(oracle: Oracle, rows: _Rows, first: date, last: date, start: dateti
         if r.assignee_id and r.closed_at is not None and start <= r.closed_at < stop:
             work.setdefault(r.assignee_id, [0, 0])[1] += 1
     oracle.workers = {rows.users[user_id]: counts for user_id, counts in work.items()}
+    oracle.grid_workers = {rows.users[user_id] for user_id in work if rows.roles[user_id] == "grid_worker"}
 
 
 def _grids(oracle: Oracle, rows: _Rows, first: date, last: date, start: datetime, stop: datetime) -> None:
