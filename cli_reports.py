@@ -6,13 +6,15 @@ system actor narrowed to it), so figures and letterheads are that community's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cli_context import community_unit_of_work, hint, out, shown, spoken, words
+from cli_context import community_unit_of_work, hint, out, shown, spoken, unit_of_work, words
 from station import dates
 from station.errors import ValidationError
 
@@ -40,17 +42,39 @@ def monthly(
     send: PrintOption = False,
     force: ForceOption = False,
     lock: Annotated[bool, typer.Option("--lock", help=hint("report_lock"))] = False,
+    street: Annotated[bool, typer.Option("--street", help=hint("report_street"))] = False,
+    community: Annotated[str | None, typer.Option("--community", help=hint("report_community"))] = None,
 ) -> None:
-    """The monthly report (PDF and Excel)."""
+    """The monthly report (PDF and Excel): the community's, one grid's, or the street's roll-up."""
     from reports import print_jobs  # reportlab loads only when printing
     year, number = parse_month(month)
     if lock and grid:
         raise ValidationError("cli.lock_whole_community", field="grid")
-    with community_unit_of_work() as uow:
+    if street:
+        if grid or community or lock:
+            raise ValidationError("cli.street_report_whole", field="street")
+        with unit_of_work() as uow:
+            _show(print_jobs.print_street_monthly(uow, year, number, pdf=pdf, xlsx=xlsx, send=send, force=force))
+        return
+    with _community_of_choice(community) as uow:
         _show(print_jobs.print_monthly(uow, year, number, grid_code=grid, pdf=pdf, xlsx=xlsx, send=send,
                                         force=force))
         if lock:
             _lock(uow, year, number)
+
+
+@contextmanager
+def _community_of_choice(code: str | None) -> Iterator:
+    """This station's community, or the one a street account names with --community."""
+    if code is None:
+        with community_unit_of_work() as uow:
+            yield uow
+        return
+    from station.places.directory import community_by_code
+    from station.scope import community_view
+
+    with unit_of_work() as uow, community_view(uow, community_by_code(uow, code).id):
+        yield uow
 
 
 @report_app.command("household", help=hint("report_household"))

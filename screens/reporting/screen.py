@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
-from reports.print_jobs import print_household, print_monthly, print_visits
+from reports.print_jobs import print_household, print_monthly, print_street_monthly, print_visits
 from screens.base import StationScreen
 from screens.keys import bindings
 from screens.reporting.locks import MonthLocks
@@ -27,12 +27,15 @@ from screens.widgets.labels import FormError, TopBar, station_footer
 from screens.widgets.printing import start_print
 from station.errors import StationError
 from station.permissions import allowed
-from station.places.directory import list_grids
-from station.places.records import GridRecord
+from station.places.directory import list_communities, list_grids
+from station.places.records import CommunityRecord, GridRecord
 from station.stats.figures import month_figures
 from station.stats.records import MonthFigures
 
 WHOLE_COMMUNITY = ""
+# A street account's scopes: the roll-up of every community, or one community's own report.
+STREET_ROLL_UP = "@street"
+COMMUNITY = "@community:"
 # Folds the keys of one typed month into one query.
 SUMMARY_DELAY = 0.25
 PERMISSIONS = {"print": "reports.print", "blank_forms": "reports.print", "lock_month": "month.lock",
@@ -47,6 +50,7 @@ class ReportsScreen(StationScreen):
     def __init__(self) -> None:
         super().__init__()
         self.grids: dict[str, GridRecord] = {}
+        self.communities: dict[str, CommunityRecord] = {}
         self.figures: MonthFigures | None = None
         self.generation = 0
         self.pending: Timer | None = None
@@ -72,7 +76,10 @@ class ReportsScreen(StationScreen):
         yield station_footer()
 
     def on_mount(self) -> None:
-        self.call(list_grids, on_done=self.show_grids)
+        if self.station.actor.sees_all_communities:
+            self.call(list_communities, on_done=self.show_communities)
+        else:
+            self.call(list_grids, on_done=self.show_grids)
         self.query_one("#month", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -90,9 +97,27 @@ class ReportsScreen(StationScreen):
         self.query_one("#scope", Select).set_options(options)
         self.refresh_summary()
 
-    def scope_code(self) -> str | None:
+    def show_communities(self, communities: list[CommunityRecord]) -> None:
+        """A street account chooses the street's roll-up or one community's report."""
+        self.communities = {f"{COMMUNITY}{c.code}": c for c in communities}
+        options = [(self.t("reports.street_roll_up"), STREET_ROLL_UP)]
+        options += [(f"{c.code} {c.name}", value) for value, c in self.communities.items()]
+        self.query_one("#scope", Select).set_options(options)
+        self.refresh_summary()
+
+    def scope_value(self) -> str:
         value = self.query_one("#scope", Select).value
-        return value if isinstance(value, str) and value != WHOLE_COMMUNITY else None
+        return value if isinstance(value, str) else WHOLE_COMMUNITY
+
+    def scope_code(self) -> str | None:
+        """The grid chosen, None for a whole community or a street account's scopes."""
+        value = self.scope_value()
+        return value if value in self.grids else None
+
+    def scope_community(self) -> int | None:
+        """The community a street account chose, None otherwise."""
+        community = self.communities.get(self.scope_value())
+        return community.id if community is not None else None
 
     def chosen_month(self) -> tuple[int, int] | None:
         """The month typed, or None after saying what is wrong."""
@@ -126,8 +151,8 @@ class ReportsScreen(StationScreen):
             self.query_one("#month-summary", Static).update("—")
             return
         code = self.scope_code()
-        grid_id = self.grids[code].id if code in self.grids else None
-        self.call(month_figures, *chosen, grid_id, on_done=partial(self.show_figures, self.generation),
+        grid_id = self.grids[code].id if code is not None else None
+        self.call(month_figures, *chosen, grid_id, self.scope_community(), on_done=partial(self.show_figures, self.generation),
                   on_error=partial(self.show_figures_error, self.generation))
 
     def show_figures(self, generation: int, figures: MonthFigures) -> None:
@@ -157,8 +182,13 @@ class ReportsScreen(StationScreen):
 
     def action_print(self) -> None:
         chosen = self.chosen_month()
-        if chosen is not None:
-            start_print(self, print_monthly, *chosen, grid_code=self.scope_code())
+        if chosen is None:
+            return
+        if self.scope_value() == STREET_ROLL_UP:
+            start_print(self, print_street_monthly, *chosen)
+        else:
+            start_print(self, print_monthly, *chosen, grid_code=self.scope_code(),
+                        community_id=self.scope_community())
 
     def action_blank_forms(self) -> None:
         self.app.push_screen(BlankFormsDialog(self.t("reports.blank_title"), self.t("reports.blank_question")),

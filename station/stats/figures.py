@@ -55,7 +55,7 @@ from station.messages import Term
 from station.permissions import require
 from station.requests.workflow import SATISFACTIONS, STATES
 from station.residents.living import residents
-from station.scope import community_clause, grid_clause, scope_conditions
+from station.scope import community_clause, community_view, grid_clause, scope_conditions
 from station.stats.records import (
     AGE_BANDS,
     MonthFigures,
@@ -87,9 +87,16 @@ def overview(uow: UnitOfWork) -> Overview:
     )
 
 
-def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = None) -> MonthFigures:
-    """The month's statistics for the actor's scope, or for one grid of it (see the module doc)."""
+def month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None = None,
+                  community_id: int | None = None) -> MonthFigures:
+    """The month's statistics for the actor's scope, or for one grid of it (see the module doc);
+    a street account may name one community and gets what that community's accounts see."""
     require(uow.actor, "stats.read")
+    with community_view(uow, community_id):
+        return _month_figures(uow, year, month, grid_id)
+
+
+def _month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None) -> MonthFigures:
     period = month_period(uow, year, month)
     if grid_id is not None:
         _check_grid(uow, grid_id)

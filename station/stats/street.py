@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 from station.errors import ValidationError
 from station.permissions import require
 from station.places.directory import list_communities
-from station.scope import community_view
 from station.stats.figures import Period, month_figures, month_period, request_figures
 from station.stats.month_records import CommunityMonthRow, StreetMonth, WorkSummary
 from station.stats.records import (
@@ -36,8 +35,7 @@ def street_month(uow: UnitOfWork, year: int, month: int) -> StreetMonth:
     period = month_period(uow, year, month)
     rows = []
     for community in list_communities(uow):
-        with community_view(uow, community.id):
-            figures = month_figures(uow, year, month)
+        figures = month_figures(uow, year, month, community_id=community.id)
         rows.append(CommunityMonthRow(community.id, community.code, community.name, figures,
                                       work_summary(figures.workers)))
     total = added_up([row.figures for row in rows], period)

@@ -105,3 +105,48 @@ def test_a_missing_font_stops_printing_and_shows_in_doctor(folder, tmp_path):
     assert result.returncode == 1 and "缺少中文字体" in result.stderr and "fonts-wqy-microhei" in result.stderr
     doctor = station(tmp_path, "doctor")
     assert "中文字体" in doctor.stdout and "找不到配置的字体" in doctor.stdout
+
+
+def test_a_street_account_prints_the_street_roll_up_and_a_community_report(folder, tmp_path):
+    _add_street_account(folder, "jiedao", "Street-Test-Key-42")
+    month = last_month()
+
+    def as_street(*args: str):
+        return station(folder, "report", "monthly", "--month", month, *args, as_user="jiedao",
+                       password="Street-Test-Key-42")
+
+    rolled = as_street("--street", "--pdf", str(tmp_path / "s.pdf"), "--xlsx", str(tmp_path / "s.xlsx"))
+    assert rolled.returncode == 0, rolled.stderr
+    text = squeeze(pdf_text(tmp_path / "s.pdf"))
+    assert "各社区月度统计汇总表" in text and "测试社区" in text and "合计" in text
+    assert_fonts_embedded(tmp_path / "s.pdf")
+    assert (tmp_path / "s.xlsx").is_file()
+    own = as_street("--community", "T01", "--pdf", str(tmp_path / "c.pdf"))
+    assert own.returncode == 0, own.stderr
+    assert "测试社区" in squeeze(pdf_text(tmp_path / "c.pdf")) and "数据核查" in squeeze(pdf_text(tmp_path / "c.pdf"))
+    printed = query(folder, "select u.username, a.detail from audit_log a join users u on u.id = a.user_id "
+                            "where a.action = 'print' and a.entity = 'month' order by a.id")[-2:]
+    assert [who for who, _ in printed] == ["jiedao", "jiedao"] and "各社区月度统计汇总表" in printed[0][1]
+    for args, message in ((("--street", "--grid", "G01"), "针对全街道"), (("--street", "--lock"), "针对全街道"),
+                          (("--community", "NOPE"), "NOPE")):
+        refused = as_street(*args)
+        assert refused.returncode == 1 and message in refused.stderr, (args, refused.stderr)
+    community = station(folder, "report", "monthly", "--month", month, "--street")
+    assert community.returncode == 1 and "街道账户" in community.stderr
+
+
+def _add_street_account(folder: Path, username: str, password: str) -> None:
+    """A street account, added as the street-wide system would (a community admin may not)."""
+    from station.accounts import users
+    from station.actor import SYSTEM
+    from station.db import Database, make_engine
+    from station.settings import Settings
+    from station.uow import UnitOfWork
+
+    db = Database(make_engine(f"sqlite:///{folder / 'data' / 'station.db'}"), Settings())
+    try:
+        with UnitOfWork(db, SYSTEM) as uow:
+            users.add_user(uow, username, "街道甲", "street", password)
+            uow.commit()
+    finally:
+        db.dispose()

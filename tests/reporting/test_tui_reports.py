@@ -9,9 +9,19 @@ from openpyxl import load_workbook
 from reports_support import pdf_text, squeeze
 from sqlalchemy import select
 from textual.widgets import Button, Input, Select
-from tui_support import PASSWORD, app_for, drive, log_in, make_admin, screen_name, settle, text_of
+from tui_support import (
+    PASSWORD,
+    app_for,
+    drive,
+    log_in,
+    make_admin,
+    make_user,
+    screen_name,
+    settle,
+    text_of,
+)
 
-from models import AuditEntry
+from models import AuditEntry, Community
 from screens.reporting.locks import LockTable
 from screens.reporting.month import last_month
 from screens.reporting.month import typed_month as parse_month
@@ -302,3 +312,37 @@ def test_the_running_month_is_summarised_as_of_now(db, town):
         assert "截至" not in text_of(pilot, "#month-summary")
 
     drive(app_for(db), scenario)
+
+
+def test_a_street_account_prints_the_roll_up_and_any_community_s_report(db, town, community_id):
+    with db.session() as session:
+        other = Community(code="HPL", name="和平里社区", street="", phone="")
+        session.add(other)
+        session.commit()
+    make_user(db, "street.wu", "street", None, name="吴街道")
+
+    async def scenario(pilot):
+        await open_reports(pilot, "street.wu")
+        screen = pilot.app.screen
+        scope = screen.query_one("#scope", Select)
+        assert [label for label, _value in scope._options] == ["全街道(各社区汇总)", "HPL 和平里社区",
+                                                               "XFL 幸福里社区"]
+        with UnitOfWork(db, Actor(None, "street.wu", "street", None)) as uow:
+            assert screen.figures == month_figures(uow, 2026, 10)  # the street's totals
+        keys = usable_keys(pilot)
+        assert "reports.lock" not in keys and "screen.print" in keys
+        await pilot.press("f9")
+        await settle(pilot)
+        await choose(pilot, scope="@community:XFL")
+        with UnitOfWork(db, Actor(None, "admin", "admin", community_id)) as uow:
+            assert screen.figures == month_figures(uow, 2026, 10)  # what the community counts itself
+        await pilot.press("f9")
+        await settle(pilot)
+
+    drive(app_for(db), scenario)
+    street = reports_folder(db) / "street-monthly-2026-10.pdf"
+    assert street.is_file() and (reports_folder(db) / "street-monthly-2026-10.xlsx").is_file()
+    text = squeeze(pdf_text(street))
+    assert "各社区月度统计汇总表" in text and "和平里社区" in text and "幸福里社区" in text
+    assert "幸福里社区2026年10月月度统计报表" in squeeze(pdf_text(reports_folder(db) / "monthly-2026-10.pdf"))
+    assert [entry.username for entry in audits(db, "print")] == ["street.wu", "street.wu"]
