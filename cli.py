@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -138,8 +139,10 @@ def run() -> None:
     from screens.app import run_app  # noqa: PLC0415 - the TUI loads only for this command
 
     # The login screen shows at once; the database opens (and migrates) behind it. An
-    # encrypted one opens when a user logs in, with their key slot.
-    run_app(settings=settings(), open_db=database, unlock_db=_unlocked_database, create_db=_encrypted_database)
+    # encrypted one opens when a user logs in, with their key slot. The day's backup runs
+    # after the login, behind the first screen (screens/daily_backup.py), never before it.
+    run_app(settings=settings(), open_db=partial(database, daily_backup=False), unlock_db=_unlocked_database,
+            create_db=_encrypted_database)
 
 
 @app.command(help=hint("doctor"))
@@ -158,7 +161,7 @@ def doctor() -> None:
 def _unlocked_database(username: str, password: str):
     from station.bootstrap import unlock_database
 
-    return unlock_database(settings(), username, password)
+    return unlock_database(settings(), username, password, daily_backup=False)
 
 
 def _encrypted_database(username: str, display_name: str, password: str):

@@ -50,9 +50,13 @@ class StationApp(NoScreenshots, App[None]):
     BINDINGS = bindings("app.help", "app.palette", "nav.dashboard", "nav.ledger", "nav.registers", "nav.visits",
                         "nav.requests", "nav.reports", "nav.import", "app.lock", "app.quit")
 
-    def __init__(self, database: DatabaseHandle, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, database: DatabaseHandle, *, clock: Callable[[], float] = time.monotonic,
+                 daily_backup: bool = False):
         super().__init__()
         self.database = database
+        # The day's automatic backup after a login (`station run`; tests over a fixture's database
+        # ask for it where they test it).
+        self.daily_backup = daily_backup
         self.settings: Settings = database.settings
         self.catalogue = Catalogue(self.settings.station.language)
         self.login: LoginResult | None = None
@@ -117,6 +121,10 @@ class StationApp(NoScreenshots, App[None]):
         self.idle.touch()
         self.action_go_dashboard()
         self._warn_of_audit_break()
+        if self.daily_backup:
+            from screens.daily_backup import start_daily_backup
+
+            start_daily_backup(self)
 
     def _warn_of_audit_break(self) -> None:
         """Whoever may read the audit log hears at once that the start found it changed."""
@@ -273,15 +281,15 @@ def create_app(db: Database | None = None, *, settings: Settings | None = None,
                open_db: Callable[[], Database] | None = None,
                unlock_db: Callable[[str, str], Database] | None = None,
                create_db: Callable[[str, str, str], tuple[Database, UserRecord, str]] | None = None,
-               clock: Callable[[], float] = time.monotonic) -> StationApp:
+               clock: Callable[[], float] = time.monotonic, daily_backup: bool = False) -> StationApp:
     """The app over an open database (tests), or over settings and a way to open the database."""
     return_large_blocks()  # password checks (login, unlock) must not leave 19 MB behind each
     if db is not None:
-        return StationApp(DatabaseHandle(db.settings, db=db), clock=clock)
+        return StationApp(DatabaseHandle(db.settings, db=db), clock=clock, daily_backup=daily_backup)
     if settings is None or open_db is None:
         raise ValueError("create_app needs a database, or settings and open_db")
     return StationApp(DatabaseHandle(settings, opener=open_db, unlocker=unlock_db, creator=create_db),
-                      clock=clock)
+                      clock=clock, daily_backup=daily_backup)
 
 
 def run_app(db: Database | None = None, *, settings: Settings | None = None,
@@ -295,7 +303,8 @@ def run_app(db: Database | None = None, *, settings: Settings | None = None,
     from screens.logging_setup import setup_logging
 
     setup_logging()
-    app = create_app(db, settings=settings, open_db=open_db, unlock_db=unlock_db, create_db=create_db)
+    app = create_app(db, settings=settings, open_db=open_db, unlock_db=unlock_db, create_db=create_db,
+                     daily_backup=True)
     try:
         app.run()
     finally:

@@ -177,13 +177,24 @@ def check_audit_chain(database: Database) -> ChainCheck | None:
     return result
 
 
+def daily_backup_due(database: Database) -> bool:
+    """True for a SQLite station whose backups folder holds none from today. A shared PostgreSQL
+    is backed up by the street on the server (README): no station dumps it at login."""
+    return database.is_sqlite and not made_on(backup_folder(database.settings), database.clock().date())
+
+
+def take_daily_backup(database: Database) -> BackupFile:
+    """The day's automatic backup, audited as the system's; errors are the caller's to show."""
+    with UnitOfWork(database, SYSTEM) as uow:
+        return run_backup(uow, label="daily")
+
+
 def back_up_once_a_day(database: Database) -> BackupFile | None:
-    """Take the day's automatic backup unless the backups folder already has one from today."""
-    if made_on(backup_folder(database.settings), database.clock().date()):
+    """Take the day's automatic backup when due; a failure is logged and work goes on."""
+    if not daily_backup_due(database):
         return None
     try:
-        with UnitOfWork(database, SYSTEM) as uow:
-            return run_backup(uow, label="daily")
+        return take_daily_backup(database)
     except (StationError, OSError) as error:
         log.warning("每日自动备份失败(程序照常运行,请检查备份目录和磁盘空间):%s", error)
         return None

@@ -69,6 +69,8 @@ PERMISSION_NAMES = {
     "data.export_unmasked": "导出未脱敏数据",
     "data.import": "导入数据",
     "backup.run": "备份数据库",
+    # A shared PostgreSQL holds every community: its dump is the street's (or an administrator's).
+    "backup.server": "备份整个街道的数据库(PostgreSQL)",
     "backup.restore": "恢复数据库",
     "month.lock": "锁定已打印月份",
     "month.unlock": "解锁已锁定月份",
@@ -80,7 +82,7 @@ _REQUESTS = {f"requests.{verb}" for verb in ("read", "receive", "assign", "handl
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(PERMISSION_NAMES),
-    "street": frozenset(_READ | {"reports.print", "data.export", "audit.read"}),
+    "street": frozenset(_READ | {"reports.print", "data.export", "audit.read", "backup.server"}),
     "director": frozenset(
         _READ | _REQUESTS | {
             "ledger.write", "reveal.id", "reveal.phone", "registers.write", "visits.write",

@@ -51,8 +51,12 @@ from station.vault import slots_path_for
 
 
 def run_backup(uow: UnitOfWork, *, label: str = "manual", folder: Path | None = None) -> BackupFile:
-    """Back up the database now: into `folder` if given (left as is), else the configured folder (pruned)."""
-    require(uow.actor, "backup.run")
+    """Back up the database now: into `folder` if given (left as is), else the configured folder (pruned).
+
+    A station's own SQLite file is backed up with backup.run; a shared PostgreSQL (the whole
+    street) only by an administrator or a street account (backup.server)."""
+    shared = uow.database.engine.dialect.name == "postgresql"
+    require(uow.actor, "backup.server" if shared else "backup.run")
     target = folder or backup_folder(uow.settings)
     try:
         made = create_backup(uow.database.engine, target, label=label, now=uow.now())

@@ -119,6 +119,20 @@ def test_backup_needs_permission(db, community_id):
     assert not backup_folder(db.settings).exists()
 
 
+def test_a_shared_postgresql_is_backed_up_by_the_street_or_an_administrator_only(db, community_id, backend):
+    """A dump of PostgreSQL holds every community: a 站长 backs up their own SQLite station only."""
+    director, street = actor_for("director", community_id), actor_for("street", None)
+    if backend == "postgresql":
+        with pytest.raises(PermissionDenied):
+            backup_now(db, director)
+        assert not backup_folder(db.settings).exists()
+        assert backup_now(db, street).path.is_file()
+    else:
+        assert backup_now(db, director).path.is_file()
+        with pytest.raises(PermissionDenied):
+            backup_now(db, street)
+
+
 # --- automatic backups (SQLite file in the settings' folder) ---------------------------------
 
 
