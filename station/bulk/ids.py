@@ -1,12 +1,14 @@
 """Primary keys for bulk writes, taken before the rows are built so rows can point at each other.
 
-The demo numbers whole tables itself and moves PostgreSQL's sequences past them afterwards; an
-import reserves ids (SQLite under its write lock, PostgreSQL from the sequences) and household
-numbers from the community's counter.
+Every id comes where no other writer can get it: on SQLite from max(id) under the write lock
+the bulk writer holds, on PostgreSQL from the table's sequence (never max(id)+1: a station of
+another community adding a user meanwhile would draw the same id from the sequence, wait for
+the bulk writer's transaction and then fail). Household numbers come from the community's counter.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text, update
@@ -21,22 +23,39 @@ ID_TABLES: dict[str, Any] = {
 }
 
 
-def first_ids(connection: Connection) -> dict[str, int]:
-    """The next free id of each table the demo numbers itself."""
-    return {
-        name: (connection.scalar(select(func.max(model.id))) or 0) + 1
-        for name, model in ID_TABLES.items()
-    }
+class IdSource:
+    """Fresh ids of one table, one at a time as the rows are built.
+
+    PostgreSQL: drawn from the table's sequence a block at a time (a block's unused rest is
+    skipped, as sequences do after a rollback); SQLite: counted on from max(id).
+    """
+
+    BLOCK = 1000
+
+    def __init__(self, connection: Connection, model: Any):
+        self.connection, self.model = connection, model
+        self.pending: deque[int] = deque()
+        self.local = None if connection.dialect.name == "postgresql" else _after_max(connection, model)
+
+    def __iter__(self) -> IdSource:
+        return self
+
+    def __next__(self) -> int:
+        if self.local is not None:
+            self.local += 1
+            return self.local - 1
+        if not self.pending:
+            self.pending.extend(reserve_ids(self.connection, self.model, self.BLOCK))
+        return self.pending.popleft()
 
 
-def sync_sequences(connection: Connection) -> None:
-    """Move PostgreSQL's id sequences past the ids written explicitly (SQLite needs nothing)."""
-    if connection.dialect.name != "postgresql":
-        return
-    for name in ID_TABLES:
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name} HAVING count(*) > 0"
-        ))
+def id_sources(connection: Connection) -> dict[str, IdSource]:
+    """An id source for each table the demo numbers itself (after it holds the write lock)."""
+    return {name: IdSource(connection, model) for name, model in ID_TABLES.items()}
+
+
+def _after_max(connection: Connection, model: Any) -> int:
+    return (connection.scalar(select(func.max(model.id))) or 0) + 1
 
 
 def hold_write_lock(connection: Connection) -> None:
@@ -60,7 +79,7 @@ def reserve_ids(connection: Connection, model: Any, count: int) -> list[int]:
         statement = text(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
                          "FROM generate_series(1, :count)")
         return [int(value) for value in connection.execute(statement, {"count": count}).scalars()]
-    first = (connection.scalar(select(func.max(model.id))) or 0) + 1
+    first = _after_max(connection, model)
     return list(range(first, first + count))
 
 

@@ -13,7 +13,6 @@ import time as clock
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time
-from itertools import count
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -37,7 +36,7 @@ from models import (
 )
 from station import audit
 from station.actor import SYSTEM, Actor
-from station.bulk.ids import first_ids, sync_sequences
+from station.bulk.ids import id_sources
 from station.bulk.indexes import bulk_pragmas
 from station.bulk.inserts import insert_rows
 from station.db import Database, refresh_statistics
@@ -160,7 +159,7 @@ class _Run:
         self.uow, self.connection, self.community = uow, connection, community
         self.rng = random.Random(seed)
         self.now, self.today, self.progress = now, now.date(), progress
-        self.ids = first_ids(connection)
+        self.ids = id_sources(connection)  # after _claim took the write lock
         self.names = NamePicker(self.rng)
         self.numbers = UniqueNumbers(self.rng, set(connection.scalars(select(Person.id_number))))
         self.counts: dict[str, int] = dict.fromkeys(
@@ -184,7 +183,6 @@ class _Run:
             self.progress(start + len(homes), households)
         self._requests(makers.requests)
         self._counters()
-        sync_sequences(self.connection)
         return self.counts
 
     def _makers(self, plan: PlacePlan, accounts: DemoAccounts) -> _Makers:
@@ -192,8 +190,8 @@ class _Run:
         staff = accounts.staff
         return _Makers(
             ledger=LedgerMaker(self.rng, self.names, self.numbers, settings, self.community, self.now,
-                               [row["id"] for row in plan.grid_rows], count(self.ids["households"]),
-                               count(self.ids["persons"])),
+                               [row["id"] for row in plan.grid_rows], self.ids["households"],
+                               self.ids["persons"]),
             registers=RegisterMaker(self.rng, self.today, settings, community_id, self.now),
             visits=VisitMaker(self.rng, self.today, community_id, [staff.director_id, staff.staff_id]),
             requests=RequestMaker(self.rng, self.now, settings, community_id, staff),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -66,15 +66,15 @@ def chinese_number(value: int) -> str:
 class PlacePlanner:
     """Lays out the community; ids are given here so households can point at them."""
 
-    def __init__(self, rng: random.Random, community_id: int, first_ids: dict[str, int],
+    def __init__(self, rng: random.Random, community_id: int, ids: Mapping[str, Iterator[int]],
                  taken_codes: Collection[str] = ()):
         self.rng = rng
         self.taken_codes = taken_codes
         self.grid_numbers = count(1)
         self.community_id = community_id
-        self.grid_ids = count(first_ids["grids"])
-        self.building_ids = count(first_ids["buildings"])
-        self.unit_ids = count(first_ids["units"])
+        self.grid_ids = ids["grids"]
+        self.building_ids = ids["buildings"]
+        self.unit_ids = ids["units"]
         self.building_numbers = count(1)
         self.lane_numbers = count(0)
         self.plan = PlacePlan()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -75,16 +76,16 @@ class RequestMaker:
         for _ in range(count):
             self.pending.append(self._base(household, grid_id, current))
 
-    def rows(self, first_id: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+    def rows(self, ids: Iterator[int]) -> tuple[list[dict], list[dict], dict[str, int]]:
         """(request rows, event rows, counter values per day) numbered S<day>-0001 in time order."""
         fresh = self._freshen()
         self.pending.sort(key=lambda row: row["received_at"])
         per_day: Counter[str] = Counter()
         requests, events = [], []
-        for offset, request in enumerate(self.pending):
+        for request in self.pending:
             day = f"{request['received_at']:%Y%m%d}"
             per_day[day] += 1
-            request["id"] = first_id + offset
+            request["id"] = next(ids)
             request["number"] = f"S{day}-{per_day[day]:04d}"
             events += self._history(request, fresh.get(id(request)))
             requests.append(request)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, select
 
-from models import User
+from models import Community, User
 from station.accounts.passwords import hash_password
 from station.demo.names import NamePicker
 from station.demo.people import UniqueNumbers
@@ -29,7 +30,7 @@ class DemoAccounts:
 
 
 def make_accounts(connection: Connection, names: NamePicker, numbers: UniqueNumbers,
-                  community: Any, grid_rows: list[dict[str, Any]], first_id: int,
+                  community: Any, grid_rows: list[dict[str, Any]], ids: Iterator[int],
                   created_at: datetime) -> DemoAccounts:
     """Accounts with usernames grid001.., director, clerk, staff (prefixed if those are taken)."""
     wanted = [(f"grid{index + 1:03d}", "grid_worker") for index in range(len(grid_rows))]
@@ -39,7 +40,7 @@ def make_accounts(connection: Connection, names: NamePicker, numbers: UniqueNumb
     rows = []
     for offset, (username, role) in enumerate(wanted):
         rows.append({
-            "id": first_id + offset, "username": prefix + username,
+            "id": next(ids), "username": prefix + username,
             "display_name": names.full(names.surname(), offset % 3 != 0, 1975 + offset % 20),
             "role": role, "community_id": community.id, "phone": numbers.mobile(),
             "password_hash": password_hash, "disabled": False, "locked_until": None,
@@ -56,9 +57,11 @@ def make_accounts(connection: Connection, names: NamePicker, numbers: UniqueNumb
 
 
 def _prefix(connection: Connection, community: Any, usernames: list[str]) -> str:
-    """"" when the plain names are free; else the community code, e.g. "xfl."."""
+    """"" for the only community when the plain names are free; else the community code, e.g.
+    "xfl.": names unique per community, so demos of two communities at once never collide."""
+    shared = connection.scalar(select(Community.id).where(Community.id != community.id).limit(1)) is not None
     taken = connection.scalars(select(User.username).where(User.username.in_(usernames))).first()
-    if taken is None:
+    if taken is None and not shared:
         return ""
     code = re.sub(r"[^a-z0-9]", "", community.code.lower()) or f"c{community.id}"
     return f"{code}."
