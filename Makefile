@@ -8,13 +8,14 @@ ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint bench pg-stop tools lock
+.PHONY: help run test lint bench bench-pg pg-stop tools lock
 
 help:
 	@echo "make run [ARGS=...]    start the app (creates .venv on first use)"
 	@echo "make test [ARGS=...]   pytest against SQLite and a private PostgreSQL (ARGS replace 'tests')"
 	@echo "make lint              ruff + import-linter layer contracts"
 	@echo "make bench [ARGS=...]  python -m bench"
+	@echo "make bench-pg [ARGS=...]  a street's district on the test PostgreSQL (ARGS=--full: 1M persons)"
 	@echo "make pg-stop           stop the test PostgreSQL server"
 	@echo "make tools             install poppler-utils and a CJK font (printing tests; Debian)"
 	@echo "make lock              re-resolve the newest versions into constraints.txt (then run make test)"
@@ -82,6 +83,9 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed
 	@test -f bench/__main__.py || { echo "bench/__main__.py is missing: nothing to run" >&2; exit 1; }
 	$(BIN)/python -m bench $(ARGS)
+
+bench-pg: $(VENV)/.installed
+	$(BIN)/python -m bench.pg_bench $(ARGS)
 
 pg-stop:
 	scripts/test-postgres.sh stop
