@@ -24,7 +24,14 @@ from screens.widgets.search_box import DebouncedSearch
 from screens.widgets.virtual_table import PAGE_SIZE, VirtualTable
 from station.codes import sexes
 from station.idcard import age_on, mask_id
-from station.ledger.pages import ledger_page, ledger_totals
+from station.ledger.pages import (
+    LedgerKey,
+    ledger_page,
+    ledger_page_after,
+    ledger_page_before,
+    ledger_page_from_end,
+    ledger_totals,
+)
 from station.ledger.records import LedgerTotals
 from station.phone import mask_phone
 from station.residents.kinship import relation_name
@@ -97,11 +104,23 @@ class LedgerScreen(StationScreen):
         self.searches.answered()
 
     def _fetch_page(self, page: int) -> None:
+        """Read a page by key next to one the list holds, or counted from the nearer end: scrolling
+        costs the same at any depth of a district's ledger (station/ledger/pages.py)."""
         if self.shown_query:
             return  # search hits arrive whole
         table = self.table
-        self.call(ledger_page, page * PAGE_SIZE, PAGE_SIZE,
-                  on_done=partial(table.fill, table.generation, page))
+        done = partial(table.fill, table.generation, page)
+        previous, following = table.pages.get(page - 1), table.pages.get(page + 1)
+        start = page * PAGE_SIZE
+        end = min(start + PAGE_SIZE, table.size_rows)
+        if previous:
+            self.call(ledger_page_after, LedgerKey.of(previous[-1]), PAGE_SIZE, on_done=done)
+        elif following:
+            self.call(ledger_page_before, LedgerKey.of(following[0]), PAGE_SIZE, on_done=done)
+        elif start > table.size_rows - end:
+            self.call(ledger_page_from_end, table.size_rows - end, end - start, on_done=done)
+        else:
+            self.call(ledger_page, start, PAGE_SIZE, on_done=done)
 
     # --- searching ---------------------------------------------------------------------------
 

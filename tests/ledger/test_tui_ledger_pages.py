@@ -11,7 +11,15 @@ from models import Grid, Household, Membership
 from screens.widgets.virtual_table import KEPT_PAGES, PAGE_SIZE, VirtualTable
 from station.demo import community as demo
 from station.errors import PermissionDenied
-from station.ledger.pages import MAX_PAGE, ledger_page, ledger_size
+from station.ledger.pages import (
+    MAX_PAGE,
+    LedgerKey,
+    ledger_page,
+    ledger_page_after,
+    ledger_page_before,
+    ledger_page_from_end,
+    ledger_size,
+)
 from station.uow import UnitOfWork
 
 
@@ -50,6 +58,47 @@ def test_pages_cover_the_ledger_once_in_household_order(demo_town, community_id)
     assert seen == expected
 
 
+def _walk(uow, size: int) -> tuple[list[int], list[int], list[int]]:
+    """The ledger read three ways: forward by key, backward by key, and counted from the end."""
+    forward = ledger_page(uow, 0, 70)
+    while len(forward) < size:
+        forward += ledger_page_after(uow, LedgerKey.of(forward[-1]), 70)
+    backward = ledger_page_from_end(uow, 0, 70)
+    while len(backward) < size:
+        backward = ledger_page_before(uow, LedgerKey.of(backward[0]), 70) + backward
+    from_end = [hit for start in range(0, size, 70)[::-1] for hit in ledger_page_from_end(uow, start, 70)]
+    return ([hit.person_id for hit in forward], [hit.person_id for hit in backward],
+            [hit.person_id for hit in from_end])
+
+
+def test_pages_read_by_key_or_from_the_end_are_the_same_ledger(demo_town, community_id):
+    expected = _residents(demo_town)
+    with UnitOfWork(demo_town, actor_for("clerk", community_id)) as uow:
+        walks = _walk(uow, len(expected))
+        assert ledger_page_after(uow, LedgerKey.of(ledger_page(uow, len(expected) - 1, 1)[0]), 70) == []
+        assert ledger_page_before(uow, LedgerKey.of(ledger_page(uow, 0, 1)[0]), 70) == []
+    assert walks == (expected, expected, expected)
+
+
+def test_a_street_account_pages_every_community_in_order(demo_town, community_id, settings):
+    from dataclasses import replace
+
+    from station.db import Database
+
+    east = replace(settings, station=replace(settings.station, community="东社区", community_code="DSQ"))
+    demo.generate(Database(demo_town.engine, east, demo_town.clock), households=60, seed=12)
+    with demo_town.session() as session:
+        rows = session.execute(select(Membership.person_id, Household.community_id, Household.number,
+                                      Membership.relation)
+                               .join(Household, Household.id == Membership.household_id)
+                               .where(Membership.left_on.is_(None))).all()
+    expected = [row.person_id for row in sorted(rows, key=lambda r: (r.community_id, r.number, r.relation,
+                                                                      r.person_id))]
+    with UnitOfWork(demo_town, actor_for("street", None)) as uow:
+        assert ledger_size(uow) == len(expected)
+        assert _walk(uow, len(expected)) == (expected, expected, expected)
+
+
 def test_a_grid_worker_pages_only_their_grid(demo_town, community_id):
     with demo_town.session() as session:
         grid_id = session.execute(select(func.min(Grid.id))).scalar_one()
@@ -59,6 +108,8 @@ def test_a_grid_worker_pages_only_their_grid(demo_town, community_id):
         hits = ledger_page(uow, 0, MAX_PAGE)
     assert [hit.person_id for hit in hits] == expected[:MAX_PAGE]
     assert {hit.grid_id for hit in hits} == {grid_id}
+    with UnitOfWork(demo_town, actor_for("grid_worker", community_id, grid_ids={grid_id})) as uow:
+        assert _walk(uow, len(expected)) == (expected, expected, expected)
 
 
 def test_reading_the_ledger_needs_the_permission(demo_town, community_id):
