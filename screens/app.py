@@ -43,6 +43,8 @@ SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "go_ledger", "g
                                "go_requests", "go_reports", "go_import", "command_palette"})
 HELD_ACTIONS = SIGNED_IN_ACTIONS | {"quit"}
 IDLE_CHECK_SECONDS = 1.0
+# The top bar goes on saying it as long as the outage lasts; the notice need not.
+OUTAGE_NOTICE_SECONDS = 20
 
 
 class StationApp(NoScreenshots, App[None]):
@@ -62,7 +64,9 @@ class StationApp(NoScreenshots, App[None]):
         self.login: LoginResult | None = None
         self.locked = False
         self.idle = IdleWatch(self.settings.station.idle_lock_minutes * 60, clock)
-        self.gateway = Gateway(database, self.show_error, self.show_failure, self.signed_out)
+        # True while the database server does not answer (PostgreSQL; see screens.gateway).
+        self.server_down = False
+        self.gateway = Gateway(database, self.show_error, self.show_failure, self.signed_out, server=self)
         self.key_gate = KeyGate(self)
         self.title = self.settings.station.name
         self.set_keymap(self.settings.keymap)
@@ -274,6 +278,30 @@ class StationApp(NoScreenshots, App[None]):
     def show_failure(self) -> None:
         self.push_screen(MessageDialog(self.catalogue("errors.unexpected_title"),
                                        self.catalogue("errors.unexpected"), kind="error"))
+
+    # --- the database server's outages (screens.gateway waits them out) ---------------------
+
+    def server_lost(self) -> None:
+        """Say once, without a dialog that would take the next key, that the server is gone."""
+        if self.server_down:
+            return
+        self.server_down = True
+        self.notify(self.catalogue("app.server_lost"), severity="error", timeout=OUTAGE_NOTICE_SECONDS)
+        self._refresh_top_bars()
+
+    def server_back(self) -> None:
+        if not self.server_down:
+            return
+        self.server_down = False
+        self.notify(self.catalogue("app.server_back"))
+        self._refresh_top_bars()
+
+    def _refresh_top_bars(self) -> None:
+        from screens.widgets.labels import TopBar
+
+        for screen in self.screen_stack:
+            for bar in screen.query(TopBar):
+                bar.refresh_text()
 
 
 

@@ -9,15 +9,25 @@ connections and the process's memory arenas few on a 2-core counter PC. Expected
 language); anything else is logged with its traceback and shown as a generic message.
 AccountDisabled (the account was disabled by an administrator while logged in) goes to
 `sign_out`, whatever the screen asked for.
+
+A database server that cannot be reached (PostgreSQL stopped, the network down) is no error to
+show in a dialog, which would take the next key typed: a service call waits for it and runs
+again once it answers, for as long as its screen is open. One probe knocks for all that wait,
+RETRY_SECONDS apart and then every RETRY_CAP_SECONDS, and the app says meanwhile that the
+server is unreachable (`server_lost`) and when it answers again (`server_back`). The form keeps
+what was typed, keys go on reaching it, and the list asked for arrives once the server is back.
+Only work that never sent its COMMIT runs again: a connection lost during the commit leaves it
+unknown whether it was saved, and the user is told so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from textual.dom import DOMNode
 from textual.worker import Worker
@@ -30,14 +40,29 @@ from station.errors import AccountDisabled, StationError
 T = TypeVar("T")
 log = logging.getLogger(LOGGER_NAME)
 DATABASE_THREADS = 2
+# Waits before the 1st, 2nd ... try again while the server is unreachable, then the cap: quick
+# enough that a restarted server is noticed within seconds, slow enough to cost nothing.
+RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
+RETRY_CAP_SECONDS = 8.0
+
+
+class ServerWatch(Protocol):
+    """Who hears that the database server stopped or started answering (the app's top bar)."""
+
+    def server_lost(self) -> None: ...
+
+    def server_back(self) -> None: ...
 
 
 class Gateway:
     """The screens' only way to the database."""
 
     def __init__(self, database: DatabaseHandle, show_error: Callable[[StationError], None],
-                 show_failure: Callable[[], None], sign_out: Callable[[AccountDisabled], None]):
+                 show_failure: Callable[[], None], sign_out: Callable[[AccountDisabled], None],
+                 server: ServerWatch | None = None):
         self.database = database
+        self._server = server
+        self._probe: asyncio.Task[None] | None = None
         self._show_error = show_error
         self._show_failure = show_failure
         self._sign_out = sign_out
@@ -45,6 +70,8 @@ class Gateway:
 
     def shutdown(self) -> None:
         """Stop the threads once their jobs are done (the app is closing)."""
+        if self._probe is not None:
+            self._probe.cancel()
         self._threads.shutdown(wait=True, cancel_futures=True)
 
     def call(self, owner: DOMNode, actor: Actor, service: Callable[..., T], *args: Any,
@@ -53,21 +80,32 @@ class Gateway:
         """Run `service(uow, *args, **kwargs)` as `actor`; `on_done(result)` on the UI thread."""
 
         def job() -> T:
-            from station.uow import UnitOfWork  # imported late: see screens.database_handle
+            # Imported late: see screens.database_handle.
+            from station.errors import DatabaseError
+            from station.failures import server_lost
+            from station.uow import UnitOfWork
 
             with UnitOfWork(self.database.get(), actor) as uow:
-                return service(uow, *args, **kwargs)
+                try:
+                    return service(uow, *args, **kwargs)
+                except Exception as failure:
+                    if uow.commit_sent and server_lost(failure):
+                        raise DatabaseError("failures.server_lost_saving") from failure
+                    raise
 
-        return self.run(owner, job, on_done=on_done, on_error=on_error, name=_name(service))
+        return self.run(owner, job, on_done=on_done, on_error=on_error, name=_name(service), retry=True)
 
     def run(self, owner: DOMNode, job: Callable[[], T], *, on_done: Callable[[T], None],
-            on_error: Callable[[StationError], None] | None = None, name: str = "") -> Worker[None]:
+            on_error: Callable[[StationError], None] | None = None, name: str = "",
+            retry: bool = False) -> Worker[None]:
         """Run `job()` (which opens its own units of work) on a database thread; the worker that
-        waits for it belongs to `owner`, so closing the screen drops the answer."""
+        waits for it belongs to `owner`, so closing the screen drops the answer (and its tries).
+        With `retry` (one unit of work that sends its commit last, as `call` runs) a server that
+        cannot be reached is waited for; otherwise that is reported as the error it is."""
 
         async def work() -> None:
             try:
-                result = await asyncio.get_running_loop().run_in_executor(self._threads, job)
+                result = await self._attempts(job, name if retry else None)
                 _if_attached(owner, on_done, result)
             except AccountDisabled as error:
                 self._sign_out(error)  # not the screen's handler: the whole session ends
@@ -85,6 +123,57 @@ class Gateway:
                     _if_attached(owner, on_error or self._show_error, known)
 
         return owner.run_worker(work(), name=name or "job", group="gateway", exit_on_error=False)
+
+    async def _attempts(self, job: Callable[[], T], retrying: str | None) -> T:
+        """`job()`'s result; when `retrying` names it, tried again each time the server answers."""
+        while True:
+            try:
+                result = await asyncio.get_running_loop().run_in_executor(self._threads, job)
+            except Exception as failure:
+                if retrying is None or not _server_lost(failure):
+                    raise
+                log.warning("数据库服务器无法连接,等待后重试:%s(%s)", retrying, failure)
+                if self._server is not None:
+                    self._server.server_lost()
+                await self._server_answers()
+                continue
+            if self._server is not None:
+                self._server.server_back()  # any answer says the server is there
+            return result
+
+    async def _server_answers(self) -> None:
+        """Return once the server answers (or fails otherwise). One probe knocks for every job
+        that waits, so twenty searches typed during an outage do not each hold a thread
+        through a connect timeout; a job whose screen closes stops waiting, the probe goes on
+        until the server answers and the top bar can say so."""
+        if self._probe is None or self._probe.done():
+            self._probe = asyncio.create_task(self._probe_until_answered())
+        await asyncio.shield(self._probe)
+
+    async def _probe_until_answered(self) -> None:
+        for tries in itertools.count():
+            await asyncio.sleep(RETRY_SECONDS[tries] if tries < len(RETRY_SECONDS) else RETRY_CAP_SECONDS)
+            try:
+                await asyncio.get_running_loop().run_in_executor(self._threads, self._ping)
+            except Exception as failure:  # noqa: BLE001 - the jobs meet it again and report it
+                if _server_lost(failure):
+                    continue
+            if self._server is not None:
+                self._server.server_back()
+            log.warning("数据库服务器已恢复连接(重试 %d 次)", tries + 1)
+            return
+
+    def _ping(self) -> None:
+        from sqlalchemy import text  # loaded already: a job failed with it
+
+        with self.database.get().engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+
+def _server_lost(failure: Exception) -> bool:
+    from station.failures import server_lost  # loads SQLAlchemy (see screens.database_handle)
+
+    return server_lost(failure)
 
 
 def _if_attached(owner: DOMNode, callback: Callable[[Any], None], value: Any) -> None:

@@ -83,10 +83,13 @@ as_pg() {
 }
 
 # .pgtest in the checkout, unless the server user cannot reach it (e.g. a clone under root's
-# 0700 home): then a per-checkout directory in /var/tmp.
+# 0700 home): then a per-checkout directory in /var/tmp. STATION_TEST_PG_BASE names another
+# (the outage test runs a second, private server that it stops and starts).
 pick_base() {
 	BASE="$PWD/.pgtest"
-	if [ -n "$RUNAS" ] && ! as_pg test -x "$PWD"; then
+	if [ -n "${STATION_TEST_PG_BASE:-}" ]; then
+		BASE=$STATION_TEST_PG_BASE
+	elif [ -n "$RUNAS" ] && ! as_pg test -x "$PWD"; then
 		BASE="/var/tmp/station-pgtest-$(printf '%s' "$PWD" | cksum | cut -d' ' -f1)"
 	fi
 	DATA="$BASE/data"

@@ -68,7 +68,17 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
         if data_key is not None:
             _DATA_KEYS[engine] = data_key
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, json_serializer=canonical_json)
+    # A URL's own options (station.toml) win over these defaults.
+    connect_args = {name: value for name, value in SERVER_LINK.items() if name not in url.query}
+    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, json_serializer=canonical_json,
+                         connect_args=connect_args)
+
+
+# libpq options for a server across the street's network: a server that is gone (switched off,
+# cable pulled) is found out in seconds rather than after the operating system's TCP timeouts of
+# minutes, so the counter says so and waits for it (screens.gateway) instead of hanging.
+SERVER_LINK = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+               "keepalives_count": 3}
 
 
 # Engine → its data key, for as long as the engine lives (never written anywhere).

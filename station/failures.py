@@ -51,13 +51,31 @@ def explain(error: BaseException) -> StationError | None:
     return None
 
 
+def server_lost(error: BaseException) -> bool:
+    """True when the database server could not be reached or dropped the connection: waiting
+    and trying again may succeed, unlike a refused or invalid statement."""
+    cause: BaseException | None = error
+    if isinstance(error, DBAPIError):
+        if error.connection_invalidated:
+            return True
+        cause = error.orig
+    if cause is None or not type(cause).__module__.startswith("psycopg"):
+        return False  # SQLite's file, or no database at all
+    import psycopg  # noqa: PLC0415 - installed, and loaded already when it raised
+
+    # libpq's own failures (refused, reset, timed out) carry no SQLSTATE; the server's say 08
+    # (connection exception) or 57P (shut down, crashed, still starting up), not 57014 (a
+    # cancelled statement, which waiting does not cure).
+    state = getattr(cause, "sqlstate", None) or ""
+    return isinstance(cause, psycopg.OperationalError) and (not state or state.startswith(("08", "57P")))
+
+
 def _database(cause: BaseException | None) -> StationError | None:
     text = str(cause or "").lower()
     for fragment, code in SQLITE_CODES:
         if fragment in text:
             return DatabaseError(code)
-    from_server = cause is not None and type(cause).__module__.startswith("psycopg")
-    if from_server and ("connect" in text or "server" in text):
+    if cause is not None and server_lost(cause):
         return DatabaseError("failures.server_unreachable")
     if isinstance(cause, OSError):
         return _file(cause)

@@ -29,6 +29,9 @@ class UnitOfWork:
         self.database = database
         self.actor = actor
         self.session: Session
+        # Set once a commit was sent: from then on a lost connection leaves it unknown whether
+        # the work was saved, so it must not be run again (screens.gateway retries only before).
+        self.commit_sent = False
 
     @property
     def settings(self) -> Settings:
@@ -74,6 +77,7 @@ class UnitOfWork:
             raise ConflictError("common.stale") from error
 
     def commit(self) -> None:
+        self.commit_sent = True
         try:
             self.session.commit()
         except StaleDataError as error:

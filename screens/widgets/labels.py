@@ -19,8 +19,8 @@ SECTIONS = ("nav.dashboard", "nav.ledger", "nav.registers", "nav.visits", "nav.r
 
 
 class TopBar(Static):
-    """The first lines: station name, who is logged in, today's date from the station clock, and once
-    logged in the section keys (F2 台账 F3 重点人群 ...) with the current section highlighted.
+    """The first lines: station name, who is logged in, today's date from the station clock (after
+    "database server unreachable" while it is, see screens.gateway), and once logged in the section keys (F2 台账 F3 重点人群 ...) with the current section highlighted.
 
     The section keys live here rather than in the footer, which keeps room for the screen's own keys.
     """
@@ -53,12 +53,16 @@ class TopBar(Static):
         weekday = catalogue(WEEKDAYS).split(",")[today.weekday()]
         parts = [app.settings.station.name]  # type: ignore[attr-defined]
         user = app.user  # type: ignore[attr-defined]
-        if user is not None:
+        if user is not None and not app.server_down:  # type: ignore[attr-defined]
             parts.append(catalogue("top.user", name=user.display_name, role=catalogue(f"roles.{user.role}")))
             if user.role in STREET_ROLES:  # at any community's station: say whose data this is
                 parts.append(catalogue("top.street_scope"))
         parts.append(catalogue("top.date", date=today.isoformat(), weekday=weekday))
         text = Text("  ·  ".join(parts), style="bold")
+        if app.server_down:  # type: ignore[attr-defined]
+            # First, where the eye goes, in the room the user's name leaves on an 80-column line:
+            # until the server answers, nothing reaches the database.
+            text = Text(catalogue("top.server_down"), style="bold reverse red").append("  ").append_text(text)
         if user is not None:
             text.append("\n").append_text(self._sections())
         self.update(text)

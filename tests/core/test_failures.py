@@ -9,13 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 from cli_station import CONFIG, ENTRY, cli_env, init_admin, new_station, station
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from station.disk import file_lock
-from station.failures import explain
+from station.failures import explain, server_lost
 
 
 @pytest.fixture
@@ -151,3 +152,22 @@ def test_two_demos_on_an_empty_database_one_fills_it_the_other_says_why(tmp_path
     assert any(reason in outcomes[1][1] for reason in ("已有住户数据", "正被其他程序占用", "同时写入"))
     with sqlite3.connect(tmp_path / "data" / "station.db") as conn:
         assert conn.execute("select count(*) from households where status = 'active'").fetchone()[0] >= 200
+
+
+# --- a server that does not answer (the counter waits for it: tests/app/test_tui_outage.py) ----
+
+
+@pytest.mark.parametrize(("error", "lost"), [
+    (psycopg.OperationalError("connection failed: Connection refused"), True),  # libpq: no SQLSTATE
+    (psycopg.errors.AdminShutdown("terminating connection due to administrator command"), True),
+    (psycopg.errors.CannotConnectNow("the database system is starting up"), True),
+    (psycopg.errors.ConnectionFailure("connection failure"), True),
+    (psycopg.errors.QueryCanceled("canceling statement due to statement timeout"), False),
+    (psycopg.errors.UniqueViolation("duplicate key"), False),
+    (sqlite3.OperationalError("database is locked"), False),
+])
+def test_only_a_lost_server_is_worth_waiting_for(error, lost):
+    wrapped = OperationalError("SELECT 1", {}, error)
+    assert server_lost(error) is lost and server_lost(wrapped) is lost
+    explained = explain(wrapped)
+    assert (explained is not None and explained.code == "failures.server_unreachable") is lost
