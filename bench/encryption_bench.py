@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import database as bench_db
-from bench.import_bench import FULL_PERSONS, QUICK_PERSONS, _cached_ledger, _timed_import
+from bench.import_bench import FULL_PERSONS, QUICK_PERSONS, _timed_import, cached_ledger
 from bench.report_bench import _sample_households
 from bench.search_bench import percentile, query_set, time_queries
 from station.accounts.login import login
@@ -228,7 +228,7 @@ _BACKUP_PERCENT: dict[str, float] = {}  # the station folder's name (plain, encr
 
 
 def _import_s(folder: Path, quick: bool) -> float:
-    ledger = _cached_ledger(folder.parent.parent, QUICK_PERSONS if quick else FULL_PERSONS)
+    ledger = cached_ledger(folder.parent.parent, QUICK_PERSONS if quick else FULL_PERSONS)
     data_key = new_data_key() if folder.name == "encrypted" else None
     target = folder / "import-bench.db"
     seconds, _stages = _timed_import(ledger, target, data_key)

@@ -48,7 +48,7 @@ def run(out: Path, quick: bool) -> list[Figure]:
     """Import the ledger once and measure the floor three times (median) around it."""
     persons = QUICK_PERSONS if quick else FULL_PERSONS
     label = "100k" if persons == FULL_PERSONS else f"{persons // 1000}k"
-    ledger = _cached_ledger(out, persons)
+    ledger = cached_ledger(out, persons)
     floors = [_floor(ledger, out / "import-floor.db")]
     seconds, stages = _timed_import(ledger, out / "import-bench.db")
     floors += [_floor(ledger, out / "import-floor.db") for _ in range(2)]
@@ -68,7 +68,7 @@ def run(out: Path, quick: bool) -> list[Figure]:
     ]
 
 
-def _cached_ledger(out: Path, persons: int) -> Path:
+def cached_ledger(out: Path, persons: int) -> Path:
     path = out / f"ledger-{persons}-seed{SEED}-v{LEDGER_VERSION}.xlsx"
     if not path.exists():
         building = path.with_suffix(".building.xlsx")
@@ -81,21 +81,27 @@ def _timed_import(ledger: Path, path: Path, data_key: bytes | None = None) -> tu
     """Seconds for the whole import, and where they went (read, check rows, write, keys);
     into an encrypted database with `data_key`."""
     db = _fresh_database(path, data_key)
+    try:
+        return timed_import(db, ledger)
+    finally:
+        db.dispose()
+
+
+def timed_import(db: Database, ledger: Path) -> tuple[float, dict[str, float]]:
+    """Import `ledger` into `db` (empty, migrated) as `station import` does; seconds, and stages."""
     marks: dict[str, float] = {}
 
     def progress(stage: str, _done: int, _total: int) -> None:
         marks.setdefault(stage, time.perf_counter())
 
-    try:
-        started = time.perf_counter()
-        check_workbook(ledger)
-        source = read_ledger(ledger)
-        marks["read_done"] = time.perf_counter()
-        with UnitOfWork(db, _admin(db)) as uow:
-            report = run_import(uow, source, source_name=ledger.name, progress=progress)
-        finished = time.perf_counter()
-    finally:
-        db.dispose()
+    actor = _admin(db)
+    started = time.perf_counter()
+    check_workbook(ledger)
+    source = read_ledger(ledger)
+    marks["read_done"] = time.perf_counter()
+    with UnitOfWork(db, actor) as uow:
+        report = run_import(uow, source, source_name=ledger.name, progress=progress)
+    finished = time.perf_counter()
     if not report.written:
         raise RuntimeError(f"benchmark ledger refused: {report.errors[:3]}")
     points = [started, marks["read_done"], marks["write"], marks["index"], finished]

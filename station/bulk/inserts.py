@@ -1,15 +1,19 @@
-"""Chunked executemany: rows as dicts (each value through its column's bind processor) or as
-ready tuples, sent to a positional driver (sqlite3) without a parameter dict per row.
+"""Bulk inserts: on SQLite a chunked executemany of rows as dicts (each value through its column's
+bind processor) or as ready tuples, sent to the positional driver without a parameter dict per
+row; on PostgreSQL a COPY FROM STDIN in the same transaction, which the server loads several
+times faster than row-by-row INSERTs (a street's imports and demos).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Date, DateTime, insert
+from sqlalchemy import JSON, Connection, Date, DateTime, insert
+from sqlalchemy.exc import DBAPIError
 
 CHUNK_ROWS = 10_000
 
@@ -19,12 +23,15 @@ def insert_rows(connection: Connection, model: Any, rows: list[dict[str, Any]]) 
 
     With a positional driver (sqlite3) the rows go to the driver as tuples, each value passed
     through its column type's own bind processor, so they are stored exactly as SQLAlchemy would
-    store them without building a parameter dict per row; other drivers (psycopg) get the usual
-    executemany (PostgreSQL is not the bulk-loading target). Returns how many rows were written.
+    store them without building a parameter dict per row; on PostgreSQL they are COPYed.
+    Returns how many rows were written.
     """
     if not rows:
         return 0
     table = model.__table__
+    if connection.dialect.name == "postgresql":
+        keys = list(rows[0])
+        return _copy(connection, table, keys, [tuple(row[key] for key in keys) for row in rows])
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
     if not (compiled.positional and compiled.positiontup is not None):
         return _executemany(connection, table, rows)
@@ -40,6 +47,8 @@ def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], 
     if not rows:
         return 0
     table = model.__table__
+    if connection.dialect.name == "postgresql":
+        return _copy(connection, table, list(columns), rows)
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
     if not (compiled.positional and list(compiled.positiontup or ()) == list(columns)):
         return _executemany(connection, table, [dict(zip(columns, row, strict=True)) for row in rows])
@@ -48,8 +57,31 @@ def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], 
     return len(rows)
 
 
+def _copy(connection: Connection, table: Any, columns: list[str], rows: list[tuple]) -> int:
+    """COPY the rows into the table over the connection's own transaction (psycopg 3). Values go
+    as psycopg adapts them (dates, numbers, text, NULL); JSON columns as the engine's JSON text."""
+    preparer = connection.dialect.identifier_preparer
+    statement = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in columns)}) "
+                 "FROM STDIN")
+    as_json = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, JSON)]
+    serialize = connection.dialect._json_serializer or json.dumps  # type: ignore[attr-defined]
+    driver_error = connection.dialect.loaded_dbapi.Error
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for row in rows:
+                if as_json:
+                    row = tuple(serialize(value) if index in as_json and value is not None else value
+                                for index, value in enumerate(row))
+                copy.write_row(row)
+    except driver_error as error:
+        # As SQLAlchemy would have raised it (IntegrityError, OperationalError ...), so that
+        # station.failures explains it like any other statement's.
+        raise DBAPIError.instance(statement, None, error, driver_error) from error
+    return len(rows)
+
+
 def _executemany(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
-    """The usual executemany, in chunks (psycopg; PostgreSQL is not the bulk-loading target)."""
+    """The usual executemany, in chunks (a positional statement that does not fit the rows)."""
     for start in range(0, len(rows), CHUNK_ROWS):
         connection.execute(insert(table), rows[start : start + CHUNK_ROWS])
     return len(rows)

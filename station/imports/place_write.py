@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert
 
 from models import Building, Grid, Unit
 from station.imports.places import BuildingRef, GridRef, PlaceBook, PlacedHome, UnitRef
+
+K = TypeVar("K")
 
 
 @dataclass
@@ -41,17 +43,23 @@ class PlaceIds:
 
 
 def create_places(connection: Connection, community_id: int, book: PlaceBook) -> PlaceIds:
-    """Insert the book's new grids, then buildings, then units (few rows: one statement each)."""
+    """Insert the book's new grids, then buildings, then units: one statement each (a round trip
+    per place cost a street's server 0.2 s per 5,000 persons)."""
     ids = PlaceIds({}, {}, {})
-    for name in book.new_grids:
-        ids.grids[name] = _insert(connection, Grid, community_id=community_id, code=name, name=name, notes="")
-    for grid, name in book.new_buildings:
-        ids.buildings[(grid, name)] = _insert(connection, Building, grid_id=ids.grid(grid), name=name,
-                                              kind="building", address="")
-    for building, name in book.new_units:
-        ids.units[(building, name)] = _insert(connection, Unit, building_id=ids.building(building), name=name)
+    ids.grids = _inserted(connection, Grid, {name: {"community_id": community_id, "code": name, "name": name,
+                                                     "notes": ""} for name in book.new_grids})
+    ids.buildings = _inserted(connection, Building, {
+        (grid, name): {"grid_id": ids.grid(grid), "name": name, "kind": "building", "address": ""}
+        for grid, name in book.new_buildings})
+    ids.units = _inserted(connection, Unit, {(building, name): {"building_id": ids.building(building), "name": name}
+                                             for building, name in book.new_units})
     return ids
 
 
-def _insert(connection: Connection, model: Any, **values: object) -> int:
-    return int(connection.execute(insert(model).values(**values).returning(model.id)).scalar_one())
+def _inserted(connection: Connection, model: Any, rows: dict[K, dict[str, object]]) -> dict[K, int]:
+    """Insert the rows; each key with the id its row got."""
+    if not rows:
+        return {}
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    ids = connection.execute(statement, list(rows.values())).scalars().all()
+    return dict(zip(rows, ids, strict=True))
