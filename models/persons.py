@@ -51,14 +51,15 @@ class Person(Base):
 class SearchEntry(Base):
     """One precomputed lookup key (name fragment, pinyin, ID digits, phone, address) for a person.
 
-    grid_id is copied here so a scoped search filters inside the same index range scan.
+    grid_id is copied here so a scoped search filters inside the same index range scan. No
+    foreign keys: a derived table written only by station.search's key maker (migration 0010).
     """
 
     __tablename__ = "search_keys"
     __table_args__ = (Index("ix_search_keys_key_grid", "key", "grid_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
-    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    person_id: Mapped[int] = mapped_column(index=True)
+    community_id: Mapped[int]
+    grid_id: Mapped[int | None]
     key: Mapped[str] = mapped_column(SearchKey)

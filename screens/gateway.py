@@ -154,7 +154,7 @@ class Gateway:
         for tries in itertools.count():
             await asyncio.sleep(RETRY_SECONDS[tries] if tries < len(RETRY_SECONDS) else RETRY_CAP_SECONDS)
             try:
-                await asyncio.get_running_loop().run_in_executor(self._threads, self._ping)
+                await asyncio.get_running_loop().run_in_executor(self._threads, self.database.get().ping)
             except Exception as failure:  # noqa: BLE001 - the jobs meet it again and report it
                 if _server_lost(failure):
                     continue
@@ -162,12 +162,6 @@ class Gateway:
                 self._server.server_back()
             log.warning("数据库服务器已恢复连接(重试 %d 次)", tries + 1)
             return
-
-    def _ping(self) -> None:
-        from sqlalchemy import text  # loaded already: a job failed with it
-
-        with self.database.get().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
 
 
 def _server_lost(failure: Exception) -> bool:

@@ -22,6 +22,9 @@ from station.imports.write import write_plan
 from station.permissions import require
 from station.uow import UnitOfWork
 
+# What an import writes, whose statistics the planner needs afresh (the audit log's grow slowly).
+WRITTEN_TABLES = ("grids", "buildings", "units", "households", "persons", "memberships", "search_keys")
+
 __all__ = ["ImportPlan", "ImportReport", "apply_import", "plan_import", "run_import"]
 
 
@@ -49,7 +52,7 @@ def apply_import(uow: UnitOfWork, plan: ImportPlan, *, progress: Progress | None
     except IntegrityError as error:
         uow.session.rollback()
         raise ConflictError("imports.changed_meanwhile") from error
-    refresh_statistics(uow.database.engine)
+    refresh_statistics(uow.database.engine, WRITTEN_TABLES)
     return report
 
 

@@ -214,6 +214,10 @@ def test_a_pack_is_one_moment_while_the_counter_writes(small, tmp_path):
                 writer.execute("INSERT INTO people (id, name) VALUES (?, 'x')", (number,))
                 writer.execute("INSERT INTO mirror (id, name) VALUES (?, 'x')", (number,))
                 writer.commit()
+                # Hundreds of saves a second, far beyond a counter's; without a pause between
+                # them SQLite's busy handler can starve the pack's BEGIN past its 10 s on a
+                # loaded machine (a writer that never lets go is not what a backup meets).
+                stop.wait(0.002)
 
     thread = threading.Thread(target=counter)
     thread.start()
