@@ -287,21 +287,26 @@ class StationApp(NoScreenshots, App[None]):
             return
         self.server_down = True
         self.notify(self.catalogue("app.server_lost"), severity="error", timeout=OUTAGE_NOTICE_SECONDS)
-        self._refresh_top_bars()
+        self._tell_screens()
 
     def server_back(self) -> None:
         if not self.server_down:
             return
         self.server_down = False
         self.notify(self.catalogue("app.server_back"))
-        self._refresh_top_bars()
+        self._tell_screens()
 
-    def _refresh_top_bars(self) -> None:
+    def _tell_screens(self) -> None:
+        """Every open screen's top bar says it; a list that may be stale says so and, once the
+        server is back, reads itself again (screens with a `server_changed(down)` method)."""
         from screens.widgets.labels import TopBar
 
         for screen in self.screen_stack:
             for bar in screen.query(TopBar):
                 bar.refresh_text()
+            changed = getattr(screen, "server_changed", None)
+            if changed is not None:
+                changed(self.server_down)
 
 
 

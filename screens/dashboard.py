@@ -61,6 +61,11 @@ class DashboardScreen(StationScreen):
     def on_mount(self) -> None:
         self.action_refresh()
 
+    def server_changed(self, down: bool) -> None:
+        """Read again once the database server is back: what was shown may be stale."""
+        if not down:
+            self.action_refresh()
+
     def action_refresh(self) -> None:
         self.call(dashboard, on_done=self.show_record)
 

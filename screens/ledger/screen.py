@@ -173,6 +173,13 @@ class LedgerScreen(StationScreen):
                 relation_name(hit.relation) if hit.relation else "", hit.address, hit.grid_name,
                 self.t(f"ledger.status_{hit.status}"))
 
+    def server_changed(self, down: bool) -> None:
+        """The database server went away (the list is what it was) or came back (read it again)."""
+        if down:
+            self._note(self.t("ledger.waiting_server"))
+        else:
+            self.run_search(self.query_one("#search", Input).value)
+
     # --- opening -----------------------------------------------------------------------------
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:

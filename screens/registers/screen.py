@@ -60,6 +60,11 @@ class RegistersScreen(StationScreen):
     def on_mount(self) -> None:
         self.query_one(EntryTable).focus()
 
+    def server_changed(self, down: bool) -> None:
+        """Read again once the database server is back: what was shown may be stale."""
+        if not down:
+            self.load()
+
     def on_screen_resume(self, _event: events.ScreenResume) -> None:
         # Also after the add form, the end dialog or the household file: the list may have changed.
         self.load()

@@ -61,6 +61,11 @@ class RequestsScreen(StationScreen):
     def on_mount(self) -> None:
         self.query_one(RequestTable).focus()
 
+    def server_changed(self, down: bool) -> None:
+        """Read again once the database server is back: what was shown may be stale."""
+        if not down:
+            self.load()
+
     def on_screen_resume(self) -> None:
         # Also on coming back from a request or the receive form: what changed there shows here.
         self.load()

@@ -61,6 +61,11 @@ class VisitsScreen(StationScreen):
         self.call(list_workers, include_disabled=True, on_done=self.show_workers)
         self.query_one(VisitTable).focus()
 
+    def server_changed(self, down: bool) -> None:
+        """Read again once the database server is back: what was shown may be stale."""
+        if not down:
+            self.reload(True)
+
     def show_workers(self, workers: list[WorkerOption]) -> None:
         self.worker_options = workers
         self.query_one(LogView).set_workers(workers)

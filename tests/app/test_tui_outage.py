@@ -135,6 +135,7 @@ def test_a_search_typed_while_the_server_is_down_is_answered_once_it_is_back(db,
         await _until(pilot, lambda: _warned(pilot))
         assert pilot.app.screen.query_one("#search", Input).value == NAME  # nothing typed was lost
         assert screen_name(pilot) == "LedgerScreen" and _no_dialog(pilot)
+        assert "下面仍是之前的列表" in text_of(pilot, "#result-note")  # the old list is not taken for hits
         await pilot.press("enter")  # into the list, once it shows the search's answer
         server.start()
         await _until(pilot, lambda: pilot.app.screen.query_one(VirtualTable).size_rows == 1)
