@@ -7,7 +7,7 @@ times faster than row-by-row INSERTs (a street's imports and demos).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any
@@ -29,9 +29,12 @@ def insert_rows(connection: Connection, model: Any, rows: list[dict[str, Any]]) 
     if not rows:
         return 0
     table = model.__table__
+    keys = list(rows[0])
     if connection.dialect.name == "postgresql":
-        keys = list(rows[0])
         return _copy(connection, table, keys, [tuple(row[key] for key in keys) for row in rows])
+    added = _defaults(table, keys)
+    if added:
+        rows = [{**row, **added} for row in rows]
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
     if not (compiled.positional and compiled.positiontup is not None):
         return _executemany(connection, table, rows)
@@ -47,6 +50,7 @@ def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], 
     if not rows:
         return 0
     table = model.__table__
+    columns, rows = _with_defaults(table, columns, rows)
     if connection.dialect.name == "postgresql":
         return _copy(connection, table, list(columns), rows)
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(columns))
@@ -57,9 +61,10 @@ def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], 
     return len(rows)
 
 
-def _copy(connection: Connection, table: Any, columns: list[str], rows: list[tuple]) -> int:
+def _copy(connection: Connection, table: Any, given: Sequence[str], rows: list[tuple]) -> int:
     """COPY the rows into the table over the connection's own transaction (psycopg 3). Values go
     as psycopg adapts them (dates, numbers, text, NULL); JSON columns as the engine's JSON text."""
+    columns, rows = _with_defaults(table, given, rows)  # insert_rows' rows come without them
     preparer = connection.dialect.identifier_preparer
     statement = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in columns)}) "
                  "FROM STDIN")
@@ -78,6 +83,25 @@ def _copy(connection: Connection, table: Any, columns: list[str], rows: list[tup
         # station.failures explains it like any other statement's.
         raise DBAPIError.instance(statement, None, error, driver_error) from error
     return len(rows)
+
+
+def _with_defaults(table: Any, columns: Sequence[str], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
+    """The rows with the model's Python-side defaults of the columns they leave out."""
+    added = _defaults(table, columns)
+    if not added:
+        return tuple(columns), rows
+    values = tuple(added.values())
+    return (*columns, *added), [(*row, *values) for row in rows]
+
+
+def _defaults(table: Any, columns: Sequence[str]) -> dict[str, Any]:
+    """The model's Python-side defaults (`default=""`, `default=datetime.now`) of the columns not
+    in `columns`: COPY knows only the server's defaults, and the positional SQLite path binds
+    exactly the columns it is given. A callable default is taken once for the whole batch."""
+    return {column.key: column.default.arg if column.default.is_scalar else column.default.arg(None)
+            for column in table.columns
+            if column.key not in columns and column.default is not None
+            and (column.default.is_scalar or column.default.is_callable)}
 
 
 def _executemany(connection: Connection, table: Any, rows: list[dict[str, Any]]) -> int:
