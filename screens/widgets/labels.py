@@ -20,7 +20,8 @@ SECTIONS = ("nav.dashboard", "nav.ledger", "nav.registers", "nav.visits", "nav.r
 
 class TopBar(Static):
     """The first lines: station name, who is logged in, today's date from the station clock (after
-    "database server unreachable" while it is, see screens.gateway), and once logged in the section keys (F2 台账 F3 重点人群 ...) with the current section highlighted.
+    "database server unreachable" while it is, see screens.gateway), and once logged in the
+    section keys (F2 台账 F3 重点人群 ...) with the current section highlighted.
 
     The section keys live here rather than in the footer, which keeps room for the screen's own keys.
     """

@@ -29,12 +29,12 @@ def insert_rows(connection: Connection, model: Any, rows: list[dict[str, Any]]) 
     if not rows:
         return 0
     table = model.__table__
-    keys = list(rows[0])
-    if connection.dialect.name == "postgresql":
-        return _copy(connection, table, keys, [tuple(row[key] for key in keys) for row in rows])
-    added = _defaults(table, keys)
+    added = _defaults(table, list(rows[0]))
     if added:
         rows = [{**row, **added} for row in rows]
+    if connection.dialect.name == "postgresql":
+        keys = list(rows[0])
+        return _copy(connection, table, keys, [tuple(row[key] for key in keys) for row in rows])
     compiled = insert(table).compile(dialect=connection.dialect, column_keys=list(rows[0]))
     if not (compiled.positional and compiled.positiontup is not None):
         return _executemany(connection, table, rows)
@@ -61,10 +61,9 @@ def insert_tuples(connection: Connection, model: Any, columns: tuple[str, ...], 
     return len(rows)
 
 
-def _copy(connection: Connection, table: Any, given: Sequence[str], rows: list[tuple]) -> int:
+def _copy(connection: Connection, table: Any, columns: Sequence[str], rows: list[tuple]) -> int:
     """COPY the rows into the table over the connection's own transaction (psycopg 3). Values go
     as psycopg adapts them (dates, numbers, text, NULL); JSON columns as the engine's JSON text."""
-    columns, rows = _with_defaults(table, given, rows)  # insert_rows' rows come without them
     preparer = connection.dialect.identifier_preparer
     statement = (f"COPY {preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in columns)}) "
                  "FROM STDIN")
