@@ -354,7 +354,7 @@ def _flatten(figures: dict, prefix: str = "") -> Iterator[tuple[str, object]]:
 def main() -> None:
     """Entry point: expected problems print a message on stderr and exit non-zero."""
     if hasattr(os, "umask"):
-        # Whatever this process creates (database, -wal, backups, reports, logs, pg_dump's file)
+        # Whatever this process creates (database, -wal, backups, reports, logs)
         # is the station user's alone; Windows profile folders get this from their ACLs.
         os.umask(0o077)
     try:

@@ -1,9 +1,11 @@
 """Backups: a checked copy under a temporary name, a manifest, then renamed into place; keep N.
 
-A backup is `station-<time>-<label>.db` (SQLite) or `.dump` (PostgreSQL, pg_dump custom format)
-with `<file>.manifest.json` beside it. Nothing carries a final name until it is complete: the
-copy is written as `*.partial`, fsynced and checked, the manifest is renamed into place, then the
-copy. A process killed half-way leaves only `*.partial` files, removed by the next backup.
+A backup is `station-<time>-<label>.db` (SQLite) or `.pack` (an encrypted SQLite station's, and
+every PostgreSQL backup: pg_dump's archive encrypted under the seal key, pack_postgres; older
+ones are plain `.dump` archives) with `<file>.manifest.json` beside it. Nothing carries a final
+name until it is complete: the copy is written as `*.partial`, fsynced and checked, the manifest
+is renamed into place, then the copy. A process killed half-way leaves only `*.partial` files,
+removed by the next backup.
 """
 
 from __future__ import annotations
@@ -31,12 +33,11 @@ from station.backup.manifest import (
     PACK_SUFFIX,
     PARTIAL_SUFFIX,
     BackupManifest,
-    file_sha256,
     manifest_path,
     slots_copy_path,
     write_manifest,
 )
-from station.backup.postgres import dump_postgres
+from station.backup.pack_postgres import pack_postgres
 from station.backup.seal import seal_key, sealed
 from station.backup.sqlite import dump_sqlite, live_sqlite_path
 from station.db import data_key_of
@@ -114,8 +115,8 @@ def create_backup(engine: Engine, folder: Path, *, label: str, now: datetime | N
         final = free_name(folder, now, label, suffix)
         partial = final.with_name(final.name + PARTIAL_SUFFIX)
         try:
-            manifest = sealed(_dump(engine, partial, final.name, label, now, source),
-                              seal_key(engine, create=True) or b"")
+            key = _station_seal_key(engine)
+            manifest = sealed(_dump(engine, partial, final.name, label, now, source, key), key)
             # Manifest (and key slots) first: a backup file under its final name always has them.
             write_manifest(manifest, manifest_path(final))
             _copy_slots(engine, final)
@@ -135,16 +136,23 @@ def _copy_slots(engine: Engine, backup: Path) -> None:
     write_slots(slots_copy_path(backup), read_slots(live))
 
 
+def _station_seal_key(engine: Engine) -> bytes:
+    """The key that seals the manifest (and encrypts a PostgreSQL backup), made on first use."""
+    key = seal_key(engine, create=True)
+    if key is None:  # create=True always gives one
+        raise DatabaseError("backup.no_key", name=engine.url.database)
+    return key
+
+
 def _dump(engine: Engine, partial: Path, name: str, label: str, now: datetime,
-          source: sqlite3.Connection | None) -> BackupManifest:
+          source: sqlite3.Connection | None, key: bytes) -> BackupManifest:
     if engine.dialect.name == "sqlite":
         check = dump_sqlite(engine, partial, source)
         counts, revision, sha256 = check.counts, check.revision, check.sha256
         anchor = check.audit
     else:
         anchor = _live_anchor(engine)  # before the dump: the dump holds this head and maybe more
-        counts, revision = dump_postgres(engine, partial)
-        sha256 = file_sha256(partial)
+        counts, revision, sha256 = pack_postgres(engine, partial, key)
     if revision is None:
         raise DatabaseError("backup.no_revision")
     return BackupManifest(file=name, backend=engine.dialect.name, schema_revision=revision,

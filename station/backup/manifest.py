@@ -15,8 +15,10 @@ FORMAT_VERSION = 1
 MANIFEST_SUFFIX = ".manifest.json"
 SLOTS_SUFFIX = ".keys"
 PARTIAL_SUFFIX = ".partial"
-BACKUP_SUFFIXES = {"sqlite": ".db", "postgresql": ".dump"}
-PACK_SUFFIX = ".pack"  # an encrypted station's SQLite backup (pack_format)
+# A pack (pack_format) is an encrypted SQLite station's backup and every PostgreSQL backup (older
+# PostgreSQL backups are plain pg_dump archives, `.dump`, and still restore).
+PACK_SUFFIX = ".pack"
+BACKUP_SUFFIXES = {"sqlite": ".db", "postgresql": PACK_SUFFIX}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The backup pack: an encrypted station's backup as compressed, authenticated records.
+"""The backup pack: a backup as compressed, authenticated records (an encrypted SQLite station's,
+pack_sqlite, and every PostgreSQL backup, pack_postgres: pg_dump's archive in chunks).
 
 A page copy of an encrypted database cannot be compressed (its pages are random), and most of
 the file is indexes a restore can rebuild. A pack holds the schema and every table's rows instead,
@@ -12,7 +13,8 @@ eighth of the live file.
     body    = AES-GCM(zlib(payload)), nonce = the record's number, associated data = MAGIC salt
               number kind meta
 
-The key is HKDF(data key, salt): only the station's data key opens or forges a pack. The key
+The key is HKDF(data key, salt): only the station's data key (for PostgreSQL, a key derived from
+its seal key) opens or forges a pack. The key
 check (an HMAC of MAGIC and salt under a second derived key) tells a pack made under another key
 (a backup from before a rekey, or from another station) from a damaged one. Numbered
 nonces under a fresh salt never repeat, and binding the number and kind to each record means

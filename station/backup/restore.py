@@ -9,7 +9,7 @@ the swap closes the engine's connections.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from station import audit
@@ -40,11 +40,13 @@ from station.vault import slots_path_for
 
 @dataclass(frozen=True)
 class StagedRestore:
-    """A verified backup ready to swap in (SQLite: its checked copy beside the live file)."""
+    """A verified backup ready to swap in (SQLite: its checked copy beside the live file;
+    PostgreSQL: the key its pack opens with, None for a plain archive)."""
 
     backup: Path
     manifest: BackupManifest
     staged: Path | None
+    pack_key: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -75,12 +77,13 @@ def restore_backup(database: Database, actor: Actor | None, path: Path,
                 actor = _backup_actor(staged, account)
             if not confirm(staged.manifest):
                 return None
-            result = apply_restore(database, actor, staged)
+            if key is not None and seal_key(database.engine) is None:
+                # The key just proved this backup the station's: this PC's backups (the safety
+                # backup first) are sealed, and a PostgreSQL one encrypted, with it from now on.
+                install_key(key_path(database.engine), key)
+            return apply_restore(database, actor, staged)
         finally:
             discard_restore(staged)
-    if key is not None and seal_key(database.engine) is None:
-        install_key(key_path(database.engine), key)  # this PC's backups are sealed with it from now on
-    return result
 
 
 def stage_restore(database: Database, actor: Actor | None, path: Path, *,
@@ -94,12 +97,12 @@ def stage_restore(database: Database, actor: Actor | None, path: Path, *,
         raise DatabaseError("backup.backup_missing", backup=backup)
     manifest = read_manifest(backup)
     _check_same_key(database, backup)
-    check_seal(manifest, key or seal_key(database.engine), backup.name)
+    station_key = key or seal_key(database.engine)
+    check_seal(manifest, station_key, backup.name)
     _check_compatible(database, manifest)
     if database.is_sqlite:
         return StagedRestore(backup, manifest, stage_sqlite(database.engine, backup, manifest, progress))
-    verify_postgres_archive(backup, manifest)
-    return StagedRestore(backup, manifest, None)
+    return StagedRestore(backup, manifest, None, verify_postgres_archive(backup, manifest, station_key))
 
 
 def apply_restore(database: Database, actor: Actor, staged: StagedRestore) -> RestoreResult:
@@ -109,7 +112,7 @@ def apply_restore(database: Database, actor: Actor, staged: StagedRestore) -> Re
     if staged.staged is not None:
         safety = swap_sqlite(database.engine, staged.staged, folder, now)
     else:
-        safety = swap_postgres(database.engine, staged.backup, staged.manifest, folder, now)
+        safety = swap_postgres(database.engine, staged.backup, staged.manifest, folder, now, staged.pack_key)
     _install_slots(database, staged.backup)
     upgraded = ensure_schema(database.engine) == "upgraded"
     forget_mark(database.engine, database.settings)  # another log is in place: walk it whole next start

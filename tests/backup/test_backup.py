@@ -53,7 +53,7 @@ def person_count(db: Database) -> int:
 def test_backup_is_checked_described_and_audited(db, community_id, admin, backend):
     populate(db, community_id, 2)
     made = backup_now(db, admin)
-    suffix = ".db" if backend == "sqlite" else ".dump"
+    suffix = ".db" if backend == "sqlite" else ".pack"  # PostgreSQL: encrypted (test_pack_postgres)
     assert made.path.name == f"station-20261123-090000-manual{suffix}"
     assert made.path.parent == backup_folder(db.settings)
     manifest = read_manifest(made.path)
