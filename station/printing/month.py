@@ -16,6 +16,7 @@ from station.scope import community_view
 from station.stats.breakdowns import daily_counts, grid_rows
 from station.stats.checks import month_checks
 from station.stats.figures import month_figures
+from station.stats.tallies import shared_tallies
 from station.uow import UnitOfWork
 from station.visits.log import VISIT_KINDS
 
@@ -36,7 +37,8 @@ def _month_report(uow: UnitOfWork, year: int, month: int, grid_code: str | None)
     head = letterhead(uow, community_id)
     grid = find_grid(uow, grid_code, community_id) if grid_code else None
     grid_id = grid.id if grid is not None else None
-    with job_page_cache(uow.session):  # its queries read the same memberships and persons again
+    # Its queries read the same memberships and persons again; the residents are counted once.
+    with job_page_cache(uow.session), shared_tallies(uow):
         figures = month_figures(uow, year, month, grid_id)
         return MonthReport(
             letterhead=head, scope_name=grid.name if grid is not None else head.community_name,

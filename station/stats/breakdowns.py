@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
-from models import Grid, Household, Membership, RegisterEntry, ResidentRequest, Visit
+from models import Grid, RegisterEntry, ResidentRequest, Visit
 from station.permissions import require
 from station.scope import community_clause, grid_clause, scope_conditions
-from station.stats.figures import Period, covered, home_grid, month_period, residents_at_end
+from station.stats.figures import Period, covered, home_grid, month_period
 from station.stats.month_records import DailyCounts, GridMonthRow
+from station.stats.tallies import resident_tallies
 from station.uow import UnitOfWork
 
 
@@ -61,12 +62,12 @@ def daily_counts(uow: UnitOfWork, year: int, month: int, grid_id: int | None = N
 
 
 def _people_per_grid(uow: UnitOfWork, period: Period) -> dict[int, tuple[int, int]]:
-    statement = residents_at_end(
-        uow, period, None, Household.grid_id, func.count(distinct(Membership.household_id)),
-        func.count(Membership.id),
-    ).group_by(Household.grid_id)
-    return {grid_id: (int(households), int(persons))
-            for grid_id, households, persons in uow.session.execute(statement)}
+    """(households, residents) at the month's end per grid."""
+    tallies = resident_tallies(uow, period.end)
+    persons: Counter[int] = Counter()
+    for tally in tallies.residents:
+        persons[tally.grid_id] += tally.persons
+    return {tally.grid_id: (tally.households, persons[tally.grid_id]) for tally in tallies.households}
 
 
 def _registers_per_grid(uow: UnitOfWork, period: Period) -> dict[int, tuple[int, int]]:

@@ -34,6 +34,7 @@ from station.permissions import require
 from station.scope import community_clause, scope_conditions
 from station.stats.figures import Period, month_period, residents_at_end
 from station.stats.month_records import HeadlessLine, MonthChecks, OverdueLine, UnvisitedLine
+from station.stats.tallies import resident_tallies
 from station.uow import UnitOfWork
 
 WEEKLY_DAYS = 7
@@ -99,6 +100,10 @@ def _home_household(period: Period) -> Any:
 
 
 def _headless(uow: UnitOfWork, period: Period, grid_id: int | None) -> list[HeadlessLine]:
+    # The tallies the report's figures were counted from know whether there is any such
+    # household; only then are they looked for.
+    if not any(tally.headless for tally in resident_tallies(uow, period.end, grid_id).households):
+        return []
     # The households are found from the indexes alone (ids and counts); only those few are
     # then read for their number and address.
     heads = func.sum(case((Membership.relation == HEAD, 1), else_=0))

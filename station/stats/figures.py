@@ -41,15 +41,13 @@ from models import (
     Grid,
     Household,
     Membership,
-    Person,
     RegisterEntry,
     ResidentRequest,
     User,
     UserGrid,
     Visit,
 )
-from station.codes import HEAD, POPULATION_TYPES
-from station.dates import years_before
+from station.codes import POPULATION_TYPES
 from station.errors import NotFound, ValidationError
 from station.messages import Term
 from station.permissions import require
@@ -65,6 +63,7 @@ from station.stats.records import (
     RequestFigures,
     WorkerFigures,
 )
+from station.stats.tallies import resident_tallies
 from station.uow import UnitOfWork
 
 
@@ -203,19 +202,14 @@ def _requests_by_state(uow: UnitOfWork) -> dict[str, int]:
 
 def _population(uow: UnitOfWork, period: Period, grid_id: int | None) -> PopulationFigures:
     """Residents at the end of the month by population type and age band, and their households."""
-    band = _age_band(Person.birth_date, period.end)
-    counts = residents_at_end(
-        uow, period, grid_id,
-        Person.population_type, band, func.count(Membership.id),
-        func.sum(case((Membership.relation == HEAD, 1), else_=0)),
-    ).group_by(Person.population_type, band)
     by_type_age = {kind: dict.fromkeys(AGE_BANDS, 0) for kind in POPULATION_TYPES}
     heads = dict.fromkeys(POPULATION_TYPES, 0)
-    for kind, age_band, persons, head_count in uow.session.execute(counts):
-        by_type_age.setdefault(kind, dict.fromkeys(AGE_BANDS, 0))[age_band] = int(persons)
-        heads[kind] = heads.get(kind, 0) + int(head_count or 0)
-    households = _count(uow, residents_at_end(uow, period, grid_id,
-                                               func.count(distinct(Membership.household_id))))
+    tallies = resident_tallies(uow, period.end, grid_id)
+    for tally in tallies.residents:
+        ages = by_type_age.setdefault(tally.population_type, dict.fromkeys(AGE_BANDS, 0))
+        ages[tally.age_band] += tally.persons
+        heads[tally.population_type] = heads.get(tally.population_type, 0) + tally.heads
+    households = sum(tally.households for tally in tallies.households)
     by_type = {kind: sum(ages.values()) for kind, ages in by_type_age.items()}
     by_age = {age: sum(ages[age] for ages in by_type_age.values()) for age in AGE_BANDS}
     return PopulationFigures(households, heads, sum(by_type.values()), by_type, by_age, by_type_age)
@@ -225,16 +219,6 @@ def residents_at_end(uow: UnitOfWork, period: Period, grid_id: int | None, *colu
     """SELECT columns over the memberships of residents living there at the month's end, in scope."""
     return residents(*columns, on=period.end).where(
         *scope_conditions(uow, Household.community_id, Household.grid_id, grid_id))
-
-
-def _age_band(birth_date: Any, on: date) -> Any:
-    """The age band of a birth date on a day, as SQL: born after the cut-off means younger."""
-    return case(
-        (birth_date > years_before(on, 18), literal("0-17")),
-        (birth_date > years_before(on, 60), literal("18-59")),
-        (birth_date > years_before(on, 80), literal("60-79")),
-        else_=literal("80+"),
-    )
 
 
 # --- registers ------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from station.stats.records import (
     RequestFigures,
     WorkerFigures,
 )
+from station.stats.tallies import shared_tallies
 from station.uow import UnitOfWork
 
 
@@ -34,10 +35,11 @@ def street_month(uow: UnitOfWork, year: int, month: int) -> StreetMonth:
         raise ValidationError("printing.street_needs_street", field="community")
     period = month_period(uow, year, month)
     rows = []
-    for community in list_communities(uow):
-        figures = month_figures(uow, year, month, community_id=community.id)
-        rows.append(CommunityMonthRow(community.id, community.code, community.name, figures,
-                                      work_summary(figures.workers)))
+    with shared_tallies(uow):  # the street's residents counted in one statement, not one per community
+        for community in list_communities(uow):
+            figures = month_figures(uow, year, month, community_id=community.id)
+            rows.append(CommunityMonthRow(community.id, community.code, community.name, figures,
+                                          work_summary(figures.workers)))
     total = added_up([row.figures for row in rows], period)
     return StreetMonth(tuple(rows), total, _work_total([row.work for row in rows]))
 
