@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, select, tuple_
 
 from models import Household, Membership
+from station.db import index_plans
 from station.ledger.records import LedgerTotals
 from station.permissions import require
 from station.residents.living import residents
@@ -37,7 +38,8 @@ def ledger_totals(uow: UnitOfWork) -> LedgerTotals:
     """Living households and residents the actor sees, as the ledger's header states them."""
     require(uow.actor, "ledger.read")
     statement = _in_scope(uow, residents(func.count(distinct(Membership.household_id)), func.count()))
-    households, persons = uow.session.execute(statement).one()
+    with index_plans(uow.session):
+        households, persons = uow.session.execute(statement).one()
     return LedgerTotals(households=int(households), residents=int(persons))
 
 

@@ -48,6 +48,7 @@ from models import (
     Visit,
 )
 from station.codes import POPULATION_TYPES
+from station.db import index_plans
 from station.errors import NotFound, ValidationError
 from station.messages import Term
 from station.permissions import require
@@ -70,10 +71,11 @@ from station.uow import UnitOfWork
 def overview(uow: UnitOfWork) -> Overview:
     """Counts within the actor's scope as they stand now."""
     require(uow.actor, "stats.read")
-    households, persons = uow.session.execute(
-        residents(func.count(distinct(Membership.household_id)), func.count())
-        .where(*scope_conditions(uow, Household.community_id, Household.grid_id))
-    ).one()
+    with index_plans(uow.session):
+        households, persons = uow.session.execute(
+            residents(func.count(distinct(Membership.household_id)), func.count())
+            .where(*scope_conditions(uow, Household.community_id, Household.grid_id))
+        ).one()
     return Overview(
         grids=_count(uow, select(func.count(Grid.id)).where(*scope_conditions(uow, Grid.community_id, Grid.id))),
         buildings=_count(uow, select(func.count(Building.id)).join(Grid, Grid.id == Building.grid_id)
@@ -99,7 +101,10 @@ def _month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None) 
     period = month_period(uow, year, month)
     if grid_id is not None:
         _check_grid(uow, grid_id)
-    visits_by_kind = _visits_by_kind(uow, period, grid_id)
+    visits = _visits_by_kind_and_worker(uow, period, grid_id)
+    visits_by_kind: dict[str, int] = {}
+    for (kind, _worker), done in visits.items():
+        visits_by_kind[kind] = visits_by_kind.get(kind, 0) + done
     return MonthFigures(
         year=year, month=month, first_day=period.first, last_day=period.last, grid_id=grid_id,
         as_of=period.as_of,
@@ -107,7 +112,7 @@ def _month_figures(uow: UnitOfWork, year: int, month: int, grid_id: int | None) 
         registers=_registers(uow, period, grid_id),
         visits_done=sum(visits_by_kind.values()), visits_by_kind=visits_by_kind,
         requests=_request_figures(uow, period, grid_id),
-        workers=_workers(uow, period, grid_id),
+        workers=_workers(uow, period, grid_id, visits),
     )
 
 
@@ -292,15 +297,16 @@ def home_grid(period: Period) -> Any:
 # --- visits and requests --------------------------------------------------------------------
 
 
-def _visits_by_kind(uow: UnitOfWork, period: Period, grid_id: int | None) -> dict[str, int]:
+def _visits_by_kind_and_worker(uow: UnitOfWork, period: Period, grid_id: int | None) -> dict[tuple[str, int], int]:
+    """Visits done in the month per (kind, worker): one reading of them for both figures."""
     statement = (
-        select(Visit.kind, func.count(Visit.id))
+        select(Visit.kind, Visit.worker_id, func.count(Visit.id))
         .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
-        .group_by(Visit.kind)
+        .group_by(Visit.kind, Visit.worker_id)
         .order_by(Visit.kind)
     )
-    return _pairs(uow, statement)
+    return {(kind, worker_id): int(done) for kind, worker_id, done in uow.session.execute(statement)}
 
 
 def _request_figures(uow: UnitOfWork, period: Period, grid_id: int | None) -> RequestFigures:
@@ -338,18 +344,14 @@ def _hours_between(uow: UnitOfWork, earlier: Any, later: Any) -> Any:
 # --- workers --------------------------------------------------------------------------------
 
 
-def _workers(uow: UnitOfWork, period: Period, grid_id: int | None) -> tuple[WorkerFigures, ...]:
-    """Visits done and requests closed in the month per person who did them."""
+def _workers(uow: UnitOfWork, period: Period, grid_id: int | None,
+             visits: dict[tuple[str, int], int]) -> tuple[WorkerFigures, ...]:
+    """Visits done (`visits`, per kind and worker) and requests closed in the month per person
+    who did them."""
     # Every grid worker in scope is listed, with zeros if they did nothing this month.
     work: dict[int, list[int]] = {user_id: [0, 0] for user_id in _grid_workers(uow, grid_id)}
-    visits = (
-        select(Visit.worker_id, func.count(Visit.id))
-        .where(Visit.done_on.between(period.first, period.end),
-               *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
-        .group_by(Visit.worker_id)
-    )
-    for user_id, done in uow.session.execute(visits):
-        work.setdefault(user_id, [0, 0])[0] = int(done)
+    for (_kind, user_id), done in visits.items():
+        work.setdefault(user_id, [0, 0])[0] += done
     closed = (
         select(ResidentRequest.assignee_id, func.count(ResidentRequest.id))
         .where(ResidentRequest.closed_at >= period.start, ResidentRequest.closed_at < period.stop,

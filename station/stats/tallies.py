@@ -27,6 +27,7 @@ from models import Household, Membership, Person
 from station.actor import Actor
 from station.codes import HEAD
 from station.dates import years_before
+from station.db import index_plans
 from station.residents.living import residents
 from station.scope import scope_conditions
 from station.uow import UnitOfWork
@@ -138,7 +139,9 @@ def _count(uow: UnitOfWork, on: date, grid_id: int | None) -> Tallies:
         func.sum(case(((rows.c.first == 1) & (rows.c.household_heads == 0), 1), else_=0)),
     ).group_by(*keys)
     residents_found, households = [], Counter[tuple[int, int, str]]()
-    for community, grid, kind, band, persons, heads, first, headless in uow.session.execute(statement):
+    with index_plans(uow.session):
+        found = uow.session.execute(statement).all()
+    for community, grid, kind, band, persons, heads, first, headless in found:
         residents_found.append(ResidentTally(community, grid, kind, band, int(persons), int(heads or 0)))
         households[community, grid, "households"] += int(first or 0)
         households[community, grid, "headless"] += int(headless or 0)
