@@ -207,6 +207,16 @@ def _without_search_keys(_facts: Facts) -> Any:
     return _persons(~exists().where(SearchEntry.person_id == Person.id))
 
 
+def _orphan_search_keys(_facts: Facts) -> Any:
+    """Keys of a person who is no longer there: search_keys has no foreign keys (migration 0010),
+    so nothing but this check would notice one written around the services."""
+    return (
+        select(SearchEntry.community_id, cast(null(), Integer).label("household_id"), SearchEntry.person_id)
+        .where(~exists().where(Person.id == SearchEntry.person_id))
+        .distinct()
+    )
+
+
 def _open_entries_of_departed(_facts: Facts) -> Any:
     return (
         select(Person.community_id, _home_of(Person.id).label("household_id"), Person.id.label("person_id"))
@@ -271,6 +281,7 @@ RULES: tuple[Rule, ...] = (
     Rule("moved_out_member", _moved_out_members),
     Rule("homeless_person", _homeless),
     Rule("missing_search_keys", _without_search_keys),
+    Rule("orphan_search_keys", _orphan_search_keys),
     Rule("open_register_of_departed", _open_entries_of_departed),
     Rule("left_before_joined", _left_before_joined),
     Rule("closing_date", _closing_date_mismatch),

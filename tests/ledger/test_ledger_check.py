@@ -143,3 +143,18 @@ def test_dates_compare_with_the_station_clock(db, ledger, clock):
     assert "future_date" in broken(checked(db))
     clock.current = datetime(2026, 11, 23, 9, 0)
     assert checked(db).ok
+
+
+def test_search_keys_of_a_person_no_longer_there_are_found(db, ledger):
+    """search_keys has no foreign keys: keys left behind by a delete around the services show."""
+    person = ledger.persons["李四"]
+    run_sql(db, "delete from search_keys where person_id = :p", p=person)
+    run_sql(db, "insert into search_keys (person_id, community_id, grid_id, key) "
+            "select 987654, community_id, grid_id, key from search_keys where person_id = :p",
+            p=ledger.persons["张三"])
+    rule = next(rule for rule in checked(db).rules if rule.code == "orphan_search_keys")
+    assert (rule.violations, rule.households) == (1, 1), rule  # one person's keys, in no household
+    assert [(example.household_id, example.person_names) for example in rule.examples] == [(None, ())]
+    assert set(broken(checked(db))) == {"orphan_search_keys", "missing_search_keys"}
+    run_sql(db, "delete from search_keys where person_id = 987654")
+    assert set(broken(checked(db))) == {"missing_search_keys"}
