@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from station.errors import ValidationError
 from station.permissions import require
@@ -27,6 +28,8 @@ from station.stats.records import (
 from station.stats.tallies import shared_tallies
 from station.uow import UnitOfWork
 
+STREET_CONNECTIONS = 3  # the app's pool holds 4 (+4 overflow); the caller keeps one
+
 
 def street_month(uow: UnitOfWork, year: int, month: int) -> StreetMonth:
     """The month of every community a street account sees, by community code, with totals."""
@@ -34,14 +37,30 @@ def street_month(uow: UnitOfWork, year: int, month: int) -> StreetMonth:
     if not uow.actor.sees_all_communities:
         raise ValidationError("printing.street_needs_street", field="community")
     period = month_period(uow, year, month)
-    rows = []
-    with shared_tallies(uow):  # the street's residents counted in one statement, not one per community
-        for community in list_communities(uow):
-            figures = month_figures(uow, year, month, community_id=community.id)
-            rows.append(CommunityMonthRow(community.id, community.code, community.name, figures,
-                                          work_summary(figures.workers)))
+    communities = list_communities(uow)
+    counted = _each_community(uow, year, month, [community.id for community in communities])
+    rows = [CommunityMonthRow(community.id, community.code, community.name, figures, work_summary(figures.workers))
+            for community, figures in zip(communities, counted, strict=True)]
     total = added_up([row.figures for row in rows], period)
     return StreetMonth(tuple(rows), total, _work_total([row.work for row in rows]))
+
+
+def _each_community(uow: UnitOfWork, year: int, month: int, community_ids: list[int]) -> list[MonthFigures]:
+    """Every community's month_figures, in the order given.
+
+    On PostgreSQL each community is counted in a unit of work of its own, STREET_CONNECTIONS at a
+    time: its counts walk that community's indexes, and while one waits for the server another
+    runs (1M persons: 2.3 s against 3.3 s one after another, make bench-pg). SQLite reads one
+    file in one process: there the street's residents are counted in one statement instead."""
+    def counted_alone(community_id: int) -> MonthFigures:
+        with UnitOfWork(uow.database, uow.actor) as own:
+            return month_figures(own, year, month, community_id=community_id)
+
+    if uow.database.engine.dialect.name == "postgresql" and len(community_ids) > 1:
+        with ThreadPoolExecutor(STREET_CONNECTIONS, thread_name_prefix="street-month") as pool:
+            return list(pool.map(counted_alone, community_ids))
+    with shared_tallies(uow):
+        return [month_figures(uow, year, month, community_id=community_id) for community_id in community_ids]
 
 
 def work_summary(workers: Iterable[WorkerFigures]) -> WorkSummary:
