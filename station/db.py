@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -69,7 +70,8 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
             _DATA_KEYS[engine] = data_key
         return engine
     # A URL's own options (station.toml) win over these defaults.
-    connect_args = {name: value for name, value in SERVER_LINK.items() if name not in url.query}
+    connect_args: dict[str, Any] = {name: value for name, value in SERVER_LINK.items() if name not in url.query}
+    connect_args["options"] = _server_options(url)
     return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, json_serializer=canonical_json,
                          connect_args=connect_args)
 
@@ -81,7 +83,16 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
 # costs more than it saves (a monthly report's register coverage 0.5 s with it, 0.3 s without;
 # make bench-pg), so the app's sessions do without.
 SERVER_LINK = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
-               "keepalives_count": 3, "options": "-c jit=off"}
+               "keepalives_count": 3}
+SERVER_SETTINGS = "-c jit=off"
+
+
+def _server_options(url: URL) -> str:
+    """The session settings sent at connect: the app's first, then PGOPTIONS and the URL's own
+    `options` (libpq sends one string; a later -c wins, so theirs override the app's)."""
+    own = url.query.get("options", "")
+    return " ".join(part for part in (SERVER_SETTINGS, os.environ.get("PGOPTIONS", ""),
+                                      own if isinstance(own, str) else " ".join(own)) if part)
 
 
 # Engine → its data key, for as long as the engine lives (never written anywhere).

@@ -15,9 +15,9 @@ then each table's data).
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -121,8 +121,11 @@ def _feed(records: Iterator[Record], tool: ToolStream) -> dict[str, int]:
             reading = _write(tool.stdin, payload)
         size += declared
     if reading:
-        with suppress(BrokenPipeError):  # it left before the last buffered bytes: its exit code says why
+        try:
             tool.stdin.close()
+        except OSError as error:  # it left before the last buffered bytes: its exit code says why
+            if not _gone(error):
+                raise
     assert counts is not None  # the reader yields an end record or raises
     return counts
 
@@ -131,9 +134,17 @@ def _write(stdin: IO[bytes], payload: bytes) -> bool:
     """False once the tool has stopped reading."""
     try:
         stdin.write(payload)
-    except BrokenPipeError:
-        return False
+    except OSError as error:
+        if _gone(error):
+            return False
+        raise
     return True
+
+
+def _gone(error: OSError) -> bool:
+    """The reader of a pipe has left: EPIPE, or EINVAL where Windows reports it so (as
+    subprocess.communicate knows)."""
+    return isinstance(error, BrokenPipeError) or error.errno in (errno.EPIPE, errno.EINVAL)
 
 
 def _check_header(record: Record) -> None:

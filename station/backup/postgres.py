@@ -47,6 +47,8 @@ def pg_tool_call(name: str, url: URL | None, *args: str) -> tuple[list[str], dic
         env["PGPASSWORD"] = str(url.password)
     if url is not None:  # the TLS of the app's own connections, in libpq's variables
         env.update({_TLS_VARIABLES[key]: str(value) for key, value in url.query.items() if key in _TLS_VARIABLES})
+        # A server that does not answer fails the tool in seconds, as it does the app (db.SERVER_LINK).
+        env.setdefault("PGCONNECT_TIMEOUT", str(url.query.get("connect_timeout", 10)))
     connection = ["--no-password", *_connection_args(url)] if url is not None else []
     return [pg_tool(name), *connection, *args], env
 

@@ -16,7 +16,7 @@ import calendar
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 
 from models import (
     Building,
@@ -29,12 +29,11 @@ from models import (
     Unit,
     Visit,
 )
-from station.codes import HEAD
 from station.permissions import require
 from station.scope import community_clause, scope_conditions
 from station.stats.figures import Period, month_period, residents_at_end
 from station.stats.month_records import HeadlessLine, MonthChecks, OverdueLine, UnvisitedLine
-from station.stats.tallies import resident_tallies
+from station.stats.tallies import is_head, resident_tallies
 from station.uow import UnitOfWork
 
 WEEKLY_DAYS = 7
@@ -106,7 +105,7 @@ def _headless(uow: UnitOfWork, period: Period, grid_id: int | None) -> list[Head
         return []
     # The households are found from the indexes alone (ids and counts); only those few are
     # then read for their number and address.
-    heads = func.sum(case((Membership.relation == HEAD, 1), else_=0))
+    heads = func.sum(is_head())
     headless = (
         residents_at_end(uow, period, grid_id, Membership.household_id, func.count(Membership.id).label("residents"))
         .group_by(Membership.household_id)

@@ -57,8 +57,12 @@ def _each_community(uow: UnitOfWork, year: int, month: int, community_ids: list[
             return month_figures(own, year, month, community_id=community_id)
 
     if uow.database.engine.dialect.name == "postgresql" and len(community_ids) > 1:
-        with ThreadPoolExecutor(STREET_CONNECTIONS, thread_name_prefix="street-month") as pool:
-            return list(pool.map(counted_alone, community_ids))
+        pool = ThreadPoolExecutor(STREET_CONNECTIONS, thread_name_prefix="street-month")
+        try:
+            return [future.result() for future in [pool.submit(counted_alone, id_) for id_ in community_ids]]
+        finally:
+            # A failure (the server gone) is reported at once: the communities not begun are not run.
+            pool.shutdown(cancel_futures=True)
     with shared_tallies(uow):
         return [month_figures(uow, year, month, community_id=community_id) for community_id in community_ids]
 

@@ -24,13 +24,17 @@ def test_the_app_s_sessions_run_without_the_jit(db_url):
         engine.dispose()
 
 
-def test_options_in_the_url_win(db_url):
+@pytest.mark.parametrize("options, jit, work_mem", [
+    ("-c%20jit%3Don", "on", "4MB"),  # theirs override the app's
+    ("-c%20work_mem%3D8MB", "off", "8MB"),  # and are added to them
+])
+def test_options_in_the_url_are_sent_after_the_app_s(db_url, options, jit, work_mem):
     if not db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL sessions")
-    engine = make_engine(f"{db_url}{'&' if '?' in db_url else '?'}options=-c%20jit%3Don")
+    engine = make_engine(f"{db_url}{'&' if '?' in db_url else '?'}options={options}")
     try:
         with engine.connect() as connection:
-            assert _setting(connection, "jit") == "on"
+            assert (_setting(connection, "jit"), _setting(connection, "work_mem")) == (jit, work_mem)
     finally:
         engine.dispose()
 

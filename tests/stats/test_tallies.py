@@ -106,3 +106,17 @@ def test_the_shared_counts_end_with_the_job(db, street, community_id):
                                 .values(left_on=date(2026, 10, 1)))
             assert sum(tally.persons for tally in resident_tallies(uow, MONTH_END).residents) == before  # kept
         assert sum(tally.persons for tally in resident_tallies(uow, MONTH_END).residents) == before - 1
+
+
+def test_a_job_counted_for_fewer_grids_does_not_answer_for_more(db, street, community_id):
+    """Counts shared from a grid worker's job never stand in for what a wider scope sees."""
+    grid_id = next(iter(_grids(db, community_id)))
+    with UnitOfWork(db, actor_for("admin", community_id)) as uow:
+        whole = resident_tallies(uow, MONTH_END)
+    with UnitOfWork(db, actor_for("grid_worker", community_id, grid_ids={grid_id})) as uow, shared_tallies(uow):
+        mine = resident_tallies(uow, MONTH_END)
+        uow.actor = actor_for("admin", community_id)
+        widened = resident_tallies(uow, MONTH_END)
+    assert {tally.grid_id for tally in mine.households} == {grid_id}
+    assert (set(widened.residents), widened.households) == (set(whole.residents), whole.households)
+    assert len(whole.households) > 1
