@@ -51,7 +51,7 @@ def _each_community(uow: UnitOfWork, year: int, month: int, community_ids: list[
     On PostgreSQL each community is counted in a unit of work of its own, STREET_CONNECTIONS at a
     time: its counts walk that community's indexes, and while one waits for the server another
     runs (1M persons: 2.3 s against 3.3 s one after another, make bench-pg). SQLite reads one
-    file in one process: there the street's residents are counted in one statement instead."""
+    file in one process: there the street's residents are counted once for all (shared_tallies)."""
     def counted_alone(community_id: int) -> MonthFigures:
         with UnitOfWork(uow.database, uow.actor) as own:
             return month_figures(own, year, month, community_id=community_id)

@@ -6,9 +6,9 @@ persons; on a street's PostgreSQL each such join cost 0.4 s at 1M persons. There
 now counts them all (window functions mark each household's first resident row and count its
 heads); SQLite counts residents and households in two.
 
-`shared_tallies` keeps the counts for one job (a report, the street's month): the first request
-counts the whole scope of the job's actor in one statement, and each community or grid the job
-then asks for is picked out of it, never counted again.
+`shared_tallies` keeps the counts for one job (a report, the street's month on SQLite): the
+first request counts the whole scope of the job's actor, and each community or grid the job then
+asks for within that scope is picked out of it, never counted again.
 """
 
 from __future__ import annotations
