@@ -7,7 +7,7 @@ import pytest
 from household_ops_fixtures import build, focus_member, open_file, press
 from reports_support import pdf_text, squeeze
 from sqlalchemy import select
-from tui_support import app_for, drive, make_user, run_palette_command, settle, text_of
+from tui_support import app_for, drive, make_user, notices, run_palette_command, settle, text_of
 
 from models import AuditEntry
 from screens.ledger.household import HouseholdScreen
@@ -41,7 +41,7 @@ def _id(db, person_id: int) -> str:
 
 
 def _notified(pilot) -> str:
-    return "\n".join(notification.message for notification in pilot.app._notifications)
+    return notices(pilot)
 
 
 def test_ctrl_r_asks_for_the_id_card_then_prints_the_members_own_report(db, town):

@@ -14,6 +14,7 @@ from tui_support import (
     log_in,
     make_admin,
     make_user,
+    notices,
     screen_name,
     settle,
     text_of,
@@ -116,7 +117,7 @@ def test_one_bad_row_writes_nothing_and_is_listed_then_the_errors_workbook(stati
         [(row, column, reason)] = refusal_rows(pilot)
         assert row == "10" and column == "公民身份号码" and "校验" in reason
         await press(pilot, "ctrl+o")
-        assert str(tmp_path / "ledger-错误.xlsx") in "\n".join(n.message for n in pilot.app._notifications)
+        assert str(tmp_path / "ledger-错误.xlsx") in notices(pilot)
 
     drive(app_for(station), scenario)
     assert persons_in(station, community_id) == 0 and imports_audited(station) == []

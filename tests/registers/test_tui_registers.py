@@ -8,7 +8,7 @@ import pytest
 from register_fixtures import CLERK, register_town
 from sqlalchemy import select
 from textual.widgets import Input, Select
-from tui_support import app_for, drive, log_in, screen_name, settle, text_of, type_into
+from tui_support import app_for, drive, log_in, notices, screen_name, settle, text_of, type_into
 
 import screens.registers.screen
 import screens.widgets.printing
@@ -276,7 +276,7 @@ def test_f9_prints_the_persons_card_and_audits_it(db, town, monkeypatch):
         await _registers(pilot)
         await pilot.press("f9")
         await settle(pilot)
-        assert any(str(pdf) in note.message for note in pilot.app._notifications)
+        assert str(pdf) in notices(pilot)
 
     drive(app_for(db), scenario)
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")

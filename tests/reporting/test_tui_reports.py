@@ -16,6 +16,7 @@ from tui_support import (
     log_in,
     make_admin,
     make_user,
+    notices,
     screen_name,
     settle,
     text_of,
@@ -59,7 +60,7 @@ def usable_keys(pilot) -> set[str]:
 
 
 def notifications(pilot) -> str:
-    return "\n".join(notification.message for notification in pilot.app._notifications)
+    return notices(pilot)
 
 
 async def open_reports(pilot, username: str = "admin") -> None:

@@ -175,7 +175,30 @@ def squeeze(text: str) -> str:
 
 
 def app_for(db: Database, clock=None) -> StationApp:
-    return create_app(db, clock=clock) if clock is not None else create_app(db)
+    app = create_app(db, clock=clock) if clock is not None else create_app(db)
+    _record_notices(app)
+    return app
+
+
+def _record_notices(app: StationApp) -> None:
+    """Keep every toast's message: a toast leaves the screen after 5 s, which a loaded CI
+    machine can spend between the toast and the test's look at it."""
+    shown = app.notify
+    app.notices = []  # type: ignore[attr-defined]
+
+    def notify(message, *args, **kwargs):
+        app.notices.append(str(message))  # type: ignore[attr-defined]
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+
+
+def notices(pilot: Pilot) -> str:
+    """Every toast the app has shown so far, one per line (app_for's apps keep them all)."""
+    kept = getattr(pilot.app, "notices", None)
+    if kept is None:
+        return "\n".join(str(notification.message) for notification in pilot.app._notifications)
+    return "\n".join(kept)
 
 
 async def burst(pilot: Pilot, *keys: str, then_settle: bool = True) -> None:
