@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, bindparam, true
 
 from station.actor import Actor
 from station.errors import NotFound
@@ -25,6 +25,33 @@ def community_clause(actor: Actor, column: Any) -> ColumnElement[bool]:
 def grid_clause(actor: Actor, column: Any) -> ColumnElement[bool]:
     """SQL condition limiting rows to the actor's grids (none when the actor sees all grids)."""
     return true() if actor.grid_ids is None else column.in_(sorted(actor.grid_ids))
+
+
+def scope_shape(actor: Actor) -> tuple[bool, bool]:
+    """Whether a community and whether grids limit the actor: a hot read builds its statement once
+    per shape (`bound_scope`) and binds `scope_values`, instead of building SQL on every call."""
+    return actor.community_id is not None, actor.grid_ids is not None
+
+
+def scope_values(actor: Actor) -> dict[str, Any]:
+    """The values a statement built with `bound_scope` for this actor's shape binds."""
+    values: dict[str, Any] = {}
+    if actor.community_id is not None:
+        values["community"] = actor.community_id
+    if actor.grid_ids is not None:
+        values["grids"] = sorted(actor.grid_ids)
+    return values
+
+
+def bound_scope(shape: tuple[bool, bool], community_column: Any, grid_column: Any) -> list[ColumnElement[bool]]:
+    """`community_clause` and `grid_clause` with bind parameters in place of one actor's values."""
+    has_community, has_grids = shape
+    conditions = []
+    if has_community:
+        conditions.append(community_column == bindparam("community"))
+    if has_grids:
+        conditions.append(grid_column.in_(bindparam("grids", expanding=True)))
+    return conditions
 
 
 def scope_conditions(uow: UnitOfWork, community_column: Any, grid_column: Any,

@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import User
 from station.actor import Actor
-from station.db import Database
+from station.db import Database, only_read
 from station.errors import AccountDisabled, ConflictError
 from station.settings import Settings
+
+_DISABLED = select(User.disabled).where(User.id == bindparam("user"))
 
 
 def check_version(current: int, expected: int | None) -> None:
@@ -23,7 +25,8 @@ def check_version(current: int, expected: int | None) -> None:
 
 
 class UnitOfWork:
-    """`with UnitOfWork(db, actor) as uow: ...; uow.commit()`; leaving without commit rolls back."""
+    """`with UnitOfWork(db, actor) as uow: ...; uow.commit()`; leaving without commit discards what
+    it wrote (on PostgreSQL a transaction that only read ends with COMMIT: see db.only_read)."""
 
     def __init__(self, database: Database, actor: Actor):
         self.database = database
@@ -56,7 +59,7 @@ class UnitOfWork:
         """A session opened before an admin disabled the account must not go on working."""
         if self.actor.user_id is None:
             return  # the CLI's system actor, and nobody before login
-        disabled = self.session.scalar(select(User.disabled).where(User.id == self.actor.user_id))
+        disabled = self.session.scalar(_DISABLED, {"user": self.actor.user_id})
         if disabled is None or disabled:
             raise AccountDisabled("accounts.disabled_meanwhile")
 
@@ -66,8 +69,14 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        try:
+            # psycopg forgets the statements it prepared at a ROLLBACK: see only_read.
+            if exc_type is None and not self.database.is_sqlite and only_read(self.session):
+                self.session.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
 
     def flush(self) -> None:
         """Flush pending changes, turning a stale version into a ConflictError."""

@@ -7,8 +7,9 @@ they last lived in, read-only, rather than being told they belong nowhere.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from models import Household, Membership, Person
@@ -17,6 +18,7 @@ from station.messages import Term
 from station.permissions import require
 from station.residents.former_home_records import FormerHome
 from station.residents.loading import load_household
+from station.statements import one_of_ids
 from station.uow import UnitOfWork
 
 CHUNK = 500
@@ -44,18 +46,25 @@ def former_home(uow: UnitOfWork, person_id: int) -> FormerHome:
 def last_households(uow: UnitOfWork, person_ids: Iterable[int]) -> dict[int, tuple[int, str, int]]:
     """Person id → (household id, number, grid id) of the latest household of each given person."""
     ids = sorted(set(person_ids))
+    connection = uow.session.connection()
+    statement = _last_households_statement(connection.dialect.name)
     found: dict[int, tuple[int, str, int]] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        later = aliased(Membership)
-        latest = select(func.max(later.id)).where(later.person_id == Membership.person_id).scalar_subquery()
-        rows = uow.session.execute(
-            select(Membership.person_id, Household.id, Household.number, Household.grid_id)
-            .join(Household, Household.id == Membership.household_id)
-            .where(Membership.person_id.in_(chunk), Membership.id == latest)
-        )
+        rows = connection.execute(statement, {"ids": ids[start:start + CHUNK]})
         found.update((person_id, (household_id, number, grid_id)) for person_id, household_id, number, grid_id in rows)
     return found
+
+
+@cache
+def _last_households_statement(dialect: str) -> Select[int, int, str, int]:
+    """Built once: the search box asks it for every hit without a current home."""
+    later = aliased(Membership)
+    latest = select(func.max(later.id)).where(later.person_id == Membership.person_id).scalar_subquery()
+    return (
+        select(Membership.person_id, Household.id, Household.number, Household.grid_id)
+        .join(Household, Household.id == Membership.household_id)
+        .where(one_of_ids(Membership.person_id, "ids", dialect), Membership.id == latest)
+    )
 
 
 def closing_reason(uow: UnitOfWork, household_id: int) -> str:

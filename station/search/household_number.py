@@ -8,13 +8,14 @@ whose keys merely start with the same characters.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from models import Household, Membership, Person
 from station.codes import HEAD
-from station.scope import community_clause, grid_clause
+from station.scope import bound_scope, scope_shape, scope_values
 from station.uow import UnitOfWork
 
 NUMBER_LENGTH = 32  # households.number
@@ -43,35 +44,39 @@ def members_by_number(uow: UnitOfWork, query: str) -> list[int]:
     if not variants:
         return []
     actor = uow.actor
-    households = uow.session.execute(
-        select(Household.id, Household.status).where(
-            Household.number.in_(variants), community_clause(actor, Household.community_id),
-            grid_clause(actor, Household.grid_id))
-        .order_by(Household.community_id, Household.id)
-    ).all()
+    connection = uow.session.connection()
+    households = connection.execute(_numbered(scope_shape(actor)), {**scope_values(actor), "numbers": list(variants)})
     found: list[int] = []
-    for household_id, status in households:
-        members = _current_members(uow, household_id)
+    for household_id, status in households.all():
+        members = connection.scalars(_CURRENT_MEMBERS, {"household": household_id}).all()
         if not members and status != "active":
-            members = _last_members(uow, household_id)
+            members = connection.scalars(_LAST_MEMBERS, {"household": household_id}).all()
         found.extend(person_id for person_id in members if person_id not in found)
     return found
 
 
-def _current_members(uow: UnitOfWork, household_id: int) -> list[int]:
-    return list(uow.session.scalars(
-        select(Membership.person_id).join(Person, Person.id == Membership.person_id)
-        .where(Membership.household_id == household_id, Membership.left_on.is_(None))
-        .order_by(Membership.relation != HEAD, Membership.relation, Person.birth_date, Person.id)
-    ))
+# The search box runs these on every number typed: built once, bound on each call.
+@cache
+def _numbered(shape: tuple[bool, bool]) -> Select[int, str]:
+    return (
+        select(Household.id, Household.status)
+        .where(Household.number.in_(bindparam("numbers", expanding=True)),
+               *bound_scope(shape, Household.community_id, Household.grid_id))
+        .order_by(Household.community_id, Household.id)
+    )
 
 
-def _last_members(uow: UnitOfWork, household_id: int) -> list[int]:
-    """Former members whose latest membership is this household's."""
-    later = aliased(Membership)
-    latest = select(func.max(later.id)).where(later.person_id == Membership.person_id).scalar_subquery()
-    return list(uow.session.scalars(
-        select(Membership.person_id).join(Person, Person.id == Membership.person_id)
-        .where(Membership.household_id == household_id, Membership.id == latest)
-        .order_by(Membership.relation != HEAD, Membership.relation, Person.birth_date, Person.id)
-    ))
+_MEMBERS_ORDER = (Membership.relation != HEAD, Membership.relation, Person.birth_date, Person.id)
+_CURRENT_MEMBERS = (
+    select(Membership.person_id).join(Person, Person.id == Membership.person_id)
+    .where(Membership.household_id == bindparam("household"), Membership.left_on.is_(None))
+    .order_by(*_MEMBERS_ORDER)
+)
+_later = aliased(Membership)
+# Former members whose latest membership is this household's.
+_LAST_MEMBERS = (
+    select(Membership.person_id).join(Person, Person.id == Membership.person_id)
+    .where(Membership.household_id == bindparam("household"),
+           Membership.id == select(func.max(_later.id)).where(_later.person_id == Membership.person_id).scalar_subquery())
+    .order_by(*_MEMBERS_ORDER)
+)

@@ -13,23 +13,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
-from functools import partial
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, insert, or_, select
 
 from models import Building, Grid, Household, Membership, Person, SearchEntry, Unit
 from station import audit
-from station.actor import Actor
 from station.idcard import is_valid_id
 from station.masking import mask_text
 from station.permissions import require
 from station.phone import is_mobile, normalize_phone
 from station.residents.former_home import last_households
-from station.scope import grid_clause
+from station.scope import scope_shape, scope_values
 from station.search.household_number import members_by_number
 from station.search.keys import KEY_LENGTH, address_keys, key_rows, normalize, person_keys
 from station.search.records import SearchHit
+from station.statements import count_bound, one_of_ids
 from station.uow import UnitOfWork
 
 __all__ = [
@@ -151,6 +151,18 @@ def _with_current_home(statement: Select[*tuple[Any, ...]]) -> Select[*tuple[Any
     )
 
 
+@cache
+def _hits_statement(dialect: str) -> Select[*tuple[Any, ...]]:
+    """What a hit shows, for a list of persons :ids (`_hit` unpacks the columns in this order)."""
+    return _with_current_home(
+        select(
+            Person.id, Person.name, Person.sex, Person.birth_date, Person.id_number, Person.phone,
+            Person.moved_out_on, Person.deceased_on, Membership.relation, Household.id, Household.number,
+            Household.grid_id, Household.room, Household.address, Building.name, Unit.name, Grid.name,
+        ).where(one_of_ids(Person.id, "ids", dialect))
+    )
+
+
 def _key_sources(person_ids: list[int]) -> Select[*tuple[Any, ...]]:
     """What a person's keys are made of, for a batch of persons."""
     return _with_current_home(
@@ -178,48 +190,59 @@ def _query_variants(needle: str) -> tuple[str, ...]:
 
 def _candidates(uow: UnitOfWork, needles: tuple[str, ...], scan: int) -> dict[int, tuple[str, str, str]]:
     """Person id → (first matching key, name, status) for the first `scan` keys of each needle."""
+    actor = uow.actor
+    connection = uow.session.connection()
     found: dict[int, tuple[str, str, str]] = {}
     for needle in needles:
-        keys = _key_range(uow.actor, needle, scan).subquery()
-        rows = uow.session.execute(
-            select(keys.c.person_id, keys.c.key, Person.community_id, Person.name,
-                   Person.moved_out_on, Person.deceased_on)
-            .join(Person, Person.id == keys.c.person_id)
-        )
+        upper = successor(needle)
+        values = {**scope_values(actor), "low": needle, "scan": scan}
+        if upper is not None:
+            values["high"] = upper
+        rows = connection.execute(_candidate_statement(scope_shape(actor), upper is not None), values)
         # Checked here, not in SQL: a filter on persons tempts PostgreSQL into a hash join.
-        for row in filter(partial(_in_community, uow.actor), rows):
-            if row.person_id not in found or row.key < found[row.person_id][0]:
-                found[row.person_id] = (row.key, row.name, _status(row.moved_out_on, row.deceased_on))
+        for person_id, key, community_id, name, moved_out_on, deceased_on in rows.all():
+            if actor.community_id is not None and community_id != actor.community_id:
+                continue
+            if person_id not in found or key < found[person_id][0]:
+                found[person_id] = (key, name, _status(moved_out_on, deceased_on))
     return found
 
 
-def _in_community(actor: Actor, row: Any) -> bool:
-    return actor.community_id is None or row.community_id == actor.community_id
-
-
-def _key_range(actor: Actor, needle: str, scan: int) -> Select[*tuple[Any, ...]]:
-    """The first `scan` keys starting with needle in the actor's scope, in index order."""
-    statement = (
+@cache
+def _candidate_statement(shape: tuple[bool, bool], bounded: bool) -> Select[*tuple[Any, ...]]:
+    """The first :scan keys from :low (below :high when bounded) in a scope of this shape, with
+    their persons. Built once: the search box runs it on every keystroke, and building and
+    caching a statement cost more client time than PostgreSQL spends answering it."""
+    keys = (
         select(SearchEntry.person_id, SearchEntry.key)
-        .where(SearchEntry.key >= needle, _index_scope(actor))
+        .where(SearchEntry.key >= bindparam("low"), *_index_scope(shape))
         .order_by(SearchEntry.key, SearchEntry.grid_id, SearchEntry.person_id)
-        .limit(scan)
+        .limit(count_bound("scan"))
     )
-    upper = successor(needle)
-    return statement if upper is None else statement.where(SearchEntry.key < upper)
+    if bounded:
+        keys = keys.where(SearchEntry.key < bindparam("high"))
+    found = keys.subquery()
+    return (
+        select(found.c.person_id, found.c.key, Person.community_id, Person.name,
+               Person.moved_out_on, Person.deceased_on)
+        .join(Person, Person.id == found.c.person_id)
+    )
 
 
-def _index_scope(actor: Actor) -> ColumnElement[bool]:
+def _index_scope(shape: tuple[bool, bool]) -> list[ColumnElement[bool]]:
     """The actor's scope on the index's own columns, so the range scan never reads the table.
 
     community_id is not in the index: reading it costs a table row per key, and PostgreSQL then
     may prefer a bitmap scan and a sort of the whole range. So a community is its grids, plus
     keys without a grid (persons with no current home), whose community `_candidates` checks.
     """
-    if actor.grid_ids is not None or actor.community_id is None:
-        return grid_clause(actor, SearchEntry.grid_id)
-    community_grids = select(Grid.id).where(Grid.community_id == actor.community_id)
-    return or_(SearchEntry.grid_id.in_(community_grids), SearchEntry.grid_id.is_(None))
+    has_community, has_grids = shape
+    if has_grids:
+        return [SearchEntry.grid_id.in_(bindparam("grids", expanding=True))]
+    if not has_community:
+        return []
+    community_grids = select(Grid.id).where(Grid.community_id == bindparam("community"))
+    return [or_(SearchEntry.grid_id.in_(community_grids), SearchEntry.grid_id.is_(None))]
 
 
 def _rank(name: str, needle: str, key: str) -> int:
@@ -236,17 +259,10 @@ def hits_for(uow: UnitOfWork, person_ids: list[int]) -> list[SearchHit]:
     """The hit records of these persons, with their current homes."""
     if not person_ids:
         return []
-    statement = _with_current_home(
-        select(
-            Person.id, Person.name, Person.sex, Person.birth_date, Person.id_number, Person.phone,
-            Person.moved_out_on, Person.deceased_on, Membership.relation,
-            Household.id.label("household_id"), Household.number, Household.grid_id,
-            Household.room, Household.address, Building.name.label("building"),
-            Unit.name.label("unit"), Grid.name.label("grid_name"),
-        ).where(Person.id.in_(person_ids))
-    )
+    connection = uow.session.connection()
+    rows = connection.execute(_hits_statement(connection.dialect.name), {"ids": person_ids})
     # Keys carry the grid already; checking the rows too keeps a stale key from leaking a person.
-    hits = [_hit(row) for row in uow.session.execute(statement) if uow.actor.sees_grid(row.grid_id)]
+    hits = [hit for hit in map(_hit, rows.all()) if uow.actor.sees_grid(hit.grid_id)]
     homeless = [hit.person_id for hit in hits if hit.household_id is None]
     if not homeless:
         return hits
@@ -262,13 +278,13 @@ def _with_last_home(hit: SearchHit, last: tuple[int, str, int] | None) -> Search
 
 
 def _hit(row: Any) -> SearchHit:
+    (person_id, name, sex, birth_date, id_number, phone, moved_out_on, deceased_on, relation,
+     household_id, number, grid_id, room, address, building, unit, grid_name) = row
     return SearchHit(
-        person_id=row.id, name=row.name, sex=row.sex, birth_date=row.birth_date,
-        id_number=row.id_number, phone=row.phone, household_id=row.household_id,
-        household_number=row.number or "",
-        address=_address_text(row.building, row.unit, row.room, row.address),
-        grid_id=row.grid_id, grid_name=row.grid_name or "", relation=row.relation or "",
-        status=_status(row.moved_out_on, row.deceased_on),
+        person_id=person_id, name=name, sex=sex, birth_date=birth_date, id_number=id_number,
+        phone=phone, household_id=household_id, household_number=number or "",
+        address=_address_text(building, unit, room, address), grid_id=grid_id,
+        grid_name=grid_name or "", relation=relation or "", status=_status(moved_out_on, deceased_on),
     )
 
 

@@ -198,6 +198,15 @@ def test_search_needs_ledger_read(db, town):
         search(unit_of_work, "张三")
 
 
+def test_a_query_with_no_successor_scans_to_the_end_of_the_keys(db, uow, admin, town):
+    # A name of U+10FFFF alone has no string above all its continuations: the range is open.
+    _add_person(uow, town.community_id, "\U0010ffff\U0010ffff", make_id(date(1990, 1, 1), seq=16))
+    reindex_persons(uow, [uow.session.scalar(select(Person.id).where(Person.name.startswith("\U0010ffff")))])
+    uow.commit()
+    assert names(db, admin, "\U0010ffff") == ["\U0010ffff\U0010ffff"]
+    assert "\U0010ffff\U0010ffff" not in names(db, admin, "张")
+
+
 def test_grid_worker_sees_only_their_grids(db, town):
     worker = actor_for("grid_worker", town.community_id, grid_ids={town.grid_two})
     assert names(db, worker, "张") == []
