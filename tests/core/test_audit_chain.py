@@ -4,13 +4,13 @@ keep one chain."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime
 
 import pytest
 from audit_support import behind_the_apps_back, check, ids, write
 from backends import pg_database
 from sqlalchemy import create_engine, select, text
+from threads import at_once
 
 from models import AuditEntry
 from station import audit
@@ -92,20 +92,7 @@ def test_an_inserted_row_is_named_by_the_row_after_it(db):
 
 
 def test_two_writers_at_once_keep_one_chain(db):
-    errors: list[BaseException] = []
-
-    def writer(tag: str) -> None:
-        try:
-            write(db, 25, tag=tag)
-        except BaseException as error:  # reported below: a thread's failure must fail the test
-            errors.append(error)
-
-    threads = [threading.Thread(target=writer, args=(tag,)) for tag in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
+    assert not at_once(lambda tag: write(db, 25, tag=tag), ("a", "b"))
     result = check(db)
     assert result.ok and result.rows == 50
 

@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 from actors import actor_for
+from audit_support import check
 from factories import make_id
 from ledger_fixtures import Resident, make_home, neighbourhood
 from sqlalchemy import select
+from threads import at_once
 
 from models import AuditEntry, Person
 from station.dossiers.household import household_file, open_household_file
@@ -81,3 +83,21 @@ WRONG_CHECK = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
                                          ("87654321", None), ("13812345678", "phone")])
 def test_what_counts_as_a_whole_number(query, kind):
     assert identifying_kind(query) == kind
+
+
+def test_counters_searching_by_number_at_once_keep_one_audit_chain(db, community_id, home):
+    """Each search by a whole number appends to the audit chain from its own unit of work, and
+    the units that only read end by COMMIT on PostgreSQL: the chain's lock still serialises them."""
+    number = id_number(db, home[1].person_ids[0])
+    before = check(db).rows
+
+    def counter(_name: str) -> None:
+        for _ in range(10):
+            with UnitOfWork(db, actor_for("clerk", community_id)) as uow:
+                assert [hit.name for hit in search(uow, number)] == ["王大爷"]
+            with UnitOfWork(db, actor_for("clerk", community_id)) as uow:
+                search(uow, "王")  # a fragment: read only, no audit row
+
+    assert not at_once(counter, "abcd")
+    result = check(db)
+    assert result.ok and result.rows == before + 40
