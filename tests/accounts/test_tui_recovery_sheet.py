@@ -14,6 +14,7 @@ from tui_support import (
     drive,
     log_in,
     make_admin,
+    notices,
     run_palette_command,
     screen_name,
     settle,
@@ -45,10 +46,6 @@ def shown_key(pilot) -> str:
     return next(word for word in text_of(pilot).split() if word.count("-") == 7)
 
 
-def notes(pilot) -> str:
-    return "\n".join(notification.message for notification in pilot.app._notifications)
-
-
 async def create_station(pilot) -> None:
     for field, text in (("#username", "admin"), ("#display_name", "王管理"), ("#password", PASSWORD),
                         ("#password_again", PASSWORD)):
@@ -70,7 +67,7 @@ def test_f9_on_the_first_runs_recovery_key_prints_the_sheet_through_lp(tmp_path,
         assert "F9" in text_of(pilot)  # the way to print is on the dialog itself
         await pilot.press("f9")
         await settle(pilot)
-        assert "恢复密钥单已送打印机" in notes(pilot) and "Fake-7" in notes(pilot)
+        assert "恢复密钥单已送打印机" in notices(pilot) and "Fake-7" in notices(pilot)
         assert isinstance(pilot.app.screen, RecoveryKeyDialog)  # the key stays until closed
         await pilot.press("enter")
         await settle(pilot)
@@ -128,7 +125,7 @@ def test_an_administrator_replaces_the_key_from_the_palette_and_prints_the_new_s
         found["key"] = shown_key(pilot)
         await pilot.press("f9")
         await settle(pilot)
-        assert "恢复密钥单已送打印机" in notes(pilot)
+        assert "恢复密钥单已送打印机" in notices(pilot)
 
     drive(counter(settings, first_run=False), scenario)
     new_key = found["key"]

@@ -11,7 +11,7 @@ from dashboard_fixtures import build_town
 from ledger_fixtures import neighbourhood
 from sqlalchemy import select
 from textual.widgets import Input
-from tui_support import PASSWORD, drive, make_admin, screen_name
+from tui_support import PASSWORD, drive, make_admin, notices, screen_name
 
 from models import AuditEntry
 from screens.app import create_app
@@ -26,10 +26,6 @@ from station.settings import BackupSettings
 def town(db, community_id, clock):
     build_town(db, community_id, neighbourhood(db, community_id), clock)
     make_admin(db)
-
-
-def notices(pilot) -> str:
-    return "\n".join(str(notification.message) for notification in pilot.app._notifications)
 
 
 async def until(pilot, condition, seconds: float = 20.0) -> None:

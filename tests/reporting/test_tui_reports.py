@@ -59,10 +59,6 @@ def usable_keys(pilot) -> set[str]:
     return {binding.id for _node, binding, enabled, _tip in pilot.app.screen.active_bindings.values() if enabled}
 
 
-def notifications(pilot) -> str:
-    return notices(pilot)
-
-
 async def open_reports(pilot, username: str = "admin") -> None:
     await log_in(pilot, username)
     await pilot.press("f6")
@@ -109,7 +105,7 @@ def test_monthly_report_of_last_month_is_written_audited_and_summarised(db, town
         await settle(pilot)
         pdf, xlsx = reports_folder(db) / "monthly-2026-10.pdf", reports_folder(db) / "monthly-2026-10.xlsx"
         assert pdf.is_file() and xlsx.is_file()
-        assert str(pdf) in notifications(pilot) and str(xlsx) in notifications(pilot)
+        assert str(pdf) in notices(pilot) and str(xlsx) in notices(pilot)
 
     drive(app_for(db), scenario)
     assert "2026年10月" in squeeze(pdf_text(reports_folder(db) / "monthly-2026-10.pdf"))
@@ -217,7 +213,7 @@ def test_a_running_month_cannot_be_locked_and_an_unlocked_one_not_unlocked(db, t
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert screen_name(pilot) == "ReportsScreen"  # no reason asked for a month not locked
-        assert "2026年11月未锁定" in notifications(pilot)
+        assert "2026年11月未锁定" in notices(pilot)
 
     drive(app_for(db), scenario)
     with UnitOfWork(db, Actor(None, "admin", "admin", community_id)) as uow:
