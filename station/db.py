@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -65,6 +66,7 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
         options: dict[str, Any] = {"module": _sqlcipher()} if data_key is not None else {}
         engine = create_engine(url, connect_args={"timeout": 10}, pool_use_lifo=True,
                                json_serializer=canonical_json, **options)
+        engine.dialect.statement_compiler = _HintedSQLiteCompiler
         event.listen(engine, "connect", _keyed(data_key) if data_key is not None else _sqlite_pragmas)
         if data_key is not None:
             _DATA_KEYS[engine] = data_key
@@ -93,6 +95,14 @@ def _server_options(url: URL) -> str:
     own = url.query.get("options", "")
     return " ".join(part for part in (SERVER_SETTINGS, os.environ.get("PGOPTIONS", ""),
                                       own if isinstance(own, str) else " ".join(own)) if part)
+
+
+class _HintedSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler, writing a table's hint from `Select.with_hint(table, "INDEXED BY ix",
+    "sqlite")` after its name; SQLAlchemy's own SQLite compiler leaves such hints out."""
+
+    def get_from_hint_text(self, table: Any, text: str | None) -> str | None:
+        return text
 
 
 # Engine → its data key, for as long as the engine lives (never written anywhere).

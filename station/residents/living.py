@@ -47,6 +47,18 @@ def residents(*columns: Any, on: date | None = None) -> Select[Any]:
     )
 
 
+def read_from_indexes(statement: Select[Any]) -> Select[Any]:
+    """The statement reading persons and households from their "living" covering indexes on SQLite.
+
+    Left to itself SQLite fetches each person by rowid, though ix_persons_living holds every
+    column a count of residents reads: at 200k persons that is 11.5k table pages against 2k index
+    pages. Each page read first is decrypted and its HMAC checked on an encrypted database, so
+    the monthly report's count of residents took 0.35 s there against 0.23 s in the clear; read
+    from the indexes it takes 0.24 s (0.21 s in the clear)."""
+    return (statement.with_hint(Person.__table__, "INDEXED BY ix_persons_living", "sqlite")
+            .with_hint(Household.__table__, "INDEXED BY ix_households_living", "sqlite"))
+
+
 def _later_or_never(column: Any, day: date) -> ColumnElement[bool]:
     """No date yet, or one after `day`: whatever it marks had not happened by then."""
     return or_(column.is_(None), column > day)

@@ -27,7 +27,7 @@ from station.actor import Actor
 from station.codes import HEAD
 from station.dates import years_before
 from station.db import index_plans
-from station.residents.living import residents
+from station.residents.living import read_from_indexes, residents
 from station.scope import scope_conditions
 from station.uow import UnitOfWork
 
@@ -139,20 +139,19 @@ def is_head() -> Any:
 def _residents(uow: UnitOfWork, on: date, scope: list[Any]) -> tuple[ResidentTally, ...]:
     head = is_head()
     keys = (Household.community_id, Household.grid_id, Person.population_type, age_band(Person.birth_date, on))
-    statement = residents(*keys, func.count(), func.sum(head), on=on).where(*scope).group_by(*keys)
+    statement = read_from_indexes(residents(*keys, func.count(), func.sum(head), on=on).where(*scope).group_by(*keys))
     return tuple(ResidentTally(community, grid, kind, band, int(persons), int(heads or 0))
                  for community, grid, kind, band, persons, heads in uow.session.execute(statement))
 
 
 def _households(uow: UnitOfWork, on: date, scope: list[Any]) -> tuple[HouseholdTally, ...]:
     heads = func.sum(is_head())
-    per_household = (
+    per_household = read_from_indexes(
         residents(Household.community_id.label("community_id"), Household.grid_id.label("grid_id"),
                   heads.label("heads"), on=on)
         .where(*scope)
         .group_by(Membership.household_id, Household.community_id, Household.grid_id)
-        .subquery()
-    )
+    ).subquery()
     keys = (per_household.c.community_id, per_household.c.grid_id)
     statement = select(*keys, func.count(), func.sum(case((per_household.c.heads == 0, 1), else_=0))).group_by(*keys)
     return tuple(HouseholdTally(community, grid, int(households), int(headless or 0))

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from actors import actor_for
 from reports_month_oracle import count
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import Grid, Household, Membership
 from station.db import Database
@@ -120,3 +120,27 @@ def test_a_job_counted_for_fewer_grids_does_not_answer_for_more(db, street, comm
     assert {tally.grid_id for tally in mine.households} == {grid_id}
     assert (set(widened.residents), widened.households) == (set(whole.residents), whole.households)
     assert len(whole.households) > 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_on_sqlite_residents_are_counted_from_the_covering_indexes_not_the_tables(db, street, community_id):
+    """Each table page read is one more page to decrypt on an encrypted database: the counts
+    read persons and households from their "living" indexes, never row by row from the tables."""
+    statements: list[tuple[str, tuple]] = []
+
+    def keep(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if "FROM memberships" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        with UnitOfWork(db, actor_for("admin", community_id)) as uow:
+            resident_tallies(uow, MONTH_END)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    assert len(statements) == 2  # residents by type and age; households and their heads
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = " | ".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
+            assert "persons USING COVERING INDEX ix_persons_living" in plan, plan
+            assert "households USING COVERING INDEX ix_households_living" in plan, plan
