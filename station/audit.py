@@ -44,7 +44,7 @@ def record(
     append(
         uow.session,
         AuditEntry(
-            at=at or uow.now(),
+            at=at,
             user_id=actor.user_id,
             username=actor.username,
             community_id=community_id if community_id is not None else actor.community_id,
@@ -55,6 +55,7 @@ def record(
             new_values=_jsonable(new),
             detail=detail[:1000],
         ),
+        now=uow.now,
     )
 
 

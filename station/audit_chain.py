@@ -95,10 +95,15 @@ def row_hash(previous: str, at: datetime | str, user_id: int | None, username: s
     return _sha256([previous, _isoformat(at), user_id, username, community_id, action, entity, entity_id, digest])
 
 
-def append(session: Session, entry: AuditEntry) -> None:
-    """Chain `entry` to the head and add it, holding the chain until the transaction ends."""
+def append(session: Session, entry: AuditEntry, now: Callable[[], datetime]) -> None:
+    """Chain `entry` to the head and add it, holding the chain until the transaction ends.
+
+    An entry without a time is dated once the chain is held: a writer that waited for another's
+    transaction is then not dated before the rows that transaction appended ahead of it."""
     session.flush()  # earlier rows of this unit of work are the head's predecessors
     _lock(session)
+    if entry.at is None:
+        entry.at = now()
     previous = session.scalar(select(AuditEntry.row_hash).order_by(AuditEntry.id.desc()).limit(1))
     entry.prev_hash = previous or GENESIS
     entry.values_digest = values_digest(stored(entry.old_values), stored(entry.new_values), entry.detail)

@@ -4,6 +4,8 @@ keep one chain."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -95,6 +97,36 @@ def test_two_writers_at_once_keep_one_chain(db):
     assert not at_once(lambda tag: write(db, 25, tag=tag), ("a", "b"))
     result = check(db)
     assert result.ok and result.rows == 50
+
+
+def test_a_writer_that_waited_for_the_chain_is_not_dated_before_the_rows_ahead_of_it(db, clock):
+    """The time is taken once the chain is held: rows in chain order are in time order too."""
+    failures: list[BaseException] = []
+
+    def write_after() -> None:
+        try:
+            with UnitOfWork(db, SYSTEM) as waiting:
+                audit.record(waiting, "export", "persons", None, detail="后")
+                waiting.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    with UnitOfWork(db, SYSTEM) as holder:
+        audit.record(holder, "export", "persons", None, detail="先")
+        waiter = threading.Thread(target=write_after)
+        waiter.start()
+        time.sleep(0.5)  # the waiter has asked for the chain and waits for this transaction
+        clock.advance(minutes=5)
+        audit.record(holder, "export", "persons", None, detail="先二")
+        holder.commit()
+    waiter.join(timeout=30)
+    assert not failures and not waiter.is_alive()
+    with db.session() as session:
+        rows = session.execute(select(AuditEntry.detail, AuditEntry.at).order_by(AuditEntry.id)).all()
+    assert [detail for detail, _ in rows[-3:]] == ["先", "先二", "后"]
+    times = [at for _, at in rows]
+    assert times == sorted(times)
+    assert check(db).ok
 
 
 @pytest.fixture
