@@ -236,13 +236,8 @@ def _import_s(folder: Path, quick: bool) -> float:
 Measure = Callable[[dict[str, Path], bool], dict[str, float]]
 
 
-def _each(measure: Callable[[Path, bool], float]) -> Measure:
-    """The measure taken once on each station."""
-    return lambda folders, quick: {kind: measure(folder, quick) for kind, folder in folders.items()}
-
-
 def _in_turn(measure: Callable[[Path, bool], float], rounds: int) -> Measure:
-    """The median of `rounds` measures per station (three in a quick run), the stations taking
+    """The median of `rounds` measures per station (at most three in a quick run), the stations taking
     turns: one run alone varied by ±15% on this machine, and all of one station's runs before the
     other's let a slow spell count against one side."""
     def measured(folders: dict[str, Path], quick: bool) -> dict[str, float]:
@@ -253,6 +248,11 @@ def _in_turn(measure: Callable[[Path, bool], float], rounds: int) -> Measure:
         return {kind: statistics.median(values) for kind, values in runs.items()}
 
     return measured
+
+
+def _each(measure: Callable[[Path, bool], float]) -> Measure:
+    """The measure taken once on each station."""
+    return _in_turn(measure, 1)
 
 
 _MEASURES: list[tuple[str, str, Measure]] = [
