@@ -44,7 +44,7 @@ def daily_counts(uow: UnitOfWork, year: int, month: int, grid_id: int | None = N
     require(uow.actor, "stats.read")
     period = month_period(uow, year, month)
     visits = uow.session.execute(
-        select(Visit.done_on, func.count(Visit.id))
+        select(Visit.done_on, func.count())
         .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id, grid_id))
         .group_by(Visit.done_on)
@@ -90,7 +90,7 @@ def _registers_per_grid(uow: UnitOfWork, period: Period) -> dict[int, tuple[int,
 
 def _visits_per_grid(uow: UnitOfWork, period: Period) -> dict[int, int]:
     statement = (
-        select(Visit.grid_id, func.count(Visit.id))
+        select(Visit.grid_id, func.count())
         .where(Visit.done_on.between(period.first, period.end),
                *scope_conditions(uow, Visit.community_id, Visit.grid_id))
         .group_by(Visit.grid_id)

@@ -112,7 +112,7 @@ def visits_per_day(uow: UnitOfWork, last_day: date, days: int) -> tuple[int, ...
     """Done visits per day for `days` days ending on `last_day`, oldest first."""
     first_day = last_day - timedelta(days=days - 1)
     rows = uow.session.execute(
-        select(Visit.done_on, func.count(Visit.id))
+        select(Visit.done_on, func.count())
         .where(Visit.done_on.between(first_day, last_day), *_visit_scope(uow))
         .group_by(Visit.done_on)
     )
@@ -132,7 +132,7 @@ def _registers(uow: UnitOfWork, counts: dict[str, int]) -> tuple[RegisterCount, 
 
 
 def _visits_done(uow: UnitOfWork, first_day: date, last_day: date) -> int:
-    return _count(uow, select(func.count(Visit.id)).where(
+    return _count(uow, select(func.count()).select_from(Visit).where(
         Visit.done_on.between(first_day, last_day), *_visit_scope(uow)))
 
 
