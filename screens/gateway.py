@@ -2,8 +2,9 @@
 
 The UI thread never touches the database: a screen hands the gateway a service and callbacks;
 the service runs on one of DATABASE_THREADS long-lived threads with a fresh UnitOfWork (sessions
-are never shared between threads) and the plain record it returns comes back to `on_done` on the
-UI thread. Reusing two threads (rather than one new thread per keystroke) keeps the database
+are never shared between threads; a reading one when the service is marked `reads_only` for its
+arguments, as the search box's search is) and the plain record it returns comes back to
+`on_done` on the UI thread. Reusing two threads (rather than one new thread per keystroke) keeps the database
 connections and the process's memory arenas few on a 2-core counter PC. Expected problems
 (StationError) go to `on_error` (by default a dialog rendering the error's code in the app's
 language); anything else is logged with its traceback and shown as a generic message.
@@ -83,9 +84,9 @@ class Gateway:
             # Imported late: see screens.database_handle.
             from station.errors import DatabaseError
             from station.failures import server_lost
-            from station.uow import UnitOfWork
+            from station.uow import UnitOfWork, is_reading
 
-            with UnitOfWork(self.database.get(), actor) as uow:
+            with UnitOfWork(self.database.get(), actor, reading=is_reading(service, *args, **kwargs)) as uow:
                 try:
                     return service(uow, *args, **kwargs)
                 except Exception as failure:

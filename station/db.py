@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -171,6 +172,7 @@ class Database:
         self.vault = vault
         self.audit_check: ChainCheck | None = None  # what the start-time walk of the audit chain found
         self.sessions = sessionmaker(engine, expire_on_commit=False)
+        self.reading_sessions = sessionmaker(reading_engine(engine), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -178,6 +180,10 @@ class Database:
 
     def session(self) -> Session:
         return self.sessions()
+
+    def reading_session(self) -> Session:
+        """A session for work that only reads (see reading_engine)."""
+        return self.reading_sessions()
 
     def ping(self) -> None:
         """One round trip to the database: raises as a statement would when it cannot answer."""
@@ -256,6 +262,34 @@ def only_read(session: Session) -> bool:
 
 # NULL until the transaction writes (PostgreSQL 9.6 and later).
 _WROTE = text("SELECT txid_current_if_assigned() IS NOT NULL")
+
+
+def reading_engine(engine: Engine) -> Engine:
+    """The engine for units of work that only read, such as the search box's keystrokes.
+
+    PostgreSQL: the same pool with each statement its own transaction (autocommit): a search
+    then sends no BEGIN, no COMMIT and no asking whether it wrote (only_read), three of its seven
+    round trips to the server, and nothing is ever rolled back, so psycopg keeps its prepared
+    statements. A statement other than a SELECT sent through SQLAlchemy is refused before it
+    reaches the server (ReadingOnly); a driver cursor's COPY is not seen: reading code has none.
+    SQLite: the engine itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    if not event.contains(engine, "before_cursor_execute", _refuse_writing):
+        event.listen(engine, "before_cursor_execute", _refuse_writing)
+    return engine.execution_options(isolation_level="AUTOCOMMIT", station_reading=True)
+
+
+class ReadingOnly(RuntimeError):
+    """A unit of work opened to read tried to write: a programming error, never the user's."""
+
+
+_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+
+
+def _refuse_writing(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if connection.get_execution_options().get("station_reading") and not _SELECT.match(statement):
+        raise ReadingOnly(f"a reading unit of work may only SELECT: {statement[:60]!r}")
 
 
 def refresh_statistics(engine: Engine, tables: tuple[str, ...] = ()) -> None:

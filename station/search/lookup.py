@@ -30,7 +30,7 @@ from station.search.household_number import members_by_number
 from station.search.keys import KEY_LENGTH, address_keys, key_rows, normalize, person_keys
 from station.search.records import SearchHit
 from station.statements import count_bound, one_of_ids
-from station.uow import UnitOfWork
+from station.uow import UnitOfWork, reads_only
 
 __all__ = [
     "address_keys", "key_rows", "normalize", "person_keys", "reindex_household", "reindex_persons",
@@ -68,10 +68,18 @@ def reindex_household(uow: UnitOfWork, household_id: int) -> None:
     reindex_persons(uow, member_ids)
 
 
+def _only_reads(query: str, **_options: Any) -> bool:
+    """A search writes only the audit row of a search by a whole ID or phone number."""
+    return identifying_kind(query) is None
+
+
+@reads_only(when=_only_reads)
 def search(uow: UnitOfWork, query: str, *, limit: int = 50, include_inactive: bool = True) -> list[SearchHit]:
     """Residents in the actor's scope with a key starting with the query, best matches first.
 
-    A query that is a household's number (户号) answers that household's members first.
+    A query that is a household's number (户号) answers that household's members first. The
+    counter runs it in a reading unit of work unless the query is a whole ID or phone number,
+    whose search writes an audit row (through uow.writing(), should the unit be a reading one).
     """
     require(uow.actor, "ledger.read")
     needle = normalize(query)[:KEY_LENGTH]
@@ -101,10 +109,11 @@ def _audit_identifying(uow: UnitOfWork, query: str, found: list[int]) -> None:
     if kind is None:
         return
     typed = mask_text(query.strip())
-    audit.record(uow, "search", "persons", None,
-                 new={"by": kind, "query": typed, "found": len(found), "persons": found[:AUDITED_PERSONS]},
-                 detail=f"按{'身份证号' if kind == 'id_number' else '电话'}查找 {typed}:{len(found)} 人")
-    uow.commit()
+    with uow.writing() as writing:
+        audit.record(writing, "search", "persons", None,
+                     new={"by": kind, "query": typed, "found": len(found), "persons": found[:AUDITED_PERSONS]},
+                     detail=f"按{'身份证号' if kind == 'id_number' else '电话'}查找 {typed}:{len(found)} 人")
+        writing.commit()
 
 
 def identifying_kind(query: str) -> str | None:

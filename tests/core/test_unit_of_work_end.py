@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, text
 from models import Community
 from station.actor import SYSTEM
 from station.bulk.inserts import insert_tuples
+from station.db import ReadingOnly
 from station.uow import UnitOfWork
 
 
@@ -82,5 +83,47 @@ def test_a_unit_whose_statement_failed_ends_quietly_and_writes_nothing(db):
         with pytest.raises(Exception, match="division by zero"):
             uow.session.execute(text("SELECT 1 / 0"))
         # The transaction is failed: leaving must roll it back, not try to ask it anything.
+    with UnitOfWork(db, SYSTEM) as uow:
+        assert uow.session.scalar(select(func.count()).where(Community.code == "NOT-SAVED")) == 0
+
+
+# --- reading units of work (the search box's): no transaction on the server, and no writes ---
+
+
+def _transaction_status(uow: UnitOfWork) -> str:
+    return uow.session.connection().connection.driver_connection.info.transaction_status.name
+
+
+def test_a_reading_unit_holds_no_transaction_open_on_the_server(db):
+    _postgresql(db)
+    with UnitOfWork(db, SYSTEM, reading=True) as uow:
+        uow.session.execute(select(Community.id)).all()
+        assert _transaction_status(uow) == "IDLE"  # no BEGIN was sent: nothing to end
+    with UnitOfWork(db, SYSTEM) as uow:
+        uow.session.execute(select(Community.id)).all()
+        assert _transaction_status(uow) == "INTRANS"
+
+
+@pytest.mark.parametrize("write", [_by_orm, _by_core, _by_raw_sql])
+def test_a_reading_unit_writes_nothing_and_cannot_commit(db, write):
+    with UnitOfWork(db, SYSTEM, reading=True) as uow:
+        if db.is_sqlite:
+            write(uow, "NOT-SAVED")  # in its transaction, rolled back as it closes
+        else:
+            with pytest.raises(ReadingOnly):  # autocommit: refused before it is sent
+                write(uow, "NOT-SAVED")
+        with pytest.raises(ReadingOnly):
+            uow.commit()
+    with UnitOfWork(db, SYSTEM) as uow:
+        assert uow.session.scalar(select(func.count()).where(Community.code == "NOT-SAVED")) == 0
+
+
+def test_the_units_after_a_reading_one_are_transactions_again(db):
+    """The pool's connections go back to transactions after a reading unit (no autocommit left)."""
+    for _ in range(6):  # round the pool's connections
+        with UnitOfWork(db, SYSTEM, reading=True) as uow:
+            uow.session.execute(select(Community.id)).all()
+        with UnitOfWork(db, SYSTEM) as uow:
+            _by_core(uow, "NOT-SAVED")
     with UnitOfWork(db, SYSTEM) as uow:
         assert uow.session.scalar(select(func.count()).where(Community.code == "NOT-SAVED")) == 0

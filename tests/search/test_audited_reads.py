@@ -16,7 +16,7 @@ from threads import at_once
 from models import AuditEntry, Person
 from station.dossiers.household import household_file, open_household_file
 from station.search.lookup import identifying_kind, reindex_persons, search
-from station.uow import UnitOfWork
+from station.uow import UnitOfWork, is_reading
 
 PHONE = "13912345678"
 
@@ -65,6 +65,18 @@ def test_a_search_by_a_whole_number_is_audited_masked(db, community_id, home, ty
     assert row.new_values["by"] == kind and row.new_values["found"] == 1
     written = f"{row.detail} {row.new_values}"
     assert number not in written and PHONE not in written and "****" in written
+
+
+def test_the_counter_s_search_reads_only_and_still_audits_a_whole_number(db, community_id, home):
+    """The counter runs a search by a whole number in a writing unit of work; should it run in a
+    reading one all the same, the audit row is written in a unit of its own."""
+    _place, house = home
+    number = id_number(db, house.person_ids[0])
+    assert not is_reading(search, number) and is_reading(search, "王大爷")
+    with UnitOfWork(db, actor_for("clerk", community_id), reading=True) as uow:
+        assert [hit.name for hit in search(uow, number)] == ["王大爷"]
+    (row,) = audit_rows(db, "search")
+    assert row.new_values["by"] == "id_number" and number not in row.detail
 
 
 @pytest.mark.parametrize("query", ["王大爷", "5678", "1391234", "wdy", "H0"])
