@@ -271,8 +271,11 @@ def reading_engine(engine: Engine) -> Engine:
     then sends no BEGIN, no COMMIT and no asking whether it wrote (only_read), three of its seven
     round trips to the server, and nothing is ever rolled back, so psycopg keeps its prepared
     statements. A statement other than a SELECT sent through SQLAlchemy is refused before it
-    reaches the server (ReadingOnly); a driver cursor's COPY is not seen: reading code has none.
-    SQLite: the engine itself."""
+    reaches the server (ReadingOnly): the guard reads the statement's text, so a SELECT with side
+    effects (nextval, a session-wide set_config) passes, a read opening with WITH is refused, and
+    a driver cursor's COPY is not seen; reading code has none of these. A setting made for the
+    transaction (set_config(..., true), as index_plans does) lasts one statement here: work that
+    needs one is not reading work. SQLite: the engine itself."""
     if engine.dialect.name != "postgresql":
         return engine
     if not event.contains(engine, "before_cursor_execute", _refuse_writing):

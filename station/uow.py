@@ -126,8 +126,13 @@ class UnitOfWork:
             return
         own = UnitOfWork(self.database, self.actor)
         own._account_checked = True  # as this one began, a moment ago: one round trip less
-        with own:
-            yield own
+        try:
+            with own:
+                yield own
+        finally:
+            # Whether a commit went out is this unit's to tell (the gateway runs again only work
+            # that never sent one).
+            self.commit_sent = self.commit_sent or own.commit_sent
 
     def commit(self) -> None:
         if self.reading:

@@ -30,7 +30,7 @@ report says so):
 Visits are counted as rows (count(*), never count(visits.id): the same number, id is never
 NULL): PostgreSQL then answers from an index alone (ix_visits_month, ix_visits_person_done)
 without reading each visit's row; at 1M persons a community's month of visits took 61 ms read
-row by row, 27 ms from the index, and the street's month 2.2 s, 1.6 s (make bench-pg).
+row by row, 27 ms from the index, and the street's month 2.2 s, 1.7 s (make bench-pg).
 """
 
 from __future__ import annotations

@@ -127,3 +127,18 @@ def test_the_units_after_a_reading_one_are_transactions_again(db):
             _by_core(uow, "NOT-SAVED")
     with UnitOfWork(db, SYSTEM) as uow:
         assert uow.session.scalar(select(func.count()).where(Community.code == "NOT-SAVED")) == 0
+
+
+def test_what_a_reading_unit_writes_apart_is_saved_and_counts_as_a_commit_sent(db):
+    """writing(): a unit of its own, committed; the reading unit then says a commit went out (the
+    counter must not run such work again after a lost connection)."""
+    with UnitOfWork(db, SYSTEM, reading=True) as uow:
+        with uow.writing() as writing:
+            assert writing is not uow
+            _by_core(writing, "SAVED-APART")
+            writing.commit()
+        assert uow.commit_sent
+    with UnitOfWork(db, SYSTEM) as uow:
+        assert uow.session.scalar(select(func.count()).where(Community.code == "SAVED-APART")) == 1
+        with uow.writing() as same:
+            assert same is uow
