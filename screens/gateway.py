@@ -4,10 +4,10 @@ The UI thread never touches the database: a screen hands the gateway a service a
 the service runs on one of DATABASE_THREADS long-lived threads with a fresh UnitOfWork (sessions
 are never shared between threads; a reading one when the service is marked `reads_only` for its
 arguments, as the search box's search is) and the plain record it returns comes back to
-`on_done` on the UI thread. Reusing two threads (rather than one new thread per keystroke) keeps the database
-connections and the process's memory arenas few on a 2-core counter PC. Expected problems
-(StationError) go to `on_error` (by default a dialog rendering the error's code in the app's
-language); anything else is logged with its traceback and shown as a generic message.
+`on_done` on the UI thread. Reusing two threads (rather than one new thread per keystroke) keeps
+the database connections and the process's memory arenas few on a 2-core counter PC. Expected
+problems (StationError) go to `on_error` (by default a dialog rendering the error's code in the
+app's language); anything else is logged with its traceback and shown as a generic message.
 AccountDisabled (the account was disabled by an administrator while logged in) goes to
 `sign_out`, whatever the screen asked for.
 
