@@ -34,6 +34,20 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_data_folder(tmp_path_factory) -> Path:
+    """The OS user's data folder of this test session (XDG_DATA_HOME, inherited by the CLI's
+    subprocesses): a PostgreSQL station keeps its seal key there (station.backup.seal), and the
+    tests' keys belong in a temporary folder, not in the developer's own."""
+    folder = tmp_path_factory.mktemp("user-data")
+    previous = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = previous
+
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:

@@ -67,7 +67,7 @@ def pack_postgres(engine: Engine, partial: Path, seal_key: bytes) -> tuple[dict[
         handle.flush()
         os.fsync(handle.fileno())
     if verify_postgres_pack(partial, pack_key) != PackCheck(counts, writer.sha256()):
-        raise DatabaseError("backup.pack_damaged", name=partial.name, record=-1)
+        raise DatabaseError("backup.written_differs", name=partial.name)
     return counts, revision, writer.sha256()
 
 

@@ -69,7 +69,7 @@ def pack_database(source: Path, read_key: bytes | None, pack_key: bytes, partial
         raise DatabaseError("backup.counts_differ", name=partial.name)
     checked, sha256 = verify_pack(partial, pack_key)
     if checked != {table: rows for table, rows in written.items() if rows} or sha256 != writer.sha256():
-        raise DatabaseError("backup.pack_damaged", name=partial.name, record=-1)
+        raise DatabaseError("backup.written_differs", name=partial.name)
     return FileCheck(counts=counts, revision=revision, sha256=sha256, audit=anchor)
 
 

@@ -229,3 +229,19 @@ def test_a_pack_is_one_moment_while_the_counter_writes(small, tmp_path):
     for check in checks:
         assert check.counts["people"] == check.counts["mirror"]
     assert len({check.counts["people"] for check in checks}) > 1  # the counter did write meanwhile
+
+
+def test_a_pack_that_reads_back_otherwise_than_written_is_not_a_backup(small, tmp_path, monkeypatch):
+    """The re-read after fsync is the last word: should the disk give back other bytes than were
+    written (here the check is made to see another SHA-256), the pack is refused with its own
+    message, not a "damaged part -1"."""
+    import station.backup.pack_sqlite as pack_sqlite
+
+    source, key = small
+    read_back = pack_sqlite.verify_pack
+    monkeypatch.setattr(pack_sqlite, "verify_pack", lambda path, k: (read_back(path, k)[0], "0" * 64))
+    with pytest.raises(DatabaseError) as refused:
+        pack_database(source, key, key, tmp_path / "s.pack.partial")
+    assert refused.value.code == "backup.written_differs"
+    said = str(refused.value)
+    assert "s.pack.partial" in said and "未完成" in said and "-1" not in said

@@ -6,6 +6,7 @@ These run on the test PostgreSQL only (and fail, not skip, when STATION_REQUIRE_
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import struct
 from dataclasses import asdict, replace
@@ -170,6 +171,17 @@ def test_a_pack_without_its_end_record_is_refused(db, admin, resident):
         restore_backup(db, admin, made.path)
     assert refused.value.code == "backup.pack_damaged"
     assert live_fingerprint(db) == before
+
+
+def test_the_seal_key_is_kept_in_the_users_data_folder(db, admin, resident, user_data_folder):
+    """A PostgreSQL station's seal key sits in the OS user's data folder (here the session's own,
+    see conftest), private to that user, and nowhere near the backups it seals."""
+    backup_now(db, admin)
+    path = key_path(db.engine)
+    assert path.is_file() and user_data_folder in path.parents
+    assert backup_folder(db.settings) not in path.parents
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o077 == 0
 
 
 def test_a_new_pc_restores_with_the_typed_key_and_keeps_it(db, admin, resident, clock):
