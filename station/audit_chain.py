@@ -28,7 +28,7 @@ from sqlalchemy import Connection, TextClause, func, select, text
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
-from station.db import canonical_json
+from station.db import ReadingOnly, canonical_json
 from station.errors import ValidationError
 from station.permissions import require
 from station.uow import UnitOfWork
@@ -243,6 +243,11 @@ def chain_all(connection: Connection) -> int:
 
 def _lock(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
+        # The lock lasts until the transaction ends: on a connection without one (autocommit,
+        # as reading units use) it would end with this very statement, and two writers could
+        # chain to the same head. Such a connection never appends.
+        if session.connection().get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            raise ReadingOnly("the audit chain is appended to only inside a transaction")
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
         return
     # A write that changes nothing still opens SQLite's write transaction: no other writer can

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from station.disk import private_folder
 from station.errors import ConfigError, DatabaseError
+from station.idle_ping import ping_when_idle
 from station.memory import give_back_free_memory
 from station.secrets import SecretSource, account_for, database_password
 from station.settings import Settings
@@ -75,8 +76,10 @@ def make_engine(url: URL | str, *, data_key: bytes | None = None) -> Engine:
     # A URL's own options (station.toml) win over these defaults.
     connect_args: dict[str, Any] = {name: value for name, value in SERVER_LINK.items() if name not in url.query}
     connect_args["options"] = _server_options(url)
-    return create_engine(url, pool_pre_ping=True, pool_size=4, max_overflow=4, json_serializer=canonical_json,
-                         connect_args=connect_args)
+    engine = create_engine(url, pool_size=4, max_overflow=4, json_serializer=canonical_json,
+                           connect_args=connect_args)
+    ping_when_idle(engine)
+    return engine
 
 
 # libpq options for a server across the street's network: a server that is gone (switched off,

@@ -28,6 +28,7 @@ from station.audit_chain import (
     values_digest,
     verify_chain,
 )
+from station.db import Database, ReadingOnly
 from station.errors import ValidationError
 from station.migrate import upgrade
 from station.uow import UnitOfWork
@@ -97,6 +98,19 @@ def test_two_writers_at_once_keep_one_chain(db):
     assert not at_once(lambda tag: write(db, 25, tag=tag), ("a", "b"))
     result = check(db)
     assert result.ok and result.rows == 50
+
+
+def test_a_connection_without_a_transaction_cannot_append(db):
+    """On PostgreSQL the chain's lock lasts until the transaction ends: a connection in autocommit
+    would drop it at once and let two writers chain to one head (a benchmark script of ours did,
+    forking a test district's chain), so the chain refuses such a connection and writes nothing."""
+    if db.is_sqlite:
+        pytest.skip("SQLite's write transaction is the chain's lock")
+    before = check(db).rows
+    loose = Database(db.engine.execution_options(isolation_level="AUTOCOMMIT"), db.settings, db.clock)
+    with UnitOfWork(loose, SYSTEM) as uow, pytest.raises(ReadingOnly, match="transaction"):
+        audit.record(uow, "export", "persons", None, detail="无事务")
+    assert check(db).rows == before and check(db).ok
 
 
 def test_a_writer_that_waited_for_the_chain_is_not_dated_before_the_rows_ahead_of_it(db, clock):
