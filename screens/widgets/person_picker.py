@@ -64,9 +64,14 @@ class PickPersonDialog(StationModal[SearchHit | None]):
         self.searches.then(self._submit)
 
     def _submit(self) -> None:
-        if len(self.hits) == 1:
-            self.dismiss(self.hits[0])
-        else:
+        """Enter after typing: the one resident meant is picked at once (the only one found, or
+        the only one named exactly as typed: 孙丽 beside 孙丽婷); otherwise into the list, and
+        the note says to choose there (keys typed ahead are not for the list)."""
+        meant = unambiguous(self.hits, self.query_one(Input).value)
+        if meant is not None:
+            self.dismiss(meant)
+        elif self.hits:
+            self.query_one("#pick-note", Static).update(self.t("picker.choose", count=len(self.hits)))
             self._focus_list()
 
     def action_to_list(self) -> None:
@@ -101,3 +106,12 @@ class PickPersonDialog(StationModal[SearchHit | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def unambiguous(hits: list[SearchHit], typed: str) -> SearchHit | None:
+    """The hit Enter picks without a look at the list: the only one, or the only one named
+    exactly as typed; None when the clerk has to choose."""
+    if len(hits) == 1:
+        return hits[0]
+    named = [hit for hit in hits if hit.name == typed.strip()]
+    return named[0] if len(named) == 1 else None

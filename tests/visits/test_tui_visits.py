@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from ledger_fixtures import Resident, make_home
 from sqlalchemy import select
 from textual.widgets import Input, Select
 from tui_support import app_for, drive, log_in, screen_name, settle, text_of
@@ -76,6 +77,27 @@ def test_a_quick_visit_from_the_picker_is_saved_in_three_keys_beyond_the_typing(
         (town.qian_home.head_id, town.qian_home.household_id, place.worker1.id, "home_visit", CONTENT)
     keys = sum(len(group) for group in QUICK_VISIT)
     assert keys - len(NAME) - len(CONTENT) == 3
+
+
+def test_a_whole_name_picks_its_resident_among_longer_names_and_several_ask_to_choose(db, community_id, town):
+    """王大 beside 王大爷 and 王大妈: Enter after the whole name picks 王大 at once, so the content
+    typed ahead lands in the form; 王 alone finds them all, and Enter says to choose in the list."""
+    wang_da = make_home(db, community_id, town.place.grid1, Resident("王大", date(1950, 6, 1)))
+
+    async def scenario(pilot):
+        await _open(pilot)
+        await _keys(pilot, "ctrl+n", *"王")
+        await _keys(pilot, "enter")
+        assert screen_name(pilot) == "PickPersonDialog"
+        found = len(pilot.app.screen.hits)
+        assert found >= 3 and f"找到 {found} 人:请用 ↑/↓ 选定后按 Enter" in text_of(pilot, "#pick-note")
+        assert pilot.app.focused is pilot.app.screen.query_one("#pick-hits")
+        await _keys(pilot, "escape", "ctrl+n", *"王大", "enter", *CONTENT, "ctrl+s")
+        assert screen_name(pilot) == "VisitsScreen"
+
+    drive(app_for(db), scenario)
+    [visit] = _done_today(db, town)
+    assert (visit.person_id, visit.content) == (wang_da.head_id, CONTENT)
 
 
 def test_enter_moves_field_to_field_and_a_follow_up_day_plans_a_visit(db, town):
