@@ -7,12 +7,15 @@ and charted in Excel; the figures are the PDF's.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from rich.cells import cell_len
 
 from station.printing.records import MonthReport
 from station.stats.records import AGE_BANDS
@@ -20,6 +23,8 @@ from station.stats.records import AGE_BANDS
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="EEEEEE")
 PERCENT = "0.0%"
+MINUTES = "yyyy-mm-dd hh:mm"
+MAX_WIDTH = 60  # a longer text wraps in Excel's cell rather than widening the sheet past a screen
 
 
 def write(report: MonthReport, path: Path) -> Path:
@@ -48,13 +53,36 @@ def add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in rows:
         sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, datetime):
+                cell.number_format = MINUTES  # openpyxl's default shows seconds no report needs
     for column in percent_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = PERCENT
-    for index, name in enumerate(header, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(name) + 2)
+    fit_columns(sheet)
     sheet.freeze_panes = "A2"
     return sheet
+
+
+def fit_columns(sheet: Worksheet) -> None:
+    """Each column as wide as its widest cell as Excel shows it (a Chinese character takes two
+    places, a time its format's), so no date shows as ##### and no name is cut; 10 to MAX_WIDTH."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), _shown_width(cell))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH, max(10, width + 2))
+
+
+def _shown_width(cell: Cell) -> int:
+    value = cell.value
+    if isinstance(value, date):
+        return len(cell.number_format)
+    if isinstance(value, float) and cell.number_format == PERCENT:
+        return 7  # 100.0%
+    return max(cell_len(line) for line in str(value).splitlines() or [""])
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -72,8 +100,7 @@ def _summary(book: Workbook, report: MonthReport) -> None:
             ("核查:每周走访对象三个月未走访(人)", report.checks.unvisited_total),
             ("核查:无户主的住户(户)", report.checks.headless_total),
             ("核查:超期未办结的诉求(件)", report.checks.overdue_total)]
-    sheet = add_sheet(book, "概况", ["项目", "内容"], rows)
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 34, 50
+    add_sheet(book, "概况", ["项目", "内容"], rows)
 
 
 def _as_of(report: MonthReport) -> list[tuple[str, str]]:
@@ -118,7 +145,6 @@ def _requests(book: Workbook, report: MonthReport) -> None:
     rows += [[report.satisfaction_names.get(k, k), v] for k, v in requests.satisfaction.items()]
     sheet = add_sheet(book, "诉求", ["项目", "数值"], rows)
     sheet["B5"].number_format = PERCENT
-    sheet.column_dimensions["A"].width = 22
 
 
 def _workers(book: Workbook, report: MonthReport) -> None:

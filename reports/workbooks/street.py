@@ -42,8 +42,7 @@ def _summary(book: Workbook, report: StreetReport) -> None:
              *([("截至", f"{total.as_of:%Y-%m-%d %H:%M}(本月尚未结束)")] if total.as_of else []),
              ("社区", "、".join(f"{row.code} {row.name}" for row in report.month.communities)),
              ("打印", f"{head.printed_at:%Y-%m-%d %H:%M} {head.printed_by}")]
-    sheet = add_sheet(book, "概况", ["项目", "内容"], lines)
-    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 14, 60
+    add_sheet(book, "概况", ["项目", "内容"], lines)
 
 
 def _population(book: Workbook, report: StreetReport, rows: Rows) -> None:

@@ -14,6 +14,7 @@ from actors import actor_for
 from openpyxl import load_workbook
 from reports_month_oracle import BANDS, GRID_FIGURES, count
 from reports_support import assert_fonts_embedded, pdf_text, squeeze, unmasked_numbers
+from rich.cells import cell_len
 from sqlalchemy import delete, select
 from sqlalchemy import text as text_sql
 
@@ -219,6 +220,30 @@ def test_workbook_holds_the_same_figures(printed, settings):
     assert summary["核查:无户主的住户(户)"] == len(oracle.headless)
     assert {r[0]: r[5] for r in sheets["核查-超期诉求"]} == oracle.overdue
     assert sum(r[1] for r in sheets["每日"]) == sum(oracle.visits_by_kind.values())
+
+
+def test_every_workbook_column_is_as_wide_as_what_it_shows(printed):
+    """Excel shows ##### for a date wider than its column and cuts text: each column fits its
+    widest cell (a Chinese character two places), and times are shown to the minute."""
+    files, _, _ = printed
+    book = load_workbook(files[1])
+    overdue = book["核查-超期诉求"]
+    assert overdue["D2"].number_format == "yyyy-mm-dd hh:mm" and overdue["D2"].value == datetime(2026, 10, 20, 10)
+    for sheet in book.worksheets:
+        for column in sheet.iter_cols():
+            letter = column[0].column_letter
+            needed = max(_shown(cell) for cell in column if cell.value is not None)
+            assert sheet.column_dimensions[letter].width >= min(needed, 60), (sheet.title, letter, needed)
+    assert book["概况"].column_dimensions["A"].width >= cell_len("核查:每周走访对象三个月未走访(人)")
+
+
+def _shown(cell) -> int:
+    """How many places Excel needs for the cell as formatted."""
+    if isinstance(cell.value, datetime | date):
+        return len(cell.number_format)
+    if cell.number_format.endswith("%"):
+        return len(f"{cell.value:.1%}")
+    return cell_len(str(cell.value))
 
 
 def test_one_grid_report_has_that_grid_figures(db, community_id, town, tmp_path):
