@@ -8,6 +8,7 @@ the app's language from their code and parameters.
 from __future__ import annotations
 
 import tomllib
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,8 @@ class Catalogue:
         if text is None and has_message(key, self.language):
             return message(key, self.language, **values)
         text = key if text is None else text
+        if "{" in text:
+            values = {**_date_examples(text), **values}
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:
@@ -51,6 +54,14 @@ class Catalogue:
     def error_title(self, error: StationError) -> str:
         """What kind of problem an error is, in this language (a dialog's title)."""
         return error.render_title(self.language)
+
+
+def _date_examples(text: str) -> dict[str, str]:
+    """{today} and {next_week} in a string: a date example that is never out of date (a hint to
+    type a follow-up day must not suggest one already past)."""
+    today = date.today()
+    examples = {"today": today, "next_week": today + timedelta(days=7)}
+    return {name: day.isoformat() for name, day in examples.items() if "{" + name + "}" in text}
 
 
 @cache

@@ -63,4 +63,5 @@ class AuditFilters(FilterRow):
         try:
             return parse_day(self._text(field), self.today)
         except ValueError:
-            raise ValueError(self.t("audit_log.bad_date", field=self.t(f"audit_log.filter_{field}"))) from None
+            raise ValueError(self.t("audit_log.bad_date", field=self.t(f"audit_log.filter_{field}"),
+                                    today=self.today.isoformat())) from None

@@ -176,7 +176,7 @@ class OperationDialog(FormDialog[Outcome | None]):
         try:
             return parse_day(raw, today) or today
         except ValueError:
-            raise ValidationError("household_ops.bad_date", value=raw, field=field_id) from None
+            raise ValidationError("household_ops.bad_date", value=raw, field=field_id, today=today.isoformat()) from None
 
     def today_text(self) -> str:
         return self.station.database.now().date().isoformat()

@@ -145,9 +145,10 @@ class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEnt
 
     def _values(self) -> dict[str, Any]:
         """What the service is given; a date or number the form cannot read is refused here."""
-        start_on = try_day(self.query_one("#start_on", Input).value, self.station.database.now().date())
+        today = self.station.database.now().date()
+        start_on = try_day(self.query_one("#start_on", Input).value, today)
         if start_on is None:
-            raise ValidationError("register_form.bad_date", field="start_on")
+            raise ValidationError("register_form.bad_date", field="start_on", today=today.isoformat())
         every = self.query_one("#visit_every_days", Input).value.strip()
         worker = self.query_one("#worker_id", Select).value
         return {

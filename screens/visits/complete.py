@@ -79,7 +79,7 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
         except ValueError:
             done_on = None
         if done_on is None:
-            error.show(self.t("visit_complete.bad_date"))
+            error.show(self.t("visit_complete.bad_date", today=self.today.isoformat()))
             self.query_one("#done_on", Input).focus()
             return
         self.saving = True

@@ -91,7 +91,7 @@ class VisitFilters(FilterRow):
             return parse_day(self.query_one(f"#{field}", Input).value, self.today)
         except ValueError:
             label = self.t("visits.date_from") if field == "filter-from" else self.t("visits.date_to")
-            raise ValueError(self.t("visits.bad_date", field=label)) from None
+            raise ValueError(self.t("visits.bad_date", field=label, today=self.today.isoformat())) from None
 
 
 def _chosen(select: Select[Any]) -> object | None:

@@ -9,7 +9,7 @@ was typed).
 from __future__ import annotations
 
 import weakref
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
@@ -24,7 +24,7 @@ from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, station_footer
 from screens.widgets.person_picker import PickPersonDialog
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
-from station.dates import parse_day
+from station.dates import NotADay, parse_day
 from station.errors import PermissionDenied, StationError
 from station.permissions import allowed, require
 from station.search.records import SearchHit
@@ -75,7 +75,8 @@ class NewVisitScreen(ClearsFormErrors, UnsavedGuard, StationModal[VisitLogged | 
                 yield from self._labelled("follow_up_note", Input(placeholder=self.t("visit_form.note_hint"),
                                                                   id="follow_up_note", max_length=limit_of("visits.content"),
                                                                   compact=True))
-                yield from self._labelled("follow_up_on", Input(placeholder=self.t("visit_form.day_hint"),
+                next_week = (self._today() + timedelta(days=7)).isoformat()  # an example day still to come
+                yield from self._labelled("follow_up_on", Input(placeholder=self.t("visit_form.day_hint", next_week=next_week),
                                                                 id="follow_up_on", max_length=10, compact=True))
                 yield from self._labelled("worker", FormSelect([], prompt=self.t("visit_form.pick_worker"),
                                                                id="worker", compact=True))
@@ -169,10 +170,14 @@ class NewVisitScreen(ClearsFormErrors, UnsavedGuard, StationModal[VisitLogged | 
         return self.query_one(f"#{field}", Input).value
 
     def _day(self, field: str) -> date | None:
+        label = self.t(f"visit_form.{field}")
         try:
             return parse_day(self._text(field), self._today())
-        except ValueError:
-            raise FieldProblem(field, self.t("visit_form.bad_date", field=self.t(f"visit_form.{field}"))) from None
+        except NotADay:
+            raise FieldProblem(field, self.t("visit_form.bad_date", field=label, today=self._today().isoformat())) from None
+        except ValueError:  # the shape of a day, but none such: 2026-02-30
+            raise FieldProblem(field, self.t("visit_form.no_such_day", field=label,
+                                             value=self._text(field).strip())) from None
 
     def saved(self, logged: VisitLogged) -> None:
         visit = logged.visit

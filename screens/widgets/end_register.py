@@ -64,9 +64,10 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
         if self.saving:
             return
         error = self.query_one(FormError)
-        end_on = try_day(self.query_one("#end_on", Input).value, self.station.database.now().date())
+        today = self.station.database.now().date()
+        end_on = try_day(self.query_one("#end_on", Input).value, today)
         if end_on is None:
-            error.show(self.t("register_end.bad_date"))
+            error.show(self.t("register_end.bad_date", today=today.isoformat()))
             self.query_one("#end_on", Input).focus()
             return
         error.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,14 @@ def test_the_scan_finds_keys_in_screen_code():
 def test_a_missing_key_shows_itself_rather_than_failing():
     assert Catalogue("zh")("no.such.key") == "no.such.key"
     assert Catalogue("fr").language == "zh"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_date_example_is_never_out_of_date(language):
+    """The hints' example days are today's (and a week on for a day still to come), not days
+    written into the catalogue that pass: a follow-up hint must not suggest a day already gone."""
+    t = Catalogue(language)
+    today = date.today()
+    assert (today + timedelta(days=7)).isoformat() in t("visit_form.day_hint")
+    assert today.isoformat() in t("visit_form.bad_date", field="x")
+    assert "2020-01-02" in t("visit_form.bad_date", field="x", today="2020-01-02")  # a form's own clock wins

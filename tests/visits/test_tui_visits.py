@@ -135,7 +135,9 @@ def test_enter_moves_field_to_field_and_a_follow_up_day_plans_a_visit(db, town):
 @pytest.mark.parametrize(("content", "day", "follow_up", "message", "field"), [
     ("", "2026-11-23", "", "请填写走访内容", "content"),
     ("看望", "2026-11-30", "", "走访日期不能晚于今天", "done_on"),
-    ("看望", "2026-13-45", "", "走访日期格式不对", "done_on"),
+    ("看望", "2026-13-45", "", "走访日期没有这一天:2026-13-45", "done_on"),
+    ("看望", "11月", "", "走访日期格式不对,请按 2026-11-23 填写", "done_on"),  # the form's today as the example
+    ("看望", "2026-11-23", "2026-02-30", "回访日期没有这一天:2026-02-30", "follow_up_on"),
     ("看望", "", "", "请填写走访日期", "done_on"),
     ("看望", "2026-11-23", "2026-11-20", "回访日期不能早于今天", "follow_up_on"),
     ("看望", "2026-11-23", "2026-11-23", "回访日期应晚于走访日期", "follow_up_on"),
