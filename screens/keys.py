@@ -160,7 +160,8 @@ def key_display(binding: Binding) -> str:
 
 
 def _key_name(key: str) -> str:
-    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space", "delete": "Del"}
+    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space", "delete": "Del",
+             "left": "←", "right": "→", "up": "↑", "down": "↓", "pageup": "PgUp", "pagedown": "PgDn"}
     if key in names:
         return names[key]
     function_key = key[0] == "f" and key[1:].isdigit()

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from ledger_fixtures import neighbourhood
+from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -20,6 +21,7 @@ from tui_support import app_for, drive, log_in, make_admin, settle, with_setting
 import screens
 from screens.binding_texts import TranslatedBindings, text_id
 from screens.i18n import LANGUAGES, Catalogue
+from screens.keys import key_display
 from screens.widgets.virtual_table import VirtualTable
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -99,3 +101,10 @@ def test_the_list_and_select_keys_show_in_the_language(db, community_id, languag
         assert not any("keys." in text or "Dismiss" in text for text in _footer(pilot))
 
     drive(app_for(db), scenario, size=(120, 40))
+
+
+@pytest.mark.parametrize(("key", "shown"), [("left", "←"), ("right", "→"), ("up", "↑"), ("ctrl+n", "Ctrl+N"),
+                                            ("escape", "Esc"), ("f12", "F12"), ("pagedown", "PgDn")])
+def test_keys_show_as_a_clerk_reads_them_in_any_language(key, shown):
+    """Help and footers list keys by these names: arrows as arrows, not the English Left/Right."""
+    assert key_display(Binding(key, "x")) == shown
