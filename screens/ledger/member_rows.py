@@ -105,6 +105,9 @@ class MemberRow(Localized, Vertical):
         height: auto;
         .member-fields { height: auto; }
         Input { height: 3; padding: 0 1; }
+        /* No right padding: an 18-character ID or an 11-digit phone and the cursor after it
+           fit, so the number being checked against the card shows whole. */
+        Input.id_number, Input.phone { padding: 0 0 0 1; }
         .derived { height: 1; padding: 0 2; color: $text-muted; }
         .derived.-bad { color: $text-error; }
     }
