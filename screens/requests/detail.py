@@ -107,7 +107,7 @@ class RequestDetailScreen(StationScreen):
         table = Table.grid(padding=(0, 2), expand=True)
         for _ in range(2):
             table.add_column(style="dim", no_wrap=True)
-            table.add_column(ratio=1)
+            table.add_column(ratio=1, overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut
         for index in range(0, len(pairs), 2):
             table.add_row(*self._pair(*pairs[index]), *self._pair(*pairs[index + 1]))
         for name, value in (("description", mask_text(request.description)), ("result", mask_text(request.result)),
@@ -126,7 +126,8 @@ class RequestDetailScreen(StationScreen):
     def _events(self, file: RequestFile) -> Table:
         table = Table(box=None, expand=True, padding=(0, 1))
         for column in ("at", "step", "user", "note"):
-            table.add_column(self.t(f"request_detail.col_{column}"), ratio=1 if column == "note" else None)
+            table.add_column(self.t(f"request_detail.col_{column}"), ratio=1 if column == "note" else None,
+                             overflow="fold")
         for event in file.detail.events:
             step = code_name(self.t, "state", event.to_state)
             if event.from_state:

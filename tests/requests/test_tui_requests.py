@@ -452,3 +452,21 @@ def test_the_request_keys_built_from_names_exist(language):
     keys |= {f"help.{topic}.text" for topic in ("requests", "request_detail", "request_form")}
     missing = sorted(key for key in keys if not Catalogue(language).has(key))
     assert missing == []
+
+
+def test_a_long_description_and_note_show_whole_at_80_columns(db, desk):
+    """Chinese has no spaces to wrap at: a long text folds onto the next lines instead of being cut
+    with "…" (nothing else on the screen shows it)."""
+    long = "楼道灯坏了三天晚上老人上下楼看不清已经有人摔倒过请尽快派电工来更换灯泡并检查线路是否老化"
+    with UnitOfWork(db, desk.place.director.actor) as uow:
+        request = requests.receive(uow, channel="window", category="property", urgency="normal",
+                                   description=long, household_id=desk.home.household_id)
+        requests.assign(uow, request.id, desk.place.worker1.id, request.version, note=long[::-1])
+
+    async def scenario(pilot):
+        await _open_list(pilot)
+        await _open_request(pilot, request.number)
+        assert long in "".join(text_of(pilot, "#request-fields").split())
+        assert long[::-1] in "".join(text_of(pilot, "#events-box").split()).replace("│", "")
+
+    drive(app_for(db), scenario, size=(80, 24))
