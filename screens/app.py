@@ -6,6 +6,7 @@ dashboard and lock, and offers the station's commands in the Ctrl+P palette.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -21,9 +22,13 @@ from screens.database_handle import DatabaseHandle
 from screens.gateway import Gateway
 from screens.i18n import Catalogue
 from screens.keys import bindings, key_display, unknown_keymap_ids
+from screens.logging_setup import LOGGER_NAME
 from screens.no_screenshots import NoScreenshots
 from screens.session.idle import IdleWatch
 from screens.session.login import LoginScreen
+from screens.session.terminal import CHECK_SECONDS as TERMINAL_CHECK_SECONDS
+from screens.session.terminal import leave as leave_hung_up
+from screens.session.terminal import terminal_attached
 from screens.typeahead import KeyGate
 from screens.widgets.dialogs import MessageDialog
 from screens.widgets.unsaved import leave_forms
@@ -37,6 +42,7 @@ from station.settings import Settings
 if TYPE_CHECKING:
     from station.db import Database
 
+log = logging.getLogger(LOGGER_NAME)
 # Before login nobody is acting: no role, so no service that checks a permission will run.
 ANONYMOUS = Actor(user_id=None, username="counter", role="", community_id=None)
 SIGNED_IN_ACTIONS = frozenset({"lock", "logout", "go_dashboard", "go_ledger", "go_registers", "go_visits",
@@ -89,9 +95,16 @@ class StationApp(NoScreenshots, App[None]):
         self.call_after_refresh(self.gateway.run, self, self._any_user, on_done=self._first_run_if_empty,
                                 name="open database")
         self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        if terminal_attached():  # a real terminal (not a test's headless one), on POSIX
+            self.set_interval(TERMINAL_CHECK_SECONDS, self.leave_if_terminal_gone)
         unknown = unknown_keymap_ids(self.settings.keymap)
         if unknown:
             self.notify(self.catalogue("app.unknown_keymap", ids=", ".join(unknown)), severity="warning")
+
+    def leave_if_terminal_gone(self) -> None:
+        """The terminal hung up and the app was not stopped with it: leave (screens.session.terminal)."""
+        if not terminal_attached():
+            leave_hung_up(self.database.dispose, log)
 
     def _any_user(self) -> bool:
         from station.accounts.users import has_users

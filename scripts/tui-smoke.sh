@@ -138,4 +138,25 @@ if grep -rqE '[0-9]{17}[0-9Xx]|1[3-9][0-9]{9}' "$WORK/state" 2>/dev/null; then
     echo "FAIL: the log holds an ID or phone number" >&2
     exit 1
 fi
+
+# The terminal goes away under an app that outlives its hang-up (as under `make run`, SIGHUP
+# ignored here): it sees standard input gone within seconds and leaves, instead of spinning on
+# it at a whole core with the database open (screens/session/terminal.py).
+tmux kill-session -t "$SESSION"
+tmux new-session -d -s "$SESSION" -x 100 -y 32 -e LANG="$LANG" -e LC_ALL="$LC_ALL" \
+    -e XDG_STATE_HOME="$XDG_STATE_HOME" -e PYTHONPATH="${PYTHONPATH:-}" \
+    "cd '$WORK' && trap '' HUP && exec '$STATION' --config '$WORK/station.toml' run"
+wait_for "用户名"
+APP_PID=$(tmux display-message -p -t "$SESSION" '#{pane_pid}')
+tmux kill-session -t "$SESSION"
+for _ in $(seq 1 40); do
+    kill -0 "$APP_PID" 2>/dev/null || break
+    sleep 0.25
+done
+if kill -0 "$APP_PID" 2>/dev/null; then
+    echo "FAIL: the app went on running 10 s after its terminal went away" >&2
+    kill -9 "$APP_PID" 2>/dev/null || true
+    exit 1
+fi
+echo "ok: 终端断开后退出"
 echo "tui-smoke: all steps passed"
