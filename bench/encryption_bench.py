@@ -255,11 +255,14 @@ Measure = Callable[[dict[str, Path], bool], dict[str, float]]
 def _in_turn(measure: Callable[[Path, bool], float], rounds: int) -> Measure:
     """The median of `rounds` measures per station (at most three in a quick run), the stations taking
     turns: one run alone varied by ±15% on this machine, and all of one station's runs before the
-    other's let a slow spell count against one side."""
+    other's let a slow spell count against one side. Who goes first alternates (plain, encrypted,
+    encrypted, plain, ...), so that what one run leaves behind (freed memory, warm caches) does
+    not always fall to the same side."""
     def measured(folders: dict[str, Path], quick: bool) -> dict[str, float]:
         runs: dict[str, list[float]] = {kind: [] for kind in folders}
-        for _ in range(min(rounds, 3) if quick else rounds):
-            for kind, folder in folders.items():
+        for round_number in range(min(rounds, 3) if quick else rounds):
+            turn = list(folders.items())
+            for kind, folder in (turn if round_number % 2 == 0 else reversed(turn)):
                 runs[kind].append(measure(folder, quick))
         return {kind: statistics.median(values) for kind, values in runs.items()}
 

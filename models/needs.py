@@ -12,6 +12,9 @@ class RegisterEntry(Base):
     __tablename__ = "register_entries"
     __table_args__ = (
         Index("ix_register_entries_category_end", "category", "end_on"),
+        # All the monthly coverage reads of an entry, in its grouping order (migration 0011).
+        Index("ix_register_entries_month", "community_id", "category", "start_on", "end_on", "person_id",
+              "visit_every_days"),
         # One open entry per person per category, held by the database under concurrent writers.
         Index(
             "uq_register_entries_open",
@@ -24,7 +27,7 @@ class RegisterEntry(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     category: Mapped[str] = mapped_column(String(32))
     start_on: Mapped[date]

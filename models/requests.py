@@ -13,10 +13,13 @@ class ResidentRequest(Base):
     __table_args__ = (
         UniqueConstraint("community_id", "number"),
         Index("ix_requests_state_deadline", "state", "deadline_at"),
+        # The month's received, closed and overdue requests of a community (migration 0011).
+        Index("ix_requests_community_received", "community_id", "received_at"),
+        Index("ix_requests_community_closed", "community_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     number: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))

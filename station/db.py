@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -303,10 +303,15 @@ def refresh_statistics(engine: Engine, tables: tuple[str, ...] = ()) -> None:
     without them search plans go wrong. Naming the tables spares a street's server sampling
     every other table of the district after one community's import."""
     with engine.begin() as connection:
-        if not tables:
-            connection.execute(text("ANALYZE"))
-        elif engine.dialect.name == "postgresql":
-            connection.execute(text(f"ANALYZE {', '.join(tables)}"))
-        else:
-            for table in tables:  # SQLite analyzes one table (and its indexes) per statement
-                connection.execute(text(f"ANALYZE {table}"))
+        analyze_tables(connection, tables)
+
+
+def analyze_tables(connection: Connection, tables: tuple[str, ...] = ()) -> None:
+    """ANALYZE `tables` (else every table) on this connection, in its transaction."""
+    if not tables:
+        connection.execute(text("ANALYZE"))
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text(f"ANALYZE {', '.join(tables)}"))
+    else:
+        for table in tables:  # SQLite analyzes one table (and its indexes) per statement
+            connection.execute(text(f"ANALYZE {table}"))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _SCHEMA_LOCK_KEY = 0x57A7_0001  # pg_advisory_lock key: "station schema"
 # The newest revision in station/migrations (tests/core/test_migrations.py keeps it so).
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 
 
 def _alembic_config(connection=None) -> Config:

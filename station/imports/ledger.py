@@ -18,12 +18,9 @@ from station.db import refresh_statistics
 from station.errors import ConflictError, ValidationError
 from station.imports.plan import ImportPlan, Progress, make_plan
 from station.imports.records import ImportReport, LedgerSource
-from station.imports.write import write_plan
+from station.imports.write import WRITTEN_TABLES, write_plan
 from station.permissions import require
 from station.uow import UnitOfWork
-
-# What an import writes, whose statistics the planner needs afresh (the audit log's grow slowly).
-WRITTEN_TABLES = ("grids", "buildings", "units", "households", "persons", "memberships", "search_keys")
 
 __all__ = ["ImportPlan", "ImportReport", "apply_import", "plan_import", "run_import"]
 
@@ -52,7 +49,8 @@ def apply_import(uow: UnitOfWork, plan: ImportPlan, *, progress: Progress | None
     except IntegrityError as error:
         uow.session.rollback()
         raise ConflictError("imports.changed_meanwhile") from error
-    refresh_statistics(uow.database.engine, WRITTEN_TABLES)
+    if not uow.database.is_sqlite:  # SQLite's were taken before the commit (write_plan)
+        refresh_statistics(uow.database.engine, WRITTEN_TABLES)
     return report
 
 

@@ -2,8 +2,9 @@
 
 Order: places the file introduces; households, persons and memberships in chunks of households
 (with upsert's updates of existing rows); then the search keys, computed on this thread while a
-worker writes the previous batch. The caller audits and commits: until then nothing is visible,
-and a killed process leaves nothing behind.
+worker writes the previous batch; on SQLite, the planner's statistics last (see _analyzed). The
+caller audits and commits: until then nothing is visible, and a killed process leaves nothing
+behind.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from station.bulk.ids import hold_write_lock, reserve_ids, reserve_numbers
 from station.bulk.indexes import bulk_pragmas, indexes_built_after
 from station.bulk.inserts import insert_rows
 from station.codes import HEAD
+from station.db import analyze_tables
 from station.imports.existing import existing_numbers
 from station.imports.households import HouseholdGroup
 from station.imports.keys import KEY_COLUMNS, Home, KeyMaker
@@ -34,6 +36,8 @@ HOUSEHOLDS_PER_CHUNK = 2000
 KEY_BATCH_PERSONS = 5000
 KEYS_PER_PERSON = 12  # about: name suffixes, pinyin, ID, phone and address keys
 NO_HOME: Home = ("", "", "", "")
+# What an import writes, whose statistics the planner needs afresh (the audit log's grow slowly).
+WRITTEN_TABLES = ("grids", "buildings", "units", "households", "persons", "memberships", "search_keys")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,17 @@ def write_plan(uow: UnitOfWork, plan: ImportPlan, progress: Progress) -> None:
         key_sources = writer.write_households(progress)
         with indexes_built_after(connection, SearchEntry, persons * KEYS_PER_PERSON):
             writer.write_keys(key_sources, progress)
+        if _analyzed(connection):
+            analyze_tables(connection, WRITTEN_TABLES)
+
+
+def _analyzed(connection: Connection) -> bool:
+    """Whether the statistics are taken here, in the import's transaction (SQLite), rather than by
+    the caller after the commit. On SQLite ANALYZE is transactional and sees the transaction's
+    own rows, and the pages it reads are still in the load's large cache: after the commit they
+    were read again, and on an encrypted station decrypted again (0.5 s against 0.2 s at 100k
+    persons). PostgreSQL analyzes after the commit (its statistics are not transactional)."""
+    return connection.dialect.name == "sqlite"
 
 
 class _Writer:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from factories import make_id
 from import_books import families, person, read, write_openpyxl, write_xlsxwriter
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from models import AuditEntry, Building, Grid, Household, Membership, Person, SearchEntry, Unit
 from station.errors import ValidationError
@@ -111,6 +111,19 @@ def test_search_keys_match_a_reindex(db, admin, tmp_path):
     assert imported == _keys(db) and len(imported) > 20 * 3 * 8
     with UnitOfWork(db, admin) as uow:
         assert [hit.name for hit in search.search(uow, families(20)[0]["公民身份号码"])] == [families(20)[0]["姓名"]]
+
+
+def test_the_planners_statistics_count_what_was_imported(db, admin, tmp_path):
+    """Search plans depend on them: taken in the import's transaction on SQLite, after it on PostgreSQL."""
+    assert import_rows(db, admin, write_openpyxl(tmp_path / "ledger.xlsx", families(10))).written
+    with db.session() as session:
+        keys = session.scalar(select(func.count()).select_from(SearchEntry))
+        if db.is_sqlite:
+            stat = session.execute(text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_search_keys_key_grid'")).scalar()
+            counted = int(stat.split()[0])
+        else:
+            counted = session.execute(text("SELECT reltuples FROM pg_class WHERE relname = 'search_keys'")).scalar()
+    assert keys > 30 * 5 and counted == keys
 
 
 def test_the_import_is_audited(db, admin, tmp_path):
