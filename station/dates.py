@@ -22,13 +22,18 @@ class NotADay(ValueError):
     """The text does not have the shape of a day (as opposed to a day that does not exist)."""
 
 
+class NoSuchDay(ValueError):
+    """The text has the shape of a day that does not exist: 2026-02-30, 2026-13-01."""
+
+
 def normalized(text: str | None) -> str:
     """Full-width digits and punctuation as ASCII, surrounding spaces gone."""
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
 def parse_day(text: str | None, today: date | None = None) -> date | None:
-    """The day typed; None when nothing was typed; ValueError when it is not a day.
+    """The day typed; None when nothing was typed; NotADay when the text is not shaped like a
+    day, NoSuchDay when the day it names does not exist (both ValueErrors).
 
     Without `today` only a full date is a day (an import has no "this year" to assume).
     """
@@ -44,7 +49,10 @@ def parse_day(text: str | None, today: date | None = None) -> date | None:
         raise NotADay(f"not a day: {value!r}")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise NotADay(f"year out of range: {year}")
-    return date(year, month, day)  # ValueError for 2026-02-30
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise NoSuchDay(f"no such day: {value!r}") from None
 
 
 def try_day(text: str | None, today: date | None = None) -> date | None:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from screens.widgets.filter_row import FilterRow
-from station.dates import parse_day
+from station.dates import NoSuchDay, parse_day
 
 FIELDS = ("user", "subject", "action", "from", "to")
 
@@ -62,6 +62,9 @@ class AuditFilters(FilterRow):
     def _day(self, field: str) -> date | None:
         try:
             return parse_day(self._text(field), self.today)
+        except NoSuchDay:
+            raise ValueError(self.t("audit_log.no_such_day", field=self.t(f"audit_log.filter_{field}"),
+                                    value=self._text(field))) from None
         except ValueError:
             raise ValueError(self.t("audit_log.bad_date", field=self.t(f"audit_log.filter_{field}"),
                                     today=self.today.isoformat())) from None

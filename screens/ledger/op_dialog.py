@@ -24,7 +24,7 @@ from screens.widgets.dialog_box import DIALOGS_CSS
 from screens.widgets.dialogs import ConfirmDialog, FormDialog
 from screens.widgets.labels import FormError
 from screens.widgets.phone_input import PhoneInput
-from station.dates import parse_day
+from station.dates import NoSuchDay, parse_day
 from station.errors import ConflictError, DuplicateError, StationError, ValidationError
 from station.residents.records import Warning
 
@@ -175,6 +175,8 @@ class OperationDialog(FormDialog[Outcome | None]):
         today = self.station.database.now().date()
         try:
             return parse_day(raw, today) or today
+        except NoSuchDay:
+            raise ValidationError("household_ops.no_such_day", value=raw, field=field_id) from None
         except ValueError:
             raise ValidationError("household_ops.bad_date", value=raw, field=field_id, today=today.isoformat()) from None
 

@@ -19,7 +19,7 @@ from screens.widgets.labels import FormError, station_footer
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
 from station.accounts.records import UserRecord
 from station.accounts.users import list_users
-from station.dates import try_day
+from station.dates import NoSuchDay, parse_day
 from station.errors import StationError, ValidationError
 from station.idcard import mask_id
 from station.registers.checks import register_warnings
@@ -146,7 +146,13 @@ class RegisterEntryForm(ClearsFormErrors, UnsavedGuard, StationModal[RegisterEnt
     def _values(self) -> dict[str, Any]:
         """What the service is given; a date or number the form cannot read is refused here."""
         today = self.station.database.now().date()
-        start_on = try_day(self.query_one("#start_on", Input).value, today)
+        typed = self.query_one("#start_on", Input).value
+        try:
+            start_on = parse_day(typed, today)
+        except NoSuchDay:
+            raise ValidationError("register_form.no_such_day", field="start_on", value=typed.strip()) from None
+        except ValueError:
+            start_on = None
         if start_on is None:
             raise ValidationError("register_form.bad_date", field="start_on", today=today.isoformat())
         every = self.query_one("#visit_every_days", Input).value.strip()

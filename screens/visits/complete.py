@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Label
 from screens.keys import bindings
 from screens.widgets.dialogs import FormDialog
 from screens.widgets.labels import FormError
-from station.dates import parse_day
+from station.dates import NoSuchDay, parse_day
 from station.errors import StationError
 from station.text_rules import limit_of
 from station.visits.log import complete_visit
@@ -74,12 +74,16 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
         if self.saving:
             return
         error = self.query_one(FormError)
+        typed = self.query_one("#done_on", Input).value
         try:
-            done_on = parse_day(self.query_one("#done_on", Input).value, self.today)
+            done_on = parse_day(typed, self.today)
+            problem = "" if done_on else self.t("visit_complete.bad_date", today=self.today.isoformat())
+        except NoSuchDay:
+            done_on, problem = None, self.t("visit_complete.no_such_day", value=typed.strip())
         except ValueError:
-            done_on = None
+            done_on, problem = None, self.t("visit_complete.bad_date", today=self.today.isoformat())
         if done_on is None:
-            error.show(self.t("visit_complete.bad_date", today=self.today.isoformat()))
+            error.show(problem)
             self.query_one("#done_on", Input).focus()
             return
         self.saving = True

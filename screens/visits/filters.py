@@ -16,7 +16,7 @@ from textual.widgets import Input, Select
 from screens.base import Localized
 from screens.widgets.filter_row import FilterRow
 from screens.widgets.list_search import ListSearch
-from station.dates import parse_day
+from station.dates import NoSuchDay, parse_day
 from station.places.records import GridRecord
 from station.visits.log import VISIT_KINDS
 from station.visits.view_records import WorkerOption
@@ -89,8 +89,11 @@ class VisitFilters(FilterRow):
     def _day(self, field: str) -> date | None:
         try:
             return parse_day(self.query_one(f"#{field}", Input).value, self.today)
-        except ValueError:
+        except ValueError as error:
             label = self.t("visits.date_from") if field == "filter-from" else self.t("visits.date_to")
+            if isinstance(error, NoSuchDay):
+                typed = self.query_one(f"#{field}", Input).value.strip()
+                raise ValueError(self.t("visits.no_such_day", field=label, value=typed)) from None
             raise ValueError(self.t("visits.bad_date", field=label, today=self.today.isoformat())) from None
 
 

@@ -24,7 +24,7 @@ from screens.widgets.form_errors import ClearsFormErrors
 from screens.widgets.labels import FormError, station_footer
 from screens.widgets.person_picker import PickPersonDialog
 from screens.widgets.unsaved import UnsavedGuard, count_as_opened
-from station.dates import NotADay, parse_day
+from station.dates import NoSuchDay, parse_day
 from station.errors import PermissionDenied, StationError
 from station.permissions import allowed, require
 from station.search.records import SearchHit
@@ -173,11 +173,11 @@ class NewVisitScreen(ClearsFormErrors, UnsavedGuard, StationModal[VisitLogged | 
         label = self.t(f"visit_form.{field}")
         try:
             return parse_day(self._text(field), self._today())
-        except NotADay:
-            raise FieldProblem(field, self.t("visit_form.bad_date", field=label, today=self._today().isoformat())) from None
-        except ValueError:  # the shape of a day, but none such: 2026-02-30
+        except NoSuchDay:
             raise FieldProblem(field, self.t("visit_form.no_such_day", field=label,
                                              value=self._text(field).strip())) from None
+        except ValueError:
+            raise FieldProblem(field, self.t("visit_form.bad_date", field=label, today=self._today().isoformat())) from None
 
     def saved(self, logged: VisitLogged) -> None:
         visit = logged.visit

@@ -3,6 +3,7 @@ the entry has not changed since the list showed it."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import ClassVar
 
@@ -13,7 +14,7 @@ from textual.widgets import Button, Input, Static
 from screens.widgets.dialog_box import DIALOGS_CSS
 from screens.widgets.dialogs import FormDialog
 from screens.widgets.labels import FormError
-from station.dates import try_day
+from station.dates import NoSuchDay, parse_day
 from station.errors import StationError
 from station.registers.entries import end_entry
 from station.registers.records import RegisterEntryRecord
@@ -65,9 +66,9 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
             return
         error = self.query_one(FormError)
         today = self.station.database.now().date()
-        end_on = try_day(self.query_one("#end_on", Input).value, today)
+        end_on, problem = self._end_on(today)
         if end_on is None:
-            error.show(self.t("register_end.bad_date", today=today.isoformat()))
+            error.show(problem)
             self.query_one("#end_on", Input).focus()
             return
         error.clear()
@@ -75,6 +76,17 @@ class EndEntryDialog(FormDialog[RegisterEntryRecord | None]):
         reason = self.query_one("#reason", Input).value
         self.call(end_entry, self.entry.id, end_on, reason, self.entry.version,
                   on_done=self._ended, on_error=self._refused)
+
+    def _end_on(self, today: date) -> tuple[date | None, str]:
+        """The end date typed, or None and what is wrong with it."""
+        typed = self.query_one("#end_on", Input).value
+        try:
+            end_on = parse_day(typed, today)
+        except NoSuchDay:
+            return None, self.t("register_end.no_such_day", value=typed.strip())
+        except ValueError:
+            end_on = None
+        return end_on, "" if end_on else self.t("register_end.bad_date", today=today.isoformat())
 
     def _ended(self, entry: RegisterEntryRecord) -> None:
         self.dismiss(entry)

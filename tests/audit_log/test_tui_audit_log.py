@@ -116,6 +116,9 @@ def test_a_bad_date_or_an_unknown_household_is_said_on_the_note(db, community_id
         await open_log(pilot)
         await pilot.press("ctrl+f", "tab", "tab", "tab", *"2026-13-01", "enter")
         await settle(pilot)
+        assert "开始日期没有这一天:2026-13-01" in text_of(pilot, "#audit-note")
+        await pilot.press("home", "ctrl+k", *"2026-1", "enter")
+        await settle(pilot)
         assert "开始日期格式不对" in text_of(pilot, "#audit-note")
         await pilot.press("home", "ctrl+k")  # clear the date
         await pilot.press("shift+tab", "shift+tab", *"H999999", "enter")

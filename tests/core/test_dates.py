@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from station.dates import NotADay, parse_day, parse_month, try_day
+from station.dates import NoSuchDay, NotADay, parse_day, parse_month, try_day
 
 TODAY = date(2026, 12, 3)
 
@@ -30,9 +30,9 @@ def test_nothing_typed_is_none_and_not_a_day_is_an_error():
         parse_day("abc")
     with pytest.raises(NotADay):
         parse_day("1850-01-01")
-    with pytest.raises(ValueError) as impossible:
-        parse_day("2026-02-30")
-    assert not isinstance(impossible.value, NotADay)  # a day that does not exist says so
+    for impossible in ("2026-02-30", "2026-13-01", "02-30"):  # a day that does not exist says so
+        with pytest.raises(NoSuchDay):
+            parse_day(impossible, TODAY)
     assert try_day("2026-02-30") is None and try_day("x", TODAY) is None
 
 

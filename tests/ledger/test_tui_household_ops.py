@@ -253,7 +253,10 @@ def test_a_future_or_garbled_date_is_refused(db, town):
         await press(pilot, "delete")
         await fill(pilot, on="2026-13-01")
         await press(pilot, "ctrl+s")
-        assert "日期“2026-13-01”无效" in form_error(pilot)
+        assert "没有这一天:2026-13-01" in form_error(pilot)
+        await fill(pilot, on="2026-1l-01")
+        await press(pilot, "ctrl+s")
+        assert "日期“2026-1l-01”无效,请按 2026-11-23 的格式填写" in form_error(pilot)
         await fill(pilot, on="2026-12-01")
         await press(pilot, "ctrl+s")
         assert screen_name(pilot) == "RemoveMemberDialog"  # refused before any confirmation

@@ -171,7 +171,8 @@ def test_bad_input_names_the_field_and_saves_nothing(db, town):
         assert form.focused is form.query_one("#disability_grade")
         await _choose(pilot, "#disability_grade", "2")
         for typed, message in (("2026-12-01", "登记日期不能晚于今天"), ("1970-01-01", "登记日期不能早于出生日期"),
-                               ("2026-13-45", "登记日期:应为日期,如 2026-11-23")):
+                               ("2026-13-45", "登记日期没有这一天:2026-13-45"),
+                               ("2026.1l.23", "登记日期:应为日期,如 2026-11-23")):
             form.query_one("#start_on", Input).value = typed
             await _save(pilot)
             assert message in text_of(pilot, "#form-error")
@@ -223,7 +224,16 @@ def test_end_the_selected_entry(db, town):
         await pilot.press("enter")  # no reason yet
         await settle(pilot)
         assert "请填写结束原因" in text_of(pilot, "#dialog-error")
-        await pilot.press(*"已入住养老院", "enter")
+        await pilot.press(*"已入住养老院")
+        for typed, message in (("2026-02-30", "结束日期没有这一天:2026-02-30"), ("2026-2", "结束日期应为日期,如 2026-11-23")):
+            pilot.app.screen.query_one("#end_on", Input).value = typed
+            pilot.app.screen.query_one("#reason", Input).focus()  # Enter there saves
+            await pilot.press("enter")
+            await settle(pilot)
+            assert screen_name(pilot) == "EndEntryDialog" and message in text_of(pilot, "#dialog-error")
+        pilot.app.screen.query_one("#end_on", Input).value = "2026-11-23"
+        pilot.app.screen.query_one("#reason", Input).focus()
+        await pilot.press("enter")
         await settle(pilot)
         assert screen_name(pilot) == "RegistersScreen"
         assert _names(pilot) == ELDERS[1:]

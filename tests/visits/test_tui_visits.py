@@ -232,6 +232,9 @@ def test_a_bad_filter_date_is_named_and_the_list_stays(db, town):
         await _keys(pilot, *"2026-99", "enter")
         assert "截止日期格式不对" in text_of(pilot, "#log-note")
         assert _shown(pilot) == before
+        await _keys(pilot, "home", "ctrl+k", *"2026-02-30", "enter")
+        assert "截止日期没有这一天:2026-02-30" in text_of(pilot, "#log-note")
+        assert _shown(pilot) == before
 
     drive(app_for(db), scenario)
 
@@ -342,6 +345,10 @@ def test_enter_on_a_due_plan_completes_it_and_empty_content_is_refused(db, town)
         assert isinstance(dialog, CompleteVisitDialog)
         await _keys(pilot, "ctrl+s")
         assert pilot.app.screen is dialog and "请填写走访内容" in str(dialog.query_one(FormError).render())
+        for typed, message in (("11-31", "走访日期没有这一天:11-31"), ("11月", "走访日期格式不对,请按 2026-11-23 填写")):
+            dialog.query_one("#done_on", Input).value = typed
+            await _keys(pilot, "ctrl+s")
+            assert pilot.app.screen is dialog and message in str(dialog.query_one(FormError).render())
         await _keys(pilot, "escape")
 
     drive(app_for(db), scenario)
