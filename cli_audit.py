@@ -92,10 +92,12 @@ def list_rows(
 
 
 def _day(text: str | None, field: str) -> date | None:
-    from station.dates import parse_day
+    from station.dates import NoSuchDay, parse_day
 
     try:
         return parse_day(text)
+    except NoSuchDay:
+        raise ValidationError("cli.no_such_day", text=text, field=field) from None
     except ValueError:
         raise ValidationError("cli.bad_day", text=text, field=field) from None
 

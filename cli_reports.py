@@ -208,6 +208,8 @@ def parse_day(text: str | None, field: str) -> date:
     """A required day, as station.dates reads it."""
     try:
         day = dates.parse_day(text)
+    except dates.NoSuchDay:
+        raise ValidationError("cli.no_such_day", text=text, field=field) from None
     except ValueError:
         day = None
     if day is None:

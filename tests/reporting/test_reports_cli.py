@@ -81,7 +81,9 @@ def test_blank_forms_and_asking_for_a_printer_without_one(folder):
 def test_bad_input_is_refused_with_a_message(folder):
     for args, message in ((("report", "household"), "请输入户号"), (("report", "monthly", "--month", "2026-13"), "月份格式"),
                           (("report", "receipt", "S19990101-0001"), "未找到诉求"),
-                          (("report", "visits", "--worker", "nobody"), "--from")):
+                          (("report", "visits", "--worker", "nobody"), "--from"),
+                          (("report", "visits", "--worker", "w", "--from", "2026-02-30", "--to", "2026-03-01"),
+                           "没有这一天:2026-02-30")):
         result = station(folder, *args)
         assert result.returncode == 1 and message in result.stderr, (args, result.stderr)
 
