@@ -8,7 +8,8 @@ import pytest
 from ledger_fixtures import Resident, make_home
 from sqlalchemy import select
 from textual.widgets import Input, Select
-from tui_support import app_for, drive, log_in, screen_name, settle, text_of
+from rich.cells import cell_len
+from tui_support import app_for, drive, log_in, screen_name, settle, text_of, with_settings
 from visit_fixtures import TODAY, due_for, visit_town, visits_as
 
 import screens.visits.log
@@ -77,6 +78,18 @@ def test_a_quick_visit_from_the_picker_is_saved_in_three_keys_beyond_the_typing(
         (town.qian_home.head_id, town.qian_home.household_id, place.worker1.id, "home_visit", CONTENT)
     keys = sum(len(group) for group in QUICK_VISIT)
     assert keys - len(NAME) - len(CONTENT) == 3
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_pickers_hint_is_one_line_at_80_columns(db, town, language):
+    """A hint cut over two lines at the counter's 80 columns pushed the results down a line."""
+    async def scenario(pilot):
+        await _open(pilot)
+        await _keys(pilot, "ctrl+n")
+        note = pilot.app.screen.query_one("#pick-note")
+        assert note.size.height == 1 and cell_len(str(note.render())) <= note.size.width
+
+    drive(app_for(with_settings(db, language=language)), scenario, size=(80, 24))
 
 
 def test_a_whole_name_picks_its_resident_among_longer_names_and_several_ask_to_choose(db, community_id, town):
