@@ -105,16 +105,21 @@ class DashboardScreen(StationScreen):
             self.query_one(f"#tile-{tile}", Tile).show(self.t(f"dashboard.tile_{tile}"), values[tile])
 
     def _registers_table(self, record: DashboardRecord) -> Table:
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-        table.add_column(ratio=1)
-        table.add_column(justify="right")
-        table.add_column(ratio=1)
-        table.add_column(justify="right")
+        # Each name column as wide as its longest name (特困(集中供养) is 14 cells), one cell
+        # between a name and its count, two between the halves (an empty column), none at the
+        # edges: at 80 columns both halves fit the panel whole with counts up to 9,999.
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False,
+                      collapse_padding=True)
         cells = [(self.named("register_category", register.category, register.name), f"{register.count:,}")
                  for register in record.registers]
         half = (len(cells) + 1) // 2
+        for index, names in enumerate((cells[:half], cells[half:])):
+            if index:
+                table.add_column(width=0)
+            table.add_column(no_wrap=True, min_width=max((cell_len(name) for name, _count in names), default=0))
+            table.add_column(justify="right", no_wrap=True)
         for left, right in zip(cells[:half], cells[half:] + [("", "")], strict=False):
-            table.add_row(*left, *right)
+            table.add_row(*left, "", *right)
         return table
 
     def _pairs_table(self, pairs: tuple[tuple[str, int], ...]) -> Table:

@@ -57,6 +57,17 @@ def test_the_dashboard_shows_its_row_labels(town, language):
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_dashboard_shows_every_register_category_whole(town, language):
+    """特困(集中供养) was cut to 特困(集中供… beside its count."""
+    shown = _shown_at(town, language, None)
+    names = (("Tekun (in care)", "Tekun (at home)", "Left-behind child", "Living alone") if language == "en"
+             else ("特困(集中供养)", "特困(分散供养)", "独居老人", "留守儿童"))
+    for name in names:
+        assert re.search(rf"{re.escape(name)}\s+[0-9,]+\s", shown), name
+    assert "…" not in shown.split("重点人群" if language == "zh" else "Registers")[1].split("╰")[0]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_register_list_shows_the_visits_due(town, language):
     shown = _shown_at(town, language, "f3")
     header, row = _header_and_row(shown, "王大爷")
