@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,6 +35,7 @@ from station.residents.kinship import relation_name
 from station.residents.records import PersonRecord
 
 SECTIONS = ("members", "registers", "visits", "requests")
+MEMBER_LABEL_WIDTH = 22  # the longest relation, sex and age (其他亲属 · 女 · 100 岁)
 # The operation keys the line under the members names (the footer has room for F8 only).
 MEMBER_KEYS = ("household.edit_member", "household.remove_member", "household.add_member", "household.edit",
                "household.operations")
@@ -133,16 +135,24 @@ class HouseholdScreen(HouseholdOperations):
         lines = self.query_one("#member-lines", Vertical)
         self.query_one("#members-list", Static).display = not members
         await lines.remove_children()
+        labels = [self._member_label(member) for member in members]
+        # As wide as this household's longest label (at most 22), not always 22: at 80 columns a
+        # member's name and both numbers then fit one line instead of the phone wrapping.
+        width = min(MEMBER_LABEL_WIDTH, max((cell_len(label) for label in labels), default=0) + 2)
         rows = []
-        for member in members:
-            age = member.age if member.deceased_on is None else "—"
-            label = f"{relation_name(member.relation)} · {self.named('sex_short', member.sex, sexes().get(member.sex, ''))} · " \
-                    f"{self.t('household.age', age=age)}"
-            rows.append(Horizontal(Static(label, classes="member-label", markup=False),
-                                   MemberLine(member.id, member.name, member.id_number, member.phone,
-                                              id=f"member-{member.id}"),
+        for member, label in zip(members, labels, strict=True):
+            shown = Static(label, classes="member-label", markup=False)
+            shown.styles.width = width
+            rows.append(Horizontal(shown, MemberLine(member.id, member.name, member.id_number, member.phone,
+                                                     id=f"member-{member.id}"),
                                    classes="member"))
         await lines.mount_all(rows)
+
+    def _member_label(self, member: PersonRecord) -> str:
+        """关系 · 性别 · 年龄 (— for one who died)."""
+        age = member.age if member.deceased_on is None else "—"
+        sex = self.named("sex_short", member.sex, sexes().get(member.sex, ""))
+        return f"{relation_name(member.relation)} · {sex} · {self.t('household.age', age=age)}"
 
     def _registers(self, file: HouseholdFile) -> Table | str:
         if not file.registers:

@@ -6,10 +6,12 @@ import re
 
 import pytest
 from dashboard_fixtures import build_town
-from ledger_fixtures import neighbourhood
+from ledger_fixtures import neighbourhood, set_person
+from sqlalchemy import select
 from textual.widgets import DataTable
 from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
 
+from models import Person
 from screens.ledger.member_rows import FIELDS
 from station.codes import population_type_code
 
@@ -93,6 +95,29 @@ def test_the_ledger_shows_household_name_relation_and_state(town, language):
         assert title in header, shown
     assert "H000001" in row and "配偶" in row, shown
     assert ("Living here" if language == "en" else "在住") in row, shown
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_household_file_shows_each_members_name_and_numbers_on_one_line(town, language):
+    """The phone number wrapped onto a line of its own, away from its label, at 80 columns."""
+    with town.session() as session:
+        couple = session.scalars(select(Person.id).where(Person.name.in_(("王大爷", "王大妈")))).all()
+    for person_id in couple:
+        set_person(town, person_id, phone="13912345678")
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f2", *"王大妈", "enter", "enter")
+        await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(with_settings(town, language=language)), scenario, size=SMALL)
+    phone = "Phone" if language == "en" else "电话"
+    lines = [line for line in shown[0].splitlines() if "王大" in line and "********" in line]
+    assert len(lines) == 2, shown[0]
+    for line in lines:
+        assert f"{phone} 139****5678" in line, shown[0]
 
 
 def _header_and_row(shown: str, first_cell: str) -> tuple[str, str]:
