@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 from ledger_fixtures import Resident, make_home
+from rich.cells import cell_len
 from sqlalchemy import select
 from textual.widgets import Input, Select
-from rich.cells import cell_len
 from tui_support import app_for, drive, log_in, screen_name, settle, text_of, with_settings
 from visit_fixtures import TODAY, due_for, visit_town, visits_as
 
