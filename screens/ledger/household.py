@@ -187,7 +187,9 @@ class HouseholdScreen(HouseholdOperations):
     def _table(self, *columns: str) -> Table:
         table = Table(box=None, expand=True, padding=(0, 1))
         for column in columns:
-            table.add_column(self.t(f"household.col_{column}"))
+            # Folded onto the next lines, not cut with "…": Rich finds no spaces to wrap a long
+            # Chinese visit content at, and the file is where the whole of it is read.
+            table.add_column(self.t(f"household.col_{column}"), overflow="fold")
         return table
 
     def action_print(self) -> None:

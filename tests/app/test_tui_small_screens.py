@@ -7,11 +7,11 @@ import re
 import pytest
 from dashboard_fixtures import build_town
 from ledger_fixtures import neighbourhood, set_person
-from sqlalchemy import select
+from sqlalchemy import select, update
 from textual.widgets import DataTable
 from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, text_of, with_settings
 
-from models import Person
+from models import Person, Visit
 from screens.ledger.member_rows import FIELDS
 from station.codes import population_type_code
 
@@ -118,6 +118,27 @@ def test_the_household_file_shows_each_members_name_and_numbers_on_one_line(town
     assert len(lines) == 2, shown[0]
     for line in lines:
         assert f"{phone} 139****5678" in line, shown[0]
+
+
+def test_the_household_file_shows_a_long_visit_content_whole(town):
+    """Rich finds no spaces in Chinese to wrap at: the content was cut with … at 80 columns."""
+    content = "入户走访，老人近期血压偏高，已联系社区卫生服务站上门测量并登记用药情况，下周三前再次回访确认"
+    with town.session() as session:
+        session.execute(update(Visit).where(Visit.content == "入户").values(content=content))
+        session.commit()
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        await pilot.press("f2", *"王大妈", "enter", "enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#visits-box").scroll_visible(animate=False)
+        await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(town), scenario, size=SMALL)
+    scrollbar = dict.fromkeys(range(0x2581, 0x2589))  # the screen's scrollbar beside the text
+    assert content in squeeze(shown[0]).replace("\n", "").translate(scrollbar), shown[0]
 
 
 def _header_and_row(shown: str, first_cell: str) -> tuple[str, str]:
