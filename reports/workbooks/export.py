@@ -23,8 +23,11 @@ Progress = Callable[[int, int], None]
 # msoffcrypto-tool 6.1 writes a package under 4 KiB into the file's mini stream, which neither it
 # nor (untested) Excel reads back: a one-row export is padded past that.
 _SMALLEST_PACKAGE = 4608
-_WIDE = {"公民身份号码": 21, "地址": 32, "诉求内容": 40, "内容": 40, "办理结果": 30, "回访意见": 24,
-         "备注": 24, "受理时间": 17, "办理期限": 17, "办结时间": 17, "出生日期": 12}
+# Columns are sized before the first row is streamed, so by what they hold, not by what is in them:
+# the numbers whole (an 11-digit phone, a request number S20261123-0001), the texts a readable width.
+_WIDE = {"公民身份号码": 21, "联系电话": 13, "编号": 16, "地址": 32, "诉求内容": 40, "内容": 40, "办理结果": 30,
+         "回访意见": 24, "备注": 24}
+_DAY_WIDTH, _MINUTE_WIDTH = 12, 18  # yyyy-mm-dd; yyyy-mm-dd hh:mm
 
 
 def write_table(path: Path, table: ExportTable, progress: Progress | None = None, *,
@@ -67,4 +70,14 @@ def _at_least(plain: io.BytesIO, size: int) -> None:
 
 
 def _widths(headers: tuple[str, ...]) -> tuple[float, ...]:
-    return tuple(_WIDE.get(text, max(8, 2 * len(text) + 2)) for text in headers)
+    return tuple(_width(text) for text in headers)
+
+
+def _width(header: str) -> float:
+    if header in _WIDE:
+        return _WIDE[header]
+    if header.endswith("日期"):
+        return _DAY_WIDTH
+    if header.endswith(("时间", "期限")):
+        return _MINUTE_WIDTH
+    return max(8, 2 * len(header) + 2)

@@ -156,3 +156,22 @@ def test_a_failed_export_leaves_no_file(db, community_id, admin, tmp_path):
     with pytest.raises(OSError), output_file(out / "half.xlsx", db.settings) as partial:
         write_table(partial, table)
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", sorted(EXPORT_KINDS))
+def test_number_and_date_columns_are_as_wide_as_their_values(db, demo_community, admin, tmp_path, kind):
+    """A streamed export sizes its columns before any row: a phone column as wide as its header
+    (联系电话) showed the number cut off by the next cell."""
+    path = tmp_path / f"{kind}.xlsx"
+    rows = export_rows(db, admin, kind, path, **({"unmasked": True, "reason": "核对"} if kind == "persons" else {}))
+    sheet = load_workbook(path).active
+    assert sheet.max_row == len(rows) > 1
+    for column, title in enumerate(rows[0], start=1):
+        if not (title in ("公民身份号码", "联系电话", "户号", "编号") or title.endswith(("日期", "时间", "期限"))):
+            continue
+        cells = [sheet.cell(row, column) for row in range(2, sheet.max_row + 1)]
+        # What Excel shows: a date in its format (yyyy-mm-dd, or with hh:mm), text as it is.
+        widest = max((len(cell.number_format) if cell.is_date else len(str(cell.value))
+                      for cell in cells if cell.value is not None), default=0)
+        width = sheet.column_dimensions[sheet.cell(1, column).column_letter].width
+        assert width >= widest + 1, (title, width, widest)
