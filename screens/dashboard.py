@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -105,9 +106,9 @@ class DashboardScreen(StationScreen):
             self.query_one(f"#tile-{tile}", Tile).show(self.t(f"dashboard.tile_{tile}"), values[tile])
 
     def _registers_table(self, record: DashboardRecord) -> Table:
-        # Each name column as wide as its longest name (特困(集中供养) is 14 cells), one cell
-        # between a name and its count, two between the halves (an empty column), none at the
-        # edges: at 80 columns both halves fit the panel whole with counts up to 9,999.
+        # One cell between a name and its count, two between the halves (an empty column), none
+        # at the edges: at 80 columns both halves fit the panel whole (特困(集中供养) is 14 cells)
+        # with counts up to 9,999. Where they cannot, a name wraps; a count is never cut.
         table = Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False,
                       collapse_padding=True)
         cells = [(self.named("register_category", register.category, register.name), f"{register.count:,}")
@@ -116,16 +117,19 @@ class DashboardScreen(StationScreen):
         for index, names in enumerate((cells[:half], cells[half:])):
             if index:
                 table.add_column(width=0)
-            table.add_column(no_wrap=True, min_width=max((cell_len(name) for name, _count in names), default=0))
-            table.add_column(justify="right", no_wrap=True)
+            table.add_column()  # wraps where it must: its count stays whole
+            table.add_column(justify="right", no_wrap=True, min_width=_widest(count for _name, count in names))
         for left, right in zip(cells[:half], cells[half:] + [("", "")], strict=False):
             table.add_row(*left, "", *right)
         return table
 
     def _pairs_table(self, pairs: tuple[tuple[str, int], ...]) -> Table:
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1))
-        table.add_column(ratio=1)
-        table.add_column(justify="right")
+        # As the registers': at 80 columns 今日已完成 and a count up to 999 fit the panel; a
+        # longer label (Later this week) wraps, and its count stays whole.
+        table = Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False,
+                      collapse_padding=True)
+        table.add_column()  # wraps where it must: its count stays whole
+        table.add_column(justify="right", no_wrap=True, min_width=_widest(f"{value:,}" for _key, value in pairs))
         for key, value in pairs:
             style = "bold red" if value and key.endswith("overdue") else ""
             table.add_row(self.t(key), Text(f"{value:,}", style=style))
@@ -150,6 +154,10 @@ class DashboardScreen(StationScreen):
         peak = max(record.visits_per_day, default=0)
         self.query_one("#chart-axis", Static).update(
             self.t("dashboard.chart_axis", first=f"{first:%m-%d}", last=f"{last:%m-%d}", peak=peak))
+
+
+def _widest(texts: Iterable[str]) -> int:
+    return max(map(cell_len, texts), default=0)
 
 
 def _visits(month: MonthCounts) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from dashboard_fixtures import build_town
@@ -14,6 +15,8 @@ from tui_support import app_for, drive, log_in, make_admin, settle, squeeze, tex
 from models import Person, Visit
 from screens.ledger.member_rows import FIELDS
 from station.codes import population_type_code
+from station.stats.dashboard import dashboard
+from station.uow import UnitOfWork
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 SMALL = (80, 24)
@@ -67,6 +70,26 @@ def test_the_dashboard_shows_every_register_category_whole(town, language):
     for name in names:
         assert re.search(rf"{re.escape(name)}\s+[0-9,]+\s", shown), name
     assert "…" not in shown.split("重点人群" if language == "zh" else "Registers")[1].split("╰")[0]
+
+
+def test_the_dashboard_keeps_its_labels_whole_beside_three_digit_counts(town):
+    """今日已完成 was cut to 今日已完… beside a count of 11 (the demo community at 80 columns)."""
+    shown: list[str] = []
+
+    async def scenario(pilot):
+        await log_in(pilot)
+        screen = pilot.app.screen
+        with UnitOfWork(town, screen.station.actor) as uow:
+            record = dashboard(uow)
+        counts = {name: 999 for name in ("visits_due_today", "visits_overdue", "visits_due_later_this_week",
+                                          "visits_done_today", "requests_open", "requests_overdue", "requests_at_risk")}
+        screen.show_record(replace(record, **counts))
+        await settle(pilot)
+        shown.append(text_of(pilot))
+
+    drive(app_for(town), scenario, size=SMALL)
+    for label in ("今日应访", "已逾期", "本周待访", "今日已完成", "办理中", "已超期", "临期"):
+        assert re.search(f"{label}\\s+999\\b", shown[0]), (label, shown[0])
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
