@@ -106,30 +106,24 @@ class DashboardScreen(StationScreen):
             self.query_one(f"#tile-{tile}", Tile).show(self.t(f"dashboard.tile_{tile}"), values[tile])
 
     def _registers_table(self, record: DashboardRecord) -> Table:
-        # One cell between a name and its count, two between the halves (an empty column), none
-        # at the edges: at 80 columns both halves fit the panel whole (特困(集中供养) is 14 cells)
-        # with counts up to 9,999. Where they cannot, a name wraps; a count is never cut.
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False,
-                      collapse_padding=True)
+        # Two cells between the halves (an empty column): at 80 columns both fit the panel whole
+        # (特困(集中供养) is 14 cells) with counts up to 9,999.
+        table = _counts_table()
         cells = [(self.named("register_category", register.category, register.name), f"{register.count:,}")
                  for register in record.registers]
         half = (len(cells) + 1) // 2
         for index, names in enumerate((cells[:half], cells[half:])):
             if index:
                 table.add_column(width=0)
-            table.add_column()  # wraps where it must: its count stays whole
-            table.add_column(justify="right", no_wrap=True, min_width=_widest(count for _name, count in names))
+            _add_name_and_count(table, (count for _name, count in names))
         for left, right in zip(cells[:half], cells[half:] + [("", "")], strict=False):
             table.add_row(*left, "", *right)
         return table
 
     def _pairs_table(self, pairs: tuple[tuple[str, int], ...]) -> Table:
-        # As the registers': at 80 columns 今日已完成 and a count up to 999 fit the panel; a
-        # longer label (Later this week) wraps, and its count stays whole.
-        table = Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False,
-                      collapse_padding=True)
-        table.add_column()  # wraps where it must: its count stays whole
-        table.add_column(justify="right", no_wrap=True, min_width=_widest(f"{value:,}" for _key, value in pairs))
+        # At 80 columns 今日已完成 and a count up to 999 fit the panel.
+        table = _counts_table()
+        _add_name_and_count(table, (f"{value:,}" for _key, value in pairs))
         for key, value in pairs:
             style = "bold red" if value and key.endswith("overdue") else ""
             table.add_row(self.t(key), Text(f"{value:,}", style=style))
@@ -156,8 +150,15 @@ class DashboardScreen(StationScreen):
             self.t("dashboard.chart_axis", first=f"{first:%m-%d}", last=f"{last:%m-%d}", peak=peak))
 
 
-def _widest(texts: Iterable[str]) -> int:
-    return max(map(cell_len, texts), default=0)
+def _counts_table() -> Table:
+    """Names and counts in a narrow panel: one cell between columns, none at the edges."""
+    return Table(box=None, show_header=False, expand=True, padding=(0, 1), pad_edge=False, collapse_padding=True)
+
+
+def _add_name_and_count(table: Table, counts: Iterable[str]) -> None:
+    """A name column, which wraps where it must (Later this week), and its count column, never cut."""
+    table.add_column()
+    table.add_column(justify="right", no_wrap=True, min_width=max(map(cell_len, counts), default=0))
 
 
 def _visits(month: MonthCounts) -> str:

@@ -74,14 +74,7 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
         if self.saving:
             return
         error = self.query_one(FormError)
-        typed = self.query_one("#done_on", Input).value
-        try:
-            done_on = parse_day(typed, self.today)
-            problem = "" if done_on else self.t("visit_complete.bad_date", today=self.today.isoformat())
-        except NoSuchDay:
-            done_on, problem = None, self.t("visit_complete.no_such_day", value=typed.strip())
-        except ValueError:
-            done_on, problem = None, self.t("visit_complete.bad_date", today=self.today.isoformat())
+        done_on, problem = self._done_on()
         if done_on is None:
             error.show(problem)
             self.query_one("#done_on", Input).focus()
@@ -90,6 +83,17 @@ class CompleteVisitDialog(FormDialog[VisitRecord | None]):
         content = self.query_one("#content", Input).value
         self.call(complete_visit, self.plan.visit_id, done_on, content, None, self.plan.version,
                   on_done=self.completed, on_error=self.refused)
+
+    def _done_on(self) -> tuple[date | None, str]:
+        """The day typed, or None and what is wrong with it (as the end of a register entry)."""
+        typed = self.query_one("#done_on", Input).value
+        try:
+            done_on = parse_day(typed, self.today)
+        except NoSuchDay:
+            return None, self.t("visit_complete.no_such_day", value=typed.strip())
+        except ValueError:
+            done_on = None
+        return done_on, "" if done_on else self.t("visit_complete.bad_date", today=self.today.isoformat())
 
     def completed(self, visit: VisitRecord) -> None:
         self.notify(self.t("visit_complete.saved", name=self.plan.person_name or "—", day=str(visit.done_on)))

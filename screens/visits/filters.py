@@ -87,13 +87,13 @@ class VisitFilters(FilterRow):
                              date_from=date_from, date_to=date_to, query=self.criteria.query)
 
     def _day(self, field: str) -> date | None:
+        typed = self.query_one(f"#{field}", Input).value
+        label = self.t("visits.date_from") if field == "filter-from" else self.t("visits.date_to")
         try:
-            return parse_day(self.query_one(f"#{field}", Input).value, self.today)
-        except ValueError as error:
-            label = self.t("visits.date_from") if field == "filter-from" else self.t("visits.date_to")
-            if isinstance(error, NoSuchDay):
-                typed = self.query_one(f"#{field}", Input).value.strip()
-                raise ValueError(self.t("visits.no_such_day", field=label, value=typed)) from None
+            return parse_day(typed, self.today)
+        except NoSuchDay:
+            raise ValueError(self.t("visits.no_such_day", field=label, value=typed.strip())) from None
+        except ValueError:
             raise ValueError(self.t("visits.bad_date", field=label, today=self.today.isoformat())) from None
 
 

@@ -41,7 +41,7 @@ def apply_import(uow: UnitOfWork, plan: ImportPlan, *, progress: Progress | None
         raise ValidationError("imports.rows_refused", rows=plan.counts.rows_refused, field="rows")
     started = time.perf_counter()
     try:
-        write_plan(uow, plan, progress or _silent)
+        analyzed = write_plan(uow, plan, progress or _silent)
         report = _report(plan, dry_run=False, written=True, seconds=seconds + time.perf_counter() - started)
         audit.record(uow, "import", "community", plan.community_id, new=_audit_values(plan),
                      detail=f"{plan.source_name}：{report.describe()}", community_id=plan.community_id)
@@ -49,7 +49,7 @@ def apply_import(uow: UnitOfWork, plan: ImportPlan, *, progress: Progress | None
     except IntegrityError as error:
         uow.session.rollback()
         raise ConflictError("imports.changed_meanwhile") from error
-    if not uow.database.is_sqlite:  # SQLite's were taken before the commit (write_plan)
+    if not analyzed:
         refresh_statistics(uow.database.engine, WRITTEN_TABLES)
     return report
 

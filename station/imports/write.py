@@ -57,8 +57,9 @@ class _Batch:
     membership_rows: list[dict[str, Any]] = field(default_factory=list)
 
 
-def write_plan(uow: UnitOfWork, plan: ImportPlan, progress: Progress) -> None:
-    """Write everything the plan creates or updates (no commit)."""
+def write_plan(uow: UnitOfWork, plan: ImportPlan, progress: Progress) -> bool:
+    """Write everything the plan creates or updates (no commit); True when the planner's
+    statistics of WRITTEN_TABLES were taken too (else the caller takes them after the commit)."""
     assert plan.work is not None and plan.ok
     connection = uow.session.connection()
     hold_write_lock(connection)
@@ -71,6 +72,8 @@ def write_plan(uow: UnitOfWork, plan: ImportPlan, progress: Progress) -> None:
             writer.write_keys(key_sources, progress)
         if _analyzed(connection):
             analyze_tables(connection, WRITTEN_TABLES)
+            return True
+    return False
 
 
 def _analyzed(connection: Connection) -> bool:
